@@ -1,0 +1,13 @@
+# lcp_strict_warnings(target): the project's own code is built with the strictest warnings that the
+# toolchain's system headers (Boost, protobuf) stay quiet under. Generated protobuf code is not.
+function(lcp_strict_warnings target)
+  target_compile_options(${target} PRIVATE
+    -Wall -Wextra -Wpedantic -Wshadow -Wnon-virtual-dtor -Wold-style-cast -Wcast-align
+    -Wunused -Woverloaded-virtual -Wdouble-promotion -Wformat=2
+    -Wimplicit-fallthrough -Wsign-conversion -Wconversion
+    # GCC 12 at -O2 reports false "maybe uninitialized" limbs inside Boost.Multiprecision's cpp_int.
+    -Wno-maybe-uninitialized)
+  if(LCP_WERROR)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()

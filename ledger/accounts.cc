@@ -1,0 +1,148 @@
+#include "ledger/accounts.h"
+
+#include <array>
+#include <vector>
+
+#include "ledger/text.h"
+
+namespace lcp {
+namespace {
+
+constexpr std::array kCategoryTable = {
+    CategorySpec{Scope::kPractice, "budget", true, "the practice's budget on the line (debit)"},
+    CategorySpec{Scope::kPractice, "commitment", true,
+                 "commitments outstanding on the line (debit)"},
+    CategorySpec{Scope::kPractice, "spend", true, "actual spend on the line (debit)"},
+    CategorySpec{Scope::kPractice, "reinvestment", false,
+                 "retained savings held for reinvestment in services (credit)"},
+    CategorySpec{Scope::kPractice, "risk_share", false, "overspend borne by the practice (debit)"},
+    CategorySpec{Scope::kProvider, "payable", false, "amounts owed to the provider (credit)"},
+    CategorySpec{Scope::kLcp, "cash", false, "the partnership's bank account (debit)"},
+    CategorySpec{Scope::kLcp, "encumbrance", true,
+                 "the contra of commitments on the line (credit)"},
+    CategorySpec{Scope::kLcp, "reserve", false, "the partnership's contingency reserve (credit)"},
+    CategorySpec{Scope::kPct, "allocation", true,
+                 "the PCT's allocation on the line, the contra of budgets (credit)"},
+    CategorySpec{Scope::kPct, "funding", false, "cash the PCT has paid the LCP (credit)"},
+    CategorySpec{Scope::kPct, "risk_share", false,
+                 "the PCT's recovery of savings or underwriting of overspend"},
+};
+
+std::vector<std::string_view> Split(std::string_view path) {
+  std::vector<std::string_view> segments;
+  std::size_t begin = 0;
+  while (true) {
+    const std::size_t colon = path.find(':', begin);
+    if (colon == std::string_view::npos) {
+      segments.push_back(path.substr(begin));
+      return segments;
+    }
+    segments.push_back(path.substr(begin, colon - begin));
+    begin = colon + 1;
+  }
+}
+
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+
+Status Malformed(std::string_view path, std::string_view why) {
+  return Status::Error(v1::ERROR_CODE_ACCOUNT_MALFORMED,
+                       "account " + Quoted(path, kAccountLengthMax) + " " + std::string(why) +
+                           " (see \"Chart of accounts\" in README.md)");
+}
+
+}  // namespace
+
+std::span<const CategorySpec> Categories() { return kCategoryTable; }
+
+bool IsOdsPracticeCode(std::string_view code) {
+  if (code.size() != 6 || !IsUpper(code[0])) return false;
+  for (std::size_t i = 1; i < code.size(); ++i) {
+    if (!IsDigit(code[i])) return false;
+  }
+  return true;
+}
+
+bool IsProviderCode(std::string_view code) {
+  if (code.size() < 3 || code.size() > 8 || !IsUpper(code[0])) return false;
+  for (char c : code) {
+    if (!IsUpper(c) && !IsDigit(c)) return false;
+  }
+  return true;
+}
+
+bool IsBudgetLineName(std::string_view name) {
+  if (name.empty() || name.size() > 32 || !IsUpper(name[0])) return false;
+  for (char c : name) {
+    if (!IsUpper(c) && !IsDigit(c) && c != '_') return false;
+  }
+  return true;
+}
+
+Result<AccountRef> ParseAccount(std::string_view path) {
+  if (path.empty()) return Malformed(path, "is empty");
+  if (path.size() > kAccountLengthMax) {
+    return Malformed(path, "is longer than " + std::to_string(kAccountLengthMax) + " characters");
+  }
+  const std::vector<std::string_view> segments = Split(path);
+  AccountRef ref;
+  std::size_t next = 1;
+  if (segments[0] == "practice") {
+    ref.scope = Scope::kPractice;
+    if (segments.size() < 2 || !IsOdsPracticeCode(segments[1])) {
+      return Malformed(path, "must name a practice by ODS code, as in practice:A81001:spend:AE");
+    }
+    ref.party = std::string(segments[1]);
+    next = 2;
+  } else if (segments[0] == "provider") {
+    ref.scope = Scope::kProvider;
+    if (segments.size() < 2 || !IsProviderCode(segments[1])) {
+      return Malformed(path, "must name a provider by code, as in provider:RX1:payable");
+    }
+    ref.party = std::string(segments[1]);
+    next = 2;
+  } else if (segments[0] == "lcp") {
+    ref.scope = Scope::kLcp;
+  } else if (segments[0] == "pct") {
+    ref.scope = Scope::kPct;
+  } else {
+    return Malformed(path, "must start with practice:, provider:, lcp: or pct:");
+  }
+  if (segments.size() <= next) return Malformed(path, "has no category");
+
+  const std::string_view category = segments[next];
+  const CategorySpec* spec = nullptr;
+  for (const CategorySpec& candidate : kCategoryTable) {
+    if (candidate.scope == ref.scope && candidate.name == category) spec = &candidate;
+  }
+  if (spec == nullptr) {
+    std::string known;
+    for (const CategorySpec& candidate : kCategoryTable) {
+      if (candidate.scope != ref.scope) continue;
+      if (!known.empty()) known += ", ";
+      known += candidate.name;
+    }
+    return Malformed(path, "has an unknown category; here it may be one of: " + known);
+  }
+  ref.category = std::string(category);
+  const std::size_t expected = next + (spec->per_line ? 2 : 1);
+  if (segments.size() != expected) {
+    return Malformed(path, spec->per_line ? "must end with exactly one budget line"
+                                          : "must not have anything after its category");
+  }
+  if (spec->per_line) {
+    if (!IsBudgetLineName(segments[next + 1])) {
+      return Malformed(path, "ends with a malformed budget line name");
+    }
+    ref.line = std::string(segments[next + 1]);
+  }
+  return ref;
+}
+
+std::string PracticeAccount(std::string_view ods, std::string_view category, std::string_view line) {
+  std::string path = "practice:" + std::string(ods) + ":" + std::string(category);
+  if (!line.empty()) path += ":" + std::string(line);
+  return path;
+}
+
+}  // namespace lcp

@@ -1,0 +1,56 @@
+// The chart of accounts. An account is a colon-separated path:
+//
+//   practice:<ODS>:<category>[:<LINE>]   a member practice's budget, commitments, spend, ...
+//   provider:<CODE>:<category>           what the LCP owes a provider
+//   lcp:<category>[:<LINE>]              the partnership's own accounts
+//   pct:<category>[:<LINE>]              the commissioner's side
+//
+// Which categories exist, and which of them are kept per budget line, is the table kCategories in
+// accounts.cc (mirrored in README.md). Balances are kept per financial year, so a path has no year.
+#pragma once
+
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "ledger/status.h"
+
+namespace lcp {
+
+inline constexpr std::size_t kAccountLengthMax = 128;
+
+enum class Scope { kPractice, kProvider, kLcp, kPct };
+
+struct CategorySpec {
+  Scope scope;
+  std::string_view name;
+  bool per_line;  // The path ends with a budget line.
+  std::string_view meaning;
+};
+
+// Every category of the chart, in the order README.md lists them.
+std::span<const CategorySpec> Categories();
+
+// A parsed account path.
+struct AccountRef {
+  Scope scope = Scope::kLcp;
+  std::string party;  // The practice's ODS code or the provider's code; empty for lcp and pct.
+  std::string category;
+  std::string line;  // Empty unless the category is per line.
+};
+
+// Parses and checks the shape of an account path (ACCOUNT_MALFORMED). Whether its practice, provider and
+// line exist is the engine's concern.
+Result<AccountRef> ParseAccount(std::string_view path);
+
+// True for "A81001": one capital letter and five digits.
+bool IsOdsPracticeCode(std::string_view code);
+// True for "RX1", "NLO01": 3 to 8 capital letters and digits, starting with a letter.
+bool IsProviderCode(std::string_view code);
+// True for "PRESCRIBING": 1 to 32 characters, a capital letter then capitals, digits and underscores.
+bool IsBudgetLineName(std::string_view name);
+
+// Builds "practice:<ods>:<category>[:<line>]".
+std::string PracticeAccount(std::string_view ods, std::string_view category, std::string_view line = {});
+
+}  // namespace lcp

@@ -1,0 +1,300 @@
+#include "ledger/engine.h"
+
+#include <cassert>
+#include <set>
+
+#include "ledger/accounts.h"
+#include "ledger/periods.h"
+#include "ledger/text.h"
+
+namespace lcp {
+namespace {
+
+Status Refuse(ErrorCode code, std::string message) { return Status::Error(code, std::move(message)); }
+
+// The period of a posting command: well formed and in an open year.
+struct OpenPeriod {
+  const Year* year = nullptr;
+  int month = 0;
+};
+
+Result<OpenPeriod> CheckPeriod(const State& state, const v1::Period& period) {
+  Result<int> start_year = ParseYear(period.year());
+  if (!start_year.ok()) return start_year.status();
+  Result<int> month = ParseMonth(period.month());
+  if (!month.ok()) return month.status();
+  auto year = state.years.find(*start_year);
+  if (year == state.years.end()) {
+    return Refuse(v1::ERROR_CODE_YEAR_NOT_OPEN,
+                  "financial year " + period.year() + " has not been opened; open it first");
+  }
+  return OpenPeriod{&year->second, *month};
+}
+
+// Checks that an account follows the chart and names a registered party and a line of `year`.
+Status CheckAccount(const State& state, const Year& year, const std::string& path) {
+  Result<AccountRef> ref = ParseAccount(path);
+  if (!ref.ok()) return ref.status();
+  if (ref->scope == Scope::kPractice && !state.practices.contains(ref->party)) {
+    return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN,
+                  "account " + Quoted(path) + " names practice " + ref->party +
+                      ", which is not registered");
+  }
+  if (ref->scope == Scope::kProvider && !state.providers.contains(ref->party)) {
+    return Refuse(v1::ERROR_CODE_PROVIDER_UNKNOWN,
+                  "account " + Quoted(path) + " names provider " + ref->party +
+                      ", which is not registered");
+  }
+  if (!ref->line.empty() && !year.line_set.contains(ref->line)) {
+    return Refuse(v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
+                  "account " + Quoted(path) + " names budget line " + ref->line + ", which " +
+                      FormatYear(year.start_year) + " does not have");
+  }
+  return Status::Ok();
+}
+
+// Checks that the legs would keep every balance of `start_year` within kBalancePenceMax.
+Status CheckBalanceLimits(const State& state, int start_year, const std::vector<Leg>& legs) {
+  std::map<std::string, Int> after;
+  auto year_balances = state.balances.find(start_year);
+  for (const Leg& leg : legs) {
+    auto [it, inserted] = after.try_emplace(leg.account);
+    if (inserted && year_balances != state.balances.end()) {
+      auto existing = year_balances->second.find(leg.account);
+      if (existing != year_balances->second.end()) it->second = existing->second;
+    }
+    it->second += leg.amount.pence();
+    if (!WithinMagnitude(it->second, kBalancePenceMax)) {
+      return Refuse(v1::ERROR_CODE_BALANCE_LIMIT_EXCEEDED,
+                    "account \"" + leg.account + "\" would reach a balance beyond " +
+                        Money::FromPence(kBalancePenceMax).ToString() + " in " +
+                        FormatYear(start_year));
+    }
+  }
+  return Status::Ok();
+}
+
+Result<Effects> DecideRegisterPractice(const State& state, const v1::RegisterPractice& command) {
+  if (!IsOdsPracticeCode(command.ods_code())) {
+    return Refuse(v1::ERROR_CODE_PRACTICE_CODE_MALFORMED,
+                  "practice code " + Quoted(command.ods_code()) +
+                      " is not an ODS code: one capital letter and five digits, like A81001");
+  }
+  if (!IsPrintableText(command.name(), kNameLengthMax)) {
+    return Refuse(v1::ERROR_CODE_NAME_INVALID,
+                  "practice name must be 1 to " + std::to_string(kNameLengthMax) +
+                      " characters of UTF-8 text without control characters");
+  }
+  if (state.practices.contains(command.ods_code())) {
+    return Refuse(v1::ERROR_CODE_PRACTICE_ALREADY_REGISTERED,
+                  "practice " + command.ods_code() + " is registered already");
+  }
+  return Effects{};
+}
+
+Result<Effects> DecideRegisterProvider(const State& state, const v1::RegisterProvider& command) {
+  if (!IsProviderCode(command.code())) {
+    return Refuse(v1::ERROR_CODE_PROVIDER_CODE_MALFORMED,
+                  "provider code " + Quoted(command.code()) +
+                      " must be 3 to 8 capital letters and digits starting with a letter, "
+                      "like RX1 or NLO01");
+  }
+  if (!IsPrintableText(command.name(), kNameLengthMax)) {
+    return Refuse(v1::ERROR_CODE_NAME_INVALID,
+                  "provider name must be 1 to " + std::to_string(kNameLengthMax) +
+                      " characters of UTF-8 text without control characters");
+  }
+  if (command.kind() == v1::PROVIDER_KIND_UNSPECIFIED || !v1::ProviderKind_IsValid(command.kind())) {
+    return Refuse(v1::ERROR_CODE_PROVIDER_KIND_MISSING,
+                  "provider kind must be FOUNDATION_TRUST, COMMUNITY, INDEPENDENT or "
+                  "LCP_PROVIDER_ARM");
+  }
+  if (state.providers.contains(command.code())) {
+    return Refuse(v1::ERROR_CODE_PROVIDER_ALREADY_REGISTERED,
+                  "provider " + command.code() + " is registered already");
+  }
+  return Effects{};
+}
+
+Result<Effects> DecideOpenYear(const State& state, const v1::OpenYear& command) {
+  Result<int> start_year = ParseYear(command.year());
+  if (!start_year.ok()) return start_year.status();
+  if (state.years.contains(*start_year)) {
+    return Refuse(v1::ERROR_CODE_YEAR_ALREADY_OPEN,
+                  "financial year " + command.year() + " is open already");
+  }
+  const auto line_count = static_cast<std::size_t>(command.budget_lines_size());
+  if (line_count == 0 || line_count > kBudgetLinesPerYearMax) {
+    return Refuse(v1::ERROR_CODE_BUDGET_LINE_COUNT_INVALID,
+                  "a year needs 1 to " + std::to_string(kBudgetLinesPerYearMax) +
+                      " budget lines; " + std::to_string(line_count) + " were given");
+  }
+  std::set<std::string> seen;
+  for (const std::string& line : command.budget_lines()) {
+    if (!IsBudgetLineName(line)) {
+      return Refuse(v1::ERROR_CODE_BUDGET_LINE_MALFORMED,
+                    "budget line " + Quoted(line) +
+                        " must be 1 to 32 capital letters, digits and underscores, starting "
+                        "with a letter, like PRESCRIBING");
+    }
+    if (!seen.insert(line).second) {
+      return Refuse(v1::ERROR_CODE_BUDGET_LINE_DUPLICATE,
+                    "budget line " + line + " is named twice");
+    }
+  }
+  return Effects{};
+}
+
+Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& command) {
+  Result<OpenPeriod> period = CheckPeriod(state, command.period());
+  if (!period.ok()) return period.status();
+  if (!IsPrintableText(command.narrative(), kNarrativeLengthMax)) {
+    return Refuse(v1::ERROR_CODE_NARRATIVE_INVALID,
+                  "a journal needs a narrative of 1 to " + std::to_string(kNarrativeLengthMax) +
+                      " characters of UTF-8 text without control characters");
+  }
+  const auto count = static_cast<std::size_t>(command.postings_size());
+  if (count < kPostingsPerJournalMin || count > kPostingsPerJournalMax) {
+    return Refuse(v1::ERROR_CODE_POSTING_COUNT_INVALID,
+                  "a journal needs " + std::to_string(kPostingsPerJournalMin) + " to " +
+                      std::to_string(kPostingsPerJournalMax) + " postings; " +
+                      std::to_string(count) + " were given");
+  }
+  Effects effects;
+  effects.year = period->year->start_year;
+  effects.month = period->month;
+  Money sum;
+  for (const v1::Posting& posting : command.postings()) {
+    LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, posting.account()));
+    Result<Money> amount = Money::Parse(posting.amount().value());
+    if (!amount.ok()) return amount.status();
+    if (amount->is_zero()) {
+      return Refuse(v1::ERROR_CODE_POSTING_ZERO,
+                    "the posting to \"" + posting.account() + "\" is zero; leave it out");
+    }
+    sum += *amount;
+    effects.legs.push_back(Leg{posting.account(), *amount});
+  }
+  if (!sum.is_zero()) {
+    return Refuse(v1::ERROR_CODE_JOURNAL_UNBALANCED,
+                  "the postings sum to " + sum.ToString() +
+                      ", not 0.00: debits (positive) must equal credits (negative)");
+  }
+  LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, effects.year, effects.legs));
+  return effects;
+}
+
+Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& command) {
+  Result<OpenPeriod> period = CheckPeriod(state, command.period());
+  if (!period.ok()) return period.status();
+  if (!IsPrintableText(command.reason(), kNarrativeLengthMax)) {
+    return Refuse(v1::ERROR_CODE_NARRATIVE_INVALID,
+                  "a reversal needs a reason of 1 to " + std::to_string(kNarrativeLengthMax) +
+                      " characters of UTF-8 text without control characters");
+  }
+  const std::string which = "entry " + std::to_string(command.seq());
+  if (command.seq() == 0 || command.seq() > state.last_seq()) {
+    return Refuse(v1::ERROR_CODE_ENTRY_UNKNOWN,
+                  which + " does not exist; the journal has " + std::to_string(state.last_seq()) +
+                      " entries");
+  }
+  const EntryFacts& original = state.entries[command.seq() - 1];
+  if (original.reverses_seq != 0) {
+    return Refuse(v1::ERROR_CODE_ENTRY_IS_REVERSAL,
+                  which + " is itself the reversal of entry " +
+                      std::to_string(original.reverses_seq) +
+                      "; post a new journal instead of reversing a reversal");
+  }
+  if (original.legs.empty()) {
+    return Refuse(v1::ERROR_CODE_ENTRY_HAS_NO_POSTINGS,
+                  which + " posted nothing, so there is nothing to reverse");
+  }
+  if (original.reversed_by != 0) {
+    return Refuse(v1::ERROR_CODE_ENTRY_ALREADY_REVERSED,
+                  which + " was reversed already by entry " + std::to_string(original.reversed_by));
+  }
+  Effects effects;
+  effects.year = period->year->start_year;
+  effects.month = period->month;
+  effects.reverses_seq = command.seq();
+  for (const Leg& leg : original.legs) {
+    LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, leg.account));
+    effects.legs.push_back(Leg{leg.account, -leg.amount});
+  }
+  LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, effects.year, effects.legs));
+  return effects;
+}
+
+}  // namespace
+
+Result<Effects> Decide(const State& state, const v1::Command& command) {
+  switch (command.kind_case()) {
+    case v1::Command::kRegisterPractice:
+      return DecideRegisterPractice(state, command.register_practice());
+    case v1::Command::kRegisterProvider:
+      return DecideRegisterProvider(state, command.register_provider());
+    case v1::Command::kOpenYear:
+      return DecideOpenYear(state, command.open_year());
+    case v1::Command::kPostJournal:
+      return DecidePostJournal(state, command.post_journal());
+    case v1::Command::kReverseEntry:
+      return DecideReverseEntry(state, command.reverse_entry());
+    case v1::Command::KIND_NOT_SET:
+      break;
+  }
+  return Refuse(v1::ERROR_CODE_COMMAND_EMPTY, "the command names no action");
+}
+
+void Evolve(State& state, const v1::Command& command, const Effects& effects) {
+  const std::uint64_t seq = state.last_seq() + 1;
+  switch (command.kind_case()) {
+    case v1::Command::kRegisterPractice: {
+      const auto& c = command.register_practice();
+      state.practices.emplace(c.ods_code(), Practice{c.ods_code(), c.name()});
+      break;
+    }
+    case v1::Command::kRegisterProvider: {
+      const auto& c = command.register_provider();
+      state.providers.emplace(c.code(), Provider{c.code(), c.name(), c.kind()});
+      break;
+    }
+    case v1::Command::kOpenYear: {
+      const auto& c = command.open_year();
+      Year year;
+      year.start_year = *ParseYear(c.year());
+      year.lines.assign(c.budget_lines().begin(), c.budget_lines().end());
+      year.line_set.insert(year.lines.begin(), year.lines.end());
+      state.years.emplace(year.start_year, std::move(year));
+      break;
+    }
+    case v1::Command::kReverseEntry:
+      assert(effects.reverses_seq == command.reverse_entry().seq());
+      state.entries[effects.reverses_seq - 1].reversed_by = seq;
+      break;
+    case v1::Command::kPostJournal:
+    case v1::Command::KIND_NOT_SET:
+      break;
+  }
+  if (!effects.legs.empty()) {
+    std::map<std::string, Int>& balances = state.balances[effects.year];
+    for (const Leg& leg : effects.legs) balances[leg.account] += leg.amount.pence();
+  }
+  state.entries.push_back(
+      EntryFacts{effects.year, effects.month, effects.legs, effects.reverses_seq, 0});
+}
+
+void RecordEffects(const Effects& effects, v1::JournalEntry& entry) {
+  entry.clear_period();
+  entry.clear_postings();
+  entry.set_reverses_seq(effects.reverses_seq);
+  if (effects.legs.empty()) return;
+  entry.mutable_period()->set_year(FormatYear(effects.year));
+  entry.mutable_period()->set_month(FormatMonth(effects.month));
+  for (const Leg& leg : effects.legs) {
+    v1::Posting* posting = entry.add_postings();
+    posting->set_account(leg.account);
+    posting->mutable_amount()->set_value(leg.amount.ToString());
+  }
+}
+
+}  // namespace lcp

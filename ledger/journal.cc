@@ -1,0 +1,92 @@
+#include "ledger/journal.h"
+
+#include "ledger/chain.h"
+#include "ledger/engine.h"
+#include "ledger/text.h"
+
+namespace lcp {
+namespace {
+
+// The recorded effects as text, for a message that shows where a replay differs.
+std::string Describe(const v1::JournalEntry& entry) {
+  std::string text = "period " + entry.period().year() + " " + entry.period().month() + ";";
+  for (const v1::Posting& posting : entry.postings()) {
+    text += " " + posting.account() + " " + posting.amount().value() + ";";
+  }
+  if (entry.reverses_seq() != 0) text += " reverses " + std::to_string(entry.reverses_seq());
+  return text;
+}
+
+bool SameEffects(const v1::JournalEntry& recorded, const v1::JournalEntry& recomputed) {
+  if (recorded.period().year() != recomputed.period().year() ||
+      recorded.period().month() != recomputed.period().month() ||
+      recorded.has_period() != recomputed.has_period() ||
+      recorded.reverses_seq() != recomputed.reverses_seq() ||
+      recorded.postings_size() != recomputed.postings_size()) {
+    return false;
+  }
+  for (int i = 0; i < recorded.postings_size(); ++i) {
+    const v1::Posting& a = recorded.postings(i);
+    const v1::Posting& b = recomputed.postings(i);
+    if (a.account() != b.account() || a.amount().value() != b.amount().value()) return false;
+  }
+  return true;
+}
+
+// The checks on an entry's envelope, as opposed to its command.
+Status CheckEnvelope(const v1::JournalEntry& entry) {
+  if (!IsPrintableAsciiToken(entry.idempotency_key(), kIdempotencyKeyLengthMax)) {
+    return Status::Error(v1::ERROR_CODE_IDEMPOTENCY_KEY_INVALID,
+                         "an idempotency key must be 1 to " +
+                             std::to_string(kIdempotencyKeyLengthMax) +
+                             " printable ASCII characters without spaces");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+Journal::Journal() : head_hash_(GenesisHash()) {}
+
+Result<v1::JournalRecord> Journal::Submit(v1::JournalEntry request) {
+  LCP_RETURN_IF_ERROR(CheckEnvelope(request));
+  Result<Effects> effects = Decide(state_, request.command());
+  if (!effects.ok()) return effects.status();
+  RecordEffects(*effects, request);
+  std::string body;
+  request.SerializeToString(&body);
+  v1::JournalRecord record = MakeRecord(state_.last_seq() + 1, head_hash_, std::move(body));
+  Evolve(state_, request.command(), *effects);
+  head_hash_ = record.hash();
+  return record;
+}
+
+Status Journal::Replay(const v1::JournalRecord& record) {
+  LCP_RETURN_IF_ERROR(VerifyLink(record, state_.last_seq(), head_hash_));
+  const std::string where = "record " + std::to_string(record.seq()) + ": ";
+  v1::JournalEntry recorded;
+  if (!recorded.ParseFromString(record.body())) {
+    return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                         where + "its body is not a readable journal entry");
+  }
+  Status envelope = CheckEnvelope(recorded);
+  Result<Effects> effects =
+      envelope.ok() ? Decide(state_, recorded.command()) : Result<Effects>(envelope);
+  if (!effects.ok()) {
+    return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH,
+                         where + "re-executing its command was refused (" +
+                             effects.status().ToString() + ")");
+  }
+  v1::JournalEntry recomputed;
+  RecordEffects(*effects, recomputed);
+  if (!SameEffects(recorded, recomputed)) {
+    return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH,
+                         where + "recorded postings [" + Describe(recorded) +
+                             "] differ from re-executed [" + Describe(recomputed) + "]");
+  }
+  Evolve(state_, recorded.command(), *effects);
+  head_hash_ = record.hash();
+  return Status::Ok();
+}
+
+}  // namespace lcp

@@ -1,0 +1,41 @@
+// The journal in memory: the state the engine has folded so far and the chain head. The server's write
+// path (Submit) and every replay, the server's recovery and the auditor's check alike (Replay), go
+// through this one class.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "ledger/state.h"
+#include "ledger/status.h"
+#include "lcp/v1/ledger.pb.h"
+
+namespace lcp {
+
+inline constexpr std::size_t kIdempotencyKeyLengthMax = 128;
+
+class Journal {
+ public:
+  Journal();
+
+  const State& state() const { return state_; }
+  std::uint64_t head_seq() const { return state_.last_seq(); }
+  const std::string& head_hash() const { return head_hash_; }
+
+  // Decides `request.command` (actor, recorded_at and idempotency_key as given; postings ignored). If
+  // it is accepted, records the effects in the entry, builds the next chained record, applies it and
+  // returns it. If it is refused, returns why and changes nothing.
+  Result<v1::JournalRecord> Submit(v1::JournalEntry request);
+
+  // Checks that `record` links to the head, that its body parses, that re-executing its command is
+  // accepted and gives exactly the recorded period and postings; then applies it. On failure returns
+  // CHAIN_BROKEN, RECORD_CORRUPT or REPLAY_MISMATCH naming the record's sequence number, and changes
+  // nothing.
+  Status Replay(const v1::JournalRecord& record);
+
+ private:
+  State state_;
+  std::string head_hash_;
+};
+
+}  // namespace lcp

@@ -1,0 +1,32 @@
+// Checking an export: the chain alone (VerifyExport, any range) or the chain and every command
+// re-executed by the engine (ReplayExport, a whole journal from record 1). Both stop at the first record
+// that fails and name it.
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <string>
+
+#include "ledger/journal.h"
+#include "ledger/status.h"
+#include "lcp/v1/ledger.pb.h"
+
+namespace lcp {
+
+struct AuditOutcome {
+  Status status;                  // Ok when every check held.
+  std::uint64_t failed_seq = 0;   // The sequence number where the first failure was found; 0 if none
+                                  // or if the header itself failed.
+  std::uint64_t records = 0;      // Records that passed.
+  v1::ExportHeader header;        // As read (empty if it could not be read).
+};
+
+// Checks the header, that every record links to the one before it (starting from the header's
+// first_prev_hash) and hashes correctly, and that the records match the header's counts and head.
+AuditOutcome VerifyExport(std::istream& in);
+
+// As VerifyExport, and re-executes each record's command through `journal` (which must be new),
+// checking the recorded postings. The export must start at record 1.
+AuditOutcome ReplayExport(std::istream& in, Journal& journal);
+
+}  // namespace lcp

@@ -1,0 +1,36 @@
+// The embedded default store: one SQLite file in WAL mode with synchronous=FULL, so that a committed
+// transaction survives a crash or power loss. The journal table refuses UPDATE and DELETE by trigger.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "services/storage/store.h"
+
+struct sqlite3;
+
+namespace lcp {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens the ledger file at `path`, creating it (and its schema) if it does not exist.
+  static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
+  ~SqliteStore() override;
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+
+  Status Append(std::span<const v1::JournalRecord> records) override;
+  Status Scan(std::uint64_t from_seq,
+              const std::function<Status(const v1::JournalRecord&)>& visit) override;
+  Result<StoreHead> ReadHead() override;
+
+ private:
+  explicit SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  Status Exec(const char* sql);
+  Status Failure(const std::string& what) const;
+
+  sqlite3* db_;
+  std::string path_;
+};
+
+}  // namespace lcp
