@@ -1,0 +1,257 @@
+// The hash chain and the export file: a faithful export verifies and replays; every kind of tampering
+// is caught at the sequence number where it happened.
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+#include "ledger/chain.h"
+#include "ledger/export_file.h"
+#include "ledger/replay.h"
+#include "ledger/reports.h"
+#include "tests/test_support.h"
+
+namespace lcp {
+namespace {
+
+using testing::ExportBytes;
+using testing::SampleRecords;
+
+AuditOutcome Verify(const std::string& bytes) {
+  std::istringstream in(bytes);
+  return VerifyExport(in);
+}
+
+AuditOutcome Replay(const std::string& bytes) {
+  std::istringstream in(bytes);
+  Journal journal;
+  return ReplayExport(in, journal);
+}
+
+void ExpectFailsAt(const AuditOutcome& outcome, std::uint64_t seq, ErrorCode code) {
+  EXPECT_FALSE(outcome.status.ok());
+  EXPECT_EQ(outcome.failed_seq, seq) << outcome.status.ToString();
+  EXPECT_EQ(v1::ErrorCode_Name(outcome.status.code()), v1::ErrorCode_Name(code))
+      << outcome.status.ToString();
+}
+
+TEST(Chain, GenesisIsThirtyTwoZeroBytesAndHashIsSha256OfPrevAndBody) {
+  EXPECT_EQ(GenesisHash(), std::string(32, '\0'));
+  // SHA-256 of 32 zero bytes followed by "abc", computed independently with
+  // `(head -c 32 /dev/zero; printf abc) | sha256sum`.
+  EXPECT_EQ(ToHex(ChainHash(GenesisHash(), "abc")),
+            "365aa7d8f7f9402c4b9434502b4cc89ddb09fe50d7cd95b493b834c62d5a5370");
+}
+
+TEST(Chain, RecordsLinkFromGenesis) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  ASSERT_EQ(records.size(), 9u);
+  EXPECT_EQ(records[0].seq(), 1u);
+  EXPECT_EQ(records[0].prev_hash(), GenesisHash());
+  for (std::size_t i = 1; i < records.size(); ++i) {
+    EXPECT_EQ(records[i].prev_hash(), records[i - 1].hash());
+    EXPECT_EQ(records[i].hash(), ChainHash(records[i].prev_hash(), records[i].body()));
+  }
+}
+
+TEST(Export, FaithfulExportVerifiesAndReplaysToTheSameBalances) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  const std::string bytes = ExportBytes(records);
+  AuditOutcome verified = Verify(bytes);
+  ASSERT_TRUE(verified.status.ok()) << verified.status.ToString();
+  EXPECT_EQ(verified.records, 9u);
+
+  std::istringstream in(bytes);
+  Journal replayed;
+  AuditOutcome outcome = ReplayExport(in, replayed);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+  EXPECT_EQ(replayed.head_seq(), 9u);
+  EXPECT_EQ(replayed.head_hash(), records.back().hash());
+  std::vector<TrialBalance> balances = TrialBalances(replayed.state());
+  ASSERT_EQ(balances.size(), 1u);
+  // 1,200,000.00 + 950,000.00 of budgets, 4,250.10 of spend, 4,250.10 reversed: the spend account
+  // nets to zero and A81002 carries the corrected invoice.
+  EXPECT_EQ(balances[0].total_debit.ToString(), "2154250.10");
+  EXPECT_EQ(balances[0].total_credit.ToString(), "2154250.10");
+  EXPECT_EQ(replayed.state().balances.at(2026).at("practice:A81001:spend:ELECTIVE"), 0);
+  EXPECT_EQ(replayed.state().balances.at(2026).at("practice:A81002:spend:ELECTIVE"), 425010);
+}
+
+TEST(Export, EmptyJournalVerifies) {
+  AuditOutcome outcome = Verify(ExportBytes({}));
+  EXPECT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+  EXPECT_EQ(outcome.records, 0u);
+}
+
+TEST(Export, RangeVerifiesButDoesNotReplay) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  std::vector<v1::JournalRecord> range(records.begin() + 3, records.end());
+  const std::string bytes = ExportBytes(range);
+  AuditOutcome verified = Verify(bytes);
+  EXPECT_TRUE(verified.status.ok()) << verified.status.ToString();
+  EXPECT_EQ(verified.records, 6u);
+  AuditOutcome replayed = Replay(bytes);
+  EXPECT_EQ(replayed.status.code(), v1::ERROR_CODE_EXPORT_MALFORMED);
+  EXPECT_NE(replayed.status.message().find("starts at record 4"), std::string::npos);
+}
+
+TEST(Tamper, FlippedBodyByteIsCaughtAtItsRecord) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  std::string body = records[6].body();
+  body[body.size() / 2] = static_cast<char>(body[body.size() / 2] ^ 0x01);
+  records[6].set_body(body);
+  ExpectFailsAt(Verify(ExportBytes(records)), 7, v1::ERROR_CODE_CHAIN_BROKEN);
+  ExpectFailsAt(Replay(ExportBytes(records)), 7, v1::ERROR_CODE_CHAIN_BROKEN);
+}
+
+TEST(Tamper, FlippedByteInTheFileIsCaughtAtItsRecord) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  std::string bytes = ExportBytes(records);
+  const std::size_t at = bytes.find(records[4].body());
+  ASSERT_NE(at, std::string::npos);
+  bytes[at + 3] = static_cast<char>(bytes[at + 3] ^ 0x20);
+  AuditOutcome outcome = Verify(bytes);
+  EXPECT_FALSE(outcome.status.ok());
+  EXPECT_EQ(outcome.failed_seq, 5u) << outcome.status.ToString();
+}
+
+TEST(Tamper, ChangedAmountWithRecomputedHashBreaksTheNextLinkAndFailsReplay) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(records[6].body()));
+  entry.mutable_postings(0)->mutable_amount()->set_value("4205.10");
+  entry.mutable_postings(1)->mutable_amount()->set_value("-4205.10");
+  records[6] = MakeRecord(7, records[5].hash(), entry.SerializeAsString());
+  // The chain alone: record 7 now hashes correctly, so record 8 no longer follows it.
+  ExpectFailsAt(Verify(ExportBytes(records)), 8, v1::ERROR_CODE_CHAIN_BROKEN);
+  // Re-executing record 7 gives postings of 4,250.10, not the recorded 4,205.10.
+  AuditOutcome replayed = Replay(ExportBytes(records));
+  ExpectFailsAt(replayed, 7, v1::ERROR_CODE_REPLAY_MISMATCH);
+  EXPECT_NE(replayed.status.message().find("4205.10"), std::string::npos);
+}
+
+TEST(Tamper, RechainedForgeryStillFailsReplay) {
+  // A forger who rewrites every later hash too defeats the chain check, but not re-execution.
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(records[5].body()));
+  entry.mutable_postings(1)->set_account("practice:A81003:budget:PRESCRIBING");
+  std::string prev = records[4].hash();
+  for (std::size_t i = 5; i < records.size(); ++i) {
+    std::string body = i == 5 ? entry.SerializeAsString() : records[i].body();
+    records[i] = MakeRecord(i + 1, prev, body);
+    prev = records[i].hash();
+  }
+  EXPECT_TRUE(Verify(ExportBytes(records)).status.ok());
+  ExpectFailsAt(Replay(ExportBytes(records)), 6, v1::ERROR_CODE_REPLAY_MISMATCH);
+}
+
+TEST(Tamper, RemovedRecordIsCaughtWhereItWas) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  std::vector<v1::JournalRecord> removed = records;
+  removed.erase(removed.begin() + 3);  // Record 4.
+  // The forger's header matches the shorter file; the gap is still found.
+  std::string bytes = ExportBytes(removed);
+  std::istringstream in(bytes);
+  AuditOutcome outcome = VerifyExport(in);
+  ExpectFailsAt(outcome, 4, v1::ERROR_CODE_CHAIN_BROKEN);
+  EXPECT_NE(outcome.status.message().find("found sequence number 5 where 4 should follow 3"),
+            std::string::npos)
+      << outcome.status.message();
+}
+
+TEST(Tamper, RemovedLastRecordIsCaughtByTheHeader) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  std::vector<v1::JournalRecord> shorter(records.begin(), records.end() - 1);
+  // The original header promises 9 records; only 8 follow it.
+  std::ostringstream out;
+  ExportWriter writer(out);
+  ASSERT_TRUE(writer.WriteHeader(MakeExportHeader(1, 9, GenesisHash(), records.back().hash())).ok());
+  for (const auto& record : shorter) ASSERT_TRUE(writer.WriteRecord(record).ok());
+  ExpectFailsAt(Verify(out.str()), 9, v1::ERROR_CODE_EXPORT_MALFORMED);
+}
+
+TEST(Tamper, SwappedRecordsAreCaughtAtTheFirst) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  std::swap(records[2], records[3]);
+  ExpectFailsAt(Verify(ExportBytes(records)), 3, v1::ERROR_CODE_CHAIN_BROKEN);
+  ExpectFailsAt(Replay(ExportBytes(records)), 3, v1::ERROR_CODE_CHAIN_BROKEN);
+}
+
+TEST(Tamper, TruncatedFileIsCaughtAtTheCutRecord) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  const std::string bytes = ExportBytes(records);
+  // Cut inside the last record.
+  ExpectFailsAt(Verify(bytes.substr(0, bytes.size() - 10)), 9, v1::ERROR_CODE_EXPORT_MALFORMED);
+  // Cut inside the header.
+  AuditOutcome header_cut = Verify(bytes.substr(0, 5));
+  EXPECT_EQ(header_cut.status.code(), v1::ERROR_CODE_EXPORT_MALFORMED);
+  EXPECT_EQ(header_cut.failed_seq, 0u);
+  // Nothing at all.
+  AuditOutcome empty = Verify("");
+  EXPECT_EQ(empty.status.code(), v1::ERROR_CODE_EXPORT_MALFORMED);
+  EXPECT_NE(empty.status.message().find("the file is empty"), std::string::npos);
+}
+
+TEST(Tamper, ForgedHeaderIsCaught) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  {
+    std::ostringstream out;
+    ExportWriter writer(out);
+    std::string wrong_head = records.back().hash();
+    wrong_head[0] = static_cast<char>(wrong_head[0] ^ 1);
+    ASSERT_TRUE(writer.WriteHeader(MakeExportHeader(1, 9, GenesisHash(), wrong_head)).ok());
+    for (const auto& record : records) ASSERT_TRUE(writer.WriteRecord(record).ok());
+    AuditOutcome outcome = Verify(out.str());
+    ExpectFailsAt(outcome, 9, v1::ERROR_CODE_EXPORT_MALFORMED);
+    EXPECT_NE(outcome.status.message().find("head hash"), std::string::npos);
+  }
+  {
+    v1::ExportHeader header = MakeExportHeader(1, 9, GenesisHash(), records.back().hash());
+    header.set_record_count(10);
+    std::ostringstream out;
+    ExportWriter writer(out);
+    ASSERT_TRUE(writer.WriteHeader(header).ok());
+    AuditOutcome outcome = Verify(out.str());
+    EXPECT_EQ(outcome.status.code(), v1::ERROR_CODE_EXPORT_MALFORMED);
+    EXPECT_NE(outcome.status.message().find("do not agree"), std::string::npos);
+  }
+  {
+    v1::ExportHeader header = MakeExportHeader(1, 9, GenesisHash(), records.back().hash());
+    header.set_format("someone-elses-format");
+    std::ostringstream out;
+    ExportWriter writer(out);
+    ASSERT_TRUE(writer.WriteHeader(header).ok());
+    EXPECT_NE(Verify(out.str()).status.message().find("not an lcpledger export"),
+              std::string::npos);
+  }
+}
+
+TEST(Tamper, ExtraRecordBeyondTheHeaderIsCaught) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  std::ostringstream out;
+  ExportWriter writer(out);
+  ASSERT_TRUE(writer.WriteHeader(MakeExportHeader(1, 8, GenesisHash(), records[7].hash())).ok());
+  for (const auto& record : records) ASSERT_TRUE(writer.WriteRecord(record).ok());
+  ExpectFailsAt(Verify(out.str()), 9, v1::ERROR_CODE_EXPORT_MALFORMED);
+}
+
+TEST(Tamper, AbsurdSizePrefixIsRefusedWithoutReadingIt) {
+  std::string bytes = ExportBytes(SampleRecords());
+  // Append a record whose size prefix claims 2^28 bytes.
+  bytes += std::string("\x80\x80\x80\x80\x01", 5);
+  AuditOutcome outcome = Verify(bytes);
+  ExpectFailsAt(outcome, 10, v1::ERROR_CODE_EXPORT_MALFORMED);
+  EXPECT_NE(outcome.status.message().find("268435456 bytes"), std::string::npos)
+      << outcome.status.message();
+}
+
+TEST(Tamper, UnparsableBodyWithValidHashIsCorrupt) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  records.push_back(MakeRecord(10, records.back().hash(), std::string("\xff\xff\xff", 3)));
+  // The chain alone holds (the forger hashed the garbage); re-execution cannot read it.
+  EXPECT_TRUE(Verify(ExportBytes(records)).status.ok());
+  ExpectFailsAt(Replay(ExportBytes(records)), 10, v1::ERROR_CODE_RECORD_CORRUPT);
+}
+
+}  // namespace
+}  // namespace lcp

@@ -1,0 +1,357 @@
+// The engine's rules: what each command posts, and every refusal with its exact code and nothing posted.
+#include <gtest/gtest.h>
+
+#include <set>
+
+#include "ledger/engine.h"
+#include "ledger/journal.h"
+#include "ledger/reports.h"
+#include "tests/test_support.h"
+
+namespace lcp {
+namespace {
+
+using testing::JournalCommand;
+using testing::MustSubmit;
+using testing::OpenYearCommand;
+using testing::RegisterPracticeCommand;
+using testing::RegisterProviderCommand;
+using testing::Request;
+using testing::ReverseCommand;
+
+std::string Balance(const Journal& journal, int year, const std::string& account) {
+  const auto& balances = journal.state().balances;
+  auto y = balances.find(year);
+  if (y == balances.end()) return "none";
+  auto a = y->second.find(account);
+  return a == y->second.end() ? "none" : Money::FromPence(a->second).ToString();
+}
+
+TEST(Engine, RegistrationsAndOpeningPostNothing) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  EXPECT_EQ(journal.head_seq(), 5u);
+  EXPECT_EQ(journal.state().practices.size(), 3u);
+  EXPECT_EQ(journal.state().practices.at("A81002").name, "Hillview Surgery");
+  EXPECT_EQ(journal.state().providers.at("RX1").kind, v1::PROVIDER_KIND_FOUNDATION_TRUST);
+  EXPECT_EQ(journal.state().years.at(2026).lines,
+            (std::vector<std::string>{"ELECTIVE", "PRESCRIBING", "COMMUNITY"}));
+  EXPECT_TRUE(journal.state().balances.empty());
+}
+
+TEST(Engine, JournalPostsItsLegsIntoItsPeriod) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  v1::JournalRecord record = MustSubmit(
+      journal, JournalCommand("2026/27", "M04",
+                              {{"practice:A81001:spend:ELECTIVE", "1234.56"},
+                               {"practice:A81002:spend:ELECTIVE", "0.01"},
+                               {"provider:RX1:payable", "-1234.57"}}));
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(record.body()));
+  EXPECT_EQ(record.seq(), 6u);
+  EXPECT_EQ(entry.period().year(), "2026/27");
+  EXPECT_EQ(entry.period().month(), "M04");
+  ASSERT_EQ(entry.postings_size(), 3);
+  EXPECT_EQ(entry.postings(0).account(), "practice:A81001:spend:ELECTIVE");
+  EXPECT_EQ(entry.postings(0).amount().value(), "1234.56");
+  EXPECT_EQ(entry.postings(2).amount().value(), "-1234.57");
+  EXPECT_EQ(Balance(journal, 2026, "practice:A81001:spend:ELECTIVE"), "1234.56");
+  EXPECT_EQ(Balance(journal, 2026, "provider:RX1:payable"), "-1234.57");
+}
+
+TEST(Engine, NonCanonicalAmountsAreRecordedCanonically) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  v1::JournalRecord record = MustSubmit(
+      journal, JournalCommand("2026/27", "M01", {{"lcp:cash", "12.5"}, {"pct:funding", "-12.50"}}));
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(record.body()));
+  EXPECT_EQ(entry.postings(0).amount().value(), "12.50");
+  EXPECT_EQ(entry.command().post_journal().postings(0).amount().value(), "12.5");
+}
+
+TEST(Engine, ReversalNegatesEveryPostingAndNamesTheOriginal) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  MustSubmit(journal, JournalCommand("2026/27", "M02",
+                                     {{"practice:A81003:spend:COMMUNITY", "250.00"},
+                                      {"practice:A81001:spend:COMMUNITY", "100.00"},
+                                      {"provider:RX1:payable", "-350.00"}}));
+  v1::JournalRecord record = MustSubmit(journal, ReverseCommand(6, "2026/27", "M03"));
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(record.body()));
+  EXPECT_EQ(entry.reverses_seq(), 6u);
+  EXPECT_EQ(entry.period().month(), "M03");
+  ASSERT_EQ(entry.postings_size(), 3);
+  EXPECT_EQ(entry.postings(0).amount().value(), "-250.00");
+  EXPECT_EQ(entry.postings(1).amount().value(), "-100.00");
+  EXPECT_EQ(entry.postings(2).amount().value(), "350.00");
+  EXPECT_EQ(Balance(journal, 2026, "practice:A81003:spend:COMMUNITY"), "0.00");
+  EXPECT_EQ(Balance(journal, 2026, "provider:RX1:payable"), "0.00");
+  EXPECT_EQ(journal.state().entries[5].reversed_by, 7u);
+}
+
+TEST(Engine, BalancesAreKeptPerFinancialYear) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  MustSubmit(journal, OpenYearCommand("2027/28", {"COMMUNITY"}));
+  MustSubmit(journal, JournalCommand("2026/27", "M12", {{"lcp:cash", "10.00"}, {"pct:funding", "-10.00"}}));
+  MustSubmit(journal, JournalCommand("2027/28", "M01", {{"lcp:cash", "3.00"}, {"pct:funding", "-3.00"}}));
+  EXPECT_EQ(Balance(journal, 2026, "lcp:cash"), "10.00");
+  EXPECT_EQ(Balance(journal, 2027, "lcp:cash"), "3.00");
+  std::vector<TrialBalance> balances = TrialBalances(journal.state());
+  ASSERT_EQ(balances.size(), 2u);
+  EXPECT_EQ(balances[0].total_debit.ToString(), "10.00");
+  EXPECT_EQ(balances[1].total_credit.ToString(), "3.00");
+  EXPECT_TRUE(balances[0].balanced());
+}
+
+TEST(Engine, ReversalIntoAYearWithoutTheLineIsRefused) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  MustSubmit(journal, OpenYearCommand("2027/28", {"COMMUNITY"}));
+  MustSubmit(journal, JournalCommand("2026/27", "M12",
+                                     {{"practice:A81001:spend:ELECTIVE", "5.00"},
+                                      {"provider:RX1:payable", "-5.00"}}));
+  Result<v1::JournalRecord> refused =
+      journal.Submit(Request(ReverseCommand(7, "2027/28", "M01"), "late"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_BUDGET_LINE_UNKNOWN);
+  EXPECT_EQ(journal.head_seq(), 7u);
+}
+
+// Every refusal, tried against one ledger that holds: the standard set-up (entries 1-5, posting
+// nothing), a journal (6) and its reversal (7).
+struct Refusal {
+  const char* name;
+  v1::Command command;
+  ErrorCode code;
+  const char* message_part;
+};
+
+std::vector<std::string> Lines(int n) {
+  std::vector<std::string> lines;
+  for (int i = 0; i < n; ++i) lines.push_back("LINE_" + std::to_string(i));
+  return lines;
+}
+
+testing::PostingList Balanced(int n) {
+  testing::PostingList postings;
+  for (int i = 0; i < n; ++i) postings.push_back({"lcp:cash", i % 2 == 0 ? "1.00" : "-1.00"});
+  return postings;
+}
+
+testing::PostingList OverBalanceLimit() {
+  testing::PostingList postings;
+  for (int i = 0; i < 101; ++i) postings.push_back({"lcp:cash", "999999999999.99"});
+  for (int i = 0; i < 101; ++i) postings.push_back({"pct:funding", "-999999999999.99"});
+  return postings;
+}
+
+std::vector<Refusal> Refusals() {
+  const std::string y = "2026/27";
+  const testing::PostingList ok = {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}};
+  std::vector<Refusal> r = {
+      {"empty command", v1::Command(), v1::ERROR_CODE_COMMAND_EMPTY, "names no action"},
+      {"practice code lower case", RegisterPracticeCommand("a81001"),
+       v1::ERROR_CODE_PRACTICE_CODE_MALFORMED, "\"a81001\" is not an ODS code"},
+      {"practice code too short", RegisterPracticeCommand("A8100"),
+       v1::ERROR_CODE_PRACTICE_CODE_MALFORMED, "one capital letter and five digits"},
+      {"practice name empty", RegisterPracticeCommand("A81009", ""), v1::ERROR_CODE_NAME_INVALID,
+       "practice name"},
+      {"practice name with newline", RegisterPracticeCommand("A81009", "Hill\nview"),
+       v1::ERROR_CODE_NAME_INVALID, "control characters"},
+      {"practice name not UTF-8", RegisterPracticeCommand("A81009", "Caf\xC3"),
+       v1::ERROR_CODE_NAME_INVALID, "UTF-8"},
+      {"practice name too long", RegisterPracticeCommand("A81009", std::string(201, 'a')),
+       v1::ERROR_CODE_NAME_INVALID, "1 to 200"},
+      {"practice twice", RegisterPracticeCommand("A81002"),
+       v1::ERROR_CODE_PRACTICE_ALREADY_REGISTERED, "A81002 is registered already"},
+      {"provider code too long", RegisterProviderCommand("RX123456789"),
+       v1::ERROR_CODE_PROVIDER_CODE_MALFORMED, "3 to 8"},
+      {"provider code starting with a digit", RegisterProviderCommand("1RX"),
+       v1::ERROR_CODE_PROVIDER_CODE_MALFORMED, "starting with a letter"},
+      {"provider name empty",
+       RegisterProviderCommand("RX2", v1::PROVIDER_KIND_COMMUNITY, ""), v1::ERROR_CODE_NAME_INVALID,
+       "provider name"},
+      {"provider kind missing", RegisterProviderCommand("RX2", v1::PROVIDER_KIND_UNSPECIFIED),
+       v1::ERROR_CODE_PROVIDER_KIND_MISSING, "provider kind"},
+      {"provider twice", RegisterProviderCommand("RX1"),
+       v1::ERROR_CODE_PROVIDER_ALREADY_REGISTERED, "RX1 is registered already"},
+      {"year malformed", OpenYearCommand("2026-27", {"AE"}), v1::ERROR_CODE_YEAR_MALFORMED,
+       "\"2026-27\" is not written like \"2026/27\""},
+      {"year that ends two years on", OpenYearCommand("2026/28", {"AE"}),
+       v1::ERROR_CODE_YEAR_MALFORMED, "as in \"2026/27\""},
+      {"year twice", OpenYearCommand("2026/27", {"AE"}), v1::ERROR_CODE_YEAR_ALREADY_OPEN,
+       "2026/27 is open already"},
+      {"year without lines", OpenYearCommand("2027/28", {}),
+       v1::ERROR_CODE_BUDGET_LINE_COUNT_INVALID, "0 were given"},
+      {"year with 65 lines", OpenYearCommand("2027/28", Lines(65)),
+       v1::ERROR_CODE_BUDGET_LINE_COUNT_INVALID, "65 were given"},
+      {"line malformed", OpenYearCommand("2027/28", {"AE", "mental health"}),
+       v1::ERROR_CODE_BUDGET_LINE_MALFORMED, "\"mental health\""},
+      {"line twice", OpenYearCommand("2027/28", {"AE", "OUTPATIENT", "AE"}),
+       v1::ERROR_CODE_BUDGET_LINE_DUPLICATE, "AE is named twice"},
+      {"journal year malformed", JournalCommand("26/27", "M01", ok), v1::ERROR_CODE_YEAR_MALFORMED,
+       "\"26/27\""},
+      {"journal month malformed", JournalCommand(y, "M13", ok), v1::ERROR_CODE_MONTH_MALFORMED,
+       "\"M13\" is not one of M01 (April) to M12 (March)"},
+      {"journal month zero", JournalCommand(y, "M00", ok), v1::ERROR_CODE_MONTH_MALFORMED, "M00"},
+      {"journal into a year not open", JournalCommand("2027/28", "M01", ok),
+       v1::ERROR_CODE_YEAR_NOT_OPEN, "2027/28 has not been opened"},
+      {"journal without narrative", JournalCommand(y, "M01", ok, ""),
+       v1::ERROR_CODE_NARRATIVE_INVALID, "narrative"},
+      {"journal with one posting", JournalCommand(y, "M01", {{"lcp:cash", "0.00"}}),
+       v1::ERROR_CODE_POSTING_COUNT_INVALID, "1 were given"},
+      {"journal with 257 postings", JournalCommand(y, "M01", Balanced(257)),
+       v1::ERROR_CODE_POSTING_COUNT_INVALID, "257 were given"},
+      {"account with unknown scope",
+       JournalCommand(y, "M01", {{"bank:cash", "1.00"}, {"pct:funding", "-1.00"}}),
+       v1::ERROR_CODE_ACCOUNT_MALFORMED, "must start with practice:, provider:, lcp: or pct:"},
+      {"account with unknown category",
+       JournalCommand(y, "M01", {{"lcp:cash", "1.00"}, {"practice:A81001:spnd:AE", "-1.00"}}),
+       v1::ERROR_CODE_ACCOUNT_MALFORMED, "budget, commitment, spend, reinvestment, risk_share"},
+      {"account missing its line",
+       JournalCommand(y, "M01", {{"lcp:cash", "1.00"}, {"practice:A81001:spend", "-1.00"}}),
+       v1::ERROR_CODE_ACCOUNT_MALFORMED, "must end with exactly one budget line"},
+      {"account with a malformed practice",
+       JournalCommand(y, "M01", {{"lcp:cash", "1.00"}, {"practice:81001:spend:AE", "-1.00"}}),
+       v1::ERROR_CODE_ACCOUNT_MALFORMED, "must name a practice by ODS code"},
+      {"account of an unknown practice",
+       JournalCommand(y, "M01",
+                      {{"lcp:cash", "1.00"}, {"practice:A99999:spend:ELECTIVE", "-1.00"}}),
+       v1::ERROR_CODE_PRACTICE_UNKNOWN, "practice A99999, which is not registered"},
+      {"account of an unknown provider",
+       JournalCommand(y, "M01", {{"lcp:cash", "1.00"}, {"provider:RX9:payable", "-1.00"}}),
+       v1::ERROR_CODE_PROVIDER_UNKNOWN, "provider RX9, which is not registered"},
+      {"account on a line the year lacks",
+       JournalCommand(y, "M01", {{"lcp:cash", "1.00"}, {"pct:allocation:DENTAL", "-1.00"}}),
+       v1::ERROR_CODE_BUDGET_LINE_UNKNOWN, "DENTAL, which 2026/27 does not have"},
+      {"amount malformed", JournalCommand(y, "M01", {{"lcp:cash", "1e3"}, {"pct:funding", "-1.00"}}),
+       v1::ERROR_CODE_AMOUNT_MALFORMED, "\"1e3\""},
+      {"amount with three places",
+       JournalCommand(y, "M01", {{"lcp:cash", "1.001"}, {"pct:funding", "-1.001"}}),
+       v1::ERROR_CODE_AMOUNT_MALFORMED, "at most 2 decimal places"},
+      {"amount too large",
+       JournalCommand(y, "M01",
+                      {{"lcp:cash", "1000000000000.00"}, {"pct:funding", "-1000000000000.00"}}),
+       v1::ERROR_CODE_AMOUNT_TOO_LARGE, "too large"},
+      {"zero posting",
+       JournalCommand(y, "M01",
+                      {{"lcp:cash", "1.00"}, {"lcp:reserve", "0.00"}, {"pct:funding", "-1.00"}}),
+       v1::ERROR_CODE_POSTING_ZERO, "\"lcp:reserve\" is zero"},
+      {"unbalanced by a penny",
+       JournalCommand(y, "M01", {{"lcp:cash", "100.00"}, {"pct:funding", "-99.99"}}),
+       v1::ERROR_CODE_JOURNAL_UNBALANCED, "the postings sum to 0.01, not 0.00"},
+      {"balance beyond the limit", JournalCommand(y, "M01", OverBalanceLimit()),
+       v1::ERROR_CODE_BALANCE_LIMIT_EXCEEDED, "\"lcp:cash\" would reach a balance beyond"},
+      {"reversal of entry 0", ReverseCommand(0, y, "M02"), v1::ERROR_CODE_ENTRY_UNKNOWN,
+       "entry 0 does not exist; the journal has 7 entries"},
+      {"reversal of a future entry", ReverseCommand(8, y, "M02"), v1::ERROR_CODE_ENTRY_UNKNOWN,
+       "entry 8 does not exist"},
+      {"reversal of a registration", ReverseCommand(1, y, "M02"),
+       v1::ERROR_CODE_ENTRY_HAS_NO_POSTINGS, "entry 1 posted nothing"},
+      {"second reversal", ReverseCommand(6, y, "M02"), v1::ERROR_CODE_ENTRY_ALREADY_REVERSED,
+       "entry 6 was reversed already by entry 7"},
+      {"reversal of a reversal", ReverseCommand(7, y, "M02"), v1::ERROR_CODE_ENTRY_IS_REVERSAL,
+       "entry 7 is itself the reversal of entry 6"},
+      {"reversal without reason", ReverseCommand(6, y, "M02", ""),
+       v1::ERROR_CODE_NARRATIVE_INVALID, "reason"},
+      {"reversal into a year not open", ReverseCommand(6, "2030/31", "M02"),
+       v1::ERROR_CODE_YEAR_NOT_OPEN, "2030/31 has not been opened"},
+      {"reversal into a malformed month", ReverseCommand(6, y, "March"),
+       v1::ERROR_CODE_MONTH_MALFORMED, "\"March\""},
+  };
+  return r;
+}
+
+class EngineRefusal : public ::testing::TestWithParam<Refusal> {};
+
+TEST_P(EngineRefusal, HasItsCodeAndPostsNothing) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  MustSubmit(journal, JournalCommand("2026/27", "M01", {{"lcp:cash", "7.00"}, {"pct:funding", "-7.00"}}));
+  MustSubmit(journal, ReverseCommand(6, "2026/27", "M01"));
+  const std::string head_before = journal.head_hash();
+  const Balances balances_before = journal.state().balances;
+  const std::size_t practices_before = journal.state().practices.size();
+  const std::size_t providers_before = journal.state().providers.size();
+  const std::size_t years_before = journal.state().years.size();
+
+  Result<v1::JournalRecord> result = journal.Submit(Request(GetParam().command, "refused-key"));
+
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(v1::ErrorCode_Name(result.status().code()), v1::ErrorCode_Name(GetParam().code))
+      << result.status().message();
+  EXPECT_NE(result.status().message().find(GetParam().message_part), std::string::npos)
+      << "message: " << result.status().message();
+  EXPECT_EQ(journal.head_seq(), 7u);
+  EXPECT_EQ(journal.head_hash(), head_before);
+  EXPECT_EQ(journal.state().balances, balances_before);
+  EXPECT_EQ(journal.state().practices.size(), practices_before);
+  EXPECT_EQ(journal.state().providers.size(), providers_before);
+  EXPECT_EQ(journal.state().years.size(), years_before);
+  EXPECT_EQ(journal.state().entries[5].reversed_by, 7u);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllChecks, EngineRefusal, ::testing::ValuesIn(Refusals()),
+                         [](const ::testing::TestParamInfo<Refusal>& param_info) {
+                           std::string name;
+                           for (char c : std::string(param_info.param.name)) {
+                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+                           }
+                           return name;
+                         });
+
+TEST(EngineRefusal, BalanceLimitIsCheckedBeforeAnythingChanges) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  // 100 maximal amounts fit under the balance limit; the 101st would pass it.
+  testing::PostingList postings;
+  for (int i = 0; i < 100; ++i) postings.push_back({"lcp:cash", "999999999999.99"});
+  for (int i = 0; i < 100; ++i) postings.push_back({"pct:funding", "-999999999999.99"});
+  MustSubmit(journal, JournalCommand("2026/27", "M01", postings));
+  EXPECT_EQ(Balance(journal, 2026, "lcp:cash"), "99999999999999.00");
+  const Balances before = journal.state().balances;
+  Result<v1::JournalRecord> refused = journal.Submit(Request(
+      JournalCommand("2026/27", "M01",
+                     {{"lcp:cash", "999999999999.99"}, {"pct:funding", "-999999999999.99"}}),
+      "over"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_BALANCE_LIMIT_EXCEEDED);
+  EXPECT_NE(refused.status().message().find("\"lcp:cash\" would reach a balance beyond "
+                                            "100000000000000.00 in 2026/27"),
+            std::string::npos)
+      << refused.status().message();
+  EXPECT_EQ(journal.state().balances, before);
+  EXPECT_EQ(journal.head_seq(), 6u);
+}
+
+TEST(EngineRefusal, IdempotencyKeyMustBePrintableAscii) {
+  for (const std::string& key : {std::string(), std::string("has space"), std::string(129, 'k'),
+                                std::string("caf\xC3\xA9")}) {
+    Journal journal;
+    Result<v1::JournalRecord> refused =
+        journal.Submit(Request(RegisterPracticeCommand("A81001"), key));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_IDEMPOTENCY_KEY_INVALID);
+    EXPECT_EQ(journal.head_seq(), 0u);
+    EXPECT_TRUE(journal.state().practices.empty());
+  }
+}
+
+// Every engine refusal code has a case above, so that a new code cannot arrive untested.
+TEST(EngineRefusal, EveryEngineCodeIsCovered) {
+  std::set<int> covered;
+  for (const Refusal& refusal : Refusals()) covered.insert(refusal.code);
+  covered.insert(v1::ERROR_CODE_IDEMPOTENCY_KEY_INVALID);
+  covered.insert(v1::ERROR_CODE_SPLIT_WEIGHTS_INVALID);  // apportion_test.
+  for (int code = 1; code < 100; ++code) {
+    if (!v1::ErrorCode_IsValid(code)) continue;
+    EXPECT_TRUE(covered.contains(code)) << v1::ErrorCode_Name(static_cast<v1::ErrorCode>(code));
+  }
+}
+
+}  // namespace
+}  // namespace lcp

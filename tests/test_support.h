@@ -1,0 +1,42 @@
+// Builders shared by the test suites: commands, requests and a small standard ledger.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "ledger/journal.h"
+#include "lcp/v1/ledger.pb.h"
+
+namespace lcp::testing {
+
+using PostingList = std::vector<std::pair<std::string, std::string>>;
+
+v1::Command RegisterPracticeCommand(const std::string& ods, const std::string& name = "A Practice");
+v1::Command RegisterProviderCommand(const std::string& code,
+                                    v1::ProviderKind kind = v1::PROVIDER_KIND_FOUNDATION_TRUST,
+                                    const std::string& name = "A Provider");
+v1::Command OpenYearCommand(const std::string& year, const std::vector<std::string>& lines);
+v1::Command JournalCommand(const std::string& year, const std::string& month,
+                           const PostingList& postings, const std::string& narrative = "Test");
+v1::Command ReverseCommand(std::uint64_t seq, const std::string& year, const std::string& month,
+                           const std::string& reason = "Posted in error");
+
+// A request as the server would build it, with a fixed actor and time.
+v1::JournalEntry Request(const v1::Command& command, const std::string& key);
+
+// Submits `command` with a fresh key; fails the test if it is refused.
+v1::JournalRecord MustSubmit(Journal& journal, const v1::Command& command);
+
+// A journal holding practices A81001, A81002, A81003, provider RX1 and the year 2026/27 with lines
+// ELECTIVE, PRESCRIBING and COMMUNITY (5 entries, nothing posted).
+void SetUpStandardLedger(Journal& journal);
+
+// The standard ledger and then: a prescribing allocation (entry 6), an invoice (7), its reversal (8),
+// and a corrected invoice (9). Returns the 9 records.
+std::vector<v1::JournalRecord> SampleRecords();
+
+// An export of `records` with a header that matches them, as bytes.
+std::string ExportBytes(const std::vector<v1::JournalRecord>& records);
+
+}  // namespace lcp::testing
