@@ -1,0 +1,36 @@
+# Shared by scripts/run and scripts/test: install the Debian packages the build needs (only when some are
+# missing, so a second run is quick and quiet), then configure and build. Sourced, not run.
+
+LCP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LCP_BUILD="${LCP_BUILD:-$LCP_ROOT/build}"
+
+LCP_PACKAGES=(
+  g++ cmake ninja-build pkg-config
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libboost-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev libcli11-dev
+)
+
+lcp_install_packages() {
+  local missing=()
+  local package
+  for package in "${LCP_PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' ||
+      missing+=("$package")
+  done
+  ((${#missing[@]} == 0)) && return 0
+  echo "Installing Debian packages: ${missing[*]}"
+  local sudo=()
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || { echo "error: run as root to install ${missing[*]}" >&2; return 1; }
+    sudo=(sudo)
+  fi
+  "${sudo[@]}" apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -qq --no-install-recommends \
+    "${missing[@]}" >/dev/null
+}
+
+lcp_build() {
+  cmake -S "$LCP_ROOT" -B "$LCP_BUILD" -G Ninja -DCMAKE_BUILD_TYPE="${LCP_BUILD_TYPE:-RelWithDebInfo}" \
+    -DLCP_WERROR=ON >/dev/null
+  cmake --build "$LCP_BUILD" --parallel "$(nproc)"
+}
