@@ -10,7 +10,9 @@
 namespace lcp {
 namespace {
 
-Status Refuse(ErrorCode code, std::string message) { return Status::Error(code, std::move(message)); }
+Status Refuse(ErrorCode code, std::string message) {
+  return Status::Error(code, std::move(message));
+}
 
 // The period of a posting command: well formed and in an open year.
 struct OpenPeriod {
@@ -36,14 +38,12 @@ Status CheckAccount(const State& state, const Year& year, const std::string& pat
   Result<AccountRef> ref = ParseAccount(path);
   if (!ref.ok()) return ref.status();
   if (ref->scope == Scope::kPractice && !state.practices.contains(ref->party)) {
-    return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN,
-                  "account " + Quoted(path) + " names practice " + ref->party +
-                      ", which is not registered");
+    return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN, "account " + Quoted(path) + " names practice " +
+                                                       ref->party + ", which is not registered");
   }
   if (ref->scope == Scope::kProvider && !state.providers.contains(ref->party)) {
-    return Refuse(v1::ERROR_CODE_PROVIDER_UNKNOWN,
-                  "account " + Quoted(path) + " names provider " + ref->party +
-                      ", which is not registered");
+    return Refuse(v1::ERROR_CODE_PROVIDER_UNKNOWN, "account " + Quoted(path) + " names provider " +
+                                                       ref->party + ", which is not registered");
   }
   if (!ref->line.empty() && !year.line_set.contains(ref->line)) {
     return Refuse(v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
@@ -104,7 +104,8 @@ Result<Effects> DecideRegisterProvider(const State& state, const v1::RegisterPro
                   "provider name must be 1 to " + std::to_string(kNameLengthMax) +
                       " characters of UTF-8 text without control characters");
   }
-  if (command.kind() == v1::PROVIDER_KIND_UNSPECIFIED || !v1::ProviderKind_IsValid(command.kind())) {
+  if (command.kind() == v1::PROVIDER_KIND_UNSPECIFIED ||
+      !v1::ProviderKind_IsValid(command.kind())) {
     return Refuse(v1::ERROR_CODE_PROVIDER_KIND_MISSING,
                   "provider kind must be FOUNDATION_TRUST, COMMUNITY, INDEPENDENT or "
                   "LCP_PROVIDER_ARM");
@@ -194,9 +195,8 @@ Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& c
   }
   const std::string which = "entry " + std::to_string(command.seq());
   if (command.seq() == 0 || command.seq() > state.last_seq()) {
-    return Refuse(v1::ERROR_CODE_ENTRY_UNKNOWN,
-                  which + " does not exist; the journal has " + std::to_string(state.last_seq()) +
-                      " entries");
+    return Refuse(v1::ERROR_CODE_ENTRY_UNKNOWN, which + " does not exist; the journal has " +
+                                                    std::to_string(state.last_seq()) + " entries");
   }
   const EntryFacts& original = state.entries[command.seq() - 1];
   if (original.reverses_seq != 0) {
@@ -245,17 +245,21 @@ Result<Effects> Decide(const State& state, const v1::Command& command) {
   return Refuse(v1::ERROR_CODE_COMMAND_EMPTY, "the command names no action");
 }
 
-void Evolve(State& state, const v1::Command& command, const Effects& effects) {
+void Evolve(State& state, const v1::Command& command, const Effects& effects, UndoLog* undo) {
   const std::uint64_t seq = state.last_seq() + 1;
   switch (command.kind_case()) {
     case v1::Command::kRegisterPractice: {
       const auto& c = command.register_practice();
       state.practices.emplace(c.ods_code(), Practice{c.ods_code(), c.name()});
+      if (undo != nullptr)
+        undo->push_back([code = c.ods_code()](State& s) { s.practices.erase(code); });
       break;
     }
     case v1::Command::kRegisterProvider: {
       const auto& c = command.register_provider();
       state.providers.emplace(c.code(), Provider{c.code(), c.name(), c.kind()});
+      if (undo != nullptr)
+        undo->push_back([code = c.code()](State& s) { s.providers.erase(code); });
       break;
     }
     case v1::Command::kOpenYear: {
@@ -264,23 +268,49 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects) {
       year.start_year = *ParseYear(c.year());
       year.lines.assign(c.budget_lines().begin(), c.budget_lines().end());
       year.line_set.insert(year.lines.begin(), year.lines.end());
+      if (undo != nullptr)
+        undo->push_back([start_year = year.start_year](State& s) { s.years.erase(start_year); });
       state.years.emplace(year.start_year, std::move(year));
       break;
     }
     case v1::Command::kReverseEntry:
       assert(effects.reverses_seq == command.reverse_entry().seq());
       state.entries[effects.reverses_seq - 1].reversed_by = seq;
+      if (undo != nullptr)
+        undo->push_back([original = effects.reverses_seq](State& s) {
+          s.entries[original - 1].reversed_by = 0;
+        });
       break;
     case v1::Command::kPostJournal:
     case v1::Command::KIND_NOT_SET:
       break;
   }
   if (!effects.legs.empty()) {
-    std::map<std::string, Int>& balances = state.balances[effects.year];
-    for (const Leg& leg : effects.legs) balances[leg.account] += leg.amount.pence();
+    auto [year, year_created] = state.balances.try_emplace(effects.year);
+    for (const Leg& leg : effects.legs) {
+      auto [balance, created] = year->second.try_emplace(leg.account);
+      balance->second += leg.amount.pence();
+      if (undo != nullptr)
+        undo->push_back([y = effects.year, leg, created = created](State& s) {
+          auto& accounts = s.balances.at(y);
+          if (created) {
+            accounts.erase(leg.account);
+          } else {
+            accounts.at(leg.account) -= leg.amount.pence();
+          }
+        });
+    }
+    if (year_created)
+      if (undo != nullptr) undo->push_back([y = effects.year](State& s) { s.balances.erase(y); });
   }
   state.entries.push_back(
       EntryFacts{effects.year, effects.month, effects.legs, effects.reverses_seq, 0});
+  if (undo != nullptr) undo->push_back([](State& s) { s.entries.pop_back(); });
+}
+
+void Undo(State& state, UndoLog& undo) {
+  for (auto step = undo.rbegin(); step != undo.rend(); ++step) (*step)(state);
+  undo.clear();
 }
 
 void RecordEffects(const Effects& effects, v1::JournalEntry& entry) {

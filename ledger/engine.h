@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <vector>
 
 #include "ledger/state.h"
@@ -32,9 +33,19 @@ struct Effects {
 // Returns the effects of `command` on `state`, or the first check it fails. Never changes anything.
 Result<Effects> Decide(const State& state, const v1::Command& command);
 
-// Applies the effects of an accepted command as entry number state.last_seq() + 1.
+// The steps that take the state back, newest last; see Undo().
+using UndoLog = std::vector<std::function<void(State&)>>;
+
+// Applies the effects of an accepted command as entry number state.last_seq() + 1. When `undo` is
+// given, appends the steps that reverse each change, so that an all-or-nothing batch can be taken back.
+// Every branch of Evolve must log the inverse of each change it makes.
 // REQUIRES: `effects` is what Decide(state, command) returned.
-void Evolve(State& state, const v1::Command& command, const Effects& effects);
+void Evolve(State& state, const v1::Command& command, const Effects& effects,
+            UndoLog* undo = nullptr);
+
+// Runs the steps of `undo` newest first, then clears it: the state is as it was before the Evolve calls
+// that logged them.
+void Undo(State& state, UndoLog& undo);
 
 // The effects as they are recorded in a JournalEntry (period, postings, reverses_seq).
 void RecordEffects(const Effects& effects, v1::JournalEntry& entry);

@@ -1,5 +1,7 @@
 #include "ledger/journal.h"
 
+#include <cassert>
+
 #include "ledger/chain.h"
 #include "ledger/engine.h"
 #include "ledger/text.h"
@@ -50,14 +52,19 @@ Journal::Journal() : head_hash_(GenesisHash()) {}
 
 Result<v1::JournalRecord> Journal::Submit(v1::JournalEntry request) {
   LCP_RETURN_IF_ERROR(CheckEnvelope(request));
+  if (const std::uint64_t earlier = SeqForKey(request.idempotency_key()); earlier != 0) {
+    return Status::Error(v1::ERROR_CODE_IDEMPOTENCY_KEY_REUSED,
+                         "idempotency key " + Quoted(request.idempotency_key()) +
+                             " was used by entry " + std::to_string(earlier) +
+                             " for a different command; use a new key for a new command");
+  }
   Result<Effects> effects = Decide(state_, request.command());
   if (!effects.ok()) return effects.status();
   RecordEffects(*effects, request);
   std::string body;
   request.SerializeToString(&body);
   v1::JournalRecord record = MakeRecord(state_.last_seq() + 1, head_hash_, std::move(body));
-  Evolve(state_, request.command(), *effects);
-  head_hash_ = record.hash();
+  Apply(request, *effects, record.hash());
   return record;
 }
 
@@ -84,9 +91,44 @@ Status Journal::Replay(const v1::JournalRecord& record) {
                          where + "recorded postings [" + Describe(recorded) +
                              "] differ from re-executed [" + Describe(recomputed) + "]");
   }
-  Evolve(state_, recorded.command(), *effects);
-  head_hash_ = record.hash();
+  if (const std::uint64_t earlier = SeqForKey(recorded.idempotency_key()); earlier != 0) {
+    return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH,
+                         where + "its idempotency key was recorded already by entry " +
+                             std::to_string(earlier));
+  }
+  Apply(recorded, *effects, record.hash());
   return Status::Ok();
+}
+
+void Journal::Apply(const v1::JournalEntry& entry, const Effects& effects, const std::string& hash) {
+  const std::uint64_t seq = state_.last_seq() + 1;
+  Evolve(state_, entry.command(), effects, in_group_ ? &undo_ : nullptr);
+  state_.seq_by_key.emplace(entry.idempotency_key(), seq);
+  if (in_group_) {
+    undo_.push_back([key = entry.idempotency_key()](State& s) { s.seq_by_key.erase(key); });
+  }
+  head_hash_ = hash;
+}
+
+std::uint64_t Journal::SeqForKey(const std::string& key) const {
+  auto it = state_.seq_by_key.find(key);
+  return it == state_.seq_by_key.end() ? 0 : it->second;
+}
+
+void Journal::BeginGroup() {
+  assert(!in_group_);
+  in_group_ = true;
+  group_head_hash_ = head_hash_;
+}
+
+void Journal::EndGroup(bool keep) {
+  assert(in_group_);
+  if (!keep) {
+    Undo(state_, undo_);
+    head_hash_ = group_head_hash_;
+  }
+  undo_.clear();
+  in_group_ = false;
 }
 
 }  // namespace lcp

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <string>
 
+#include "ledger/engine.h"
 #include "ledger/state.h"
 #include "ledger/status.h"
 #include "lcp/v1/ledger.pb.h"
@@ -24,8 +25,19 @@ class Journal {
 
   // Decides `request.command` (actor, recorded_at and idempotency_key as given; postings ignored). If
   // it is accepted, records the effects in the entry, builds the next chained record, applies it and
-  // returns it. If it is refused, returns why and changes nothing.
+  // returns it. If it is refused, returns why and changes nothing. A key that an earlier entry recorded
+  // is refused with IDEMPOTENCY_KEY_REUSED; the caller decides whether the retry is the same command
+  // (SeqForKey names the entry).
   Result<v1::JournalRecord> Submit(v1::JournalEntry request);
+
+  // The entry that recorded `key`, or 0 if none did.
+  std::uint64_t SeqForKey(const std::string& key) const;
+
+  // Starts an all-or-nothing group: everything Submit changes from now on can be taken back until the
+  // group ends. REQUIRES: no group is open.
+  void BeginGroup();
+  // Ends the open group, keeping (true) or taking back (false) every entry submitted since BeginGroup.
+  void EndGroup(bool keep);
 
   // Checks that `record` links to the head, that its body parses, that re-executing its command is
   // accepted and gives exactly the recorded period and postings; then applies it. On failure returns
@@ -34,8 +46,13 @@ class Journal {
   Status Replay(const v1::JournalRecord& record);
 
  private:
+  void Apply(const v1::JournalEntry& entry, const Effects& effects, const std::string& hash);
+
   State state_;
   std::string head_hash_;
+  bool in_group_ = false;
+  UndoLog undo_;  // While a group is open.
+  std::string group_head_hash_;
 };
 
 }  // namespace lcp

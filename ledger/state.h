@@ -56,6 +56,7 @@ struct State {
   std::map<int, Year> years;                  // By start year.
   Balances balances;
   std::vector<EntryFacts> entries;  // entries[seq - 1].
+  std::map<std::string, std::uint64_t> seq_by_key;  // The entry that recorded each idempotency key.
 
   std::uint64_t last_seq() const { return entries.size(); }
 };

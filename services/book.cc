@@ -18,15 +18,40 @@ Result<std::unique_ptr<Book>> Book::Open(std::unique_ptr<Store> store) {
   return book;
 }
 
-Result<v1::JournalRecord> Book::Submit(v1::JournalEntry request) {
+Result<v1::JournalRecord> Book::Stage(v1::JournalEntry request) {
   if (!failed_.ok()) return failed_;
   Result<v1::JournalRecord> record = journal_.Submit(std::move(request));
-  if (!record.ok()) return record;
-  Status stored = store_->Append(std::span<const v1::JournalRecord>(&record.value(), 1));
+  if (record.ok()) staged_.push_back(*record);
+  return record;
+}
+
+void Book::BeginGroup() {
+  group_start_ = staged_.size();
+  journal_.BeginGroup();
+}
+
+void Book::EndGroup(bool keep) {
+  journal_.EndGroup(keep);
+  if (!keep) staged_.resize(group_start_);
+}
+
+Result<std::size_t> Book::Flush() {
+  if (!failed_.ok()) return failed_;
+  Status stored = store_->Append(staged_);
   if (!stored.ok()) {
-    failed_ = Status::Error(stored.code(), stored.message() + " (reopen the ledger to continue)");
+    failed_ = Status::Error(stored.code(), stored.message() + " (restart to recover from the disk)");
     return failed_;
   }
+  const std::size_t count = staged_.size();
+  staged_.clear();
+  return count;
+}
+
+Result<v1::JournalRecord> Book::Submit(v1::JournalEntry request) {
+  Result<v1::JournalRecord> record = Stage(std::move(request));
+  if (!record.ok()) return record;
+  Result<std::size_t> flushed = Flush();
+  if (!flushed.ok()) return flushed.status();
   return record;
 }
 

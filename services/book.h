@@ -1,6 +1,7 @@
 // A durable journal: the in-memory Journal (engine state and chain head) kept in step with a Store.
 // Opening a Book replays every stored record through the engine, so a store whose chain or postings do
-// not verify is never served. The sequencer of lcp-ledgerd will drive one Book.
+// not verify is never served. The sequencer of lcp-ledgerd drives one Book: it stages the commands of a
+// batch in memory and then flushes them to the store in one transaction (group commit).
 #pragma once
 
 #include <memory>
@@ -19,16 +20,33 @@ class Book {
 
   const Journal& journal() const { return journal_; }
 
-  // Submits one entry and makes it durable before returning its record. A refused entry changes
-  // nothing. A storage failure leaves the Book unusable (every later call fails): memory would be ahead
-  // of the disk, and only reopening, which replays the disk, can bring them back in step.
+  // Decides and applies one entry in memory and keeps its record for the next Flush. A refused entry
+  // changes nothing. Memory now runs ahead of the disk until Flush succeeds: nothing staged may be
+  // reported to anyone before then.
+  Result<v1::JournalRecord> Stage(v1::JournalEntry request);
+
+  // All-or-nothing groups of staged entries (see Journal::BeginGroup).
+  void BeginGroup();
+  void EndGroup(bool keep);
+
+  // Appends every staged record in one durable transaction and returns how many there were. A storage
+  // failure leaves the Book unusable (every later call fails): memory would be ahead of the disk, and
+  // only reopening, which replays the disk, can bring them back in step.
+  Result<std::size_t> Flush();
+
+  // Stage then Flush: one entry, durable when this returns.
   Result<v1::JournalRecord> Submit(v1::JournalEntry request);
+
+  // Ok, or the storage failure that made the Book unusable.
+  const Status& failure() const { return failed_; }
 
  private:
   explicit Book(std::unique_ptr<Store> store) : store_(std::move(store)) {}
 
   std::unique_ptr<Store> store_;
   Journal journal_;
+  std::vector<v1::JournalRecord> staged_;
+  std::size_t group_start_ = 0;  // staged_.size() when the open group began.
   Status failed_;
 };
 

@@ -3,6 +3,7 @@
 
 #include <set>
 
+#include "ledger/chain.h"
 #include "ledger/engine.h"
 #include "ledger/journal.h"
 #include "ledger/reports.h"
@@ -341,13 +342,87 @@ TEST(EngineRefusal, IdempotencyKeyMustBePrintableAscii) {
   }
 }
 
+TEST(JournalKeys, ReusedKeyIsRefusedNamingTheEntryAndPostsNothing) {
+  Journal journal;
+  ASSERT_TRUE(journal.Submit(Request(RegisterPracticeCommand("A81001"), "inv-1")).ok());
+  EXPECT_EQ(journal.SeqForKey("inv-1"), 1u);
+  EXPECT_EQ(journal.SeqForKey("inv-2"), 0u);
+  Result<v1::JournalRecord> reused =
+      journal.Submit(Request(RegisterPracticeCommand("A81002"), "inv-1"));
+  ASSERT_FALSE(reused.ok());
+  EXPECT_EQ(reused.status().code(), v1::ERROR_CODE_IDEMPOTENCY_KEY_REUSED);
+  EXPECT_EQ(reused.status().message(),
+            "idempotency key \"inv-1\" was used by entry 1 for a different command; use a new key "
+            "for a new command");
+  EXPECT_EQ(journal.head_seq(), 1u);
+  EXPECT_FALSE(journal.state().practices.contains("A81002"));
+}
+
+TEST(JournalKeys, ReplayRefusesARecordThatReusesAKey) {
+  Journal writer;
+  v1::JournalRecord first = *writer.Submit(Request(RegisterPracticeCommand("A81001"), "same"));
+  // A forged second record with the same key, properly chained.
+  v1::JournalEntry forged = Request(RegisterPracticeCommand("A81002"), "same");
+  v1::JournalRecord second = MakeRecord(2, first.hash(), forged.SerializeAsString());
+  Journal replayer;
+  ASSERT_TRUE(replayer.Replay(first).ok());
+  Status status = replayer.Replay(second);
+  EXPECT_EQ(status.code(), v1::ERROR_CODE_REPLAY_MISMATCH);
+  EXPECT_EQ(status.message(), "record 2: its idempotency key was recorded already by entry 1");
+}
+
+TEST(JournalGroups, TakenBackGroupLeavesEverythingAsBefore) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  MustSubmit(journal, JournalCommand("2026/27", "M01", {{"lcp:cash", "5.00"}, {"pct:funding", "-5.00"}}));
+  const std::string head = journal.head_hash();
+  const Balances balances = journal.state().balances;
+  const auto keys = journal.state().seq_by_key;
+
+  journal.BeginGroup();
+  ASSERT_TRUE(journal.Submit(Request(RegisterPracticeCommand("A81009"), "g1")).ok());
+  ASSERT_TRUE(journal.Submit(Request(OpenYearCommand("2027/28", {"AE"}), "g2")).ok());
+  ASSERT_TRUE(journal.Submit(Request(JournalCommand("2027/28", "M01",
+                                                    {{"practice:A81009:spend:AE", "1.00"},
+                                                     {"lcp:cash", "2.00"},
+                                                     {"pct:funding", "-3.00"}}),
+                                     "g3"))
+                  .ok());
+  ASSERT_TRUE(journal.Submit(Request(ReverseCommand(6, "2026/27", "M02"), "g4")).ok());
+  ASSERT_TRUE(journal.Submit(Request(RegisterProviderCommand("NLO01"), "g5")).ok());
+  EXPECT_EQ(journal.head_seq(), 11u);
+  journal.EndGroup(/*keep=*/false);
+
+  EXPECT_EQ(journal.head_seq(), 6u);
+  EXPECT_EQ(journal.head_hash(), head);
+  EXPECT_EQ(journal.state().balances, balances);
+  EXPECT_EQ(journal.state().seq_by_key, keys);
+  EXPECT_FALSE(journal.state().practices.contains("A81009"));
+  EXPECT_FALSE(journal.state().providers.contains("NLO01"));
+  EXPECT_FALSE(journal.state().years.contains(2027));
+  EXPECT_EQ(journal.state().entries[5].reversed_by, 0u);
+  // The same commands can be submitted again afterwards, and entry 6 reversed.
+  EXPECT_TRUE(journal.Submit(Request(ReverseCommand(6, "2026/27", "M02"), "g4")).ok());
+  EXPECT_EQ(journal.head_seq(), 7u);
+}
+
+TEST(JournalGroups, KeptGroupStays) {
+  Journal journal;
+  journal.BeginGroup();
+  ASSERT_TRUE(journal.Submit(Request(RegisterPracticeCommand("A81001"), "k1")).ok());
+  journal.EndGroup(/*keep=*/true);
+  EXPECT_EQ(journal.head_seq(), 1u);
+  EXPECT_TRUE(journal.state().practices.contains("A81001"));
+}
+
 // Every engine refusal code has a case above, so that a new code cannot arrive untested.
 TEST(EngineRefusal, EveryEngineCodeIsCovered) {
   std::set<int> covered;
   for (const Refusal& refusal : Refusals()) covered.insert(refusal.code);
   covered.insert(v1::ERROR_CODE_IDEMPOTENCY_KEY_INVALID);
+  covered.insert(v1::ERROR_CODE_IDEMPOTENCY_KEY_REUSED);
   covered.insert(v1::ERROR_CODE_SPLIT_WEIGHTS_INVALID);  // apportion_test.
-  for (int code = 1; code < 100; ++code) {
+  for (int code = 1; code < 50; ++code) {  // Engine codes; 50-99 are the service's.
     if (!v1::ErrorCode_IsValid(code)) continue;
     EXPECT_TRUE(covered.contains(code)) << v1::ErrorCode_Name(static_cast<v1::ErrorCode>(code));
   }
