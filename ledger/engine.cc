@@ -287,6 +287,10 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
   }
   if (!effects.legs.empty()) {
     auto [year, year_created] = state.balances.try_emplace(effects.year);
+    // Logged first so that it runs last, after the account steps that need the year's map.
+    if (year_created && undo != nullptr) {
+      undo->push_back([y = effects.year](State& s) { s.balances.erase(y); });
+    }
     for (const Leg& leg : effects.legs) {
       auto [balance, created] = year->second.try_emplace(leg.account);
       balance->second += leg.amount.pence();
@@ -300,8 +304,6 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
           }
         });
     }
-    if (year_created)
-      if (undo != nullptr) undo->push_back([y = effects.year](State& s) { s.balances.erase(y); });
   }
   state.entries.push_back(
       EntryFacts{effects.year, effects.month, effects.legs, effects.reverses_seq, 0});
