@@ -213,6 +213,12 @@ Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& c
     return Refuse(v1::ERROR_CODE_ENTRY_ALREADY_REVERSED,
                   which + " was reversed already by entry " + std::to_string(original.reversed_by));
   }
+  if (std::pair(period->year->start_year, period->month) < std::pair(original.year, original.month)) {
+    return Refuse(v1::ERROR_CODE_REVERSAL_BACKDATED,
+                  which + " was posted in " + FormatYear(original.year) + " " +
+                      FormatMonth(original.month) +
+                      "; a reversal goes into that period or a later one, never an earlier one");
+  }
   Effects effects;
   effects.year = period->year->start_year;
   effects.month = period->month;

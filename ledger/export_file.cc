@@ -101,6 +101,9 @@ Result<v1::ExportHeader> ExportReader::ReadHeader() {
   if (header.first_prev_hash().size() != kHashBytes || header.head_hash().size() != kHashBytes) {
     return malformed("the first previous hash and the head hash must be 32 bytes each");
   }
+  if (header.first_seq() == 1 && header.first_prev_hash() != GenesisHash()) {
+    return malformed("a file that starts at record 1 must start from the genesis hash (32 zero bytes)");
+  }
   const bool empty = header.record_count() == 0;
   const bool counts_agree =
       empty ? (header.first_seq() == 0 && header.last_seq() == 0 &&

@@ -2,6 +2,7 @@
 
 #include <cassert>
 
+#include "ledger/accounts.h"
 #include "ledger/chain.h"
 #include "ledger/engine.h"
 #include "ledger/text.h"
@@ -35,13 +36,32 @@ bool SameEffects(const v1::JournalEntry& recorded, const v1::JournalEntry& recom
   return true;
 }
 
-// The checks on an entry's envelope, as opposed to its command.
+// The checks on an entry's envelope, as opposed to its command: everything that is stored must be
+// storable (protobuf refuses to parse invalid UTF-8) and small enough for any reader.
 Status CheckEnvelope(const v1::JournalEntry& entry) {
   if (!IsPrintableAsciiToken(entry.idempotency_key(), kIdempotencyKeyLengthMax)) {
     return Status::Error(v1::ERROR_CODE_IDEMPOTENCY_KEY_INVALID,
                          "an idempotency key must be 1 to " +
                              std::to_string(kIdempotencyKeyLengthMax) +
                              " printable ASCII characters without spaces");
+  }
+  const v1::Actor& actor = entry.actor();
+  const bool role_ok = actor.role() != v1::ROLE_UNSPECIFIED && v1::Role_IsValid(actor.role());
+  const bool practice_ok = actor.role() == v1::ROLE_PRACTICE
+                               ? IsOdsPracticeCode(actor.practice_ods_code())
+                               : actor.practice_ods_code().empty();
+  if (!IsPrintableText(actor.principal_id(), kPrincipalIdLengthMax) || !role_ok || !practice_ok) {
+    return Status::Error(v1::ERROR_CODE_ACTOR_INVALID,
+                         "the entry's actor needs a principal id of 1 to " +
+                             std::to_string(kPrincipalIdLengthMax) +
+                             " printable characters, a role, and a practice code exactly when the "
+                             "role is PRACTICE");
+  }
+  const auto& time = entry.recorded_at();
+  if (time.seconds() < 0 || time.seconds() > kRecordedAtSecondsMax || time.nanos() < 0 ||
+      time.nanos() > 999'999'999) {
+    return Status::Error(v1::ERROR_CODE_ACTOR_INVALID,
+                         "the entry's recorded time is out of range");
   }
   return Status::Ok();
 }
@@ -51,6 +71,8 @@ Status CheckEnvelope(const v1::JournalEntry& entry) {
 Journal::Journal() : head_hash_(GenesisHash()) {}
 
 Result<v1::JournalRecord> Journal::Submit(v1::JournalEntry request) {
+  // Fields this version does not know would be hashed and stored but never checked by a replay.
+  request.DiscardUnknownFields();
   LCP_RETURN_IF_ERROR(CheckEnvelope(request));
   if (const std::uint64_t earlier = SeqForKey(request.idempotency_key()); earlier != 0) {
     return Status::Error(v1::ERROR_CODE_IDEMPOTENCY_KEY_REUSED,
@@ -62,7 +84,10 @@ Result<v1::JournalRecord> Journal::Submit(v1::JournalEntry request) {
   if (!effects.ok()) return effects.status();
   RecordEffects(*effects, request);
   std::string body;
-  request.SerializeToString(&body);
+  const bool serialized = request.SerializeToString(&body);
+  // The engine's limits on every field keep an entry far below the bound; a breach is a bug here.
+  assert(serialized && body.size() <= kEntryBodyBytesMax);
+  (void)serialized;
   v1::JournalRecord record = MakeRecord(state_.last_seq() + 1, head_hash_, std::move(body));
   Apply(request, *effects, record.hash());
   return record;
@@ -75,6 +100,13 @@ Status Journal::Replay(const v1::JournalRecord& record) {
   if (!recorded.ParseFromString(record.body())) {
     return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
                          where + "its body is not a readable journal entry");
+  }
+  // Our writer stores canonical bytes with no unknown fields; anything else was written by someone else.
+  const std::size_t stored_size = record.body().size();
+  recorded.DiscardUnknownFields();
+  if (recorded.ByteSizeLong() != stored_size) {
+    return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                         where + "its body carries fields or encodings this ledger never writes");
   }
   Status envelope = CheckEnvelope(recorded);
   Result<Effects> effects =

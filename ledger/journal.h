@@ -7,6 +7,7 @@
 #include <string>
 
 #include "ledger/engine.h"
+#include "ledger/export_file.h"
 #include "ledger/state.h"
 #include "ledger/status.h"
 #include "lcp/v1/ledger.pb.h"
@@ -14,6 +15,16 @@
 namespace lcp {
 
 inline constexpr std::size_t kIdempotencyKeyLengthMax = 128;
+inline constexpr std::size_t kPrincipalIdLengthMax = 128;
+// 9999-12-31T23:59:59Z: the latest recorded time an entry may carry.
+inline constexpr std::int64_t kRecordedAtSecondsMax = 253'402'300'799;
+// A bound on a serialized entry. The engine's limits on every field (256 postings, 128-character
+// accounts, 40-character amounts, 500-byte narratives, 128-byte keys and principals) keep every entry
+// below about 100 KiB, so any reader can hold any record.
+inline constexpr std::size_t kEntryBodyBytesMax = 256 * 1024;
+
+static_assert(kEntryBodyBytesMax + 1024 < kExportMessageBytesMax,
+              "every record must fit in an export message");
 
 class Journal {
  public:

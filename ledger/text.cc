@@ -42,12 +42,19 @@ bool IsValidUtf8(std::string_view text) {
 }
 
 bool IsPrintableText(std::string_view text, std::size_t length_max) {
-  if (text.empty() || text.size() > length_max) return false;
-  for (char c : text) {
-    const auto byte = static_cast<std::uint8_t>(c);
-    if (byte < 0x20 || byte == 0x7F) return false;
+  if (text.empty() || text.size() > length_max || !IsValidUtf8(text)) return false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<std::uint8_t>(text[i]);
+    if (byte < 0x20 || byte == 0x7F) return false;  // C0 controls and DEL.
+    const auto next = i + 1 < text.size() ? static_cast<std::uint8_t>(text[i + 1]) : 0;
+    if (byte == 0xC2 && next >= 0x80 && next <= 0x9F) return false;  // C1 controls.
+    // U+2028 and U+2029, the line and paragraph separators.
+    if (byte == 0xE2 && next == 0x80 && i + 2 < text.size()) {
+      const auto third = static_cast<std::uint8_t>(text[i + 2]);
+      if (third == 0xA8 || third == 0xA9) return false;
+    }
   }
-  return IsValidUtf8(text);
+  return true;
 }
 
 bool IsPrintableAsciiToken(std::string_view text, std::size_t length_max) {

@@ -11,7 +11,8 @@ namespace lcp {
 // that is not may ever be stored).
 bool IsValidUtf8(std::string_view text);
 
-// True when `text` has 1 to `length_max` bytes, is valid UTF-8 and has no control characters.
+// True when `text` has 1 to `length_max` bytes, is valid UTF-8 and has no control characters (C0, DEL,
+// C1) and no line or paragraph separators (U+2028, U+2029).
 bool IsPrintableText(std::string_view text, std::size_t length_max);
 
 // True when `text` has 1 to `length_max` bytes, all printable ASCII (0x21 to 0x7e, no spaces).

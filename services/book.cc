@@ -2,10 +2,14 @@
 
 namespace lcp {
 
-Result<std::unique_ptr<Book>> Book::Open(std::unique_ptr<Store> store) {
+Result<std::unique_ptr<Book>> Book::Open(
+    std::unique_ptr<Store> store, const std::function<void(const v1::JournalRecord&)>& on_record) {
   std::unique_ptr<Book> book(new Book(std::move(store)));
-  Status status = book->store_->Scan(
-      1, [&](const v1::JournalRecord& record) { return book->journal_.Replay(record); });
+  Status status = book->store_->Scan(1, [&](const v1::JournalRecord& record) {
+    LCP_RETURN_IF_ERROR(book->journal_.Replay(record));
+    if (on_record) on_record(record);
+    return Status::Ok();
+  });
   if (!status.ok()) {
     return Status::Error(status.code(), "the stored journal does not verify: " + status.message());
   }
@@ -23,6 +27,11 @@ Result<v1::JournalRecord> Book::Stage(v1::JournalEntry request) {
   Result<v1::JournalRecord> record = journal_.Submit(std::move(request));
   if (record.ok()) staged_.push_back(*record);
   return record;
+}
+
+const v1::JournalRecord* Book::Staged(std::uint64_t seq) const {
+  if (staged_.empty() || seq < staged_.front().seq() || seq > staged_.back().seq()) return nullptr;
+  return &staged_[seq - staged_.front().seq()];
 }
 
 void Book::BeginGroup() {

@@ -4,6 +4,7 @@
 // batch in memory and then flushes them to the store in one transaction (group commit).
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <span>
 #include <vector>
@@ -15,8 +16,14 @@ namespace lcp {
 
 class Book {
  public:
-  // Replays `store` from record 1. Fails, naming the first bad record, when it does not verify.
-  static Result<std::unique_ptr<Book>> Open(std::unique_ptr<Store> store);
+  // Replays `store` from record 1, passing each verified record to `on_record` when given. Fails,
+  // naming the first bad record, when it does not verify.
+  static Result<std::unique_ptr<Book>> Open(
+      std::unique_ptr<Store> store,
+      const std::function<void(const v1::JournalRecord&)>& on_record = {});
+
+  // The staged record `seq`, or nullptr if it is not staged (it is durable already, or unknown).
+  const v1::JournalRecord* Staged(std::uint64_t seq) const;
 
   const Journal& journal() const { return journal_; }
 

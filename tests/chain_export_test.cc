@@ -226,6 +226,20 @@ TEST(Tamper, ForgedHeaderIsCaught) {
   }
 }
 
+TEST(Tamper, WholeJournalMustStartFromGenesis) {
+  // Records that chain among themselves from an invented starting hash are not a whole journal.
+  std::vector<v1::JournalRecord> records;
+  std::string prev(32, 'X');
+  for (std::uint64_t seq = 1; seq <= 3; ++seq) {
+    records.push_back(MakeRecord(seq, prev, "body " + std::to_string(seq)));
+    prev = records.back().hash();
+  }
+  AuditOutcome outcome = Verify(ExportBytes(records));
+  EXPECT_EQ(outcome.status.code(), v1::ERROR_CODE_EXPORT_MALFORMED);
+  EXPECT_NE(outcome.status.message().find("must start from the genesis hash"), std::string::npos)
+      << outcome.status.message();
+}
+
 TEST(Tamper, ExtraRecordBeyondTheHeaderIsCaught) {
   std::vector<v1::JournalRecord> records = SampleRecords();
   std::ostringstream out;

@@ -415,12 +415,87 @@ TEST(JournalGroups, KeptGroupStays) {
   EXPECT_TRUE(journal.state().practices.contains("A81001"));
 }
 
+TEST(EngineRefusal, ReversalIntoAnEarlierPeriodIsBackdated) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  MustSubmit(journal, OpenYearCommand("2025/26", {"ELECTIVE"}));
+  MustSubmit(journal, JournalCommand("2026/27", "M06", {{"lcp:cash", "8.00"}, {"pct:funding", "-8.00"}}));
+  for (const auto& [year, month] : {std::pair<std::string, std::string>{"2026/27", "M05"},
+                                    {"2025/26", "M12"}}) {
+    Result<v1::JournalRecord> refused =
+        journal.Submit(Request(ReverseCommand(7, year, month), "back-" + year + month));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_REVERSAL_BACKDATED);
+    EXPECT_EQ(refused.status().message(),
+              "entry 7 was posted in 2026/27 M06; a reversal goes into that period or a later one, "
+              "never an earlier one");
+    EXPECT_EQ(journal.head_seq(), 7u);
+    EXPECT_EQ(journal.state().entries[6].reversed_by, 0u);
+  }
+  // The same month is fine.
+  EXPECT_TRUE(journal.Submit(Request(ReverseCommand(7, "2026/27", "M06"), "same")).ok());
+}
+
+TEST(EngineRefusal, MalformedActorOrTimeIsRefused) {
+  std::vector<v1::JournalEntry> bad;
+  auto base = [] { return Request(RegisterPracticeCommand("A81001"), "k"); };
+  bad.push_back(base());
+  bad.back().mutable_actor()->set_principal_id("caf\xe9");  // Latin-1, not UTF-8.
+  bad.push_back(base());
+  bad.back().mutable_actor()->set_principal_id(std::string(129, 'p'));
+  bad.push_back(base());
+  bad.back().mutable_actor()->set_role(v1::ROLE_UNSPECIFIED);
+  bad.push_back(base());
+  bad.back().mutable_actor()->set_role(static_cast<v1::Role>(999));
+  bad.push_back(base());
+  bad.back().mutable_actor()->set_role(v1::ROLE_PRACTICE);  // Without its practice.
+  bad.push_back(base());
+  bad.back().mutable_actor()->set_practice_ods_code("A81001");  // Not a practice role.
+  bad.push_back(base());
+  bad.back().mutable_recorded_at()->set_seconds(-1);
+  bad.push_back(base());
+  bad.back().mutable_recorded_at()->set_nanos(1'000'000'000);
+  for (std::size_t i = 0; i < bad.size(); ++i) {
+    Journal journal;
+    Result<v1::JournalRecord> refused = journal.Submit(bad[i]);
+    ASSERT_FALSE(refused.ok()) << i;
+    EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_ACTOR_INVALID) << i;
+    EXPECT_EQ(journal.head_seq(), 0u);
+  }
+}
+
+TEST(JournalEnvelope, UnknownFieldsAreNeitherStoredNorReplayed) {
+  v1::JournalEntry request = Request(RegisterPracticeCommand("A81001"), "k");
+  // Field 100 of JournalEntry and field 9 of RegisterPractice do not exist.
+  request.GetReflection()->MutableUnknownFields(&request)->AddVarint(100, 7);
+  auto* practice = request.mutable_command()->mutable_register_practice();
+  practice->GetReflection()->MutableUnknownFields(practice)->AddVarint(9, 1);
+  Journal journal;
+  Result<v1::JournalRecord> record = journal.Submit(request);
+  ASSERT_TRUE(record.ok());
+  v1::JournalEntry stored;
+  ASSERT_TRUE(stored.ParseFromString(record->body()));
+  EXPECT_EQ(stored.GetReflection()->GetUnknownFields(stored).field_count(), 0);
+  EXPECT_EQ(stored.command().register_practice().GetReflection()
+                ->GetUnknownFields(stored.command().register_practice())
+                .field_count(),
+            0);
+  // A forged record that does carry them is refused by replay.
+  v1::JournalRecord forged = MakeRecord(1, GenesisHash(), request.SerializeAsString());
+  Journal replayer;
+  Status status = replayer.Replay(forged);
+  EXPECT_EQ(status.code(), v1::ERROR_CODE_RECORD_CORRUPT);
+  EXPECT_EQ(status.message(), "record 1: its body carries fields or encodings this ledger never writes");
+}
+
 // Every engine refusal code has a case above, so that a new code cannot arrive untested.
 TEST(EngineRefusal, EveryEngineCodeIsCovered) {
   std::set<int> covered;
   for (const Refusal& refusal : Refusals()) covered.insert(refusal.code);
   covered.insert(v1::ERROR_CODE_IDEMPOTENCY_KEY_INVALID);
   covered.insert(v1::ERROR_CODE_IDEMPOTENCY_KEY_REUSED);
+  covered.insert(v1::ERROR_CODE_ACTOR_INVALID);
+  covered.insert(v1::ERROR_CODE_REVERSAL_BACKDATED);
   covered.insert(v1::ERROR_CODE_SPLIT_WEIGHTS_INVALID);  // apportion_test.
   for (int code = 1; code < 50; ++code) {  // Engine codes; 50-99 are the service's.
     if (!v1::ErrorCode_IsValid(code)) continue;

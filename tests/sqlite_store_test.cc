@@ -161,6 +161,13 @@ TEST_F(SqliteStoreTest, AFileThatIsNotALedgerIsRefused) {
   EXPECT_NE(store.status().message().find("is not an lcpledger ledger file"), std::string::npos);
 }
 
+TEST_F(SqliteStoreTest, AnUnmarkedDatabaseWithTablesIsNotTakenOver) {
+  ASSERT_EQ(RawExec("CREATE TABLE invoices (x)"), SQLITE_OK);
+  auto store = SqliteStore::Open(path_);
+  ASSERT_FALSE(store.ok());
+  EXPECT_NE(store.status().message().find("is not an lcpledger ledger file"), std::string::npos);
+}
+
 TEST_F(SqliteStoreTest, UnopenablePathIsAClearError) {
   auto store = SqliteStore::Open((dir_ / "missing-dir" / "ledger.sqlite").string());
   ASSERT_FALSE(store.ok());

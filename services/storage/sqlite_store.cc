@@ -61,7 +61,16 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   }
   std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
   sqlite3_busy_timeout(db, 5000);
-  LCP_RETURN_IF_ERROR(store->Exec("PRAGMA journal_mode=WAL"));
+  {
+    Statement wal(db, "PRAGMA journal_mode=WAL");
+    if (!wal.ok() || sqlite3_step(wal.get()) != SQLITE_ROW) return store->Failure("enable WAL");
+    const auto* mode = reinterpret_cast<const char*>(sqlite3_column_text(wal.get(), 0));
+    if (mode == nullptr || std::string(mode) != "wal") {
+      return Status::Error(v1::ERROR_CODE_STORAGE_FAILURE,
+                           "ledger file " + path + ": the file system does not support SQLite's "
+                           "write-ahead log; put the data directory on a local disk");
+    }
+  }
   LCP_RETURN_IF_ERROR(store->Exec("PRAGMA synchronous=FULL"));
 
   int application_id = 0;
@@ -76,7 +85,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
     if (!query.ok() || sqlite3_step(query.get()) != SQLITE_ROW) return store->Failure("read header");
     user_version = sqlite3_column_int(query.get(), 0);
   }
-  if (application_id == 0 && user_version == 0) {
+  int tables = 0;
+  {
+    Statement query(db, "SELECT count(*) FROM sqlite_master");
+    if (!query.ok() || sqlite3_step(query.get()) != SQLITE_ROW) return store->Failure("read schema");
+    tables = sqlite3_column_int(query.get(), 0);
+  }
+  if (application_id == 0 && user_version == 0 && tables == 0) {
     LCP_RETURN_IF_ERROR(store->Exec("BEGIN IMMEDIATE"));
     LCP_RETURN_IF_ERROR(store->Exec(kSchema));
     LCP_RETURN_IF_ERROR(store->Exec(("PRAGMA application_id=" + std::to_string(kApplicationId)).c_str()));
