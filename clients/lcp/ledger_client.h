@@ -1,0 +1,36 @@
+// A small class that owns the LedgerService stub: one method per RPC, each with the client's deadline.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "lcp/v1/ledger_service.grpc.pb.h"
+
+namespace lcp::client {
+
+class LedgerClient {
+ public:
+  LedgerClient(const std::string& server, std::chrono::seconds timeout);
+
+  grpc::Status Submit(const v1::SubmitRequest& request, v1::SubmitResponse& response,
+                      std::string* error_code);
+  grpc::Status GetBalances(const v1::GetBalancesRequest& request, v1::GetBalancesResponse& response);
+  grpc::Status GetEntry(const v1::GetEntryRequest& request, v1::GetEntryResponse& response);
+  grpc::Status ListEntries(const v1::ListEntriesRequest& request, v1::ListEntriesResponse& response);
+  grpc::Status GetHead(v1::GetHeadResponse& response);
+  // Calls `on_entry` for each streamed entry until the stream ends (without a deadline when following).
+  grpc::Status StreamEntries(const v1::StreamEntriesRequest& request,
+                             const std::function<void(const v1::StreamEntriesResponse&)>& on_entry);
+
+ private:
+  void SetDeadline(grpc::ClientContext& context) const;
+
+  std::unique_ptr<v1::LedgerService::Stub> stub_;
+  std::chrono::seconds timeout_;
+};
+
+}  // namespace lcp::client

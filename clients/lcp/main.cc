@@ -1,0 +1,359 @@
+// lcp: the command-line client for finance officers and practices.
+//
+//   lcp [--server ADDR] [--output table|json] GROUP VERB ...
+//
+// Exit codes: 0 success; 1 the server refused a command (its message is printed); 2 the command line
+// was wrong; 3 the server could not be reached or failed.
+#include <google/protobuf/util/json_util.h>
+
+#include <CLI/CLI.hpp>
+#include <fstream>
+#include <iostream>
+#include <random>
+#include <sstream>
+
+#include "clients/lcp/ledger_client.h"
+#include "clients/lcp/output.h"
+
+namespace lcp::client {
+namespace {
+
+constexpr int kExitRefused = 1;
+constexpr int kExitUsage = 2;
+constexpr int kExitUnavailable = 3;
+
+struct Options {
+  std::string server = "127.0.0.1:50051";
+  std::string output = "table";
+  int timeout_seconds = 30;
+  std::string key;
+  Format format() const { return output == "json" ? Format::kJson : Format::kTable; }
+};
+
+// A fresh idempotency key: "lcp-" and 24 random hexadecimal digits.
+std::string NewKey() {
+  std::random_device device;
+  std::uniform_int_distribution<int> digit(0, 15);
+  std::string key = "lcp-";
+  for (int i = 0; i < 24; ++i) key += "0123456789abcdef"[digit(device)];
+  return key;
+}
+
+// Reports a failed call. Refusals (the server said no, and why) exit 1; anything else exits 3.
+int Fail(const Options& options, const grpc::Status& status, bool has_error_code) {
+  const bool refusal = has_error_code || (status.error_code() != grpc::StatusCode::UNAVAILABLE &&
+                                          status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED &&
+                                          status.error_code() != grpc::StatusCode::INTERNAL &&
+                                          status.error_code() != grpc::StatusCode::UNKNOWN);
+  if (refusal) {
+    std::cerr << "lcp: refused: " << status.error_message() << "\n";
+    return kExitRefused;
+  }
+  std::cerr << "lcp: cannot complete the call to the ledger server at " << options.server << ": "
+            << status.error_message() << "\n";
+  return kExitUnavailable;
+}
+
+int SubmitAndPrint(const Options& options, v1::SubmitRequest& request) {
+  for (v1::CommandRequest& command : *request.mutable_commands()) {
+    if (command.idempotency_key().empty()) {
+      command.set_idempotency_key(request.commands_size() == 1 && !options.key.empty() ? options.key
+                                                                                       : NewKey());
+    }
+  }
+  LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
+  v1::SubmitResponse response;
+  std::string error_code;
+  grpc::Status status = client.Submit(request, response, &error_code);
+  if (!status.ok()) {
+    const int code = Fail(options, status, !error_code.empty());
+    if (request.commands_size() == 1) {
+      std::cerr << "lcp: the key was " << request.commands(0).idempotency_key()
+                << "; nothing was posted\n";
+    }
+    return code;
+  }
+  std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n"
+                                                  : SubmitTable(request, response));
+  for (const v1::CommandResult& result : response.results()) {
+    if (result.has_refusal()) return kExitRefused;
+  }
+  return 0;
+}
+
+int SubmitOne(const Options& options, v1::Command command) {
+  v1::SubmitRequest request;
+  v1::CommandRequest* one = request.add_commands();
+  one->set_idempotency_key(options.key);
+  *one->mutable_command() = std::move(command);
+  return SubmitAndPrint(options, request);
+}
+
+// "2026/27:M01" or separate --year and --month.
+void SetPeriod(v1::Period& period, const std::string& year, const std::string& month) {
+  period.set_year(year);
+  period.set_month(month);
+}
+
+bool ParseProviderKind(std::string text, v1::ProviderKind& kind) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return v1::ProviderKind_Parse("PROVIDER_KIND_" + text, &kind) &&
+         kind != v1::PROVIDER_KIND_UNSPECIFIED;
+}
+
+}  // namespace
+
+int Main(int argc, char** argv) {
+  Options options;
+  CLI::App app{"lcp: post to and query an lcpledger server"};
+  app.require_subcommand(1);
+  app.add_option("--server", options.server, "Address of lcp-ledgerd")->capture_default_str();
+  app.add_option("--output", options.output, "table or json")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  app.add_option("--timeout", options.timeout_seconds, "Seconds to wait for the server")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
+  int exit_code = 0;
+  auto key_option = [&](CLI::App* command) {
+    command->add_option("--key", options.key,
+                        "Idempotency key (retrying with the same key never posts twice); a new one "
+                        "is generated when absent");
+  };
+
+  // practice add
+  std::string ods, name;
+  CLI::App* practice = app.add_subcommand("practice", "Member practices")->require_subcommand(1);
+  CLI::App* practice_add = practice->add_subcommand("add", "Register a member practice");
+  practice_add->add_option("ods", ods, "ODS code, e.g. A81001")->required();
+  practice_add->add_option("name", name, "Practice name")->required();
+  key_option(practice_add);
+  practice_add->callback([&] {
+    v1::Command command;
+    command.mutable_register_practice()->set_ods_code(ods);
+    command.mutable_register_practice()->set_name(name);
+    exit_code = SubmitOne(options, command);
+  });
+
+  // provider add
+  std::string code, kind_text;
+  CLI::App* provider = app.add_subcommand("provider", "Providers")->require_subcommand(1);
+  CLI::App* provider_add = provider->add_subcommand("add", "Register a provider");
+  provider_add->add_option("code", code, "Provider code, e.g. RX1")->required();
+  provider_add->add_option("name", name, "Provider name")->required();
+  provider_add
+      ->add_option("--kind", kind_text,
+                   "foundation_trust, community, independent or lcp_provider_arm")
+      ->required();
+  key_option(provider_add);
+  provider_add->callback([&] {
+    v1::ProviderKind kind;
+    if (!ParseProviderKind(kind_text, kind)) {
+      std::cerr << "lcp: --kind must be foundation_trust, community, independent or "
+                   "lcp_provider_arm\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    v1::Command command;
+    command.mutable_register_provider()->set_code(code);
+    command.mutable_register_provider()->set_name(name);
+    command.mutable_register_provider()->set_kind(kind);
+    exit_code = SubmitOne(options, command);
+  });
+
+  // year open
+  std::string year;
+  std::vector<std::string> lines;
+  CLI::App* year_group = app.add_subcommand("year", "Financial years")->require_subcommand(1);
+  CLI::App* year_open = year_group->add_subcommand("open", "Open a financial year with its budget lines");
+  year_open->add_option("year", year, "The year, e.g. 2026/27")->required();
+  year_open->add_option("lines", lines, "Budget lines, e.g. PRESCRIBING COMMUNITY")->required();
+  key_option(year_open);
+  year_open->callback([&] {
+    v1::Command command;
+    command.mutable_open_year()->set_year(year);
+    for (const std::string& line : lines) command.mutable_open_year()->add_budget_lines(line);
+    exit_code = SubmitOne(options, command);
+  });
+
+  // journal post / reverse
+  std::string month, narrative, reason;
+  std::vector<std::string> postings;
+  std::uint64_t seq = 0;
+  CLI::App* journal = app.add_subcommand("journal", "Manual journals")->require_subcommand(1);
+  CLI::App* journal_post = journal->add_subcommand("post", "Post a balanced journal");
+  journal_post->add_option("--year", year, "Financial year, e.g. 2026/27")->required();
+  journal_post->add_option("--month", month, "Month M01 (April) to M12 (March)")->required();
+  journal_post->add_option("--narrative", narrative, "Why the journal is posted")->required();
+  journal_post
+      ->add_option("postings", postings,
+                   "ACCOUNT=AMOUNT, debits positive and credits negative, e.g. lcp:cash=100.00 "
+                   "pct:funding=-100.00")
+      ->required();
+  key_option(journal_post);
+  journal_post->callback([&] {
+    v1::Command command;
+    v1::PostJournal* post = command.mutable_post_journal();
+    SetPeriod(*post->mutable_period(), year, month);
+    post->set_narrative(narrative);
+    for (const std::string& text : postings) {
+      const std::size_t equals = text.rfind('=');
+      if (equals == std::string::npos || equals == 0) {
+        std::cerr << "lcp: posting \"" << text << "\" must be ACCOUNT=AMOUNT\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      v1::Posting* posting = post->add_postings();
+      posting->set_account(text.substr(0, equals));
+      posting->mutable_amount()->set_value(text.substr(equals + 1));
+    }
+    exit_code = SubmitOne(options, command);
+  });
+  CLI::App* journal_reverse = journal->add_subcommand("reverse", "Reverse an entry");
+  journal_reverse->add_option("seq", seq, "Sequence number of the entry to reverse")->required();
+  journal_reverse->add_option("--reason", reason, "Why it is reversed")->required();
+  journal_reverse->add_option("--year", year, "Year to post the reversal into")->required();
+  journal_reverse->add_option("--month", month, "Month to post the reversal into")->required();
+  key_option(journal_reverse);
+  journal_reverse->callback([&] {
+    v1::Command command;
+    command.mutable_reverse_entry()->set_seq(seq);
+    command.mutable_reverse_entry()->set_reason(reason);
+    SetPeriod(*command.mutable_reverse_entry()->mutable_period(), year, month);
+    exit_code = SubmitOne(options, command);
+  });
+
+  // submit (a batch from a JSON file)
+  std::string file;
+  bool all_or_nothing = false;
+  CLI::App* submit = app.add_subcommand(
+      "submit", "Submit a batch of commands from a JSON file (a SubmitRequest in protobuf JSON)");
+  submit->add_option("file", file, "The JSON file, or - for standard input")->required();
+  submit->add_flag("--all-or-nothing", all_or_nothing, "Post every command or none");
+  submit->callback([&] {
+    std::stringstream text;
+    if (file == "-") {
+      text << std::cin.rdbuf();
+    } else {
+      std::ifstream in(file);
+      if (!in) {
+        std::cerr << "lcp: cannot read " << file << "\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      text << in.rdbuf();
+    }
+    v1::SubmitRequest request;
+    auto parsed = google::protobuf::util::JsonStringToMessage(text.str(), &request);
+    if (!parsed.ok()) {
+      std::cerr << "lcp: " << file << " is not a SubmitRequest: " << parsed.ToString() << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    if (all_or_nothing) request.set_all_or_nothing(true);
+    exit_code = SubmitAndPrint(options, request);
+  });
+
+  // balances
+  std::vector<std::string> accounts;
+  std::string prefix;
+  std::uint64_t as_of = 0;
+  CLI::App* balances = app.add_subcommand("balances", "Account balances per financial year");
+  balances->add_option("--account", accounts, "An exact account (repeatable)");
+  balances->add_option("--prefix", prefix, "Every account starting with this, e.g. practice:A81001:");
+  balances->add_option("--year", year, "Only this financial year");
+  balances->add_option("--as-of", as_of, "As of this entry (default: the head)");
+  balances->callback([&] {
+    v1::GetBalancesRequest request;
+    for (const std::string& account : accounts) request.add_accounts(account);
+    request.set_account_prefix(prefix);
+    request.set_year(year);
+    request.set_as_of_seq(as_of);
+    LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
+    v1::GetBalancesResponse response;
+    grpc::Status status = client.GetBalances(request, response);
+    if (!status.ok()) {
+      exit_code = Fail(options, status, false);
+      return;
+    }
+    std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n"
+                                                    : BalancesTable(response));
+  });
+
+  // entries [--follow], entry SEQ
+  std::uint64_t from = 1;
+  std::uint32_t limit = 100;
+  bool follow = false;
+  CLI::App* entries = app.add_subcommand("entries", "List journal entries");
+  entries->add_option("--from", from, "First entry to show")->capture_default_str();
+  entries->add_option("--limit", limit, "At most this many (without --follow)")
+      ->check(CLI::Range(1, 1000))
+      ->capture_default_str();
+  entries->add_flag("--follow", follow, "Keep showing new entries as they are recorded");
+  entries->callback([&] {
+    LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
+    auto print = [&](const v1::EntryView& view) {
+      std::cout << (options.format() == Format::kJson ? ToJson(view) + "\n" : EntryLine(view))
+                << std::flush;
+    };
+    grpc::Status status;
+    if (follow) {
+      v1::StreamEntriesRequest request;
+      request.set_from_seq(from);
+      request.set_follow(true);
+      status = client.StreamEntries(request, [&](const v1::StreamEntriesResponse& response) {
+        print(response.entry());
+      });
+    } else {
+      v1::ListEntriesRequest request;
+      request.set_from_seq(from);
+      request.set_page_size(limit);
+      v1::ListEntriesResponse response;
+      status = client.ListEntries(request, response);
+      if (status.ok()) {
+        for (const v1::EntryView& view : response.entries()) print(view);
+      }
+    }
+    if (!status.ok()) exit_code = Fail(options, status, false);
+  });
+  CLI::App* entry = app.add_subcommand("entry", "Show one journal entry in full");
+  entry->add_option("seq", seq, "Its sequence number")->required();
+  entry->callback([&] {
+    LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
+    v1::GetEntryRequest request;
+    request.set_seq(seq);
+    v1::GetEntryResponse response;
+    grpc::Status status = client.GetEntry(request, response);
+    if (!status.ok()) {
+      exit_code = Fail(options, status, false);
+      return;
+    }
+    std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n"
+                                                    : EntryDetail(response.entry()));
+  });
+
+  // head
+  CLI::App* head = app.add_subcommand("head", "Show the chain head: last entry and its hash");
+  head->callback([&] {
+    LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
+    v1::GetHeadResponse response;
+    grpc::Status status = client.GetHead(response);
+    if (!status.ok()) {
+      exit_code = Fail(options, status, false);
+      return;
+    }
+    std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n"
+                                                    : HeadTable(response));
+  });
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : kExitUsage;
+  }
+  return exit_code;
+}
+
+}  // namespace lcp::client
+
+int main(int argc, char** argv) { return lcp::client::Main(argc, argv); }

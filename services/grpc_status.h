@@ -1,0 +1,23 @@
+// The one place where the ledger's ErrorCodes become gRPC status codes.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include "ledger/status.h"
+
+namespace lcp {
+
+// The trailing metadata key that names the ErrorCode of a failed call, e.g. "ERROR_CODE_YEAR_NOT_OPEN".
+inline constexpr char kErrorCodeMetadataKey[] = "lcp-error-code";
+
+// INVALID_ARGUMENT for malformed input, NOT_FOUND for unknown practices, providers, lines and entries,
+// ALREADY_EXISTS for duplicates, FAILED_PRECONDITION for commands that do not fit the ledger's state,
+// ABORTED for the untouched commands of a refused all-or-nothing batch, RESOURCE_EXHAUSTED for a busy
+// server, UNAVAILABLE for a stopping one, DATA_LOSS for a journal that does not verify.
+grpc::StatusCode GrpcCodeFor(ErrorCode code);
+
+// A gRPC status whose message is "ERROR_CODE_NAME: message".
+// REQUIRES: !status.ok().
+grpc::Status ToGrpcStatus(const Status& status);
+
+}  // namespace lcp

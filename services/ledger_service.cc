@@ -1,0 +1,320 @@
+#include "services/ledger_service.h"
+
+#include <mutex>
+
+#include "ledger/accounts.h"
+#include "ledger/chain.h"
+#include "ledger/decimal.h"
+#include "ledger/periods.h"
+#include "services/grpc_status.h"
+
+namespace lcp {
+namespace {
+
+// Finishes a unary call with `status`, naming its ErrorCode in the trailing metadata.
+void FinishWith(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* reactor,
+                const Status& status) {
+  if (status.ok()) {
+    reactor->Finish(grpc::Status::OK);
+    return;
+  }
+  context->AddTrailingMetadata(kErrorCodeMetadataKey, v1::ErrorCode_Name(status.code()));
+  reactor->Finish(ToGrpcStatus(status));
+}
+
+Status QueryInvalid(const std::string& message) {
+  return Status::Error(v1::ERROR_CODE_QUERY_INVALID, message);
+}
+
+// Balances as of an earlier entry: the postings of entries 1..as_of_seq, summed.
+Result<Balances> BalancesAsOf(const EntryLog& log, std::uint64_t as_of_seq) {
+  Balances balances;
+  constexpr std::size_t kChunk = 4096;
+  for (std::uint64_t from = 1; from <= as_of_seq; from += kChunk) {
+    const std::size_t want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, as_of_seq - from + 1));
+    for (const v1::JournalRecord& record : log.Range(from, want)) {
+      v1::JournalEntry entry;
+      if (!entry.ParseFromString(record.body())) {
+        return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                             "record " + std::to_string(record.seq()) + " does not parse");
+      }
+      if (entry.postings().empty()) continue;
+      const int year = *ParseYear(entry.period().year());
+      for (const v1::Posting& posting : entry.postings()) {
+        balances[year][posting.account()] += Money::Parse(posting.amount().value())->pence();
+      }
+    }
+  }
+  return balances;
+}
+
+}  // namespace
+
+bool ToEntryView(const v1::JournalRecord& record, v1::EntryView& view) {
+  view.set_seq(record.seq());
+  view.set_prev_hash(record.prev_hash());
+  view.set_hash(record.hash());
+  return view.mutable_entry()->ParseFromString(record.body());
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext* context,
+                                                    const v1::SubmitRequest* request,
+                                                    v1::SubmitResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const auto count = static_cast<std::size_t>(request->commands_size());
+  if (count == 0) {
+    FinishWith(context, reactor,
+               Status::Error(v1::ERROR_CODE_BATCH_EMPTY, "a Submit needs at least one command"));
+    return reactor;
+  }
+  if (count > kCommandsPerBatchMax) {
+    FinishWith(context, reactor,
+               Status::Error(v1::ERROR_CODE_BATCH_TOO_LARGE,
+                             "a Submit may carry at most " + std::to_string(kCommandsPerBatchMax) +
+                                 " commands; " + std::to_string(count) +
+                                 " were sent: split the batch"));
+    return reactor;
+  }
+  SubmitCall call;
+  call.request = request;
+  call.response = response;
+  // Until principals arrive, every caller is the local administrator.
+  call.actor.set_principal_id("local-admin");
+  call.actor.set_role(v1::ROLE_ADMIN);
+  call.done = [context, reactor](const Status& status) { FinishWith(context, reactor, status); };
+  Status queued = sequencer_.Enqueue(std::move(call));
+  if (!queued.ok()) FinishWith(context, reactor, queued);
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetBalances(grpc::CallbackServerContext* context,
+                                                         const v1::GetBalancesRequest* request,
+                                                         v1::GetBalancesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto fail = [&](const Status& status) {
+    FinishWith(context, reactor, status);
+    return reactor;
+  };
+  if (request->accounts_size() > kBalanceAccountsMax) {
+    return fail(QueryInvalid("at most " + std::to_string(kBalanceAccountsMax) +
+                             " accounts may be named at once"));
+  }
+  for (const std::string& account : request->accounts()) {
+    Result<AccountRef> ref = ParseAccount(account);
+    if (!ref.ok()) return fail(ref.status());
+  }
+  if (request->account_prefix().size() > kAccountLengthMax) {
+    return fail(QueryInvalid("an account prefix has at most " + std::to_string(kAccountLengthMax) +
+                             " characters"));
+  }
+  int only_year = 0;
+  if (!request->year().empty()) {
+    Result<int> year = ParseYear(request->year());
+    if (!year.ok()) return fail(year.status());
+    only_year = *year;
+  }
+  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  const std::uint64_t as_of = request->as_of_seq() == 0 ? snapshot->head_seq : request->as_of_seq();
+  if (as_of > snapshot->head_seq) {
+    return fail(QueryInvalid("as_of_seq " + std::to_string(as_of) + " is beyond the head, " +
+                             std::to_string(snapshot->head_seq)));
+  }
+  std::shared_ptr<const Balances> balances = snapshot->balances;
+  if (as_of != snapshot->head_seq) {
+    Result<Balances> earlier = BalancesAsOf(sequencer_.log(), as_of);
+    if (!earlier.ok()) return fail(earlier.status());
+    balances = std::make_shared<const Balances>(std::move(earlier).value());
+  }
+  response->set_as_of_seq(as_of);
+  const bool by_prefix = request->accounts().empty();
+  for (const auto& [year, accounts] : *balances) {
+    if (only_year != 0 && year != only_year) continue;
+    auto add = [&, y = year](const std::string& account, const Int& pence) {
+      v1::Balance* balance = response->add_balances();
+      balance->set_year(FormatYear(y));
+      balance->set_account(account);
+      balance->mutable_balance()->set_value(Money::FromPence(pence).ToString());
+    };
+    if (by_prefix) {
+      for (auto it = accounts.lower_bound(request->account_prefix());
+           it != accounts.end() && it->first.starts_with(request->account_prefix()); ++it) {
+        add(it->first, it->second);
+      }
+    } else {
+      std::vector<std::string> wanted(request->accounts().begin(), request->accounts().end());
+      std::sort(wanted.begin(), wanted.end());
+      wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+      for (const std::string& account : wanted) {
+        auto it = accounts.find(account);
+        add(account, it == accounts.end() ? Int(0) : it->second);
+      }
+    }
+  }
+  FinishWith(context, reactor, Status::Ok());
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetEntry(grpc::CallbackServerContext* context,
+                                                      const v1::GetEntryRequest* request,
+                                                      v1::GetEntryResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  const std::uint64_t head = sequencer_.snapshot()->head_seq;
+  std::optional<v1::JournalRecord> record;
+  if (request->seq() >= 1 && request->seq() <= head) record = sequencer_.log().Get(request->seq());
+  if (!record) {
+    FinishWith(context, reactor,
+               Status::Error(v1::ERROR_CODE_ENTRY_UNKNOWN,
+                             "entry " + std::to_string(request->seq()) +
+                                 " does not exist; the journal has " + std::to_string(head) +
+                                 " entries"));
+    return reactor;
+  }
+  if (!ToEntryView(*record, *response->mutable_entry())) {
+    FinishWith(context, reactor,
+               Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                             "entry " + std::to_string(request->seq()) + " does not parse"));
+    return reactor;
+  }
+  FinishWith(context, reactor, Status::Ok());
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::ListEntries(grpc::CallbackServerContext* context,
+                                                         const v1::ListEntriesRequest* request,
+                                                         v1::ListEntriesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::uint64_t from = request->from_seq() == 0 ? 1 : request->from_seq();
+  if (!request->page_token().empty()) {
+    const std::string& token = request->page_token();
+    const bool digits = token.size() <= 19 &&
+                        std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits || token == "0") {
+      FinishWith(context, reactor,
+                 QueryInvalid("page_token " + token.substr(0, 40) +
+                              " is not one this server returned; start again without it"));
+      return reactor;
+    }
+    from = std::stoull(token);
+  }
+  std::uint32_t page_size = request->page_size() == 0 ? kPageSizeDefault : request->page_size();
+  if (page_size > kPageSizeMax) {
+    FinishWith(context, reactor,
+               QueryInvalid("page_size may be at most " + std::to_string(kPageSizeMax)));
+    return reactor;
+  }
+  const std::uint64_t head = sequencer_.snapshot()->head_seq;
+  std::size_t available = from > head ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(page_size, head - from + 1));
+  for (const v1::JournalRecord& record : sequencer_.log().Range(from, available)) {
+    ToEntryView(record, *response->add_entries());
+  }
+  const std::uint64_t next = from + available;
+  if (available > 0 && next <= head) response->set_next_page_token(std::to_string(next));
+  FinishWith(context, reactor, Status::Ok());
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetHead(grpc::CallbackServerContext* context,
+                                                     const v1::GetHeadRequest* /*request*/,
+                                                     v1::GetHeadResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  response->set_seq(snapshot->head_seq);
+  response->set_hash(snapshot->head_hash);
+  response->set_hash_hex(ToHex(snapshot->head_hash));
+  FinishWith(context, reactor, Status::Ok());
+  return reactor;
+}
+
+namespace {
+
+// Writes entries from a sequence number up to the durable head, then finishes, or with `follow` waits
+// for the sequencer to publish more.
+class EntryStreamer final : public grpc::ServerWriteReactor<v1::StreamEntriesResponse> {
+ public:
+  EntryStreamer(Sequencer& sequencer, std::uint64_t from_seq, bool follow)
+      : sequencer_(sequencer), next_(from_seq == 0 ? 1 : from_seq), follow_(follow) {
+    if (follow_) follower_ = sequencer_.Subscribe([this] { Wake(); });
+    Wake();
+  }
+
+  void OnWriteDone(bool ok) override {
+    std::lock_guard lock(mutex_);
+    writing_ = false;
+    if (!ok) {
+      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "the stream was cancelled"));
+      return;
+    }
+    WriteNextLocked();
+  }
+
+  void OnCancel() override {
+    std::lock_guard lock(mutex_);
+    if (!writing_) FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+    cancelled_ = true;
+  }
+
+  void OnDone() override {
+    if (follow_) sequencer_.Unsubscribe(follower_);
+    delete this;
+  }
+
+ private:
+  void Wake() {
+    std::lock_guard lock(mutex_);
+    if (!writing_) WriteNextLocked();
+  }
+
+  void WriteNextLocked() {
+    if (finished_) return;
+    if (cancelled_) {
+      FinishLocked(grpc::Status(grpc::StatusCode::CANCELLED, "cancelled"));
+      return;
+    }
+    const std::uint64_t head = sequencer_.snapshot()->head_seq;
+    if (next_ <= head) {
+      std::optional<v1::JournalRecord> record = sequencer_.log().Get(next_);
+      response_.Clear();
+      if (!record || !ToEntryView(*record, *response_.mutable_entry())) {
+        FinishLocked(grpc::Status(grpc::StatusCode::DATA_LOSS,
+                                  "entry " + std::to_string(next_) + " could not be read"));
+        return;
+      }
+      ++next_;
+      writing_ = true;
+      StartWrite(&response_);
+      return;
+    }
+    if (!follow_) {
+      FinishLocked(grpc::Status::OK);
+    } else if (sequencer_.stopping()) {
+      FinishLocked(grpc::Status(grpc::StatusCode::UNAVAILABLE,
+                                "the server is stopping; resume from entry " +
+                                    std::to_string(next_) + " once it is back"));
+    }
+  }
+
+  void FinishLocked(const grpc::Status& status) {
+    if (finished_) return;
+    finished_ = true;
+    Finish(status);
+  }
+
+  Sequencer& sequencer_;
+  std::mutex mutex_;
+  std::uint64_t next_;          // GUARDED_BY(mutex_)
+  const bool follow_;
+  std::uint64_t follower_ = 0;
+  bool writing_ = false;        // GUARDED_BY(mutex_)
+  bool finished_ = false;       // GUARDED_BY(mutex_)
+  bool cancelled_ = false;      // GUARDED_BY(mutex_)
+  v1::StreamEntriesResponse response_;  // GUARDED_BY(mutex_)
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::StreamEntriesResponse>* LedgerServiceImpl::StreamEntries(
+    grpc::CallbackServerContext* /*context*/, const v1::StreamEntriesRequest* request) {
+  return new EntryStreamer(sequencer_, request->from_seq(), request->follow());
+}
+
+}  // namespace lcp

@@ -1,0 +1,47 @@
+// The gRPC handlers of LedgerService: thin, each turns a request into a sequencer call or a snapshot
+// read, and the result into a reply.
+#pragma once
+
+#include "lcp/v1/ledger_service.grpc.pb.h"
+#include "services/sequencer.h"
+
+namespace lcp {
+
+// The largest request the server accepts, in bytes.
+inline constexpr int kRequestBytesMax = 64 * 1024 * 1024;
+// Page sizes of ListEntries.
+inline constexpr std::uint32_t kPageSizeDefault = 100;
+inline constexpr std::uint32_t kPageSizeMax = 1'000;
+// The most exact accounts one GetBalances may name.
+inline constexpr int kBalanceAccountsMax = 1'000;
+
+class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
+ public:
+  explicit LedgerServiceImpl(Sequencer& sequencer) : sequencer_(sequencer) {}
+
+  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
+                                   const v1::SubmitRequest* request,
+                                   v1::SubmitResponse* response) override;
+  grpc::ServerUnaryReactor* GetBalances(grpc::CallbackServerContext* context,
+                                        const v1::GetBalancesRequest* request,
+                                        v1::GetBalancesResponse* response) override;
+  grpc::ServerUnaryReactor* GetEntry(grpc::CallbackServerContext* context,
+                                     const v1::GetEntryRequest* request,
+                                     v1::GetEntryResponse* response) override;
+  grpc::ServerUnaryReactor* ListEntries(grpc::CallbackServerContext* context,
+                                        const v1::ListEntriesRequest* request,
+                                        v1::ListEntriesResponse* response) override;
+  grpc::ServerWriteReactor<v1::StreamEntriesResponse>* StreamEntries(
+      grpc::CallbackServerContext* context, const v1::StreamEntriesRequest* request) override;
+  grpc::ServerUnaryReactor* GetHead(grpc::CallbackServerContext* context,
+                                    const v1::GetHeadRequest* request,
+                                    v1::GetHeadResponse* response) override;
+
+ private:
+  Sequencer& sequencer_;
+};
+
+// Fills `view` from a stored record. Returns false if its body does not parse.
+bool ToEntryView(const v1::JournalRecord& record, v1::EntryView& view);
+
+}  // namespace lcp

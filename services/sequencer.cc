@@ -1,0 +1,274 @@
+#include "services/sequencer.h"
+
+#include <google/protobuf/util/message_differencer.h>
+
+#include <chrono>
+
+#include "ledger/chain.h"
+#include "ledger/periods.h"
+#include "ledger/text.h"
+#include "services/grpc_status.h"
+#include "services/log.h"
+
+namespace lcp {
+namespace {
+
+void Refuse(v1::CommandResult& result, const Status& status) {
+  v1::Refusal* refusal = result.mutable_refusal();
+  refusal->set_code(status.code());
+  refusal->set_message(status.message());
+  refusal->set_grpc_code(static_cast<std::int32_t>(GrpcCodeFor(status.code())));
+}
+
+// The accepted result of a command just applied, from what the engine remembers of it (no re-parsing).
+void AcceptFresh(v1::CommandResult& result, const v1::JournalRecord& record, const EntryFacts& facts) {
+  v1::Accepted* accepted = result.mutable_accepted();
+  accepted->set_seq(record.seq());
+  accepted->set_hash(record.hash());
+  if (facts.legs.empty()) return;
+  accepted->mutable_period()->set_year(FormatYear(facts.year));
+  accepted->mutable_period()->set_month(FormatMonth(facts.month));
+  for (const Leg& leg : facts.legs) {
+    v1::Posting* posting = accepted->add_postings();
+    posting->set_account(leg.account);
+    posting->mutable_amount()->set_value(leg.amount.ToString());
+  }
+}
+
+}  // namespace
+
+Sequencer::Sequencer(std::unique_ptr<Book> book, std::shared_ptr<EntryLog> log,
+                     std::function<void(const Status&)> on_fatal)
+    : book_(std::move(book)), log_(std::move(log)), on_fatal_(std::move(on_fatal)) {
+  Publish();
+  thread_ = std::thread([this] { Run(); });
+}
+
+Sequencer::~Sequencer() {
+  if (thread_.joinable()) {
+    BeginStop();
+    Stop();
+  }
+}
+
+Status Sequencer::Enqueue(SubmitCall call) {
+  const auto commands = static_cast<std::size_t>(call.request->commands_size());
+  {
+    std::lock_guard lock(mutex_);
+    if (!failed_.ok()) return failed_;
+    if (!accepting_) {
+      return Status::Error(v1::ERROR_CODE_SERVER_STOPPING,
+                           "the server is stopping; retry with the same keys once it is back");
+    }
+    if (queued_commands_ + commands > kCommandsQueuedMax) {
+      return Status::Error(v1::ERROR_CODE_SERVER_BUSY,
+                           "the server has " + std::to_string(queued_commands_) +
+                               " commands waiting; retry shortly with the same keys");
+    }
+    queued_commands_ += commands;
+    queue_.push_back(std::move(call));
+  }
+  wake_.notify_one();
+  return Status::Ok();
+}
+
+std::shared_ptr<const Snapshot> Sequencer::snapshot() const {
+  std::lock_guard lock(mutex_);
+  return snapshot_;
+}
+
+std::uint64_t Sequencer::Subscribe(std::function<void()> wake) {
+  std::lock_guard lock(followers_mutex_);
+  const std::uint64_t id = next_follower_++;
+  followers_.emplace(id, std::move(wake));
+  return id;
+}
+
+void Sequencer::Unsubscribe(std::uint64_t id) {
+  std::lock_guard lock(followers_mutex_);
+  followers_.erase(id);
+}
+
+void Sequencer::WakeFollowers() {
+  std::lock_guard lock(followers_mutex_);
+  for (auto& [id, wake] : followers_) wake();
+}
+
+void Sequencer::BeginStop() {
+  {
+    std::lock_guard lock(mutex_);
+    accepting_ = false;
+  }
+  WakeFollowers();
+}
+
+bool Sequencer::stopping() const {
+  std::lock_guard lock(mutex_);
+  return !accepting_ || !failed_.ok();
+}
+
+void Sequencer::Stop() {
+  {
+    std::lock_guard lock(mutex_);
+    assert(!accepting_);
+    exit_ = true;
+  }
+  wake_.notify_one();
+  if (thread_.joinable()) thread_.join();
+}
+
+void Sequencer::Run() {
+  std::vector<SubmitCall> calls;
+  while (true) {
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return !queue_.empty() || exit_; });
+      if (queue_.empty()) return;  // exit_ and nothing left.
+      std::size_t commands = 0;
+      while (!queue_.empty()) {
+        const auto next = static_cast<std::size_t>(queue_.front().request->commands_size());
+        if (!calls.empty() && commands + next > kCommandsPerCommitMax) break;
+        commands += next;
+        calls.push_back(std::move(queue_.front()));
+        queue_.pop_front();
+      }
+      queued_commands_ -= commands;
+    }
+    ProcessGroup(calls);
+    calls.clear();
+  }
+}
+
+void Sequencer::ProcessGroup(std::vector<SubmitCall>& calls) {
+  // One clock reading per group: the time the group was accepted. The engine itself never reads it.
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now);
+  const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now - seconds);
+
+  const std::uint64_t head_before = book_->journal().head_seq();
+  std::vector<Status> statuses;
+  statuses.reserve(calls.size());
+  for (SubmitCall& call : calls) {
+    statuses.push_back(
+        ApplyCall(call, seconds.count(), static_cast<std::int32_t>(nanos.count())));
+  }
+
+  std::vector<v1::JournalRecord> records;
+  for (std::uint64_t seq = head_before + 1; seq <= book_->journal().head_seq(); ++seq) {
+    records.push_back(*book_->Staged(seq));
+  }
+  Result<std::size_t> flushed = book_->Flush();
+  if (!flushed.ok()) {
+    {
+      std::lock_guard lock(mutex_);
+      failed_ = flushed.status();
+      accepting_ = false;
+    }
+    for (SubmitCall& call : calls) call.done(flushed.status());
+    on_fatal_(flushed.status());
+    WakeFollowers();
+    return;
+  }
+  const bool changed = !records.empty();
+  if (changed) {
+    log_->Append(std::move(records));
+    Publish();
+  }
+  for (std::size_t i = 0; i < calls.size(); ++i) {
+    calls[i].response->set_head_seq(book_->journal().head_seq());
+    calls[i].done(statuses[i]);
+  }
+  if (changed) WakeFollowers();
+}
+
+Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int32_t now_nanos) {
+  const v1::SubmitRequest& request = *call.request;
+  v1::SubmitResponse& response = *call.response;
+  const int count = request.commands_size();
+  const bool atomic = request.all_or_nothing();
+  if (atomic) book_->BeginGroup();
+  int refused_index = -1;
+  Status refused_status;
+  for (int i = 0; i < count; ++i) {
+    const v1::CommandRequest& command = request.commands(i);
+    v1::CommandResult& result = *response.add_results();
+    if (const std::uint64_t earlier = book_->journal().SeqForKey(command.idempotency_key());
+        earlier != 0 && AcceptDuplicate(earlier, command.command(), result)) {
+      continue;  // A retry of the same command: its original result.
+    }
+    // A new key, or a reused key with another command, which the journal refuses.
+    v1::JournalEntry entry;
+    *entry.mutable_command() = command.command();
+    *entry.mutable_actor() = call.actor;
+    entry.mutable_recorded_at()->set_seconds(now_seconds);
+    entry.mutable_recorded_at()->set_nanos(now_nanos);
+    entry.set_idempotency_key(command.idempotency_key());
+    Result<v1::JournalRecord> record = book_->Stage(std::move(entry));
+    if (record.ok()) {
+      AcceptFresh(result, *record, book_->journal().state().entries.back());
+      continue;
+    }
+    const Status& status = record.status();
+    Refuse(result, status);
+    if (refused_index < 0) {
+      refused_index = i;
+      refused_status = status;
+    }
+    if (atomic) break;
+  }
+  if (atomic) {
+    book_->EndGroup(/*keep=*/refused_index < 0);
+    if (refused_index >= 0) {
+      // Nothing of the batch was posted: every other command is reported as aborted.
+      const Status aborted = Status::Error(
+          v1::ERROR_CODE_BATCH_ABORTED,
+          "not posted: command " + std::to_string(refused_index + 1) +
+              " of this all-or-nothing batch was refused");
+      response.clear_results();
+      for (int i = 0; i < count; ++i) {
+        Refuse(*response.add_results(), i == refused_index ? refused_status : aborted);
+      }
+    }
+  }
+  if (refused_index >= 0) {
+    LogLine("refused: " + std::string(atomic ? "all-or-nothing " : "") + "batch of " +
+            std::to_string(count) + " command(s); command " + std::to_string(refused_index + 1) +
+            " (key " + Quoted(request.commands(refused_index).idempotency_key()) +
+            "): " + refused_status.ToString());
+  }
+  if (refused_index < 0 || (count > 1 && !atomic)) return Status::Ok();
+  if (count == 1) return refused_status;
+  return Status::Error(refused_status.code(), "command " + std::to_string(refused_index + 1) +
+                                                  ": " + refused_status.message());
+}
+
+bool Sequencer::AcceptDuplicate(std::uint64_t seq, const v1::Command& command,
+                                v1::CommandResult& result) const {
+  const v1::JournalRecord* staged = book_->Staged(seq);
+  std::optional<v1::JournalRecord> stored;
+  if (staged == nullptr) stored = log_->Get(seq);
+  const v1::JournalRecord* original = staged != nullptr ? staged : (stored ? &*stored : nullptr);
+  v1::JournalEntry entry;
+  if (original == nullptr || !entry.ParseFromString(original->body()) ||
+      !google::protobuf::util::MessageDifferencer::Equals(entry.command(), command)) {
+    return false;
+  }
+  v1::Accepted* accepted = result.mutable_accepted();
+  accepted->set_seq(original->seq());
+  accepted->set_hash(original->hash());
+  if (entry.has_period()) *accepted->mutable_period() = entry.period();
+  *accepted->mutable_postings() = entry.postings();
+  accepted->set_duplicate(true);
+  return true;
+}
+
+void Sequencer::Publish() {
+  auto snapshot = std::make_shared<Snapshot>();
+  snapshot->head_seq = book_->journal().head_seq();
+  snapshot->head_hash = book_->journal().head_hash();
+  snapshot->balances = std::make_shared<const Balances>(book_->journal().state().balances);
+  std::lock_guard lock(mutex_);
+  snapshot_ = std::move(snapshot);
+}
+
+}  // namespace lcp

@@ -1,0 +1,108 @@
+// The sequencer: one thread that takes Submit calls in arrival order, applies their commands through the
+// engine, writes everything it applied in one storage transaction (group commit), then publishes a new
+// read snapshot and completes the calls. No call completes before its entries are durable.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+
+#include "ledger/state.h"
+#include "services/book.h"
+#include "services/entry_log.h"
+#include "lcp/v1/ledger_service.pb.h"
+
+namespace lcp {
+
+// The most commands one Submit may carry, and one group commit may hold (a larger call is never split).
+inline constexpr std::size_t kCommandsPerBatchMax = 8'192;
+inline constexpr std::size_t kCommandsPerCommitMax = 8'192;
+// The most commands waiting for the sequencer; beyond it Submit is refused as SERVER_BUSY.
+inline constexpr std::size_t kCommandsQueuedMax = 65'536;
+static_assert(kCommandsPerCommitMax >= kCommandsPerBatchMax, "a batch must fit in one commit");
+static_assert(kCommandsQueuedMax >= 4 * kCommandsPerCommitMax);
+
+// What readers see: the ledger as of one durable head. Immutable once published.
+struct Snapshot {
+  std::uint64_t head_seq = 0;
+  std::string head_hash;
+  std::shared_ptr<const Balances> balances;
+};
+
+// One Submit call waiting for the sequencer. `request` and `response` belong to the RPC and stay valid
+// until `done` is called; `done` runs on the sequencer thread with Ok or the call's failure.
+struct SubmitCall {
+  const v1::SubmitRequest* request = nullptr;
+  v1::SubmitResponse* response = nullptr;
+  v1::Actor actor;
+  std::function<void(const Status&)> done;
+};
+
+class Sequencer {
+ public:
+  // Takes a Book that has been opened (recovered) and the log of its records. `on_fatal` is called
+  // once, on the sequencer thread, if the store fails: the process must then stop and recover by
+  // replaying the disk.
+  Sequencer(std::unique_ptr<Book> book, std::shared_ptr<EntryLog> log,
+            std::function<void(const Status&)> on_fatal);
+  ~Sequencer();
+  Sequencer(const Sequencer&) = delete;
+  Sequencer& operator=(const Sequencer&) = delete;
+
+  // Queues a call. Refuses (without calling `done`) when the server is stopping, has failed, or has too
+  // many commands queued.
+  Status Enqueue(SubmitCall call);
+
+  std::shared_ptr<const Snapshot> snapshot() const;
+  const EntryLog& log() const { return *log_; }
+
+  // Follow streams: `wake` is called (on the sequencer thread, quickly) after each publish and once when
+  // stopping begins. Unsubscribe waits for a wake in progress to return.
+  std::uint64_t Subscribe(std::function<void()> wake);
+  void Unsubscribe(std::uint64_t id);
+
+  // Stops accepting calls and wakes every follower; queued calls are still processed.
+  void BeginStop();
+  bool stopping() const;
+  // Processes what is queued, then ends the thread. REQUIRES: BeginStop() was called.
+  void Stop();
+
+ private:
+  void Run();
+  void ProcessGroup(std::vector<SubmitCall>& calls);
+  // Applies one call's commands; returns the call's status (an error for a refused single command or
+  // all-or-nothing batch).
+  Status ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int32_t now_nanos);
+  // Fills `result` with the original result of entry `seq` if it recorded the same command.
+  bool AcceptDuplicate(std::uint64_t seq, const v1::Command& command,
+                       v1::CommandResult& result) const;
+  void Publish();
+  void WakeFollowers();
+
+  std::unique_ptr<Book> book_;  // Sequencer thread only.
+  std::shared_ptr<EntryLog> log_;
+  std::function<void(const Status&)> on_fatal_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<SubmitCall> queue_;        // GUARDED_BY(mutex_)
+  std::size_t queued_commands_ = 0;     // GUARDED_BY(mutex_)
+  bool accepting_ = true;               // GUARDED_BY(mutex_)
+  bool exit_ = false;                   // GUARDED_BY(mutex_)
+  Status failed_;                       // GUARDED_BY(mutex_)
+  std::shared_ptr<const Snapshot> snapshot_;  // GUARDED_BY(mutex_)
+
+  std::mutex followers_mutex_;
+  std::map<std::uint64_t, std::function<void()>> followers_;  // GUARDED_BY(followers_mutex_)
+  std::uint64_t next_follower_ = 1;                            // GUARDED_BY(followers_mutex_)
+
+  std::thread thread_;
+};
+
+}  // namespace lcp
