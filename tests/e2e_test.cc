@@ -1,0 +1,256 @@
+// End to end: the real lcp-ledgerd and lcp binaries. Post, stop, restart; refuse a tampered file; and
+// kill the server with SIGKILL while clients post, then check that every acknowledged entry survived.
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sqlite3.h>
+
+#include <atomic>
+#include <map>
+#include <mutex>
+#include <thread>
+
+#include "lcp/v1/ledger_service.grpc.pb.h"
+#include "tests/process.h"
+#include "tests/service_fixture.h"
+#include "tests/test_support.h"
+
+namespace lcp {
+namespace {
+
+using testing::Run;
+using testing::RunResult;
+using testing::ServerProcess;
+using testing::TempDir;
+
+RunResult Lcp(const ServerProcess& server, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--server", server.address()});
+  return Run(LCP_CLI_PATH, args);
+}
+
+TEST(EndToEnd, PostStopRestartKeepsBalancesAndHead) {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  std::string head_before;
+  std::string balances_before;
+  {
+    ServerProcess server(LCP_LEDGERD_PATH, data);
+    ASSERT_TRUE(server.started()) << server.Log();
+    EXPECT_NE(server.Log().find("started: listening on " + server.address()), std::string::npos);
+    for (const std::vector<std::string>& args :
+         {std::vector<std::string>{"practice", "add", "A81001", "Riverside Medical Centre"},
+          {"provider", "add", "NLO01", "Riverside Community Health", "--kind", "community"},
+          {"year", "open", "2026/27", "PRESCRIBING", "COMMUNITY"},
+          {"journal", "post", "--year", "2026/27", "--month", "M01", "--narrative",
+           "Prescribing allocation", "practice:A81001:budget:PRESCRIBING=1200000",
+           "pct:allocation:PRESCRIBING=-1200000", "--key", "alloc-2026"},
+          {"journal", "post", "--year", "2026/27", "--month", "M02", "--narrative",
+           "Invoice NLO01-0412", "practice:A81001:spend:COMMUNITY=10000.00",
+           "provider:NLO01:payable=-10000.00", "--key", "NLO01-0412"}}) {
+      RunResult result = Lcp(server, args);
+      ASSERT_EQ(result.exit_code, 0) << result.err;
+      EXPECT_NE(result.out.find("accepted: entry"), std::string::npos) << result.out;
+    }
+    // The same invoice again: recognised by its key, nothing new.
+    RunResult again = Lcp(server, {"journal", "post", "--year", "2026/27", "--month", "M02",
+                                   "--narrative", "Invoice NLO01-0412",
+                                   "practice:A81001:spend:COMMUNITY=10000.00",
+                                   "provider:NLO01:payable=-10000.00", "--key", "NLO01-0412"});
+    ASSERT_EQ(again.exit_code, 0) << again.err;
+    EXPECT_NE(again.out.find("already recorded: entry 5"), std::string::npos) << again.out;
+    // A refusal: exit 1 and the server's message.
+    RunResult refused = Lcp(server, {"journal", "post", "--year", "2026/27", "--month", "M02",
+                                     "--narrative", "Typo", "lcp:cash=10.00", "pct:funding=-1.00"});
+    EXPECT_EQ(refused.exit_code, 1);
+    EXPECT_NE(refused.err.find("lcp: refused: ERROR_CODE_JOURNAL_UNBALANCED: the postings sum to "
+                               "9.00, not 0.00"),
+              std::string::npos)
+        << refused.err;
+
+    RunResult balances = Lcp(server, {"balances"});
+    ASSERT_EQ(balances.exit_code, 0);
+    EXPECT_EQ(balances.out,
+              "as of entry 5\n"
+              "year      account                                        balance\n"
+              "2026/27   pct:allocation:PRESCRIBING                 -1200000.00\n"
+              "2026/27   practice:A81001:budget:PRESCRIBING          1200000.00\n"
+              "2026/27   practice:A81001:spend:COMMUNITY               10000.00\n"
+              "2026/27   provider:NLO01:payable                       -10000.00\n");
+    balances_before = balances.out;
+    RunResult json = Lcp(server, {"--output", "json", "head"});
+    ASSERT_EQ(json.exit_code, 0);
+    EXPECT_EQ(json.out.rfind("{\"seq\":\"5\",", 0), 0u) << json.out;
+    head_before = Lcp(server, {"head"}).out;
+    EXPECT_EQ(server.StopWith(SIGTERM), 0);
+    EXPECT_NE(server.Log().find("stopped: journal head 5 "), std::string::npos) << server.Log();
+  }
+  ServerProcess server(LCP_LEDGERD_PATH, data);
+  ASSERT_TRUE(server.started()) << server.Log();
+  EXPECT_EQ(Lcp(server, {"head"}).out, head_before);
+  EXPECT_EQ(Lcp(server, {"balances"}).out, balances_before);
+  RunResult entries = Lcp(server, {"entries", "--from", "4"});
+  EXPECT_NE(entries.out.find("alloc-2026  journal: Prescribing allocation  [2026/27 M01, 2 postings]"),
+            std::string::npos)
+      << entries.out;
+  EXPECT_EQ(server.StopWith(SIGINT), 0);
+}
+
+TEST(EndToEnd, UnreachableServerExitsThree) {
+  RunResult result = testing::Run(LCP_CLI_PATH, {"--server", "127.0.0.1:1", "--timeout", "2", "head"});
+  EXPECT_EQ(result.exit_code, 3);
+  EXPECT_NE(result.err.find("lcp: cannot complete the call to the ledger server at 127.0.0.1:1"),
+            std::string::npos)
+      << result.err;
+}
+
+TEST(EndToEnd, TamperedLedgerFileRefusesToStartNamingTheRecord) {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  {
+    ServerProcess server(LCP_LEDGERD_PATH, data);
+    ASSERT_TRUE(server.started());
+    ASSERT_EQ(Lcp(server, {"practice", "add", "A81001", "One"}).exit_code, 0);
+    ASSERT_EQ(Lcp(server, {"practice", "add", "A81002", "Two"}).exit_code, 0);
+    ASSERT_EQ(Lcp(server, {"practice", "add", "A81003", "Three"}).exit_code, 0);
+    ASSERT_EQ(server.StopWith(SIGTERM), 0);
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((data / "ledger.sqlite").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db,
+                         "DROP TRIGGER journal_no_update; "
+                         "UPDATE journal SET body = replace(body, 'Two', 'Owt') WHERE seq = 2",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  ServerProcess server(LCP_LEDGERD_PATH, data);
+  EXPECT_FALSE(server.started());
+  EXPECT_EQ(server.early_exit_code(), 2);
+  EXPECT_NE(server.Log().find("refusing to start: "), std::string::npos);
+  EXPECT_NE(server.Log().find("record 2: its hash"), std::string::npos) << server.Log();
+}
+
+// Clients post while the server is killed; after a restart every acknowledged entry is there with its
+// content, the journal verifies (or the server would not start), and a retry of every command whose
+// reply never came posts it at most once.
+TEST(EndToEnd, CrashWhilePostingLosesNothingAcknowledged) {
+  TempDir dir;
+  const auto data = dir.path() / "data";
+  constexpr int kCycles = 3;
+  constexpr int kClients = 4;
+  std::map<std::string, std::pair<std::uint64_t, std::string>> acknowledged;  // key -> (seq, amount)
+  std::map<std::string, std::string> unanswered;                              // key -> amount
+  for (int cycle = 0; cycle < kCycles; ++cycle) {
+    ServerProcess server(LCP_LEDGERD_PATH, data);
+    ASSERT_TRUE(server.started()) << "cycle " << cycle << ": " << server.Log();
+    auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+    auto stub = v1::LedgerService::NewStub(channel);
+    if (cycle == 0) {
+      v1::SubmitRequest setup;
+      setup.set_all_or_nothing(true);
+      for (const auto& [key, command] :
+           std::vector<std::pair<std::string, v1::Command>>{
+               {"setup-p", testing::RegisterPracticeCommand("A81001")},
+               {"setup-y", testing::OpenYearCommand("2026/27", {"AE"})}}) {
+        v1::CommandRequest* one = setup.add_commands();
+        one->set_idempotency_key(key);
+        *one->mutable_command() = command;
+      }
+      grpc::ClientContext context;
+      v1::SubmitResponse response;
+      ASSERT_TRUE(stub->Submit(&context, setup, &response).ok());
+    }
+    std::mutex mutex;
+    std::atomic<bool> stop{false};
+    std::vector<std::thread> clients;
+    for (int c = 0; c < kClients; ++c) {
+      clients.emplace_back([&, c] {
+        for (int i = 0; !stop; ++i) {
+          const std::string key = "c" + std::to_string(cycle) + "-" + std::to_string(c) + "-" +
+                                  std::to_string(i);
+          const std::string amount = std::to_string(i + 1) + "." + std::to_string(c) + "1";
+          v1::SubmitRequest request = testing::OneCommand(
+              testing::JournalCommand("2026/27", "M01",
+                                      {{"practice:A81001:spend:AE", amount},
+                                       {"lcp:cash", "-" + amount}}),
+              key);
+          grpc::ClientContext context;
+          context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+          v1::SubmitResponse response;
+          grpc::Status status = stub->Submit(&context, request, &response);
+          std::lock_guard lock(mutex);
+          if (status.ok()) {
+            acknowledged[key] = {response.results(0).accepted().seq(), amount};
+          } else {
+            unanswered[key] = amount;
+            return;
+          }
+        }
+      });
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(300 + 100 * cycle));
+    EXPECT_EQ(server.StopWith(SIGKILL), 128 + SIGKILL);
+    stop = true;
+    for (std::thread& client : clients) client.join();
+  }
+  ASSERT_GT(acknowledged.size(), 50u);
+
+  ServerProcess server(LCP_LEDGERD_PATH, data);
+  ASSERT_TRUE(server.started()) << server.Log();
+  auto stub = v1::LedgerService::NewStub(
+      grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
+  for (const auto& [key, seq_amount] : acknowledged) {
+    grpc::ClientContext context;
+    v1::GetEntryRequest request;
+    request.set_seq(seq_amount.first);
+    v1::GetEntryResponse response;
+    ASSERT_TRUE(stub->GetEntry(&context, request, &response).ok()) << key;
+    EXPECT_EQ(response.entry().entry().idempotency_key(), key);
+    EXPECT_EQ(response.entry().entry().command().post_journal().postings(0).amount().value(),
+              seq_amount.second);
+  }
+  // Retrying what never got an answer posts each at most once: either it was durable already (the
+  // original comes back) or it is posted now.
+  for (const auto& [key, amount] : unanswered) {
+    grpc::ClientContext context;
+    v1::SubmitResponse response;
+    grpc::Status status = stub->Submit(
+        &context,
+        testing::OneCommand(testing::JournalCommand("2026/27", "M01",
+                                                    {{"practice:A81001:spend:AE", amount},
+                                                     {"lcp:cash", "-" + amount}}),
+                            key),
+        &response);
+    ASSERT_TRUE(status.ok()) << key << ": " << status.error_message();
+  }
+  // Every key appears exactly once in the journal, and the balance is the sum of what was posted.
+  std::map<std::string, int> seen;
+  Int spend = 0;
+  v1::ListEntriesRequest list;
+  list.set_page_size(1000);
+  while (true) {
+    grpc::ClientContext context;
+    v1::ListEntriesResponse page;
+    ASSERT_TRUE(stub->ListEntries(&context, list, &page).ok());
+    for (const v1::EntryView& view : page.entries()) {
+      ++seen[view.entry().idempotency_key()];
+      if (view.entry().postings_size() > 0) {
+        spend += Money::Parse(view.entry().postings(0).amount().value())->pence();
+      }
+    }
+    if (page.next_page_token().empty()) break;
+    list.set_page_token(page.next_page_token());
+  }
+  for (const auto& [key, count] : seen) EXPECT_EQ(count, 1) << key;
+  for (const auto& [key, seq_amount] : acknowledged) EXPECT_EQ(seen[key], 1) << key;
+  for (const auto& [key, amount] : unanswered) EXPECT_EQ(seen[key], 1) << key;
+  grpc::ClientContext context;
+  v1::GetBalancesRequest request;
+  request.add_accounts("practice:A81001:spend:AE");
+  v1::GetBalancesResponse balances;
+  ASSERT_TRUE(stub->GetBalances(&context, request, &balances).ok());
+  EXPECT_EQ(balances.balances(0).balance().value(), Money::FromPence(spend).ToString());
+  EXPECT_EQ(server.StopWith(SIGTERM), 0);
+}
+
+}  // namespace
+}  // namespace lcp
