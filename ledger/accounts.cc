@@ -28,16 +28,30 @@ constexpr std::array kCategoryTable = {
                  "the PCT's recovery of savings or underwriting of overspend"},
 };
 
-std::vector<std::string_view> Split(std::string_view path) {
-  std::vector<std::string_view> segments;
+// Up to kSegmentsMax segments of a path; more than that is never a valid account.
+constexpr std::size_t kSegmentsMax = 5;
+struct Segments {
+  std::array<std::string_view, kSegmentsMax> parts;
+  std::size_t count = 0;
+  bool too_many = false;
+  std::size_t size() const { return count; }
+  std::string_view operator[](std::size_t i) const { return parts[i]; }
+};
+
+Segments Split(std::string_view path) {
+  Segments segments;
   std::size_t begin = 0;
   while (true) {
-    const std::size_t colon = path.find(':', begin);
-    if (colon == std::string_view::npos) {
-      segments.push_back(path.substr(begin));
+    if (segments.count == kSegmentsMax) {
+      segments.too_many = true;
       return segments;
     }
-    segments.push_back(path.substr(begin, colon - begin));
+    const std::size_t colon = path.find(':', begin);
+    if (colon == std::string_view::npos) {
+      segments.parts[segments.count++] = path.substr(begin);
+      return segments;
+    }
+    segments.parts[segments.count++] = path.substr(begin, colon - begin);
     begin = colon + 1;
   }
 }
@@ -84,7 +98,8 @@ Result<AccountRef> ParseAccount(std::string_view path) {
   if (path.size() > kAccountLengthMax) {
     return Malformed(path, "is longer than " + std::to_string(kAccountLengthMax) + " characters");
   }
-  const std::vector<std::string_view> segments = Split(path);
+  const Segments segments = Split(path);
+  if (segments.too_many) return Malformed(path, "has too many parts");
   AccountRef ref;
   std::size_t next = 1;
   if (segments[0] == "practice") {

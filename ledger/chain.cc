@@ -16,11 +16,14 @@ std::string ChainHash(std::string_view prev_hash, std::string_view body) {
   struct CtxFree {
     void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
   };
-  // One context per thread, reset for each hash: creating one costs more than hashing a small body.
+  // The digest is fetched once (an implicit fetch on every call costs more than hashing a small body)
+  // and each thread reuses one context.
+  static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   thread_local std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
   unsigned char digest[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
-  const bool ok = ctx != nullptr && EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) == 1 &&
+  const bool ok = kSha256 != nullptr && ctx != nullptr &&
+                  EVP_DigestInit_ex2(ctx.get(), kSha256, nullptr) == 1 &&
                   EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size()) == 1 &&
                   EVP_DigestUpdate(ctx.get(), body.data(), body.size()) == 1 &&
                   EVP_DigestFinal_ex(ctx.get(), digest, &length) == 1;

@@ -55,18 +55,28 @@ Status CheckAccount(const State& state, const Year& year, const std::string& pat
 
 // Checks that the legs would keep every balance of `start_year` within kBalancePenceMax.
 Status CheckBalanceLimits(const State& state, int start_year, const std::vector<Leg>& legs) {
-  std::map<std::string, Int> after;
+  // The running balance of each leg's account after that leg. A journal has a handful of legs (at most
+  // 256), so a linear search for an earlier leg on the same account beats building a map.
+  std::vector<Int> running(legs.size());
   auto year_balances = state.balances.find(start_year);
-  for (const Leg& leg : legs) {
-    auto [it, inserted] = after.try_emplace(leg.account);
-    if (inserted && year_balances != state.balances.end()) {
-      auto existing = year_balances->second.find(leg.account);
-      if (existing != year_balances->second.end()) it->second = existing->second;
+  for (std::size_t i = 0; i < legs.size(); ++i) {
+    std::size_t earlier = i;
+    for (std::size_t j = i; j-- > 0;) {
+      if (legs[j].account == legs[i].account) {
+        earlier = j;
+        break;
+      }
     }
-    it->second += leg.amount.pence();
-    if (!WithinMagnitude(it->second, kBalancePenceMax)) {
+    if (earlier != i) {
+      running[i] = running[earlier];
+    } else if (year_balances != state.balances.end()) {
+      auto existing = year_balances->second.find(legs[i].account);
+      if (existing != year_balances->second.end()) running[i] = existing->second;
+    }
+    running[i] += legs[i].amount.pence();
+    if (!WithinMagnitude(running[i], kBalancePenceMax)) {
       return Refuse(v1::ERROR_CODE_BALANCE_LIMIT_EXCEEDED,
-                    "account \"" + leg.account + "\" would reach a balance beyond " +
+                    "account \"" + legs[i].account + "\" would reach a balance beyond " +
                         Money::FromPence(kBalancePenceMax).ToString() + " in " +
                         FormatYear(start_year));
     }

@@ -1,6 +1,7 @@
 #include "ledger/journal.h"
 
 #include <cassert>
+#include <memory>
 
 #include "ledger/accounts.h"
 #include "ledger/chain.h"
@@ -35,6 +36,35 @@ bool SameEffects(const v1::JournalEntry& recorded, const v1::JournalEntry& recom
   }
   return true;
 }
+
+}  // namespace
+
+std::string UnknownFieldPath(const google::protobuf::Message& message) {
+  const google::protobuf::Reflection* reflection = message.GetReflection();
+  const google::protobuf::UnknownFieldSet& unknown = reflection->GetUnknownFields(message);
+  if (!unknown.empty()) {
+    return "field " + std::to_string(unknown.field(0).number()) + " of " +
+           message.GetDescriptor()->full_name();
+  }
+  const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
+    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    if (field->is_repeated()) {
+      const int size = reflection->FieldSize(message, field);
+      for (int k = 0; k < size; ++k) {
+        std::string path = UnknownFieldPath(reflection->GetRepeatedMessage(message, field, k));
+        if (!path.empty()) return path;
+      }
+    } else if (reflection->HasField(message, field)) {
+      std::string path = UnknownFieldPath(reflection->GetMessage(message, field));
+      if (!path.empty()) return path;
+    }
+  }
+  return {};
+}
+
+namespace {
 
 // The checks on an entry's envelope, as opposed to its command: everything that is stored must be
 // storable (protobuf refuses to parse invalid UTF-8) and small enough for any reader.
@@ -71,26 +101,58 @@ Status CheckEnvelope(const v1::JournalEntry& entry) {
 Journal::Journal() : head_hash_(GenesisHash()) {}
 
 Result<v1::JournalRecord> Journal::Submit(v1::JournalEntry request) {
-  // Fields this version does not know would be hashed and stored but never checked by a replay.
-  request.DiscardUnknownFields();
-  LCP_RETURN_IF_ERROR(CheckEnvelope(request));
-  if (const std::uint64_t earlier = SeqForKey(request.idempotency_key()); earlier != 0) {
+  std::unique_ptr<v1::Command> command(request.release_command());
+  if (command == nullptr) command = std::make_unique<v1::Command>();
+  return Submit(*command, std::move(request), FieldCheck::kCheck);
+}
+
+Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::JournalEntry envelope,
+                                          FieldCheck check) {
+  assert(!envelope.has_command());
+  if (check == FieldCheck::kCheck) {
+    // Fields this version does not know would be hashed and stored but never checked by a replay;
+    // a client that sends them meant something this server cannot do.
+    std::string path = UnknownFieldPath(command);
+    if (path.empty()) path = UnknownFieldPath(envelope);
+    if (!path.empty()) return UnknownFieldsRefusal(path);
+  }
+  LCP_RETURN_IF_ERROR(CheckEnvelope(envelope));
+  if (const std::uint64_t earlier = SeqForKey(envelope.idempotency_key()); earlier != 0) {
     return Status::Error(v1::ERROR_CODE_IDEMPOTENCY_KEY_REUSED,
-                         "idempotency key " + Quoted(request.idempotency_key()) +
+                         "idempotency key " + Quoted(envelope.idempotency_key()) +
                              " was used by entry " + std::to_string(earlier) +
                              " for a different command; use a new key for a new command");
   }
-  Result<Effects> effects = Decide(state_, request.command());
+  Result<Effects> effects = Decide(state_, command);
   if (!effects.ok()) return effects.status();
-  RecordEffects(*effects, request);
+  RecordEffects(*effects, envelope);
+  // The body is the JournalEntry: field 1 (the command, as submitted) and then the envelope's fields,
+  // which all have higher numbers, so the bytes are the entry's canonical serialization without a
+  // deep copy of the command.
+  const std::size_t command_size = command.ByteSizeLong();
   std::string body;
-  const bool serialized = request.SerializeToString(&body);
+  body.reserve(command_size + envelope.ByteSizeLong() + 8);
+  body.push_back(static_cast<char>(0x0A));  // Field 1, length-delimited.
+  for (std::size_t value = command_size;; value >>= 7) {
+    if (value < 0x80) {
+      body.push_back(static_cast<char>(value));
+      break;
+    }
+    body.push_back(static_cast<char>((value & 0x7F) | 0x80));
+  }
+  const bool serialized = command.AppendToString(&body) && envelope.AppendToString(&body);
   // The engine's limits on every field keep an entry far below the bound; a breach is a bug here.
   assert(serialized && body.size() <= kEntryBodyBytesMax);
   (void)serialized;
   v1::JournalRecord record = MakeRecord(state_.last_seq() + 1, head_hash_, std::move(body));
-  Apply(request, *effects, record.hash());
+  Apply(command, envelope.idempotency_key(), *effects, record.hash());
   return record;
+}
+
+Status UnknownFieldsRefusal(const std::string& path) {
+  return Status::Error(v1::ERROR_CODE_UNKNOWN_FIELDS,
+                       "the command carries " + path +
+                           ", which this server does not know; upgrade the server or leave it out");
 }
 
 Status Journal::Replay(const v1::JournalRecord& record) {
@@ -101,12 +163,10 @@ Status Journal::Replay(const v1::JournalRecord& record) {
     return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
                          where + "its body is not a readable journal entry");
   }
-  // Our writer stores canonical bytes with no unknown fields; anything else was written by someone else.
-  const std::size_t stored_size = record.body().size();
-  recorded.DiscardUnknownFields();
-  if (recorded.ByteSizeLong() != stored_size) {
+  // Our writer stores no unknown fields; a body with them was written by someone else.
+  if (!UnknownFieldPath(recorded).empty()) {
     return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
-                         where + "its body carries fields or encodings this ledger never writes");
+                         where + "its body carries fields this ledger never writes");
   }
   Status envelope = CheckEnvelope(recorded);
   Result<Effects> effects =
@@ -128,17 +188,16 @@ Status Journal::Replay(const v1::JournalRecord& record) {
                          where + "its idempotency key was recorded already by entry " +
                              std::to_string(earlier));
   }
-  Apply(recorded, *effects, record.hash());
+  Apply(recorded.command(), recorded.idempotency_key(), *effects, record.hash());
   return Status::Ok();
 }
 
-void Journal::Apply(const v1::JournalEntry& entry, const Effects& effects, const std::string& hash) {
+void Journal::Apply(const v1::Command& command, const std::string& key, const Effects& effects,
+                    const std::string& hash) {
   const std::uint64_t seq = state_.last_seq() + 1;
-  Evolve(state_, entry.command(), effects, in_group_ ? &undo_ : nullptr);
-  state_.seq_by_key.emplace(entry.idempotency_key(), seq);
-  if (in_group_) {
-    undo_.push_back([key = entry.idempotency_key()](State& s) { s.seq_by_key.erase(key); });
-  }
+  Evolve(state_, command, effects, in_group_ ? &undo_ : nullptr);
+  state_.seq_by_key.emplace(key, seq);
+  if (in_group_) undo_.push_back([key](State& s) { s.seq_by_key.erase(key); });
   head_hash_ = hash;
 }
 

@@ -26,8 +26,22 @@ inline constexpr std::size_t kEntryBodyBytesMax = 256 * 1024;
 static_assert(kEntryBodyBytesMax + 1024 < kExportMessageBytesMax,
               "every record must fit in an export message");
 
+// "field N of lcp.v1.X" for the first field in `message`, or in any message inside it, that this
+// version's schema does not know; "" when there is none. Walks the schema (not ListFields, which
+// allocates).
+std::string UnknownFieldPath(const google::protobuf::Message& message);
+// The refusal for a command that carries such a field.
+Status UnknownFieldsRefusal(const std::string& path);
+
 class Journal {
  public:
+  enum class FieldCheck {
+    kCheck,            // Refuse unknown fields (UNKNOWN_FIELDS).
+    kCheckedByCaller,  // The caller ran UnknownFieldPath already (the server does, off the
+                       // sequencer thread); an unknown field left in would make the journal fail
+                       // its own replay.
+  };
+
   Journal();
 
   const State& state() const { return state_; }
@@ -40,6 +54,10 @@ class Journal {
   // is refused with IDEMPOTENCY_KEY_REUSED; the caller decides whether the retry is the same command
   // (SeqForKey names the entry).
   Result<v1::JournalRecord> Submit(v1::JournalEntry request);
+  // The same, for a command and an envelope (actor, recorded_at, idempotency_key; no command) kept
+  // apart, which spares a copy of the command.
+  Result<v1::JournalRecord> Submit(const v1::Command& command, v1::JournalEntry envelope,
+                                   FieldCheck check);
 
   // The entry that recorded `key`, or 0 if none did.
   std::uint64_t SeqForKey(const std::string& key) const;
@@ -57,7 +75,8 @@ class Journal {
   Status Replay(const v1::JournalRecord& record);
 
  private:
-  void Apply(const v1::JournalEntry& entry, const Effects& effects, const std::string& hash);
+  void Apply(const v1::Command& command, const std::string& key, const Effects& effects,
+             const std::string& hash);
 
   State state_;
   std::string head_hash_;

@@ -1,5 +1,7 @@
 #include "services/book.h"
 
+#include <utility>
+
 namespace lcp {
 
 Result<std::unique_ptr<Book>> Book::Open(
@@ -29,6 +31,15 @@ Result<v1::JournalRecord> Book::Stage(v1::JournalEntry request) {
   return record;
 }
 
+Result<const v1::JournalRecord*> Book::Stage(const v1::Command& command, v1::JournalEntry envelope,
+                                             Journal::FieldCheck check) {
+  if (!failed_.ok()) return failed_;
+  Result<v1::JournalRecord> record = journal_.Submit(command, std::move(envelope), check);
+  if (!record.ok()) return record.status();
+  staged_.push_back(std::move(record).value());
+  return &staged_.back();
+}
+
 const v1::JournalRecord* Book::Staged(std::uint64_t seq) const {
   if (staged_.empty() || seq < staged_.front().seq() || seq > staged_.back().seq()) return nullptr;
   return &staged_[seq - staged_.front().seq()];
@@ -44,22 +55,20 @@ void Book::EndGroup(bool keep) {
   if (!keep) staged_.resize(group_start_);
 }
 
-Result<std::size_t> Book::Flush() {
+Result<std::vector<v1::JournalRecord>> Book::Flush() {
   if (!failed_.ok()) return failed_;
   Status stored = store_->Append(staged_);
   if (!stored.ok()) {
     failed_ = Status::Error(stored.code(), stored.message() + " (restart to recover from the disk)");
     return failed_;
   }
-  const std::size_t count = staged_.size();
-  staged_.clear();
-  return count;
+  return std::exchange(staged_, {});
 }
 
 Result<v1::JournalRecord> Book::Submit(v1::JournalEntry request) {
   Result<v1::JournalRecord> record = Stage(std::move(request));
   if (!record.ok()) return record;
-  Result<std::size_t> flushed = Flush();
+  Result<std::vector<v1::JournalRecord>> flushed = Flush();
   if (!flushed.ok()) return flushed.status();
   return record;
 }

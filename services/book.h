@@ -31,15 +31,19 @@ class Book {
   // changes nothing. Memory now runs ahead of the disk until Flush succeeds: nothing staged may be
   // reported to anyone before then.
   Result<v1::JournalRecord> Stage(v1::JournalEntry request);
+  // The same for a command and its envelope kept apart (see Journal::Submit); returns the staged
+  // record, valid until the next Stage, EndGroup or Flush.
+  Result<const v1::JournalRecord*> Stage(const v1::Command& command, v1::JournalEntry envelope,
+                                         Journal::FieldCheck check);
 
   // All-or-nothing groups of staged entries (see Journal::BeginGroup).
   void BeginGroup();
   void EndGroup(bool keep);
 
-  // Appends every staged record in one durable transaction and returns how many there were. A storage
-  // failure leaves the Book unusable (every later call fails): memory would be ahead of the disk, and
-  // only reopening, which replays the disk, can bring them back in step.
-  Result<std::size_t> Flush();
+  // Appends every staged record in one durable transaction and hands them back. A storage failure
+  // leaves the Book unusable (every later call fails): memory would be ahead of the disk, and only
+  // reopening, which replays the disk, can bring them back in step.
+  Result<std::vector<v1::JournalRecord>> Flush();
 
   // Stage then Flush: one entry, durable when this returns.
   Result<v1::JournalRecord> Submit(v1::JournalEntry request);

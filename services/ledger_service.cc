@@ -5,6 +5,7 @@
 #include "ledger/accounts.h"
 #include "ledger/chain.h"
 #include "ledger/decimal.h"
+#include "ledger/journal.h"
 #include "ledger/periods.h"
 #include "services/grpc_status.h"
 
@@ -76,6 +77,10 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
     return reactor;
   }
   SubmitCall call;
+  for (int i = 0; i < request->commands_size(); ++i) {
+    std::string path = UnknownFieldPath(request->commands(i).command());
+    if (!path.empty()) call.unknown_fields.emplace_back(i, std::move(path));
+  }
   call.request = request;
   call.response = response;
   // Until principals arrive, every caller is the local administrator.

@@ -153,11 +153,7 @@ void Sequencer::ProcessGroup(std::vector<SubmitCall>& calls) {
         ApplyCall(call, seconds.count(), static_cast<std::int32_t>(nanos.count())));
   }
 
-  std::vector<v1::JournalRecord> records;
-  for (std::uint64_t seq = head_before + 1; seq <= book_->journal().head_seq(); ++seq) {
-    records.push_back(*book_->Staged(seq));
-  }
-  Result<std::size_t> flushed = book_->Flush();
+  Result<std::vector<v1::JournalRecord>> flushed = book_->Flush();
   if (!flushed.ok()) {
     {
       std::lock_guard lock(mutex_);
@@ -169,9 +165,9 @@ void Sequencer::ProcessGroup(std::vector<SubmitCall>& calls) {
     WakeFollowers();
     return;
   }
-  const bool changed = !records.empty();
+  const bool changed = book_->journal().head_seq() != head_before;
   if (changed) {
-    log_->Append(std::move(records));
+    log_->Append(std::move(flushed).value());
     Publish();
   }
   for (std::size_t i = 0; i < calls.size(); ++i) {
@@ -189,26 +185,33 @@ Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int
   if (atomic) book_->BeginGroup();
   int refused_index = -1;
   Status refused_status;
+  auto next_unknown = call.unknown_fields.begin();
   for (int i = 0; i < count; ++i) {
     const v1::CommandRequest& command = request.commands(i);
     v1::CommandResult& result = *response.add_results();
+    while (next_unknown != call.unknown_fields.end() && next_unknown->first < i) ++next_unknown;
     if (const std::uint64_t earlier = book_->journal().SeqForKey(command.idempotency_key());
         earlier != 0 && AcceptDuplicate(earlier, command.command(), result)) {
       continue;  // A retry of the same command: its original result.
     }
     // A new key, or a reused key with another command, which the journal refuses.
-    v1::JournalEntry entry;
-    *entry.mutable_command() = command.command();
-    *entry.mutable_actor() = call.actor;
-    entry.mutable_recorded_at()->set_seconds(now_seconds);
-    entry.mutable_recorded_at()->set_nanos(now_nanos);
-    entry.set_idempotency_key(command.idempotency_key());
-    Result<v1::JournalRecord> record = book_->Stage(std::move(entry));
-    if (record.ok()) {
-      AcceptFresh(result, *record, book_->journal().state().entries.back());
-      continue;
+    Status status;
+    if (next_unknown != call.unknown_fields.end() && next_unknown->first == i) {
+      status = UnknownFieldsRefusal(next_unknown->second);
+    } else {
+      v1::JournalEntry envelope;
+      *envelope.mutable_actor() = call.actor;
+      envelope.mutable_recorded_at()->set_seconds(now_seconds);
+      envelope.mutable_recorded_at()->set_nanos(now_nanos);
+      envelope.set_idempotency_key(command.idempotency_key());
+      Result<const v1::JournalRecord*> record = book_->Stage(
+          command.command(), std::move(envelope), Journal::FieldCheck::kCheckedByCaller);
+      if (record.ok()) {
+        AcceptFresh(result, **record, book_->journal().state().entries.back());
+        continue;
+      }
+      status = record.status();
     }
-    const Status& status = record.status();
     Refuse(result, status);
     if (refused_index < 0) {
       refused_index = i;

@@ -12,6 +12,8 @@
 #include <mutex>
 #include <string>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "ledger/state.h"
 #include "services/book.h"
@@ -41,6 +43,9 @@ struct SubmitCall {
   const v1::SubmitRequest* request = nullptr;
   v1::SubmitResponse* response = nullptr;
   v1::Actor actor;
+  // The commands (by index) that carry fields this server does not know, and the first such field:
+  // found by the caller on its own thread (UnknownFieldPath), so the sequencer need not look.
+  std::vector<std::pair<int, std::string>> unknown_fields;
   std::function<void(const Status&)> done;
 };
 

@@ -464,28 +464,31 @@ TEST(EngineRefusal, MalformedActorOrTimeIsRefused) {
   }
 }
 
-TEST(JournalEnvelope, UnknownFieldsAreNeitherStoredNorReplayed) {
-  v1::JournalEntry request = Request(RegisterPracticeCommand("A81001"), "k");
-  // Field 100 of JournalEntry and field 9 of RegisterPractice do not exist.
-  request.GetReflection()->MutableUnknownFields(&request)->AddVarint(100, 7);
-  auto* practice = request.mutable_command()->mutable_register_practice();
-  practice->GetReflection()->MutableUnknownFields(practice)->AddVarint(9, 1);
+TEST(JournalEnvelope, UnknownFieldsAreRefusedAndNeverReplayed) {
+  v1::JournalEntry request = Request(
+      JournalCommand("2026/27", "M01", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}}), "k");
+  // Field 9 of Decimal does not exist: a newer client's field, deep inside the command.
+  v1::Decimal* amount = request.mutable_command()->mutable_post_journal()->mutable_postings(1)
+                            ->mutable_amount();
+  amount->GetReflection()->MutableUnknownFields(amount)->AddVarint(9, 1);
   Journal journal;
-  Result<v1::JournalRecord> record = journal.Submit(request);
-  ASSERT_TRUE(record.ok());
-  v1::JournalEntry stored;
-  ASSERT_TRUE(stored.ParseFromString(record->body()));
-  EXPECT_EQ(stored.GetReflection()->GetUnknownFields(stored).field_count(), 0);
-  EXPECT_EQ(stored.command().register_practice().GetReflection()
-                ->GetUnknownFields(stored.command().register_practice())
-                .field_count(),
-            0);
-  // A forged record that does carry them is refused by replay.
-  v1::JournalRecord forged = MakeRecord(1, GenesisHash(), request.SerializeAsString());
+  testing::SetUpStandardLedger(journal);
+  Result<v1::JournalRecord> refused = journal.Submit(request);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_UNKNOWN_FIELDS);
+  EXPECT_EQ(refused.status().message(),
+            "the command carries field 9 of lcp.v1.Decimal, which this server does not know; "
+            "upgrade the server or leave it out");
+  EXPECT_EQ(journal.head_seq(), 5u);
+
+  // A forged record that does carry one (field 100 of the entry) is refused by replay.
+  v1::JournalEntry forged_entry = Request(RegisterPracticeCommand("A81001"), "k");
+  forged_entry.GetReflection()->MutableUnknownFields(&forged_entry)->AddVarint(100, 7);
+  v1::JournalRecord forged = MakeRecord(1, GenesisHash(), forged_entry.SerializeAsString());
   Journal replayer;
   Status status = replayer.Replay(forged);
   EXPECT_EQ(status.code(), v1::ERROR_CODE_RECORD_CORRUPT);
-  EXPECT_EQ(status.message(), "record 1: its body carries fields or encodings this ledger never writes");
+  EXPECT_EQ(status.message(), "record 1: its body carries fields this ledger never writes");
 }
 
 // Every engine refusal code has a case above, so that a new code cannot arrive untested.
@@ -496,6 +499,7 @@ TEST(EngineRefusal, EveryEngineCodeIsCovered) {
   covered.insert(v1::ERROR_CODE_IDEMPOTENCY_KEY_REUSED);
   covered.insert(v1::ERROR_CODE_ACTOR_INVALID);
   covered.insert(v1::ERROR_CODE_REVERSAL_BACKDATED);
+  covered.insert(v1::ERROR_CODE_UNKNOWN_FIELDS);
   covered.insert(v1::ERROR_CODE_SPLIT_WEIGHTS_INVALID);  // apportion_test.
   for (int code = 1; code < 50; ++code) {  // Engine codes; 50-99 are the service's.
     if (!v1::ErrorCode_IsValid(code)) continue;

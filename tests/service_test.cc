@@ -273,6 +273,31 @@ INSTANTIATE_TEST_SUITE_P(EveryCode, ServiceRefusalTest, ::testing::ValuesIn(Serv
                            return name;
                          });
 
+TEST_F(ServiceTest, CommandsWithUnknownFieldsAreRefusedAndTheLedgerStillReplays) {
+  v1::SubmitRequest request;
+  for (int i = 0; i < 3; ++i) {
+    v1::CommandRequest* command = request.add_commands();
+    command->set_idempotency_key("u" + std::to_string(i));
+    *command->mutable_command() =
+        JournalCommand("2026/27", "M01", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}});
+  }
+  // A newer client's field 12 on the second command's journal.
+  v1::PostJournal* journal = request.mutable_commands(1)->mutable_command()->mutable_post_journal();
+  journal->GetReflection()->MutableUnknownFields(journal)->AddLengthDelimited(12, "approver");
+  Call call = Submit(stub(), request);
+  ASSERT_TRUE(call.status.ok()) << call.status.error_message();
+  EXPECT_EQ(call.response.results(0).accepted().seq(), 6u);
+  EXPECT_EQ(call.response.results(1).refusal().code(), v1::ERROR_CODE_UNKNOWN_FIELDS);
+  EXPECT_EQ(call.response.results(1).refusal().message(),
+            "the command carries field 12 of lcp.v1.PostJournal, which this server does not know; "
+            "upgrade the server or leave it out");
+  EXPECT_EQ(call.response.results(2).accepted().seq(), 7u);
+  // The stored journal still verifies and replays on a restart.
+  server_.reset();
+  server_ = std::make_unique<InProcessServer>(dir_.path());
+  EXPECT_EQ(Head(stub()).seq(), 7u);
+}
+
 TEST_F(ServiceTest, IndependentBatchReportsEachCommand) {
   v1::SubmitRequest request;
   const std::vector<v1::Command> commands = {
