@@ -1,7 +1,6 @@
 #include "ledger/periods.h"
 
 #include <cassert>
-#include <cstdio>
 
 #include "ledger/text.h"
 
@@ -39,17 +38,22 @@ Result<int> ParseYear(std::string_view text) {
   }
   if (end != (start + 1) % 100) {
     return Status::Error(v1::ERROR_CODE_YEAR_MALFORMED,
-                         "financial year " + quoted + " must end the year after it starts, as in \"" +
-                             FormatYear(start) + "\"");
+                         "financial year " + quoted +
+                             " must end the year after it starts, as in \"" + FormatYear(start) +
+                             "\"");
   }
   return start;
 }
 
 std::string FormatYear(int start_year) {
   assert(start_year >= kYearFirst && start_year <= kYearLast);
-  char buffer[16];
-  std::snprintf(buffer, sizeof buffer, "%04d/%02d", start_year, (start_year + 1) % 100);
-  return buffer;
+  const int end = (start_year + 1) % 100;
+  std::string text = "0000/00";
+  for (int i = 3, year = start_year; i >= 0; --i, year /= 10)
+    text[static_cast<std::size_t>(i)] = static_cast<char>('0' + year % 10);
+  text[5] = static_cast<char>('0' + end / 10);
+  text[6] = static_cast<char>('0' + end % 10);
+  return text;
 }
 
 Result<int> ParseMonth(std::string_view text) {
@@ -58,15 +62,12 @@ Result<int> ParseMonth(std::string_view text) {
     if (month >= 1 && month <= kMonthsPerYear) return month;
   }
   return Status::Error(v1::ERROR_CODE_MONTH_MALFORMED,
-                       "month " + Quoted(text) +
-                           " is not one of M01 (April) to M12 (March)");
+                       "month " + Quoted(text) + " is not one of M01 (April) to M12 (March)");
 }
 
 std::string FormatMonth(int month) {
   assert(month >= 1 && month <= kMonthsPerYear);
-  char buffer[8];
-  std::snprintf(buffer, sizeof buffer, "M%02d", month);
-  return buffer;
+  return {'M', static_cast<char>('0' + month / 10), static_cast<char>('0' + month % 10)};
 }
 
 }  // namespace lcp

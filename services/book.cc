@@ -65,6 +65,10 @@ Result<std::vector<v1::JournalRecord>> Book::Flush() {
   return std::exchange(staged_, {});
 }
 
+std::vector<v1::JournalRecord> Book::TakeStaged() { return std::exchange(staged_, {}); }
+
+Status Book::Write(std::span<const v1::JournalRecord> records) { return store_->Append(records); }
+
 Result<v1::JournalRecord> Book::Submit(v1::JournalEntry request) {
   Result<v1::JournalRecord> record = Stage(std::move(request));
   if (!record.ok()) return record;

@@ -45,6 +45,13 @@ class Book {
   // reopening, which replays the disk, can bring them back in step.
   Result<std::vector<v1::JournalRecord>> Flush();
 
+  // For a pipelined writer: hands over the staged records (memory keeps them as applied) so that
+  // another thread can Write them while this one stages more.
+  std::vector<v1::JournalRecord> TakeStaged();
+  // Appends records taken with TakeStaged, in order, in one durable transaction. It touches only the
+  // store, so it may run on another thread than Stage, one call at a time.
+  Status Write(std::span<const v1::JournalRecord> records);
+
   // Stage then Flush: one entry, durable when this returns.
   Result<v1::JournalRecord> Submit(v1::JournalEntry request);
 

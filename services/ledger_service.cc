@@ -51,6 +51,33 @@ Result<Balances> BalancesAsOf(const EntryLog& log, std::uint64_t as_of_seq) {
 
 }  // namespace
 
+namespace {
+
+class ArenaHolder final : public grpc::MessageHolder<v1::SubmitRequest, v1::SubmitResponse> {
+ public:
+  ArenaHolder() : arena_(Options()) {
+    set_request(google::protobuf::Arena::CreateMessage<v1::SubmitRequest>(&arena_));
+    set_response(google::protobuf::Arena::CreateMessage<v1::SubmitResponse>(&arena_));
+  }
+  void Release() override { delete this; }
+
+ private:
+  static google::protobuf::ArenaOptions Options() {
+    google::protobuf::ArenaOptions options;
+    options.start_block_size = 64 * 1024;
+    options.max_block_size = 4 * 1024 * 1024;
+    return options;
+  }
+  google::protobuf::Arena arena_;
+};
+
+}  // namespace
+
+grpc::MessageHolder<v1::SubmitRequest, v1::SubmitResponse>*
+SubmitArenaAllocator::AllocateMessages() {
+  return new ArenaHolder();
+}
+
 bool ToEntryView(const v1::JournalRecord& record, v1::EntryView& view) {
   view.set_seq(record.seq());
   view.set_prev_hash(record.prev_hash());

@@ -2,6 +2,8 @@
 // read, and the result into a reply.
 #pragma once
 
+#include <grpcpp/support/message_allocator.h>
+
 #include "lcp/v1/ledger_service.grpc.pb.h"
 #include "services/sequencer.h"
 
@@ -15,9 +17,19 @@ inline constexpr std::uint32_t kPageSizeMax = 1'000;
 // The most exact accounts one GetBalances may name.
 inline constexpr int kBalanceAccountsMax = 1'000;
 
+// Allocates each Submit's request and response on one protobuf arena, freed whole when the call ends:
+// a batch of 1,000 commands is otherwise tens of thousands of small allocations and frees.
+class SubmitArenaAllocator final
+    : public grpc::MessageAllocator<v1::SubmitRequest, v1::SubmitResponse> {
+ public:
+  grpc::MessageHolder<v1::SubmitRequest, v1::SubmitResponse>* AllocateMessages() override;
+};
+
 class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
  public:
-  explicit LedgerServiceImpl(Sequencer& sequencer) : sequencer_(sequencer) {}
+  explicit LedgerServiceImpl(Sequencer& sequencer) : sequencer_(sequencer) {
+    SetMessageAllocatorFor_Submit(&submit_allocator_);
+  }
 
   grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* context,
                                    const v1::SubmitRequest* request,
@@ -39,6 +51,7 @@ class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
 
  private:
   Sequencer& sequencer_;
+  SubmitArenaAllocator submit_allocator_;
 };
 
 // Fills `view` from a stored record. Returns false if its body does not parse.

@@ -40,12 +40,13 @@ void AcceptFresh(v1::CommandResult& result, const v1::JournalRecord& record, con
 Sequencer::Sequencer(std::unique_ptr<Book> book, std::shared_ptr<EntryLog> log,
                      std::function<void(const Status&)> on_fatal)
     : book_(std::move(book)), log_(std::move(log)), on_fatal_(std::move(on_fatal)) {
-  Publish();
-  thread_ = std::thread([this] { Run(); });
+  snapshot_ = MakeSnapshot();
+  apply_thread_ = std::thread([this] { RunApply(); });
+  writer_thread_ = std::thread([this] { RunWriter(); });
 }
 
 Sequencer::~Sequencer() {
-  if (thread_.joinable()) {
+  if (apply_thread_.joinable()) {
     BeginStop();
     Stop();
   }
@@ -114,12 +115,18 @@ void Sequencer::Stop() {
     exit_ = true;
   }
   wake_.notify_one();
-  if (thread_.joinable()) thread_.join();
+  if (apply_thread_.joinable()) apply_thread_.join();
+  {
+    std::lock_guard lock(rounds_mutex_);
+    apply_done_ = true;
+  }
+  rounds_changed_.notify_all();
+  if (writer_thread_.joinable()) writer_thread_.join();
 }
 
-void Sequencer::Run() {
-  std::vector<SubmitCall> calls;
+void Sequencer::RunApply() {
   while (true) {
+    std::vector<SubmitCall> calls;
     {
       std::unique_lock lock(mutex_);
       wake_.wait(lock, [this] { return !queue_.empty() || exit_; });
@@ -134,47 +141,121 @@ void Sequencer::Run() {
       }
       queued_commands_ -= commands;
     }
-    ProcessGroup(calls);
-    calls.clear();
+    std::shared_ptr<Round> round = ApplyRound(std::move(calls));
+    std::unique_lock lock(rounds_mutex_);
+    rounds_changed_.wait(lock, [this] { return rounds_.size() < kRoundsInFlightMax; });
+    rounds_.push_back(std::move(round));
+    rounds_changed_.notify_all();
   }
 }
 
-void Sequencer::ProcessGroup(std::vector<SubmitCall>& calls) {
-  // One clock reading per group: the time the group was accepted. The engine itself never reads it.
+std::shared_ptr<Sequencer::Round> Sequencer::ApplyRound(std::vector<SubmitCall> calls) {
+  // One clock reading per round: the time the round was accepted. The engine itself never reads it.
   const auto now = std::chrono::system_clock::now().time_since_epoch();
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now);
   const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now - seconds);
 
-  const std::uint64_t head_before = book_->journal().head_seq();
-  std::vector<Status> statuses;
-  statuses.reserve(calls.size());
-  for (SubmitCall& call : calls) {
-    statuses.push_back(
-        ApplyCall(call, seconds.count(), static_cast<std::int32_t>(nanos.count())));
+  auto round = std::make_shared<Round>();
+  round->statuses.reserve(calls.size());
+  bool failed = false;
+  {
+    std::lock_guard lock(mutex_);
+    failed = !failed_.ok();
   }
+  for (SubmitCall& call : calls) {
+    // After a storage failure nothing more is applied: memory must not run further ahead.
+    round->statuses.push_back(
+        failed ? Status::Ok() : ApplyCall(call, seconds.count(), static_cast<std::int32_t>(nanos.count())));
+  }
+  round->calls = std::move(calls);
+  round->records = book_->TakeStaged();
+  round->head_seq = book_->journal().head_seq();
+  if (!round->records.empty()) round->snapshot = MakeSnapshot();
+  return round;
+}
 
-  Result<std::vector<v1::JournalRecord>> flushed = book_->Flush();
-  if (!flushed.ok()) {
+void Sequencer::RunWriter() {
+  while (true) {
+    std::vector<std::shared_ptr<Round>> rounds;
     {
-      std::lock_guard lock(mutex_);
-      failed_ = flushed.status();
-      accepting_ = false;
+      std::unique_lock lock(rounds_mutex_);
+      rounds_changed_.wait(lock, [this] { return !rounds_.empty() || apply_done_; });
+      if (rounds_.empty()) return;  // The apply thread has stopped and everything is written.
+      rounds.assign(rounds_.begin(), rounds_.end());  // They stay findable until durable.
     }
-    for (SubmitCall& call : calls) call.done(flushed.status());
-    on_fatal_(flushed.status());
+    WriteRounds(rounds);
+    {
+      std::lock_guard lock(rounds_mutex_);
+      rounds_.erase(rounds_.begin(), rounds_.begin() + static_cast<std::ptrdiff_t>(rounds.size()));
+    }
+    rounds_changed_.notify_all();
+  }
+}
+
+void Sequencer::WriteRounds(std::vector<std::shared_ptr<Round>>& rounds) {
+  Status failure;
+  {
+    std::lock_guard lock(mutex_);
+    failure = failed_;
+  }
+  std::vector<v1::JournalRecord> records;
+  if (failure.ok()) {
+    // Every round queued meanwhile goes into one transaction: one fsync for all of them.
+    std::size_t count = 0;
+    for (const auto& round : rounds) count += round->records.size();
+    records.reserve(count);
+    for (const auto& round : rounds) {
+      records.insert(records.end(), round->records.begin(), round->records.end());
+    }
+    failure = book_->Write(records);
+    if (!failure.ok()) {
+      {
+        std::lock_guard lock(mutex_);
+        failed_ = Status::Error(failure.code(),
+                                failure.message() + " (restart to recover from the disk)");
+        accepting_ = false;
+      }
+      on_fatal_(failure);
+    }
+  }
+  if (!failure.ok()) {
+    for (const auto& round : rounds) {
+      for (SubmitCall& call : round->calls) call.done(failure);
+    }
     WakeFollowers();
     return;
   }
-  const bool changed = book_->journal().head_seq() != head_before;
-  if (changed) {
-    log_->Append(std::move(flushed).value());
-    Publish();
+  std::shared_ptr<const Snapshot> latest;
+  for (const auto& round : rounds) {
+    if (round->snapshot) latest = round->snapshot;
   }
-  for (std::size_t i = 0; i < calls.size(); ++i) {
-    calls[i].response->set_head_seq(book_->journal().head_seq());
-    calls[i].done(statuses[i]);
+  if (latest) {
+    log_->Append(std::move(records));
+    std::lock_guard lock(mutex_);
+    snapshot_ = latest;
   }
-  if (changed) WakeFollowers();
+  for (const auto& round : rounds) {
+    for (std::size_t i = 0; i < round->calls.size(); ++i) {
+      round->calls[i].response->set_head_seq(round->head_seq);
+      round->calls[i].done(round->statuses[i]);
+    }
+  }
+  if (latest) WakeFollowers();
+}
+
+std::optional<v1::JournalRecord> Sequencer::FindRecord(std::uint64_t seq) const {
+  if (const v1::JournalRecord* staged = book_->Staged(seq); staged != nullptr) return *staged;
+  {
+    // In flight before the log: a record leaves rounds_ only after it has reached the log.
+    std::lock_guard lock(rounds_mutex_);
+    for (const auto& round : rounds_) {
+      if (!round->records.empty() && seq >= round->records.front().seq() &&
+          seq <= round->records.back().seq()) {
+        return round->records[seq - round->records.front().seq()];
+      }
+    }
+  }
+  return log_->Get(seq);
 }
 
 Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int32_t now_nanos) {
@@ -247,12 +328,9 @@ Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int
 
 bool Sequencer::AcceptDuplicate(std::uint64_t seq, const v1::Command& command,
                                 v1::CommandResult& result) const {
-  const v1::JournalRecord* staged = book_->Staged(seq);
-  std::optional<v1::JournalRecord> stored;
-  if (staged == nullptr) stored = log_->Get(seq);
-  const v1::JournalRecord* original = staged != nullptr ? staged : (stored ? &*stored : nullptr);
+  std::optional<v1::JournalRecord> original = FindRecord(seq);
   v1::JournalEntry entry;
-  if (original == nullptr || !entry.ParseFromString(original->body()) ||
+  if (!original || !entry.ParseFromString(original->body()) ||
       !google::protobuf::util::MessageDifferencer::Equals(entry.command(), command)) {
     return false;
   }
@@ -265,13 +343,12 @@ bool Sequencer::AcceptDuplicate(std::uint64_t seq, const v1::Command& command,
   return true;
 }
 
-void Sequencer::Publish() {
+std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() const {
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->head_seq = book_->journal().head_seq();
   snapshot->head_hash = book_->journal().head_hash();
   snapshot->balances = std::make_shared<const Balances>(book_->journal().state().balances);
-  std::lock_guard lock(mutex_);
-  snapshot_ = std::move(snapshot);
+  return snapshot;
 }
 
 }  // namespace lcp

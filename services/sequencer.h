@@ -1,6 +1,8 @@
-// The sequencer: one thread that takes Submit calls in arrival order, applies their commands through the
-// engine, writes everything it applied in one storage transaction (group commit), then publishes a new
-// read snapshot and completes the calls. No call completes before its entries are durable.
+// The sequencer: two threads in a pipeline. The apply thread takes Submit calls in arrival order and
+// applies their commands through the engine (in memory, ahead of the disk); the writer thread writes
+// what was applied in one storage transaction per round (group commit), then publishes the matching
+// read snapshot and completes the calls. While the writer waits for the disk, the apply thread works on
+// the next calls. No call completes, and no reader sees an entry, before it is durable.
 #pragma once
 
 #include <condition_variable>
@@ -8,6 +10,7 @@
 #include <deque>
 #include <functional>
 #include <map>
+#include <optional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -27,6 +30,8 @@ inline constexpr std::size_t kCommandsPerBatchMax = 8'192;
 inline constexpr std::size_t kCommandsPerCommitMax = 8'192;
 // The most commands waiting for the sequencer; beyond it Submit is refused as SERVER_BUSY.
 inline constexpr std::size_t kCommandsQueuedMax = 65'536;
+// The most applied rounds waiting for the writer before the apply thread waits too.
+inline constexpr std::size_t kRoundsInFlightMax = 8;
 static_assert(kCommandsPerCommitMax >= kCommandsPerBatchMax, "a batch must fit in one commit");
 static_assert(kCommandsQueuedMax >= 4 * kCommandsPerCommitMax);
 
@@ -79,15 +84,29 @@ class Sequencer {
   void Stop();
 
  private:
-  void Run();
-  void ProcessGroup(std::vector<SubmitCall>& calls);
+  // What the apply thread hands the writer: calls with their statuses, the records they added, and the
+  // snapshot of the state after them.
+  struct Round {
+    std::vector<SubmitCall> calls;
+    std::vector<Status> statuses;
+    std::vector<v1::JournalRecord> records;
+    std::shared_ptr<const Snapshot> snapshot;  // Null when the round added nothing.
+    std::uint64_t head_seq = 0;
+  };
+
+  void RunApply();
+  void RunWriter();
+  std::shared_ptr<Round> ApplyRound(std::vector<SubmitCall> calls);
+  void WriteRounds(std::vector<std::shared_ptr<Round>>& rounds);
+  // The record `seq` wherever it is: staged, in flight to the disk, or durable in the log.
+  std::optional<v1::JournalRecord> FindRecord(std::uint64_t seq) const;
   // Applies one call's commands; returns the call's status (an error for a refused single command or
   // all-or-nothing batch).
   Status ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int32_t now_nanos);
   // Fills `result` with the original result of entry `seq` if it recorded the same command.
   bool AcceptDuplicate(std::uint64_t seq, const v1::Command& command,
                        v1::CommandResult& result) const;
-  void Publish();
+  std::shared_ptr<const Snapshot> MakeSnapshot() const;
   void WakeFollowers();
 
   std::unique_ptr<Book> book_;  // Sequencer thread only.
@@ -103,11 +122,19 @@ class Sequencer {
   Status failed_;                       // GUARDED_BY(mutex_)
   std::shared_ptr<const Snapshot> snapshot_;  // GUARDED_BY(mutex_)
 
+  // Rounds applied but not yet durable, oldest first: the writer's queue, and where FindRecord looks
+  // for records that have left the Book but not reached the log.
+  mutable std::mutex rounds_mutex_;
+  std::condition_variable rounds_changed_;
+  std::deque<std::shared_ptr<Round>> rounds_;  // GUARDED_BY(rounds_mutex_)
+  bool apply_done_ = false;                    // GUARDED_BY(rounds_mutex_)
+
   std::mutex followers_mutex_;
   std::map<std::uint64_t, std::function<void()>> followers_;  // GUARDED_BY(followers_mutex_)
   std::uint64_t next_follower_ = 1;                            // GUARDED_BY(followers_mutex_)
 
-  std::thread thread_;
+  std::thread apply_thread_;
+  std::thread writer_thread_;
 };
 
 }  // namespace lcp
