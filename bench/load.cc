@@ -17,8 +17,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-lcp::v1::Command Transaction(std::uint64_t n) {
-  lcp::v1::Command command;
+// Fills `command` with balanced two-posting journal number n, built in place.
+void FillTransaction(std::uint64_t n, lcp::v1::Command& command) {
   auto* journal = command.mutable_post_journal();
   journal->mutable_period()->set_year("2026/27");
   journal->mutable_period()->set_month("M01");
@@ -30,7 +30,6 @@ lcp::v1::Command Transaction(std::uint64_t n) {
   auto* credit = journal->add_postings();
   credit->set_account("provider:RX1:payable");
   credit->mutable_amount()->set_value("-" + amount);
-  return command;
 }
 
 bool SetUp(lcp::v1::LedgerService::Stub& stub, const std::string& run) {
@@ -102,20 +101,21 @@ int main(int argc, char** argv) {
       own.SetInt("lcp.load.client", c);
       auto stub = lcp::v1::LedgerService::NewStub(
           grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), own));
-      lcp::v1::SubmitRequest request;
       while (!failed) {
         const std::uint64_t call = next_call++;
         if (call >= calls_total) break;
-        request.Clear();
+        // One arena per call for the request and the response, as a careful client would.
+        google::protobuf::Arena arena;
+        auto& request = *google::protobuf::Arena::CreateMessage<lcp::v1::SubmitRequest>(&arena);
+        auto& response = *google::protobuf::Arena::CreateMessage<lcp::v1::SubmitResponse>(&arena);
         const std::uint64_t first = call * static_cast<std::uint64_t>(batch);
         const std::uint64_t last = std::min(transactions, first + static_cast<std::uint64_t>(batch));
         for (std::uint64_t n = first; n < last; ++n) {
           auto* command = request.add_commands();
           command->set_idempotency_key(run + "-" + std::to_string(n));
-          *command->mutable_command() = Transaction(n);
+          FillTransaction(n, *command->mutable_command());
         }
         grpc::ClientContext context;
-        lcp::v1::SubmitResponse response;
         const auto sent = Clock::now();
         grpc::Status status = stub->Submit(&context, request, &response);
         const std::chrono::duration<double, std::milli> took = Clock::now() - sent;

@@ -4,6 +4,8 @@
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/server_builder_option.h>
+#include <grpcpp/impl/server_builder_plugin.h>
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -22,6 +24,18 @@
 namespace {
 
 std::atomic<bool> fatal_failure{false};
+
+// Linking gRPC's reflection library registers its plugin with every ServerBuilder by a static
+// initializer, so turning reflection off means taking the plugin out again.
+class WithoutReflection final : public grpc::ServerBuilderOption {
+ public:
+  void UpdateArguments(grpc::ChannelArguments* /*arguments*/) override {}
+  void UpdatePlugins(std::vector<std::unique_ptr<grpc::ServerBuilderPlugin>>* plugins) override {
+    std::erase_if(*plugins, [](const std::unique_ptr<grpc::ServerBuilderPlugin>& plugin) {
+      return plugin->name() == "proto_server_reflection";
+    });
+  }
+};
 
 // Writes the address the server listens on to `path`, atomically, for scripts that wait for it.
 bool WriteReadyFile(const std::string& path, const std::string& address) {
@@ -101,6 +115,7 @@ int main(int argc, char** argv) {
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&service);
   builder.SetMaxReceiveMessageSize(lcp::kRequestBytesMax);
+  if (!reflection) builder.SetOption(std::make_unique<WithoutReflection>());
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) {
     lcp::LogLine("refusing to start: cannot listen on " + listen);

@@ -7,9 +7,14 @@
 
 #include <atomic>
 #include <map>
+#include <set>
 #include <mutex>
 #include <thread>
 
+#include <google/protobuf/descriptor.pb.h>
+
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpc/reflection/v1alpha/reflection.grpc.pb.h"
 #include "lcp/v1/ledger_service.grpc.pb.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
@@ -93,6 +98,71 @@ TEST(EndToEnd, PostStopRestartKeepsBalancesAndHead) {
             std::string::npos)
       << entries.out;
   EXPECT_EQ(server.StopWith(SIGINT), 0);
+}
+
+// What a generic gRPC client sees: the standard health service and, through reflection, the service and
+// its messages.
+TEST(EndToEnd, HealthAndReflectionServeGenericClients) {
+  TempDir dir;
+  ServerProcess server(LCP_LEDGERD_PATH, dir.path() / "data");
+  ASSERT_TRUE(server.started()) << server.Log();
+  auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
+  {
+    auto health = grpc::health::v1::Health::NewStub(channel);
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckResponse response;
+    ASSERT_TRUE(health->Check(&context, grpc::health::v1::HealthCheckRequest(), &response).ok());
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+  }
+  auto reflection = grpc::reflection::v1alpha::ServerReflection::NewStub(channel);
+  grpc::ClientContext context;
+  context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto stream = reflection->ServerReflectionInfo(&context);
+  grpc::reflection::v1alpha::ServerReflectionRequest request;
+  request.set_list_services("");
+  ASSERT_TRUE(stream->Write(request));
+  grpc::reflection::v1alpha::ServerReflectionResponse response;
+  ASSERT_TRUE(stream->Read(&response));
+  std::set<std::string> services;
+  for (const auto& service : response.list_services_response().service()) {
+    services.insert(service.name());
+  }
+  EXPECT_TRUE(services.contains("lcp.v1.LedgerService"));
+  EXPECT_TRUE(services.contains("grpc.health.v1.Health"));
+  request.set_file_containing_symbol("lcp.v1.LedgerService");
+  ASSERT_TRUE(stream->Write(request));
+  ASSERT_TRUE(stream->Read(&response));
+  std::set<std::string> methods;
+  std::set<std::string> files;
+  for (const std::string& bytes : response.file_descriptor_response().file_descriptor_proto()) {
+    google::protobuf::FileDescriptorProto file;
+    ASSERT_TRUE(file.ParseFromString(bytes));
+    files.insert(file.name());
+    for (const auto& service : file.service()) {
+      for (const auto& method : service.method()) methods.insert(method.name());
+    }
+  }
+  EXPECT_TRUE(files.contains("lcp/v1/ledger_service.proto"));
+  EXPECT_TRUE(files.contains("lcp/v1/ledger.proto"));  // Its dependency, for the messages.
+  EXPECT_EQ(methods, (std::set<std::string>{"Submit", "GetBalances", "GetEntry", "ListEntries",
+                                            "StreamEntries", "GetHead"}));
+  stream->WritesDone();
+  EXPECT_TRUE(stream->Finish().ok());
+  EXPECT_EQ(server.StopWith(SIGTERM), 0);
+
+  ServerProcess quiet(LCP_LEDGERD_PATH, dir.path() / "data", {"--no-reflection"});
+  ASSERT_TRUE(quiet.started()) << quiet.Log();
+  EXPECT_NE(quiet.Log().find("reflection off"), std::string::npos);
+  auto quiet_channel = grpc::CreateChannel(quiet.address(), grpc::InsecureChannelCredentials());
+  auto off = grpc::reflection::v1alpha::ServerReflection::NewStub(quiet_channel);
+  grpc::ClientContext quiet_context;
+  quiet_context.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+  auto quiet_stream = off->ServerReflectionInfo(&quiet_context);
+  request.set_list_services("");
+  quiet_stream->Write(request);
+  quiet_stream->WritesDone();
+  EXPECT_FALSE(quiet_stream->Read(&response));
+  EXPECT_EQ(quiet_stream->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
 TEST(EndToEnd, UnreachableServerExitsThree) {

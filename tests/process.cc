@@ -77,7 +77,8 @@ RunResult Run(const std::string& program, const std::vector<std::string>& args) 
   return result;
 }
 
-ServerProcess::ServerProcess(const std::string& binary, const std::filesystem::path& data_dir) {
+ServerProcess::ServerProcess(const std::string& binary, const std::filesystem::path& data_dir,
+                             const std::vector<std::string>& extra_args) {
   const std::filesystem::path ready = data_dir.parent_path() / (data_dir.filename().string() + ".ready");
   std::filesystem::remove(ready);
   log_path_ = data_dir.parent_path() / (data_dir.filename().string() + ".log");
@@ -85,8 +86,9 @@ ServerProcess::ServerProcess(const std::string& binary, const std::filesystem::p
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                    0644);
-  const std::vector<std::string> args = {"--data-dir", data_dir.string(), "--listen",
-                                         "127.0.0.1:0", "--ready-file", ready.string()};
+  std::vector<std::string> args = {"--data-dir", data_dir.string(), "--listen", "127.0.0.1:0",
+                                   "--ready-file", ready.string()};
+  args.insert(args.end(), extra_args.begin(), extra_args.end());
   std::vector<char*> argv = Argv(binary, args);
   const int spawned = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);

@@ -22,7 +22,8 @@ RunResult Run(const std::string& program, const std::vector<std::string>& args);
 class ServerProcess {
  public:
   // Starts lcp-ledgerd on `data_dir` listening on a free loopback port; waits until it serves.
-  ServerProcess(const std::string& binary, const std::filesystem::path& data_dir);
+  ServerProcess(const std::string& binary, const std::filesystem::path& data_dir,
+                const std::vector<std::string>& extra_args = {});
   ~ServerProcess();  // SIGKILL if still running.
 
   bool started() const { return !address_.empty(); }
