@@ -103,6 +103,26 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
                                  " were sent: split the batch"));
     return reactor;
   }
+  // Fields this server does not know around the commands (a newer client's option, say) could change
+  // what the call means, so the whole call is refused; inside a command, only that command is.
+  std::string envelope_unknown;
+  if (!request->GetReflection()->GetUnknownFields(*request).empty()) {
+    envelope_unknown = "field " +
+                       std::to_string(request->GetReflection()->GetUnknownFields(*request).field(0).number()) +
+                       " of lcp.v1.SubmitRequest";
+  }
+  for (int i = 0; i < request->commands_size() && envelope_unknown.empty(); ++i) {
+    const v1::CommandRequest& command = request->commands(i);
+    const auto& unknown = command.GetReflection()->GetUnknownFields(command);
+    if (!unknown.empty()) {
+      envelope_unknown = "field " + std::to_string(unknown.field(0).number()) +
+                         " of lcp.v1.CommandRequest (command " + std::to_string(i + 1) + ")";
+    }
+  }
+  if (!envelope_unknown.empty()) {
+    FinishWith(context, reactor, UnknownFieldsRefusal(envelope_unknown));
+    return reactor;
+  }
   SubmitCall call;
   for (int i = 0; i < request->commands_size(); ++i) {
     std::string path = UnknownFieldPath(request->commands(i).command());
@@ -135,6 +155,9 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetBalances(grpc::CallbackServerCon
     Result<AccountRef> ref = ParseAccount(account);
     if (!ref.ok()) return fail(ref.status());
   }
+  if (!request->accounts().empty() && !request->account_prefix().empty()) {
+    return fail(QueryInvalid("give exact accounts or an account prefix, not both"));
+  }
   if (request->account_prefix().size() > kAccountLengthMax) {
     return fail(QueryInvalid("an account prefix has at most " + std::to_string(kAccountLengthMax) +
                              " characters"));
@@ -159,8 +182,20 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetBalances(grpc::CallbackServerCon
   }
   response->set_as_of_seq(as_of);
   const bool by_prefix = request->accounts().empty();
-  for (const auto& [year, accounts] : *balances) {
+  // Named accounts are reported for every open year (or the one asked for), posted to or not.
+  static const std::map<std::string, Int> kNoPostings;
+  std::vector<std::pair<int, const std::map<std::string, Int>*>> years;
+  for (int year : snapshot->open_years) {
     if (only_year != 0 && year != only_year) continue;
+    auto it = balances->find(year);
+    if (it != balances->end()) {
+      years.emplace_back(year, &it->second);
+    } else if (!by_prefix) {
+      years.emplace_back(year, &kNoPostings);
+    }
+  }
+  for (const auto& [year, accounts_pointer] : years) {
+    const std::map<std::string, Int>& accounts = *accounts_pointer;
     auto add = [&, y = year](const std::string& account, const Int& pence) {
       v1::Balance* balance = response->add_balances();
       balance->set_year(FormatYear(y));
@@ -237,7 +272,13 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::ListEntries(grpc::CallbackServerCon
   const std::uint64_t head = sequencer_.snapshot()->head_seq;
   std::size_t available = from > head ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(page_size, head - from + 1));
   for (const v1::JournalRecord& record : sequencer_.log().Range(from, available)) {
-    ToEntryView(record, *response->add_entries());
+    if (!ToEntryView(record, *response->add_entries())) {
+      response->Clear();
+      FinishWith(context, reactor,
+                 Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                               "entry " + std::to_string(record.seq()) + " does not parse"));
+      return reactor;
+    }
   }
   const std::uint64_t next = from + available;
   if (available > 0 && next <= head) response->set_next_page_token(std::to_string(next));

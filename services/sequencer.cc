@@ -164,8 +164,11 @@ std::shared_ptr<Sequencer::Round> Sequencer::ApplyRound(std::vector<SubmitCall> 
   }
   for (SubmitCall& call : calls) {
     // After a storage failure nothing more is applied: memory must not run further ahead.
-    round->statuses.push_back(
-        failed ? Status::Ok() : ApplyCall(call, seconds.count(), static_cast<std::int32_t>(nanos.count())));
+    std::string log_line;
+    round->statuses.push_back(failed ? Status::Ok()
+                                     : ApplyCall(call, seconds.count(),
+                                                 static_cast<std::int32_t>(nanos.count()), &log_line));
+    if (!log_line.empty()) round->log_lines.push_back(std::move(log_line));
   }
   round->calls = std::move(calls);
   round->records = book_->TakeStaged();
@@ -207,15 +210,20 @@ void Sequencer::WriteRounds(std::vector<std::shared_ptr<Round>>& rounds) {
     for (const auto& round : rounds) {
       records.insert(records.end(), round->records.begin(), round->records.end());
     }
-    failure = book_->Write(records);
-    if (!failure.ok()) {
+    Status written = book_->Write(records);
+    if (!written.ok()) {
+      // Whatever the store said (an I/O error, or a chain that no longer continues because another
+      // process wrote the file), callers see a storage failure: retry once the server is back.
+      failure = Status::Error(v1::ERROR_CODE_STORAGE_FAILURE,
+                              "the ledger could not be written (" + written.ToString() +
+                                  "); the server is stopping; retry with the same keys once it is "
+                                  "back");
       {
         std::lock_guard lock(mutex_);
-        failed_ = Status::Error(failure.code(),
-                                failure.message() + " (restart to recover from the disk)");
+        failed_ = failure;
         accepting_ = false;
       }
-      on_fatal_(failure);
+      on_fatal_(written);
     }
   }
   if (!failure.ok()) {
@@ -241,6 +249,10 @@ void Sequencer::WriteRounds(std::vector<std::shared_ptr<Round>>& rounds) {
     }
   }
   if (latest) WakeFollowers();
+  // Logged here, after the replies, so that a slow log never holds up the apply thread.
+  for (const auto& round : rounds) {
+    for (const std::string& line : round->log_lines) LogLine(line);
+  }
 }
 
 std::optional<v1::JournalRecord> Sequencer::FindRecord(std::uint64_t seq) const {
@@ -258,7 +270,8 @@ std::optional<v1::JournalRecord> Sequencer::FindRecord(std::uint64_t seq) const 
   return log_->Get(seq);
 }
 
-Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int32_t now_nanos) {
+Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int32_t now_nanos,
+                            std::string* log_line) {
   const v1::SubmitRequest& request = *call.request;
   v1::SubmitResponse& response = *call.response;
   const int count = request.commands_size();
@@ -314,16 +327,19 @@ Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int
       }
     }
   }
-  if (refused_index >= 0) {
-    LogLine("refused: " + std::string(atomic ? "all-or-nothing " : "") + "batch of " +
-            std::to_string(count) + " command(s); command " + std::to_string(refused_index + 1) +
-            " (key " + Quoted(request.commands(refused_index).idempotency_key()) +
-            "): " + refused_status.ToString());
+  for (int i = 0; i < count; ++i) {
+    response.mutable_results(i)->set_idempotency_key(request.commands(i).idempotency_key());
   }
-  if (refused_index < 0 || (count > 1 && !atomic)) return Status::Ok();
-  if (count == 1) return refused_status;
-  return Status::Error(refused_status.code(), "command " + std::to_string(refused_index + 1) +
-                                                  ": " + refused_status.message());
+  if (refused_index >= 0 && log_line != nullptr) {
+    *log_line = "refused: " + std::string(atomic ? "all-or-nothing " : "") + "batch of " +
+                std::to_string(count) + " command(s); command " +
+                std::to_string(refused_index + 1) + " (key " +
+                Quoted(request.commands(refused_index).idempotency_key()) +
+                "): " + refused_status.ToString();
+  }
+  // Only a single command's refusal fails the call; a batch reports each command in its results.
+  if (refused_index < 0 || count > 1) return Status::Ok();
+  return refused_status;
 }
 
 bool Sequencer::AcceptDuplicate(std::uint64_t seq, const v1::Command& command,
@@ -348,6 +364,7 @@ std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() const {
   snapshot->head_seq = book_->journal().head_seq();
   snapshot->head_hash = book_->journal().head_hash();
   snapshot->balances = std::make_shared<const Balances>(book_->journal().state().balances);
+  for (const auto& [year, unused] : book_->journal().state().years) snapshot->open_years.push_back(year);
   return snapshot;
 }
 

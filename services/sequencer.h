@@ -25,7 +25,9 @@
 
 namespace lcp {
 
-// The most commands one Submit may carry, and one group commit may hold (a larger call is never split).
+// The most commands one Submit may carry, and one round of the apply thread may hold (a call is never
+// split). The writer commits every round waiting for it in one transaction, so one transaction holds at
+// most kRoundsInFlightMax rounds.
 inline constexpr std::size_t kCommandsPerBatchMax = 8'192;
 inline constexpr std::size_t kCommandsPerCommitMax = 8'192;
 // The most commands waiting for the sequencer; beyond it Submit is refused as SERVER_BUSY.
@@ -40,6 +42,7 @@ struct Snapshot {
   std::uint64_t head_seq = 0;
   std::string head_hash;
   std::shared_ptr<const Balances> balances;
+  std::vector<int> open_years;  // Start years, ascending.
 };
 
 // One Submit call waiting for the sequencer. `request` and `response` belong to the RPC and stay valid
@@ -92,6 +95,7 @@ class Sequencer {
     std::vector<v1::JournalRecord> records;
     std::shared_ptr<const Snapshot> snapshot;  // Null when the round added nothing.
     std::uint64_t head_seq = 0;
+    std::vector<std::string> log_lines;  // One per refused call, logged by the writer.
   };
 
   void RunApply();
@@ -100,9 +104,10 @@ class Sequencer {
   void WriteRounds(std::vector<std::shared_ptr<Round>>& rounds);
   // The record `seq` wherever it is: staged, in flight to the disk, or durable in the log.
   std::optional<v1::JournalRecord> FindRecord(std::uint64_t seq) const;
-  // Applies one call's commands; returns the call's status (an error for a refused single command or
-  // all-or-nothing batch).
-  Status ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int32_t now_nanos);
+  // Applies one call's commands; returns the call's status (an error only for a refused single
+  // command) and, when something was refused, the line to log.
+  Status ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int32_t now_nanos,
+                   std::string* log_line);
   // Fills `result` with the original result of entry `seq` if it recorded the same command.
   bool AcceptDuplicate(std::uint64_t seq, const v1::Command& command,
                        v1::CommandResult& result) const;

@@ -132,8 +132,10 @@ int main(int argc, char** argv) {
 
   int signal_number = 0;
   sigwait(&signals, &signal_number);
-  lcp::LogLine(std::string("stopping on ") + (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
-               ": draining in-flight requests");
+  lcp::LogLine(fatal_failure ? std::string("stopping after the storage failure")
+                             : std::string("stopping on ") +
+                                   (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
+                                   ": draining in-flight requests");
   server->GetHealthCheckService()->SetServingStatus(false);
   sequencer.BeginStop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));

@@ -6,6 +6,7 @@
 #include <sqlite3.h>
 
 #include <atomic>
+#include <fstream>
 #include <map>
 #include <set>
 #include <mutex>
@@ -165,12 +166,63 @@ TEST(EndToEnd, HealthAndReflectionServeGenericClients) {
   EXPECT_EQ(quiet_stream->Finish().error_code(), grpc::StatusCode::UNIMPLEMENTED);
 }
 
+TEST(EndToEnd, ASecondServerOnTheSameDataDirectoryRefusesToStart) {
+  TempDir dir;
+  ServerProcess first(LCP_LEDGERD_PATH, dir.path() / "data");
+  ASSERT_TRUE(first.started()) << first.Log();
+  ServerProcess second(LCP_LEDGERD_PATH, dir.path() / "data");
+  EXPECT_FALSE(second.started());
+  EXPECT_EQ(second.early_exit_code(), 1);
+  EXPECT_NE(second.Log().find("is in use by another process"), std::string::npos) << second.Log();
+  EXPECT_EQ(first.StopWith(SIGTERM), 0);
+}
+
+TEST(EndToEnd, SubmitFileNeverPostsTwiceAndJsonReportsRefusals) {
+  TempDir dir;
+  ServerProcess server(LCP_LEDGERD_PATH, dir.path() / "data");
+  ASSERT_TRUE(server.started()) << server.Log();
+  const std::string batch = (dir.path() / "batch.json").string();
+  {
+    std::ofstream out(batch);
+    out << R"({"commands": [
+      {"command": {"registerPractice": {"odsCode": "A81001", "name": "One"}}},
+      {"command": {"openYear": {"year": "2026/27", "budgetLines": ["AE"]}}}]})";
+  }
+  RunResult keyless = Lcp(server, {"submit", batch});
+  EXPECT_EQ(keyless.exit_code, 2);
+  EXPECT_NE(keyless.err.find("command 1 of " + batch + " has no idempotencyKey"), std::string::npos)
+      << keyless.err;
+  RunResult first = Lcp(server, {"submit", batch, "--key", "setup"});
+  ASSERT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_NE(first.out.find("accepted: entry 2 (key setup-2)"), std::string::npos) << first.out;
+  RunResult again = Lcp(server, {"submit", batch, "--key", "setup"});
+  ASSERT_EQ(again.exit_code, 0) << again.err;
+  EXPECT_NE(again.out.find("already recorded: entry 1 (key setup-1)"), std::string::npos);
+  EXPECT_EQ(Lcp(server, {"head"}).out.rfind("entry 2\n", 0), 0u);
+
+  RunResult refused = Lcp(server, {"--output", "json", "practice", "add", "A81001", "Again",
+                                   "--key", "dup-1"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.out,
+            "{\"error\":{\"grpcCode\":6,\"errorCode\":\"ERROR_CODE_PRACTICE_ALREADY_REGISTERED\","
+            "\"message\":\"ERROR_CODE_PRACTICE_ALREADY_REGISTERED: practice A81001 is registered "
+            "already\",\"idempotencyKeys\":[\"dup-1\"]}}\n");
+  EXPECT_NE(refused.err.find("lcp: nothing was posted (key dup-1)"), std::string::npos);
+  EXPECT_EQ(server.StopWith(SIGTERM), 0);
+}
+
 TEST(EndToEnd, UnreachableServerExitsThree) {
   RunResult result = testing::Run(LCP_CLI_PATH, {"--server", "127.0.0.1:1", "--timeout", "2", "head"});
   EXPECT_EQ(result.exit_code, 3);
   EXPECT_NE(result.err.find("lcp: cannot complete the call to the ledger server at 127.0.0.1:1"),
             std::string::npos)
       << result.err;
+  RunResult post = testing::Run(LCP_CLI_PATH, {"--server", "127.0.0.1:1", "--timeout", "2", "practice",
+                                               "add", "A81001", "One", "--key", "p-1"});
+  EXPECT_EQ(post.exit_code, 3);
+  EXPECT_NE(post.err.find("it may or may not have been posted; retrying with --key p-1 is safe"),
+            std::string::npos)
+      << post.err;
 }
 
 TEST(EndToEnd, TamperedLedgerFileRefusesToStartNamingTheRecord) {

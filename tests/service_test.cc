@@ -298,6 +298,49 @@ TEST_F(ServiceTest, CommandsWithUnknownFieldsAreRefusedAndTheLedgerStillReplays)
   EXPECT_EQ(Head(stub()).seq(), 7u);
 }
 
+TEST_F(ServiceTest, UnknownFieldsAroundTheCommandsRefuseTheWholeCall) {
+  v1::SubmitRequest request =
+      OneCommand(JournalCommand("2026/27", "M01", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}}),
+                 "dry-run?");
+  // A newer client's option on the request (say, a dry run) must not be ignored and posted for real.
+  request.GetReflection()->MutableUnknownFields(&request)->AddVarint(3, 1);
+  Call call = Submit(stub(), request);
+  EXPECT_EQ(call.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(call.error_code, "ERROR_CODE_UNKNOWN_FIELDS");
+  EXPECT_EQ(call.status.error_message(),
+            "ERROR_CODE_UNKNOWN_FIELDS: the command carries field 3 of lcp.v1.SubmitRequest, which "
+            "this server does not know; upgrade the server or leave it out");
+  v1::SubmitRequest on_command = OneCommand(testing::RegisterPracticeCommand("A81009"), "x");
+  v1::CommandRequest* one = on_command.mutable_commands(0);
+  one->GetReflection()->MutableUnknownFields(one)->AddVarint(4, 1);
+  EXPECT_EQ(Submit(stub(), on_command).error_code, "ERROR_CODE_UNKNOWN_FIELDS");
+  EXPECT_EQ(Head(stub()).seq(), 5u);
+}
+
+TEST_F(ServiceTest, IdempotencyKeysAreEchoedAndInvalidKeysRefused) {
+  Call refused = SubmitOne(stub(), testing::RegisterPracticeCommand("A81009"), "has space");
+  EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(refused.error_code, "ERROR_CODE_IDEMPOTENCY_KEY_INVALID");
+  Call ok = SubmitOne(stub(), testing::RegisterPracticeCommand("A81009"), "echo-me");
+  ASSERT_TRUE(ok.status.ok());
+  EXPECT_EQ(ok.response.results(0).idempotency_key(), "echo-me");
+}
+
+TEST_F(ServiceTest, NamedAccountsAreReportedForOpenYearsWithoutPostings) {
+  v1::GetBalancesRequest exact;
+  exact.add_accounts("lcp:cash");
+  EXPECT_EQ(Balances(stub(), exact),
+            (std::map<std::string, std::string>{{"2026/27 lcp:cash", "0.00"}}));
+  grpc::ClientContext context;
+  v1::GetBalancesRequest both = exact;
+  both.set_account_prefix("lcp:");
+  v1::GetBalancesResponse response;
+  grpc::Status status = stub().GetBalances(&context, both, &response);
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(status.error_message(),
+            "ERROR_CODE_QUERY_INVALID: give exact accounts or an account prefix, not both");
+}
+
 TEST_F(ServiceTest, IndependentBatchReportsEachCommand) {
   v1::SubmitRequest request;
   const std::vector<v1::Command> commands = {
@@ -333,11 +376,19 @@ TEST_F(ServiceTest, AllOrNothingBatchPostsNothingWhenOneCommandIsRefused) {
     *command->mutable_command() = commands[i];
   }
   Call call = Submit(stub(), request);
-  EXPECT_EQ(call.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(call.error_code, "ERROR_CODE_JOURNAL_UNBALANCED");
-  EXPECT_EQ(call.status.error_message(),
-            "ERROR_CODE_JOURNAL_UNBALANCED: command 3: the postings sum to 0.01, not 0.00: debits "
-            "(positive) must equal credits (negative)");
+  ASSERT_TRUE(call.status.ok()) << call.status.error_message();
+  ASSERT_EQ(call.response.results_size(), 3);
+  for (int i : {0, 1}) {
+    EXPECT_EQ(call.response.results(i).refusal().code(), v1::ERROR_CODE_BATCH_ABORTED);
+    EXPECT_EQ(call.response.results(i).refusal().grpc_code(), 10);  // ABORTED.
+    EXPECT_EQ(call.response.results(i).refusal().message(),
+              "not posted: command 3 of this all-or-nothing batch was refused");
+  }
+  EXPECT_EQ(call.response.results(2).refusal().code(), v1::ERROR_CODE_JOURNAL_UNBALANCED);
+  EXPECT_EQ(call.response.results(2).refusal().message(),
+            "the postings sum to 0.01, not 0.00: debits (positive) must equal credits (negative)");
+  EXPECT_EQ(call.response.results(2).idempotency_key(), "atomic-2");
+  EXPECT_EQ(call.response.head_seq(), 5u);
   EXPECT_EQ(Head(stub()).seq(), 5u);
   EXPECT_TRUE(Balances(stub()).empty());
 

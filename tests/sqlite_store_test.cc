@@ -168,6 +168,17 @@ TEST_F(SqliteStoreTest, AnUnmarkedDatabaseWithTablesIsNotTakenOver) {
   EXPECT_NE(store.status().message().find("is not an lcpledger ledger file"), std::string::npos);
 }
 
+TEST_F(SqliteStoreTest, ASecondOpenOfTheSameFileIsRefusedUntilTheFirstCloses) {
+  auto first = OpenStore();
+  auto second = SqliteStore::Open(path_);
+  ASSERT_FALSE(second.ok());
+  EXPECT_EQ(second.status().code(), v1::ERROR_CODE_STORAGE_FAILURE);
+  EXPECT_NE(second.status().message().find("is in use by another process"), std::string::npos)
+      << second.status().message();
+  first.reset();
+  EXPECT_TRUE(SqliteStore::Open(path_).ok());
+}
+
 TEST_F(SqliteStoreTest, UnopenablePathIsAClearError) {
   auto store = SqliteStore::Open((dir_ / "missing-dir" / "ledger.sqlite").string());
   ASSERT_FALSE(store.ok());

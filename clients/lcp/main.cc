@@ -7,6 +7,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include <CLI/CLI.hpp>
+#include <cstdio>
 #include <fstream>
 #include <iostream>
 #include <random>
@@ -30,6 +31,25 @@ struct Options {
   Format format() const { return output == "json" ? Format::kJson : Format::kTable; }
 };
 
+// `text` as a JSON string literal.
+std::string JsonString(const std::string& text) {
+  std::string out = "\"";
+  for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (c == '"' || c == '\\') {
+      out += '\\';
+      out += c;
+    } else if (byte < 0x20) {
+      char escaped[8];
+      std::snprintf(escaped, sizeof escaped, "\\u%04x", byte);
+      out += escaped;
+    } else {
+      out += c;
+    }
+  }
+  return out + "\"";
+}
+
 // A fresh idempotency key: "lcp-" and 24 random hexadecimal digits.
 std::string NewKey() {
   std::random_device device;
@@ -39,13 +59,36 @@ std::string NewKey() {
   return key;
 }
 
-// Reports a failed call. Refusals (the server said no, and why) exit 1; anything else exits 3.
-int Fail(const Options& options, const grpc::Status& status, bool has_error_code) {
-  const bool refusal = has_error_code || (status.error_code() != grpc::StatusCode::UNAVAILABLE &&
-                                          status.error_code() != grpc::StatusCode::DEADLINE_EXCEEDED &&
-                                          status.error_code() != grpc::StatusCode::INTERNAL &&
-                                          status.error_code() != grpc::StatusCode::UNKNOWN);
-  if (refusal) {
+// True for failures that say nothing about the command itself: the server could not be reached, was
+// busy or stopping, or failed. Such a command may or may not have been posted.
+bool IsTransient(grpc::StatusCode code) {
+  switch (code) {
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::DATA_LOSS:
+    case grpc::StatusCode::INTERNAL:
+    case grpc::StatusCode::UNKNOWN:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// Reports a failed call: on standard error, and with --output json also as a JSON object on standard
+// output. A refusal (the server said no, and why) exits 1; anything else exits 3.
+int Fail(const Options& options, const grpc::Status& status, const std::string& error_code,
+         const std::vector<std::string>& keys = {}) {
+  const bool transient = IsTransient(status.error_code());
+  if (options.format() == Format::kJson) {
+    std::string json = "{\"error\":{\"grpcCode\":" + std::to_string(status.error_code()) +
+                       ",\"errorCode\":\"" + error_code + "\",\"message\":" +
+                       JsonString(status.error_message()) + ",\"idempotencyKeys\":[";
+    for (std::size_t i = 0; i < keys.size(); ++i) json += (i ? "," : "") + JsonString(keys[i]);
+    std::cout << json << "]}}\n";
+  }
+  if (!transient) {
     std::cerr << "lcp: refused: " << status.error_message() << "\n";
     return kExitRefused;
   }
@@ -55,21 +98,23 @@ int Fail(const Options& options, const grpc::Status& status, bool has_error_code
 }
 
 int SubmitAndPrint(const Options& options, v1::SubmitRequest& request) {
+  std::vector<std::string> keys;
   for (v1::CommandRequest& command : *request.mutable_commands()) {
-    if (command.idempotency_key().empty()) {
-      command.set_idempotency_key(request.commands_size() == 1 && !options.key.empty() ? options.key
-                                                                                       : NewKey());
-    }
+    if (command.idempotency_key().empty()) command.set_idempotency_key(NewKey());
+    keys.push_back(command.idempotency_key());
   }
   LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
   v1::SubmitResponse response;
   std::string error_code;
   grpc::Status status = client.Submit(request, response, &error_code);
   if (!status.ok()) {
-    const int code = Fail(options, status, !error_code.empty());
-    if (request.commands_size() == 1) {
-      std::cerr << "lcp: the key was " << request.commands(0).idempotency_key()
-                << "; nothing was posted\n";
+    const int code = Fail(options, status, error_code, keys);
+    const std::string key = keys.size() == 1 ? keys[0] : std::string("the same keys");
+    if (code == kExitRefused) {
+      std::cerr << "lcp: nothing was posted (key " << key << ")\n";
+    } else {
+      std::cerr << "lcp: it may or may not have been posted; retrying with --key " << key
+                << " is safe: it never posts twice\n";
     }
     return code;
   }
@@ -84,7 +129,7 @@ int SubmitAndPrint(const Options& options, v1::SubmitRequest& request) {
 int SubmitOne(const Options& options, v1::Command command) {
   v1::SubmitRequest request;
   v1::CommandRequest* one = request.add_commands();
-  one->set_idempotency_key(options.key);
+  one->set_idempotency_key(options.key);  // Empty: SubmitAndPrint makes one.
   *one->mutable_command() = std::move(command);
   return SubmitAndPrint(options, request);
 }
@@ -230,6 +275,9 @@ int Main(int argc, char** argv) {
       "submit", "Submit a batch of commands from a JSON file (a SubmitRequest in protobuf JSON)");
   submit->add_option("file", file, "The JSON file, or - for standard input")->required();
   submit->add_flag("--all-or-nothing", all_or_nothing, "Post every command or none");
+  submit->add_option("--key", options.key,
+                     "Key prefix: a command without an idempotencyKey gets PREFIX-N (N from 1), so "
+                     "running the same file again never posts twice");
   submit->callback([&] {
     std::stringstream text;
     if (file == "-") {
@@ -251,6 +299,18 @@ int Main(int argc, char** argv) {
       return;
     }
     if (all_or_nothing) request.set_all_or_nothing(true);
+    for (int i = 0; i < request.commands_size(); ++i) {
+      v1::CommandRequest& command = *request.mutable_commands(i);
+      if (!command.idempotency_key().empty()) continue;
+      if (options.key.empty()) {
+        std::cerr << "lcp: command " << i + 1 << " of " << file
+                  << " has no idempotencyKey: give every command one, or pass --key PREFIX, so "
+                     "that running the file again cannot post twice\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      command.set_idempotency_key(options.key + "-" + std::to_string(i + 1));
+    }
     exit_code = SubmitAndPrint(options, request);
   });
 
@@ -273,7 +333,7 @@ int Main(int argc, char** argv) {
     v1::GetBalancesResponse response;
     grpc::Status status = client.GetBalances(request, response);
     if (!status.ok()) {
-      exit_code = Fail(options, status, false);
+      exit_code = Fail(options, status, "");
       return;
     }
     std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n"
@@ -314,7 +374,7 @@ int Main(int argc, char** argv) {
         for (const v1::EntryView& view : response.entries()) print(view);
       }
     }
-    if (!status.ok()) exit_code = Fail(options, status, false);
+    if (!status.ok()) exit_code = Fail(options, status, "");
   });
   CLI::App* entry = app.add_subcommand("entry", "Show one journal entry in full");
   entry->add_option("seq", seq, "Its sequence number")->required();
@@ -325,7 +385,7 @@ int Main(int argc, char** argv) {
     v1::GetEntryResponse response;
     grpc::Status status = client.GetEntry(request, response);
     if (!status.ok()) {
-      exit_code = Fail(options, status, false);
+      exit_code = Fail(options, status, "");
       return;
     }
     std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n"
@@ -339,7 +399,7 @@ int Main(int argc, char** argv) {
     v1::GetHeadResponse response;
     grpc::Status status = client.GetHead(response);
     if (!status.ok()) {
-      exit_code = Fail(options, status, false);
+      exit_code = Fail(options, status, "");
       return;
     }
     std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n"

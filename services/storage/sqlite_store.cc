@@ -1,6 +1,12 @@
 #include "services/storage/sqlite_store.h"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "ledger/chain.h"
 
@@ -49,6 +55,23 @@ std::string Column(sqlite3_stmt* stmt, int column) {
 }  // namespace
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) {
+  const std::string lock_path = path + ".lock";
+  const int lock_fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (lock_fd < 0) {
+    return Status::Error(v1::ERROR_CODE_STORAGE_FAILURE,
+                         "cannot open ledger file " + path + ": cannot create its lock " +
+                             lock_path + ": " + std::strerror(errno));
+  }
+  if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(lock_fd);
+    return Status::Error(v1::ERROR_CODE_STORAGE_FAILURE,
+                         "ledger file " + path +
+                             (error == EWOULDBLOCK
+                                  ? " is in use by another process (a server already running on "
+                                    "this data directory?); stop it first"
+                                  : ": cannot lock " + lock_path + ": " + std::strerror(error)));
+  }
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(path.c_str(), &db,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
@@ -56,10 +79,11 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   if (rc != SQLITE_OK) {
     std::string why = db != nullptr ? sqlite3_errmsg(db) : sqlite3_errstr(rc);
     sqlite3_close(db);
+    ::close(lock_fd);
     return Status::Error(v1::ERROR_CODE_STORAGE_FAILURE,
                          "cannot open ledger file " + path + ": " + why);
   }
-  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path));
+  std::unique_ptr<SqliteStore> store(new SqliteStore(db, path, lock_fd));
   sqlite3_busy_timeout(db, 5000);
   {
     Statement wal(db, "PRAGMA journal_mode=WAL");
@@ -105,7 +129,10 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   return store;
 }
 
-SqliteStore::~SqliteStore() { sqlite3_close(db_); }
+SqliteStore::~SqliteStore() {
+  sqlite3_close(db_);
+  ::close(lock_fd_);  // Releases the lock.
+}
 
 Status SqliteStore::Failure(const std::string& what) const {
   return Status::Error(v1::ERROR_CODE_STORAGE_FAILURE,

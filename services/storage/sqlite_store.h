@@ -13,7 +13,9 @@ namespace lcp {
 
 class SqliteStore final : public Store {
  public:
-  // Opens the ledger file at `path`, creating it (and its schema) if it does not exist.
+  // Opens the ledger file at `path`, creating it (and its schema) if it does not exist. Holds an
+  // exclusive lock on `path`.lock for as long as it is open: a second process (a second server on the
+  // same data directory) is refused rather than allowed to serve a stale head.
   static Result<std::unique_ptr<SqliteStore>> Open(const std::string& path);
   ~SqliteStore() override;
   SqliteStore(const SqliteStore&) = delete;
@@ -25,12 +27,14 @@ class SqliteStore final : public Store {
   Result<StoreHead> ReadHead() override;
 
  private:
-  explicit SqliteStore(sqlite3* db, std::string path) : db_(db), path_(std::move(path)) {}
+  SqliteStore(sqlite3* db, std::string path, int lock_fd)
+      : db_(db), path_(std::move(path)), lock_fd_(lock_fd) {}
   Status Exec(const char* sql);
   Status Failure(const std::string& what) const;
 
   sqlite3* db_;
   std::string path_;
+  int lock_fd_;
 };
 
 }  // namespace lcp
