@@ -8,6 +8,7 @@ LCP_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev libcli11-dev
+  libgoogle-perftools-dev
 )
 
 lcp_install_packages() {

@@ -306,7 +306,16 @@ class EntryStreamer final : public grpc::ServerWriteReactor<v1::StreamEntriesRes
  public:
   EntryStreamer(Sequencer& sequencer, std::uint64_t from_seq, bool follow)
       : sequencer_(sequencer), next_(from_seq == 0 ? 1 : from_seq), follow_(follow) {
-    if (follow_) follower_ = sequencer_.Subscribe([this] { Wake(); });
+    if (follow_) {
+      follower_ = sequencer_.Subscribe([this] { Wake(); });
+      if (follower_ == 0) {
+        std::lock_guard lock(mutex_);
+        FinishLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                  "ERROR_CODE_SERVER_BUSY: " + std::to_string(kFollowersMax) +
+                                      " streams are following already; retry later"));
+        return;
+      }
+    }
     Wake();
   }
 
@@ -327,7 +336,7 @@ class EntryStreamer final : public grpc::ServerWriteReactor<v1::StreamEntriesRes
   }
 
   void OnDone() override {
-    if (follow_) sequencer_.Unsubscribe(follower_);
+    if (follower_ != 0) sequencer_.Unsubscribe(follower_);
     delete this;
   }
 

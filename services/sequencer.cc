@@ -80,6 +80,7 @@ std::shared_ptr<const Snapshot> Sequencer::snapshot() const {
 
 std::uint64_t Sequencer::Subscribe(std::function<void()> wake) {
   std::lock_guard lock(followers_mutex_);
+  if (followers_.size() >= kFollowersMax) return 0;
   const std::uint64_t id = next_follower_++;
   followers_.emplace(id, std::move(wake));
   return id;

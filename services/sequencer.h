@@ -32,6 +32,8 @@ inline constexpr std::size_t kCommandsPerBatchMax = 8'192;
 inline constexpr std::size_t kCommandsPerCommitMax = 8'192;
 // The most commands waiting for the sequencer; beyond it Submit is refused as SERVER_BUSY.
 inline constexpr std::size_t kCommandsQueuedMax = 65'536;
+// The most follow streams at once; more are refused with RESOURCE_EXHAUSTED.
+inline constexpr std::size_t kFollowersMax = 256;
 // The most applied rounds waiting for the writer before the apply thread waits too.
 inline constexpr std::size_t kRoundsInFlightMax = 8;
 static_assert(kCommandsPerCommitMax >= kCommandsPerBatchMax, "a batch must fit in one commit");
@@ -75,8 +77,9 @@ class Sequencer {
   std::shared_ptr<const Snapshot> snapshot() const;
   const EntryLog& log() const { return *log_; }
 
-  // Follow streams: `wake` is called (on the sequencer thread, quickly) after each publish and once when
-  // stopping begins. Unsubscribe waits for a wake in progress to return.
+  // Follow streams: `wake` is called (on the writer thread, quickly) after each publish and once when
+  // stopping begins. Unsubscribe waits for a wake in progress to return. Subscribe returns 0, and
+  // subscribes nothing, when kFollowersMax streams follow already.
   std::uint64_t Subscribe(std::function<void()> wake);
   void Unsubscribe(std::uint64_t id);
 
