@@ -15,26 +15,12 @@
 #include <thread>
 #include <vector>
 
+#include "bench/transaction.h"
 #include "lcp/v1/ledger_service.grpc.pb.h"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-// Fills `command` with balanced two-posting journal number n, built in place.
-void FillTransaction(std::uint64_t n, lcp::v1::Command& command) {
-  auto* journal = command.mutable_post_journal();
-  journal->mutable_period()->set_year("2026/27");
-  journal->mutable_period()->set_month("M01");
-  journal->set_narrative("load");
-  const std::string amount = std::to_string(1 + n % 997) + "." + std::to_string(10 + n % 90);
-  auto* debit = journal->add_postings();
-  debit->set_account(n % 2 == 0 ? "practice:A81001:spend:AE" : "practice:A81002:spend:AE");
-  debit->mutable_amount()->set_value(amount);
-  auto* credit = journal->add_postings();
-  credit->set_account("provider:RX1:payable");
-  credit->mutable_amount()->set_value("-" + amount);
-}
 
 bool SetUp(lcp::v1::LedgerService::Stub& stub, const std::string& run) {
   lcp::v1::SubmitRequest request;
@@ -131,7 +117,7 @@ int main(int argc, char** argv) {
     for (std::uint64_t n = first; n < last; ++n) {
       auto* command = client.request->add_commands();
       command->set_idempotency_key(run + "-" + std::to_string(n));
-      FillTransaction(n, *command->mutable_command());
+      lcp::bench::FillTransaction(n, *command->mutable_command());
     }
     client.context = std::make_unique<grpc::ClientContext>();
     client.sent = Clock::now();

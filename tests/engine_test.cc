@@ -298,11 +298,7 @@ TEST_P(EngineRefusal, HasItsCodeAndPostsNothing) {
 
 INSTANTIATE_TEST_SUITE_P(AllChecks, EngineRefusal, ::testing::ValuesIn(Refusals()),
                          [](const ::testing::TestParamInfo<Refusal>& param_info) {
-                           std::string name;
-                           for (char c : std::string(param_info.param.name)) {
-                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           }
-                           return name;
+                           return testing::TestName(param_info.param.name);
                          });
 
 TEST(EngineRefusal, BalanceLimitIsCheckedBeforeAnythingChanges) {

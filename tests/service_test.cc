@@ -266,11 +266,7 @@ TEST_P(ServiceRefusalTest, ReachesTheClientAsItsGrpcStatusAndPostsNothing) {
 
 INSTANTIATE_TEST_SUITE_P(EveryCode, ServiceRefusalTest, ::testing::ValuesIn(ServiceRefusals()),
                          [](const ::testing::TestParamInfo<ServiceRefusal>& param_info) {
-                           std::string name;
-                           for (char c : std::string(param_info.param.name)) {
-                             name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
-                           }
-                           return name;
+                           return testing::TestName(param_info.param.name);
                          });
 
 TEST_F(ServiceTest, CommandsWithUnknownFieldsAreRefusedAndTheLedgerStillReplays) {

@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cctype>
 #include <sstream>
 
 #include "ledger/chain.h"
@@ -103,6 +104,12 @@ std::vector<v1::JournalRecord> SampleRecords() {
                         {{"practice:A81002:spend:ELECTIVE", "4250.10"},
                          {"provider:RX1:payable", "-4250.10"}}));
   return records;
+}
+
+std::string TestName(const std::string& text) {
+  std::string name;
+  for (char c : text) name += std::isalnum(static_cast<unsigned char>(c)) ? c : '_';
+  return name;
 }
 
 std::string ExportBytes(const std::vector<v1::JournalRecord>& records) {

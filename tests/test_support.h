@@ -36,6 +36,9 @@ void SetUpStandardLedger(Journal& journal);
 // and a corrected invoice (9). Returns the 9 records.
 std::vector<v1::JournalRecord> SampleRecords();
 
+// A test name from free text: letters and digits kept, anything else an underscore.
+std::string TestName(const std::string& text);
+
 // An export of `records` with a header that matches them, as bytes.
 std::string ExportBytes(const std::vector<v1::JournalRecord>& records);
 
