@@ -550,6 +550,32 @@ TEST_F(ServiceTest, StreamEntriesSendsHistoryThenFollowsNewEntries) {
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
 
+TEST_F(ServiceTest, StoppingEndsFollowStreamsAndRefusesNewSubmits) {
+  grpc::ClientContext context;
+  v1::StreamEntriesRequest request;
+  request.set_from_seq(5);
+  request.set_follow(true);
+  auto reader = stub().StreamEntries(&context, request);
+  v1::StreamEntriesResponse response;
+  ASSERT_TRUE(reader->Read(&response));
+  EXPECT_EQ(response.entry().seq(), 5u);
+
+  server_->sequencer().BeginStop();
+  EXPECT_FALSE(reader->Read(&response));
+  grpc::Status ended = reader->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(ended.error_message(),
+            "the server is stopping; resume from entry 6 once it is back");
+
+  Call refused = SubmitOne(stub(), testing::RegisterPracticeCommand("A81009"), "late");
+  EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(refused.error_code, "ERROR_CODE_SERVER_STOPPING");
+  EXPECT_EQ(refused.status.error_message(),
+            "ERROR_CODE_SERVER_STOPPING: the server is stopping; retry with the same keys once it is "
+            "back");
+  EXPECT_EQ(Head(stub()).seq(), 5u);
+}
+
 // Several clients at once: every acknowledged entry is there once, and the balances equal both the
 // sums the clients sent and a fresh replay of the ledger file.
 TEST_F(ServiceTest, ConcurrentClientsMatchASerialReplay) {
