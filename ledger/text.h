@@ -18,7 +18,7 @@ bool IsPrintableText(std::string_view text, std::size_t length_max);
 // True when `text` has 1 to `length_max` bytes, all printable ASCII (0x21 to 0x7e, no spaces).
 bool IsPrintableAsciiToken(std::string_view text, std::size_t length_max);
 
-// `text` in double quotes for a message: at most `shown_max` bytes of it (then "..."), with control
+// `text` in quotation marks for a message: at most `shown_max` bytes of it (then "..."), with control
 // bytes, non-ASCII bytes, quotes and backslashes written as \xNN, so a message is always one printable
 // line whatever came in.
 std::string Quoted(std::string_view text, std::size_t shown_max = 48);
