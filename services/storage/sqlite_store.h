@@ -1,9 +1,14 @@
 // The embedded default store: one SQLite file in WAL mode with synchronous=FULL, so that a committed
 // transaction survives a crash or power loss. The journal table refuses UPDATE and DELETE by trigger.
+// Checkpoints (copying the WAL into the file) run on a thread and connection of their own, so that a
+// commit never waits for one.
 #pragma once
 
+#include <condition_variable>
 #include <memory>
+#include <mutex>
 #include <string>
+#include <thread>
 
 #include "services/storage/store.h"
 
@@ -31,10 +36,19 @@ class SqliteStore final : public Store {
       : db_(db), path_(std::move(path)), lock_fd_(lock_fd) {}
   Status Exec(const char* sql);
   Status Failure(const std::string& what) const;
+  // Called by SQLite after each commit with the WAL's size in pages.
+  static int OnWalCommit(void* self, sqlite3* db, const char* name, int pages);
+  void RunCheckpointer();
 
   sqlite3* db_;
   std::string path_;
   int lock_fd_;
+
+  std::mutex checkpoint_mutex_;
+  std::condition_variable checkpoint_wanted_;
+  bool checkpoint_due_ = false;  // GUARDED_BY(checkpoint_mutex_)
+  bool stopping_ = false;        // GUARDED_BY(checkpoint_mutex_)
+  std::thread checkpointer_;
 };
 
 }  // namespace lcp
