@@ -55,9 +55,6 @@ class Book {
   // Stage then Flush: one entry, durable when this returns.
   Result<v1::JournalRecord> Submit(v1::JournalEntry request);
 
-  // Ok, or the storage failure that made the Book unusable.
-  const Status& failure() const { return failed_; }
-
  private:
   explicit Book(std::unique_ptr<Store> store) : store_(std::move(store)) {}
 
