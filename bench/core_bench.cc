@@ -18,7 +18,7 @@ v1::JournalEntry Request(v1::Command command, std::uint64_t n) {
   v1::JournalEntry entry;
   *entry.mutable_command() = std::move(command);
   entry.mutable_actor()->set_principal_id("bench");
-  entry.mutable_actor()->set_role(v1::ROLE_LCP_FINANCE);
+  entry.mutable_actor()->set_role(v1::ROLE_LOCAL_ADMIN);  // Registers as well as posts.
   entry.mutable_recorded_at()->set_seconds(1'775'000'000);
   entry.set_idempotency_key("bench-" + std::to_string(n));
   return entry;

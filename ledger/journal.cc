@@ -6,6 +6,7 @@
 #include "ledger/accounts.h"
 #include "ledger/chain.h"
 #include "ledger/engine.h"
+#include "ledger/permissions.h"
 #include "ledger/text.h"
 
 namespace lcp {
@@ -117,6 +118,7 @@ Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::Journa
     if (!path.empty()) return UnknownFieldsRefusal(path);
   }
   LCP_RETURN_IF_ERROR(CheckEnvelope(envelope));
+  LCP_RETURN_IF_ERROR(CheckMayIssue(envelope.actor(), command));
   if (const std::uint64_t earlier = SeqForKey(envelope.idempotency_key()); earlier != 0) {
     return Status::Error(v1::ERROR_CODE_IDEMPOTENCY_KEY_REUSED,
                          "idempotency key " + Quoted(envelope.idempotency_key()) +
@@ -169,6 +171,8 @@ Status Journal::Replay(const v1::JournalRecord& record) {
                          where + "its body carries fields this ledger never writes");
   }
   Status envelope = CheckEnvelope(recorded);
+  // The recorded principal must have been allowed to issue the command.
+  if (envelope.ok()) envelope = CheckMayIssue(recorded.actor(), recorded.command());
   Result<Effects> effects =
       envelope.ok() ? Decide(state_, recorded.command()) : Result<Effects>(envelope);
   if (!effects.ok()) {

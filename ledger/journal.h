@@ -48,8 +48,9 @@ class Journal {
   std::uint64_t head_seq() const { return state_.last_seq(); }
   const std::string& head_hash() const { return head_hash_; }
 
-  // Decides `request.command` (actor, recorded_at and idempotency_key as given; postings ignored). If
-  // it is accepted, records the effects in the entry, builds the next chained record, applies it and
+  // Decides `request.command` (actor, recorded_at and idempotency_key as given; postings ignored): the
+  // actor's role must be allowed to issue it (permissions.h), then the engine decides. If it is
+  // accepted, records the effects in the entry, builds the next chained record, applies it and
   // returns it. If it is refused, returns why and changes nothing. A key that an earlier entry recorded
   // is refused with IDEMPOTENCY_KEY_REUSED; the caller decides whether the retry is the same command
   // (SeqForKey names the entry).
@@ -68,8 +69,8 @@ class Journal {
   // Ends the open group, keeping (true) or taking back (false) every entry submitted since BeginGroup.
   void EndGroup(bool keep);
 
-  // Checks that `record` links to the head, that its body parses, that re-executing its command is
-  // accepted and gives exactly the recorded period and postings; then applies it. On failure returns
+  // Checks that `record` links to the head, that its body parses, that its recorded actor's role was
+  // allowed to issue its command, that re-executing the command is accepted and gives exactly the recorded period and postings; then applies it. On failure returns
   // CHAIN_BROKEN, RECORD_CORRUPT or REPLAY_MISMATCH naming the record's sequence number, and changes
   // nothing.
   Status Replay(const v1::JournalRecord& record);

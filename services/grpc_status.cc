@@ -51,6 +51,10 @@ grpc::StatusCode GrpcCodeFor(ErrorCode code) {
       return grpc::StatusCode::FAILED_PRECONDITION;
     case v1::ERROR_CODE_BATCH_ABORTED:
       return grpc::StatusCode::ABORTED;
+    case v1::ERROR_CODE_PERMISSION_DENIED:
+      return grpc::StatusCode::PERMISSION_DENIED;
+    case v1::ERROR_CODE_UNAUTHENTICATED:
+      return grpc::StatusCode::UNAUTHENTICATED;
     case v1::ERROR_CODE_SERVER_BUSY:
       return grpc::StatusCode::RESOURCE_EXHAUSTED;
     case v1::ERROR_CODE_SERVER_STOPPING:

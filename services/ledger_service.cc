@@ -132,7 +132,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
   call.response = response;
   // Until principals arrive, every caller is the local administrator.
   call.actor.set_principal_id("local-admin");
-  call.actor.set_role(v1::ROLE_ADMIN);
+  call.actor.set_role(v1::ROLE_LOCAL_ADMIN);
   call.done = [context, reactor](const Status& status) { FinishWith(context, reactor, status); };
   Status queued = sequencer_.Enqueue(std::move(call));
   if (!queued.ok()) FinishWith(context, reactor, queued);

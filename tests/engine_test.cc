@@ -497,6 +497,7 @@ TEST(EngineRefusal, EveryEngineCodeIsCovered) {
   covered.insert(v1::ERROR_CODE_REVERSAL_BACKDATED);
   covered.insert(v1::ERROR_CODE_UNKNOWN_FIELDS);
   covered.insert(v1::ERROR_CODE_SPLIT_WEIGHTS_INVALID);  // apportion_test.
+  covered.insert(v1::ERROR_CODE_PERMISSION_DENIED);      // permissions_test.
   for (int code = 1; code < 50; ++code) {  // Engine codes; 50-99 are the service's.
     if (!v1::ErrorCode_IsValid(code)) continue;
     EXPECT_TRUE(covered.contains(code)) << v1::ErrorCode_Name(static_cast<v1::ErrorCode>(code));

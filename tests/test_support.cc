@@ -61,8 +61,11 @@ v1::Command ReverseCommand(std::uint64_t seq, const std::string& year, const std
 v1::JournalEntry Request(const v1::Command& command, const std::string& key) {
   v1::JournalEntry request;
   *request.mutable_command() = command;
-  request.mutable_actor()->set_principal_id("finance.officer");
-  request.mutable_actor()->set_role(v1::ROLE_LCP_FINANCE);
+  // Registrations and years are an administrator's; journals and reversals a finance officer's.
+  const bool admin = command.has_register_practice() || command.has_register_provider() ||
+                     command.has_open_year();
+  request.mutable_actor()->set_principal_id(admin ? "admin" : "finance.officer");
+  request.mutable_actor()->set_role(admin ? v1::ROLE_ADMIN : v1::ROLE_LCP_FINANCE);
   request.mutable_recorded_at()->set_seconds(1'775'000'000);
   request.set_idempotency_key(key);
   return request;

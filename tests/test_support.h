@@ -22,7 +22,8 @@ v1::Command JournalCommand(const std::string& year, const std::string& month,
 v1::Command ReverseCommand(std::uint64_t seq, const std::string& year, const std::string& month,
                            const std::string& reason = "Posted in error");
 
-// A request as the server would build it, with a fixed actor and time.
+// A request as the server would build it, with a fixed time and the actor whose role issues such a
+// command: "admin" (ADMIN) for registrations and years, "finance.officer" (LCP_FINANCE) otherwise.
 v1::JournalEntry Request(const v1::Command& command, const std::string& key);
 
 // Submits `command` with a fresh key; fails the test if it is refused.
