@@ -8,7 +8,7 @@ LCP_PACKAGES=(
   g++ cmake ninja-build pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev libcli11-dev
-  libgoogle-perftools-dev
+  libgoogle-perftools-dev openssl
 )
 
 lcp_install_packages() {

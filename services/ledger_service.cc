@@ -7,6 +7,8 @@
 #include "ledger/decimal.h"
 #include "ledger/journal.h"
 #include "ledger/periods.h"
+#include "ledger/permissions.h"
+#include "ledger/text.h"
 #include "services/grpc_status.h"
 
 namespace lcp {
@@ -21,6 +23,22 @@ void FinishWith(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* 
   }
   context->AddTrailingMetadata(kErrorCodeMetadataKey, v1::ErrorCode_Name(status.code()));
   reactor->Finish(ToGrpcStatus(status));
+}
+
+// PERMISSION_DENIED for a role that may not read journal entries.
+Status JournalDenied(const v1::Actor& actor) {
+  return Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                       "role " + RoleName(actor.role()) +
+                           " may not read journal entries, which carry other practices' detail; "
+                           "read balances instead (GetBalances)");
+}
+
+// The caller's actor if it may read the journal; otherwise the refusal.
+Result<v1::Actor> JournalReader(const Authenticator& authenticator,
+                                const grpc::CallbackServerContext& context) {
+  Result<v1::Actor> actor = authenticator.Authenticate(context);
+  if (actor.ok() && !RightsOf(actor->role())->reads_journal) return JournalDenied(*actor);
+  return actor;
 }
 
 Status QueryInvalid(const std::string& message) {
@@ -89,6 +107,18 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
                                                     const v1::SubmitRequest* request,
                                                     v1::SubmitResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
+  if (!actor.ok()) {
+    FinishWith(context, reactor, actor.status());
+    return reactor;
+  }
+  if (!MayIssueAnyCommand(actor->role())) {
+    FinishWith(context, reactor,
+               Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                             "role " + RoleName(actor->role()) +
+                                 " may not submit commands: it reads only; nothing was posted"));
+    return reactor;
+  }
   const auto count = static_cast<std::size_t>(request->commands_size());
   if (count == 0) {
     FinishWith(context, reactor,
@@ -130,9 +160,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
   }
   call.request = request;
   call.response = response;
-  // Until principals arrive, every caller is the local administrator.
-  call.actor.set_principal_id("local-admin");
-  call.actor.set_role(v1::ROLE_LOCAL_ADMIN);
+  call.actor = std::move(actor).value();
   call.done = [context, reactor](const Status& status) { FinishWith(context, reactor, status); };
   Status queued = sequencer_.Enqueue(std::move(call));
   if (!queued.ok()) FinishWith(context, reactor, queued);
@@ -147,6 +175,17 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetBalances(grpc::CallbackServerCon
     FinishWith(context, reactor, status);
     return reactor;
   };
+  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
+  if (!actor.ok()) return fail(actor.status());
+  auto denied = [&](const std::string& asked) {
+    return fail(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                              "role " + RoleName(actor->role()) +
+                                  (actor->practice_ods_code().empty()
+                                       ? std::string()
+                                       : " (practice " + actor->practice_ods_code() + ")") +
+                                  " may read " + ReadableAccountsText(*actor) + "; " + asked +
+                                  " is not among them"));
+  };
   if (request->accounts_size() > kBalanceAccountsMax) {
     return fail(QueryInvalid("at most " + std::to_string(kBalanceAccountsMax) +
                              " accounts may be named at once"));
@@ -154,6 +193,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetBalances(grpc::CallbackServerCon
   for (const std::string& account : request->accounts()) {
     Result<AccountRef> ref = ParseAccount(account);
     if (!ref.ok()) return fail(ref.status());
+    if (!MayReadAccount(*actor, account)) return denied("account " + Quoted(account));
   }
   if (!request->accounts().empty() && !request->account_prefix().empty()) {
     return fail(QueryInvalid("give exact accounts or an account prefix, not both"));
@@ -161,6 +201,9 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetBalances(grpc::CallbackServerCon
   if (request->account_prefix().size() > kAccountLengthMax) {
     return fail(QueryInvalid("an account prefix has at most " + std::to_string(kAccountLengthMax) +
                              " characters"));
+  }
+  if (!MayReadSomeAccountWithPrefix(*actor, request->account_prefix())) {
+    return denied("prefix " + Quoted(request->account_prefix()));
   }
   int only_year = 0;
   if (!request->year().empty()) {
@@ -203,9 +246,11 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetBalances(grpc::CallbackServerCon
       balance->mutable_balance()->set_value(Money::FromPence(pence).ToString());
     };
     if (by_prefix) {
+      // A prefix may cover accounts the caller may not read ("" does, for a practice): those are
+      // left out, as if they had no postings.
       for (auto it = accounts.lower_bound(request->account_prefix());
            it != accounts.end() && it->first.starts_with(request->account_prefix()); ++it) {
-        add(it->first, it->second);
+        if (MayReadAccount(*actor, it->first)) add(it->first, it->second);
       }
     } else {
       std::vector<std::string> wanted(request->accounts().begin(), request->accounts().end());
@@ -225,6 +270,10 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetEntry(grpc::CallbackServerContex
                                                       const v1::GetEntryRequest* request,
                                                       v1::GetEntryResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (Result<v1::Actor> reader = JournalReader(authenticator_, *context); !reader.ok()) {
+    FinishWith(context, reactor, reader.status());
+    return reactor;
+  }
   const std::uint64_t head = sequencer_.snapshot()->head_seq;
   std::optional<v1::JournalRecord> record;
   if (request->seq() >= 1 && request->seq() <= head) record = sequencer_.log().Get(request->seq());
@@ -250,6 +299,10 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::ListEntries(grpc::CallbackServerCon
                                                          const v1::ListEntriesRequest* request,
                                                          v1::ListEntriesResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (Result<v1::Actor> reader = JournalReader(authenticator_, *context); !reader.ok()) {
+    FinishWith(context, reactor, reader.status());
+    return reactor;
+  }
   std::uint64_t from = request->from_seq() == 0 ? 1 : request->from_seq();
   if (!request->page_token().empty()) {
     const std::string& token = request->page_token();
@@ -290,6 +343,10 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetHead(grpc::CallbackServerContext
                                                      const v1::GetHeadRequest* /*request*/,
                                                      v1::GetHeadResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (Result<v1::Actor> actor = authenticator_.Authenticate(*context); !actor.ok()) {
+    FinishWith(context, reactor, actor.status());
+    return reactor;
+  }
   std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
   response->set_seq(snapshot->head_seq);
   response->set_hash(snapshot->head_hash);
@@ -392,10 +449,23 @@ class EntryStreamer final : public grpc::ServerWriteReactor<v1::StreamEntriesRes
   v1::StreamEntriesResponse response_;  // GUARDED_BY(mutex_)
 };
 
+// A stream refused before it started.
+class RefusedStream final : public grpc::ServerWriteReactor<v1::StreamEntriesResponse> {
+ public:
+  RefusedStream(grpc::CallbackServerContext* context, const Status& status) {
+    context->AddTrailingMetadata(kErrorCodeMetadataKey, v1::ErrorCode_Name(status.code()));
+    Finish(ToGrpcStatus(status));
+  }
+  void OnDone() override { delete this; }
+};
+
 }  // namespace
 
 grpc::ServerWriteReactor<v1::StreamEntriesResponse>* LedgerServiceImpl::StreamEntries(
-    grpc::CallbackServerContext* /*context*/, const v1::StreamEntriesRequest* request) {
+    grpc::CallbackServerContext* context, const v1::StreamEntriesRequest* request) {
+  if (Result<v1::Actor> reader = JournalReader(authenticator_, *context); !reader.ok()) {
+    return new RefusedStream(context, reader.status());
+  }
   return new EntryStreamer(sequencer_, request->from_seq(), request->follow());
 }
 

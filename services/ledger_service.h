@@ -5,6 +5,7 @@
 #include <grpcpp/support/message_allocator.h>
 
 #include "lcp/v1/ledger_service.grpc.pb.h"
+#include "services/auth.h"
 #include "services/sequencer.h"
 
 namespace lcp {
@@ -25,9 +26,13 @@ class SubmitArenaAllocator final
   grpc::MessageHolder<v1::SubmitRequest, v1::SubmitResponse>* AllocateMessages() override;
 };
 
+// Every call is first authenticated (UNAUTHENTICATED if it cannot be), then checked against the
+// caller's role (PERMISSION_DENIED; ledger/permissions.h), before anything about the ledger is looked
+// at, so that a refusal never says whether a record the caller may not see exists.
 class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
  public:
-  explicit LedgerServiceImpl(Sequencer& sequencer) : sequencer_(sequencer) {
+  LedgerServiceImpl(Sequencer& sequencer, const Authenticator& authenticator)
+      : sequencer_(sequencer), authenticator_(authenticator) {
     SetMessageAllocatorFor_Submit(&submit_allocator_);
   }
 
@@ -51,6 +56,7 @@ class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
 
  private:
   Sequencer& sequencer_;
+  const Authenticator& authenticator_;
   SubmitArenaAllocator submit_allocator_;
 };
 

@@ -6,6 +6,7 @@
 
 #include "ledger/chain.h"
 #include "ledger/periods.h"
+#include "ledger/permissions.h"
 #include "ledger/text.h"
 #include "services/grpc_status.h"
 #include "services/log.h"
@@ -285,15 +286,20 @@ Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int
     const v1::CommandRequest& command = request.commands(i);
     v1::CommandResult& result = *response.add_results();
     while (next_unknown != call.unknown_fields.end() && next_unknown->first < i) ++next_unknown;
-    if (const std::uint64_t earlier = book_->journal().SeqForKey(command.idempotency_key());
-        earlier != 0 && AcceptDuplicate(earlier, command.command(), result)) {
-      continue;  // A retry of the same command: its original result.
+    // The role is checked before the key is looked up, so that a caller who may not issue a command
+    // never learns from a duplicate's result what another principal posted.
+    Status status = CheckMayIssue(call.actor, command.command());
+    if (status.ok()) {
+      if (const std::uint64_t earlier = book_->journal().SeqForKey(command.idempotency_key());
+          earlier != 0 && AcceptDuplicate(earlier, command.command(), result)) {
+        continue;  // A retry of the same command: its original result.
+      }
     }
     // A new key, or a reused key with another command, which the journal refuses.
-    Status status;
-    if (next_unknown != call.unknown_fields.end() && next_unknown->first == i) {
+    if (status.ok() && next_unknown != call.unknown_fields.end() && next_unknown->first == i) {
       status = UnknownFieldsRefusal(next_unknown->second);
-    } else {
+    }
+    if (status.ok()) {
       v1::JournalEntry envelope;
       *envelope.mutable_actor() = call.actor;
       envelope.mutable_recorded_at()->set_seconds(now_seconds);

@@ -1,6 +1,12 @@
 // lcp-ledgerd: the ledger's gRPC server. Opens (or creates) the ledger file in --data-dir, replays and
 // verifies it, and serves LedgerService, the standard health service and server reflection on --listen
-// until SIGTERM or SIGINT, which drain in-flight requests and stop it cleanly.
+// until SIGTERM or SIGINT, which drain in-flight requests and stop it cleanly. SIGHUP re-reads the
+// principals file.
+//
+// Either TLS (--tls-cert, --tls-key, --principals; --client-ca to require client certificates) or
+// --insecure (no TLS, loopback only, every caller the local administrator).
+//
+//   lcp-ledgerd principal add|revoke|list --principals FILE ...   manages the principals file.
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
@@ -13,8 +19,14 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
+#include <optional>
+#include <sstream>
 
+#include "ledger/accounts.h"
 #include "ledger/chain.h"
+#include "ledger/permissions.h"
+#include "services/auth.h"
 #include "services/book.h"
 #include "services/ledger_service.h"
 #include "services/log.h"
@@ -50,6 +62,91 @@ bool WriteReadyFile(const std::string& path, const std::string& address) {
   return !error;
 }
 
+// The contents of a PEM file, or nullopt.
+std::optional<std::string> ReadPem(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// Whether `listen` ("host:port") names a loopback address.
+bool IsLoopback(const std::string& listen) {
+  std::string host = listen.substr(0, listen.rfind(':'));
+  if (host.starts_with("ipv4:")) host = host.substr(5);
+  if (host.starts_with("ipv6:")) host = host.substr(5);
+  if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
+  return host == "localhost" || host == "::1" || host.starts_with("127.");
+}
+
+struct PrincipalOptions {
+  std::string file;
+  std::string id;
+  std::string role;
+  std::string practice;
+  bool certificate_only = false;
+};
+
+int AddPrincipalCommand(const PrincipalOptions& options) {
+  lcp::v1::Actor actor;
+  actor.set_principal_id(options.id);
+  actor.set_role(lcp::RoleNamed(options.role));
+  actor.set_practice_ods_code(options.practice);
+  if (actor.role() == lcp::v1::ROLE_UNSPECIFIED || !lcp::RightsOf(actor.role())->grantable) {
+    std::cerr << "lcp-ledgerd: --role must be ADMIN, LCP_FINANCE, PCT_FINANCE, PRACTICE or AUDITOR\n";
+    return 2;
+  }
+  lcp::AddedPrincipal added = lcp::AddPrincipal(options.file, actor, options.certificate_only);
+  if (!added.ok) {
+    std::cerr << "lcp-ledgerd: no principal added: " << added.error << "\n";
+    return 1;
+  }
+  std::cerr << "added principal " << options.id << " (" << options.role
+            << (options.practice.empty() ? "" : " " + options.practice) << ") to " << options.file
+            << " (a running lcp-ledgerd takes it into use on SIGHUP)\n";
+  if (options.certificate_only) {
+    std::cerr << "it signs in with a client certificate whose common name is " << options.id << "\n";
+  } else {
+    std::cerr << "its token, shown this once (the file keeps only its SHA-256):\n";
+    std::cout << added.token << "\n";
+  }
+  return 0;
+}
+
+int RevokePrincipalCommand(const PrincipalOptions& options) {
+  const std::string error = lcp::RevokePrincipal(options.file, options.id);
+  if (!error.empty()) {
+    std::cerr << "lcp-ledgerd: nothing revoked: " << error << "\n";
+    return 1;
+  }
+  std::cerr << "removed principal " << options.id << " from " << options.file
+            << "; send lcp-ledgerd SIGHUP and its token stops working\n";
+  return 0;
+}
+
+int ListPrincipalsCommand(const PrincipalOptions& options) {
+  std::string error;
+  std::optional<lcp::Principals> principals = lcp::Principals::Load(options.file, &error);
+  if (!principals) {
+    std::cerr << "lcp-ledgerd: " << error << "\n";
+    return 1;
+  }
+  std::cout << "id                               role         practice  signs in with\n";
+  for (const lcp::Principal& principal : principals->all()) {
+    char line[512];
+    std::snprintf(line, sizeof line, "%-32s %-12s %-9s %s\n",
+                  principal.actor.principal_id().c_str(),
+                  lcp::RoleName(principal.actor.role()).c_str(),
+                  principal.actor.practice_ods_code().empty()
+                      ? "-"
+                      : principal.actor.practice_ods_code().c_str(),
+                  principal.token_sha256.empty() ? "client certificate" : "token");
+    std::cout << line;
+  }
+  return 0;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -58,20 +155,112 @@ int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:50051";
   std::string ready_file;
   bool reflection = true;
-  app.add_option("--data-dir", data_dir, "Directory of the ledger file ledger.sqlite (created if missing)")
-      ->required();
+  bool insecure = false;
+  std::string tls_cert;
+  std::string tls_key;
+  std::string client_ca;
+  std::string principals_file;
+  app.add_option("--data-dir", data_dir, "Directory of the ledger file ledger.sqlite (created if missing)");
   app.add_option("--listen", listen, "Address to listen on (host:port; port 0 picks a free one)")
       ->capture_default_str();
   app.add_option("--ready-file", ready_file,
                  "Once serving, write the address actually listened on to this file");
   app.add_flag("!--no-reflection", reflection, "Turn off gRPC server reflection");
+  app.add_option("--tls-cert", tls_cert, "The server's certificate chain (PEM)");
+  app.add_option("--tls-key", tls_key, "The server's private key (PEM)");
+  app.add_option("--client-ca", client_ca,
+                 "Require client certificates signed by this CA (PEM); a certificate's common name "
+                 "names its principal");
+  app.add_option("--principals", principals_file,
+                 "The principals file: who may call, in which role (re-read on SIGHUP)");
+  app.add_flag("--insecure", insecure,
+               "No TLS and no authentication: loopback only, every caller the local administrator");
+
+  PrincipalOptions principal_options;
+  CLI::App* principal = app.add_subcommand("principal", "Manage the principals file");
+  principal->require_subcommand(1);
+  CLI::App* principal_add =
+      principal->add_subcommand("add", "Add a principal and print its new token, once");
+  principal_add->add_option("--principals", principal_options.file, "The principals file")->required();
+  principal_add->add_option("--id", principal_options.id, "Its id, e.g. finance.officer@lcp")->required();
+  principal_add->add_option("--role", principal_options.role,
+                            "ADMIN, LCP_FINANCE, PCT_FINANCE, PRACTICE or AUDITOR")
+      ->required();
+  principal_add->add_option("--practice", principal_options.practice,
+                            "For PRACTICE: the practice's ODS code");
+  principal_add->add_flag("--certificate-only", principal_options.certificate_only,
+                          "No token: it signs in with a client certificate whose common name is its id");
+  CLI::App* principal_revoke =
+      principal->add_subcommand("revoke", "Remove a principal (takes effect on SIGHUP)");
+  principal_revoke->add_option("--principals", principal_options.file, "The principals file")
+      ->required();
+  principal_revoke->add_option("--id", principal_options.id, "Its id")->required();
+  CLI::App* principal_list = principal->add_subcommand("list", "List the principals");
+  principal_list->add_option("--principals", principal_options.file, "The principals file")
+      ->required();
   CLI11_PARSE(app, argc, argv);
+  if (principal_add->parsed()) return AddPrincipalCommand(principal_options);
+  if (principal_revoke->parsed()) return RevokePrincipalCommand(principal_options);
+  if (principal_list->parsed()) return ListPrincipalsCommand(principal_options);
+
+  // How callers are known: checked before anything is opened.
+  auto refuse = [](const std::string& why) {
+    lcp::LogLine("refusing to start: " + why);
+    return 1;
+  };
+  if (data_dir.empty()) return refuse("--data-dir is required");
+  const bool tls = !tls_cert.empty() || !tls_key.empty();
+  if (tls && (tls_cert.empty() || tls_key.empty())) {
+    return refuse("TLS needs both --tls-cert and --tls-key");
+  }
+  if (tls && insecure) return refuse("--insecure and TLS exclude each other; choose one");
+  if (tls && principals_file.empty()) {
+    return refuse("with TLS, --principals FILE names who may call (lcp-ledgerd principal add)");
+  }
+  if (!tls && !insecure) {
+    return refuse("give --tls-cert, --tls-key and --principals, or --insecure to serve without TLS "
+                  "or authentication on loopback (for trying it out)");
+  }
+  if (insecure && (!principals_file.empty() || !client_ca.empty())) {
+    return refuse("--principals and --client-ca need TLS (tokens must not travel in clear)");
+  }
+  if (insecure && !IsLoopback(listen)) {
+    return refuse("--insecure listens only on loopback (127.0.0.1, ::1 or localhost), not " + listen);
+  }
+  std::unique_ptr<lcp::Authenticator> authenticator;
+  std::shared_ptr<grpc::ServerCredentials> credentials;
+  std::size_t principal_count = 0;
+  if (tls) {
+    std::string error;
+    std::optional<lcp::Principals> principals = lcp::Principals::Load(principals_file, &error);
+    if (!principals) return refuse(error);
+    principal_count = principals->all().size();
+    std::optional<std::string> cert = ReadPem(tls_cert);
+    std::optional<std::string> key = ReadPem(tls_key);
+    if (!cert) return refuse("cannot read --tls-cert " + tls_cert);
+    if (!key) return refuse("cannot read --tls-key " + tls_key);
+    grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    ssl.pem_key_cert_pairs.push_back({*key, *cert});
+    if (!client_ca.empty()) {
+      std::optional<std::string> ca = ReadPem(client_ca);
+      if (!ca) return refuse("cannot read --client-ca " + client_ca);
+      ssl.pem_root_certs = *ca;
+      ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    credentials = grpc::SslServerCredentials(ssl);
+    authenticator = lcp::Authenticator::WithPrincipals(
+        std::make_shared<const lcp::Principals>(std::move(principals).value()), !client_ca.empty());
+  } else {
+    credentials = grpc::InsecureServerCredentials();
+    authenticator = lcp::Authenticator::Insecure();
+  }
 
   // Signals are taken by sigwait below, never by a handler in another thread.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
   sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
 
@@ -106,13 +295,13 @@ int main(int argc, char** argv) {
     fatal_failure = true;
     kill(getpid(), SIGTERM);
   });
-  lcp::LedgerServiceImpl service(sequencer);
+  lcp::LedgerServiceImpl service(sequencer, *authenticator);
 
   grpc::EnableDefaultHealthCheckService(true);
   if (reflection) grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   int port = 0;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
+  builder.AddListeningPort(listen, credentials, &port);
   builder.RegisterService(&service);
   builder.SetMaxReceiveMessageSize(lcp::kRequestBytesMax);
   // Keepalive pings find clients that vanished without closing, so their follow streams end.
@@ -130,12 +319,39 @@ int main(int argc, char** argv) {
   lcp::LogLine("started: listening on " + address + ", ledger " + path + ", journal head " +
                std::to_string(head_seq) + " " + head_hash + " (verified by replay)" +
                (reflection ? "" : ", reflection off"));
+  if (tls) {
+    lcp::LogLine("TLS on" +
+                 std::string(client_ca.empty() ? "" : ", client certificates required") + "; " +
+                 std::to_string(principal_count) + " principals from " + principals_file +
+                 " (SIGHUP re-reads it)");
+  } else {
+    lcp::LogLine("WARNING: INSECURE MODE: no TLS and no authentication; every caller is the local "
+                 "administrator (principal local-admin, role LOCAL_ADMIN, which may do everything) "
+                 "and the journal records it so. Loopback only; never use this for real books.");
+  }
   if (!ready_file.empty() && !WriteReadyFile(ready_file, address)) {
     lcp::LogLine("cannot write --ready-file " + ready_file);
   }
 
   int signal_number = 0;
-  sigwait(&signals, &signal_number);
+  while (true) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    if (!tls) {
+      lcp::LogLine("SIGHUP: nothing to re-read in insecure mode");
+      continue;
+    }
+    std::string reason;
+    std::optional<lcp::Principals> principals = lcp::Principals::Load(principals_file, &reason);
+    if (!principals) {
+      lcp::LogLine("SIGHUP: the principals file was NOT re-read: " + reason +
+                   "; the principals loaded before stay in force");
+      continue;
+    }
+    const std::size_t count = principals->all().size();
+    authenticator->Replace(std::make_shared<const lcp::Principals>(std::move(principals).value()));
+    lcp::LogLine("SIGHUP: re-read " + principals_file + ": " + std::to_string(count) + " principals");
+  }
   lcp::LogLine(fatal_failure ? std::string("stopping after the storage failure")
                              : std::string("stopping on ") +
                                    (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +

@@ -1,5 +1,7 @@
 #include "tests/process.h"
 
+#include <algorithm>
+
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
@@ -89,6 +91,10 @@ ServerProcess::ServerProcess(const std::string& binary, const std::filesystem::p
   std::vector<std::string> args = {"--data-dir", data_dir.string(), "--listen", "127.0.0.1:0",
                                    "--ready-file", ready.string()};
   args.insert(args.end(), extra_args.begin(), extra_args.end());
+  // Without TLS the server starts only in insecure mode.
+  if (std::find(extra_args.begin(), extra_args.end(), "--tls-cert") == extra_args.end()) {
+    args.push_back("--insecure");
+  }
   std::vector<char*> argv = Argv(binary, args);
   const int spawned = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
@@ -112,6 +118,10 @@ ServerProcess::ServerProcess(const std::string& binary, const std::filesystem::p
 
 ServerProcess::~ServerProcess() {
   if (pid_ > 0) StopWith(SIGKILL);
+}
+
+void ServerProcess::Signal(int signal) const {
+  if (pid_ > 0) kill(pid_, signal);
 }
 
 int ServerProcess::StopWith(int signal) {

@@ -21,7 +21,8 @@ RunResult Run(const std::string& program, const std::vector<std::string>& args);
 
 class ServerProcess {
  public:
-  // Starts lcp-ledgerd on `data_dir` listening on a free loopback port; waits until it serves.
+  // Starts lcp-ledgerd on `data_dir` listening on a free loopback port; waits until it serves. Adds
+  // --insecure unless `extra_args` set up TLS (--tls-cert).
   ServerProcess(const std::string& binary, const std::filesystem::path& data_dir,
                 const std::vector<std::string>& extra_args = {});
   ~ServerProcess();  // SIGKILL if still running.
@@ -30,6 +31,8 @@ class ServerProcess {
   // The exit code of a server that stopped before serving (it refused to start); -1 otherwise.
   int early_exit_code() const { return early_exit_code_; }
   const std::string& address() const { return address_; }
+  // Sends `signal` without waiting (SIGHUP, say).
+  void Signal(int signal) const;
   // Sends `signal` and waits; returns the exit code (or 128 + signal if killed by it).
   int StopWith(int signal);
   // What the server wrote to standard error so far.

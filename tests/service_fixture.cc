@@ -9,7 +9,9 @@
 
 namespace lcp::testing {
 
-InProcessServer::InProcessServer(const std::filesystem::path& dir) {
+InProcessServer::InProcessServer(const std::filesystem::path& dir,
+                                 std::unique_ptr<Authenticator> authenticator)
+    : authenticator_(std::move(authenticator)) {
   auto store = SqliteStore::Open((dir / "ledger.sqlite").string());
   if (!store.ok()) {
     ADD_FAILURE() << store.status().ToString();
@@ -27,7 +29,7 @@ InProcessServer::InProcessServer(const std::filesystem::path& dir) {
   sequencer_ = std::make_unique<Sequencer>(std::move(book).value(), log_, [](const Status& status) {
     ADD_FAILURE() << "storage failed: " << status.ToString();
   });
-  service_ = std::make_unique<LedgerServiceImpl>(*sequencer_);
+  service_ = std::make_unique<LedgerServiceImpl>(*sequencer_, *authenticator_);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

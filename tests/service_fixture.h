@@ -16,15 +16,19 @@ namespace lcp::testing {
 
 class InProcessServer {
  public:
-  // Opens (or reopens) the ledger in `dir` and starts serving.
-  explicit InProcessServer(const std::filesystem::path& dir);
+  // Opens (or reopens) the ledger in `dir` and starts serving, knowing callers by `authenticator`
+  // (default: insecure, every caller the local administrator).
+  explicit InProcessServer(const std::filesystem::path& dir,
+                           std::unique_ptr<Authenticator> authenticator = Authenticator::Insecure());
   ~InProcessServer();
 
   v1::LedgerService::Stub& stub() { return *stub_; }
   std::shared_ptr<grpc::Channel> channel() { return channel_; }
   Sequencer& sequencer() { return *sequencer_; }
+  Authenticator& authenticator() { return *authenticator_; }
 
  private:
+  std::unique_ptr<Authenticator> authenticator_;
   std::shared_ptr<EntryLog> log_;
   std::unique_ptr<Sequencer> sequencer_;
   std::unique_ptr<LedgerServiceImpl> service_;

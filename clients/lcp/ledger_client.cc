@@ -2,23 +2,33 @@
 
 namespace lcp::client {
 
-LedgerClient::LedgerClient(const std::string& server, std::chrono::seconds timeout)
-    : timeout_(timeout) {
+LedgerClient::LedgerClient(const Connection& connection)
+    : timeout_(connection.timeout),
+      authorization_(connection.token.empty() ? "" : "Bearer " + connection.token) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   arguments.SetMaxSendMessageSize(64 * 1024 * 1024);
+  std::shared_ptr<grpc::ChannelCredentials> credentials = grpc::InsecureChannelCredentials();
+  if (connection.tls) {
+    grpc::SslCredentialsOptions ssl;
+    ssl.pem_root_certs = connection.ca_pem;
+    ssl.pem_cert_chain = connection.client_cert_pem;
+    ssl.pem_private_key = connection.client_key_pem;
+    credentials = grpc::SslCredentials(ssl);
+  }
   stub_ = v1::LedgerService::NewStub(
-      grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), arguments));
+      grpc::CreateCustomChannel(connection.server, credentials, arguments));
 }
 
-void LedgerClient::SetDeadline(grpc::ClientContext& context) const {
-  context.set_deadline(std::chrono::system_clock::now() + timeout_);
+void LedgerClient::Prepare(grpc::ClientContext& context, bool deadline) const {
+  if (deadline) context.set_deadline(std::chrono::system_clock::now() + timeout_);
+  if (!authorization_.empty()) context.AddMetadata("authorization", authorization_);
 }
 
 grpc::Status LedgerClient::Submit(const v1::SubmitRequest& request, v1::SubmitResponse& response,
                                   std::string* error_code) {
   grpc::ClientContext context;
-  SetDeadline(context);
+  Prepare(context);
   grpc::Status status = stub_->Submit(&context, request, &response);
   if (error_code != nullptr) {
     const auto& trailers = context.GetServerTrailingMetadata();
@@ -31,27 +41,27 @@ grpc::Status LedgerClient::Submit(const v1::SubmitRequest& request, v1::SubmitRe
 grpc::Status LedgerClient::GetBalances(const v1::GetBalancesRequest& request,
                                        v1::GetBalancesResponse& response) {
   grpc::ClientContext context;
-  SetDeadline(context);
+  Prepare(context);
   return stub_->GetBalances(&context, request, &response);
 }
 
 grpc::Status LedgerClient::GetEntry(const v1::GetEntryRequest& request,
                                     v1::GetEntryResponse& response) {
   grpc::ClientContext context;
-  SetDeadline(context);
+  Prepare(context);
   return stub_->GetEntry(&context, request, &response);
 }
 
 grpc::Status LedgerClient::ListEntries(const v1::ListEntriesRequest& request,
                                        v1::ListEntriesResponse& response) {
   grpc::ClientContext context;
-  SetDeadline(context);
+  Prepare(context);
   return stub_->ListEntries(&context, request, &response);
 }
 
 grpc::Status LedgerClient::GetHead(v1::GetHeadResponse& response) {
   grpc::ClientContext context;
-  SetDeadline(context);
+  Prepare(context);
   return stub_->GetHead(&context, v1::GetHeadRequest(), &response);
 }
 
@@ -59,7 +69,7 @@ grpc::Status LedgerClient::StreamEntries(
     const v1::StreamEntriesRequest& request,
     const std::function<void(const v1::StreamEntriesResponse&)>& on_entry) {
   grpc::ClientContext context;
-  if (!request.follow()) SetDeadline(context);
+  if (!request.follow()) Prepare(context);
   std::unique_ptr<grpc::ClientReader<v1::StreamEntriesResponse>> reader =
       stub_->StreamEntries(&context, request);
   v1::StreamEntriesResponse response;

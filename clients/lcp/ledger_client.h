@@ -12,9 +12,23 @@
 
 namespace lcp::client {
 
+// How to reach the server and who the caller is.
+struct Connection {
+  std::string server;
+  std::chrono::seconds timeout{30};
+  // The bearer token sent with every call; empty to send none.
+  std::string token;
+  // TLS when set: the PEM of the CA that signed the server's certificate (empty: the system's roots),
+  // and for mutual TLS the client's certificate chain and key.
+  bool tls = false;
+  std::string ca_pem;
+  std::string client_cert_pem;
+  std::string client_key_pem;
+};
+
 class LedgerClient {
  public:
-  LedgerClient(const std::string& server, std::chrono::seconds timeout);
+  explicit LedgerClient(const Connection& connection);
 
   grpc::Status Submit(const v1::SubmitRequest& request, v1::SubmitResponse& response,
                       std::string* error_code);
@@ -27,10 +41,12 @@ class LedgerClient {
                              const std::function<void(const v1::StreamEntriesResponse&)>& on_entry);
 
  private:
-  void SetDeadline(grpc::ClientContext& context) const;
+  // Sets the deadline and the credentials of a call.
+  void Prepare(grpc::ClientContext& context, bool deadline = true) const;
 
   std::unique_ptr<v1::LedgerService::Stub> stub_;
   std::chrono::seconds timeout_;
+  std::string authorization_;
 };
 
 }  // namespace lcp::client

@@ -1,6 +1,10 @@
 // lcp: the command-line client for finance officers and practices.
 //
-//   lcp [--server ADDR] [--output table|json] GROUP VERB ...
+//   lcp [--server ADDR] [--output table|json] [--token-file FILE] [--ca-cert FILE]
+//       [--client-cert FILE --client-key FILE] GROUP VERB ...
+//
+// The token (--token-file, or the token itself in LCP_TOKEN) is sent only over TLS; --ca-cert (or
+// LCP_CA_CERT) names the CA that signed the server's certificate.
 //
 // Exit codes: 0 success; 1 the server refused a command (its message is printed); 2 the command line
 // was wrong; 3 the server could not be reached or failed.
@@ -8,8 +12,10 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 #include <sstream>
 
@@ -28,6 +34,10 @@ struct Options {
   std::string output = "table";
   int timeout_seconds = 30;
   std::string key;
+  std::string token_file;
+  std::string ca_cert;
+  std::string client_cert;
+  std::string client_key;
   Format format() const { return output == "json" ? Format::kJson : Format::kTable; }
 };
 
@@ -94,7 +104,65 @@ int Fail(const Options& options, const grpc::Status& status, const std::string& 
   }
   std::cerr << "lcp: cannot complete the call to the ledger server at " << options.server << ": "
             << status.error_message() << "\n";
+  if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
+    std::cerr << (options.ca_cert.empty() && options.client_cert.empty()
+                      ? "lcp: if the server uses TLS, give --ca-cert FILE (and your --token-file)\n"
+                      : "lcp: if the server is running, check that --ca-cert is the CA that signed "
+                        "its certificate and that --server names a host the certificate is for\n");
+  }
   return kExitUnavailable;
+}
+
+// The whole of a small file, or nullopt.
+std::optional<std::string> ReadWhole(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return std::nullopt;
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+// The connection the options describe, or nullopt after saying on standard error what is wrong.
+std::optional<Connection> MakeConnection(const Options& options) {
+  Connection connection;
+  connection.server = options.server;
+  connection.timeout = std::chrono::seconds(options.timeout_seconds);
+  auto fail = [](const std::string& message) {
+    std::cerr << "lcp: " << message << "\n";
+    return std::nullopt;
+  };
+  if (!options.token_file.empty()) {
+    std::optional<std::string> token = ReadWhole(options.token_file);
+    if (!token) return fail("cannot read --token-file " + options.token_file);
+    connection.token = *token;
+  } else if (const char* token = std::getenv("LCP_TOKEN"); token != nullptr) {
+    connection.token = token;
+  }
+  while (!connection.token.empty() && std::isspace(static_cast<unsigned char>(connection.token.back()))) {
+    connection.token.pop_back();
+  }
+  if (options.client_cert.empty() != options.client_key.empty()) {
+    return fail("mutual TLS needs both --client-cert and --client-key");
+  }
+  connection.tls = !options.ca_cert.empty() || !options.client_cert.empty();
+  if (!options.ca_cert.empty()) {
+    std::optional<std::string> pem = ReadWhole(options.ca_cert);
+    if (!pem) return fail("cannot read --ca-cert " + options.ca_cert);
+    connection.ca_pem = *pem;
+  }
+  if (!options.client_cert.empty()) {
+    std::optional<std::string> cert = ReadWhole(options.client_cert);
+    std::optional<std::string> key = ReadWhole(options.client_key);
+    if (!cert) return fail("cannot read --client-cert " + options.client_cert);
+    if (!key) return fail("cannot read --client-key " + options.client_key);
+    connection.client_cert_pem = *cert;
+    connection.client_key_pem = *key;
+  }
+  if (!connection.token.empty() && !connection.tls) {
+    return fail("a token is sent only over TLS: give --ca-cert FILE (the CA that signed the "
+                "server's certificate), or unset LCP_TOKEN for a server started with --insecure");
+  }
+  return connection;
 }
 
 int SubmitAndPrint(const Options& options, v1::SubmitRequest& request) {
@@ -103,7 +171,9 @@ int SubmitAndPrint(const Options& options, v1::SubmitRequest& request) {
     if (command.idempotency_key().empty()) command.set_idempotency_key(NewKey());
     keys.push_back(command.idempotency_key());
   }
-  LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
+  std::optional<Connection> connection = MakeConnection(options);
+  if (!connection) return kExitUsage;
+  LedgerClient client(*connection);
   v1::SubmitResponse response;
   std::string error_code;
   grpc::Status status = client.Submit(request, response, &error_code);
@@ -159,6 +229,15 @@ int Main(int argc, char** argv) {
   app.add_option("--timeout", options.timeout_seconds, "Seconds to wait for the server")
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
+  app.add_option("--token-file", options.token_file,
+                 "File holding your bearer token (or give the token itself in LCP_TOKEN)");
+  app.add_option("--ca-cert", options.ca_cert,
+                 "Use TLS, trusting the CA in this PEM file to have signed the server's certificate")
+      ->envname("LCP_CA_CERT");
+  app.add_option("--client-cert", options.client_cert, "For mutual TLS: your certificate (PEM)")
+      ->envname("LCP_CLIENT_CERT");
+  app.add_option("--client-key", options.client_key, "For mutual TLS: your private key (PEM)")
+      ->envname("LCP_CLIENT_KEY");
   int exit_code = 0;
   auto key_option = [&](CLI::App* command) {
     command->add_option("--key", options.key,
@@ -329,7 +408,12 @@ int Main(int argc, char** argv) {
     request.set_account_prefix(prefix);
     request.set_year(year);
     request.set_as_of_seq(as_of);
-    LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
+    std::optional<Connection> connection = MakeConnection(options);
+    if (!connection) {
+      exit_code = kExitUsage;
+      return;
+    }
+    LedgerClient client(*connection);
     v1::GetBalancesResponse response;
     grpc::Status status = client.GetBalances(request, response);
     if (!status.ok()) {
@@ -351,7 +435,12 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   entries->add_flag("--follow", follow, "Keep showing new entries as they are recorded");
   entries->callback([&] {
-    LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
+    std::optional<Connection> connection = MakeConnection(options);
+    if (!connection) {
+      exit_code = kExitUsage;
+      return;
+    }
+    LedgerClient client(*connection);
     auto print = [&](const v1::EntryView& view) {
       std::cout << (options.format() == Format::kJson ? ToJson(view) + "\n" : EntryLine(view))
                 << std::flush;
@@ -379,7 +468,12 @@ int Main(int argc, char** argv) {
   CLI::App* entry = app.add_subcommand("entry", "Show one journal entry in full");
   entry->add_option("seq", seq, "Its sequence number")->required();
   entry->callback([&] {
-    LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
+    std::optional<Connection> connection = MakeConnection(options);
+    if (!connection) {
+      exit_code = kExitUsage;
+      return;
+    }
+    LedgerClient client(*connection);
     v1::GetEntryRequest request;
     request.set_seq(seq);
     v1::GetEntryResponse response;
@@ -395,7 +489,12 @@ int Main(int argc, char** argv) {
   // head
   CLI::App* head = app.add_subcommand("head", "Show the chain head: last entry and its hash");
   head->callback([&] {
-    LedgerClient client(options.server, std::chrono::seconds(options.timeout_seconds));
+    std::optional<Connection> connection = MakeConnection(options);
+    if (!connection) {
+      exit_code = kExitUsage;
+      return;
+    }
+    LedgerClient client(*connection);
     v1::GetHeadResponse response;
     grpc::Status status = client.GetHead(response);
     if (!status.ok()) {

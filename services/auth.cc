@@ -1,0 +1,377 @@
+#include "services/auth.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <openssl/rand.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <cstring>
+#include <fstream>
+#include <sstream>
+
+#include "ledger/accounts.h"
+#include "ledger/journal.h"
+#include "ledger/permissions.h"
+#include "ledger/text.h"
+
+namespace lcp {
+namespace {
+
+constexpr std::string_view kHexDigits = "0123456789abcdef";
+
+std::string Hex(const unsigned char* bytes, std::size_t size) {
+  std::string hex;
+  hex.reserve(size * 2);
+  for (std::size_t i = 0; i < size; ++i) {
+    hex += kHexDigits[bytes[i] >> 4];
+    hex += kHexDigits[bytes[i] & 0xF];
+  }
+  return hex;
+}
+
+bool IsLowerHex(std::string_view text, std::size_t length) {
+  return text.size() == length &&
+         text.find_first_not_of(kHexDigits) == std::string_view::npos;
+}
+
+Status Unauthenticated(const std::string& message) {
+  return Status::Error(v1::ERROR_CODE_UNAUTHENTICATED, message);
+}
+
+std::vector<std::string_view> Fields(std::string_view line) {
+  std::vector<std::string_view> fields;
+  std::size_t at = 0;
+  while (true) {
+    at = line.find_first_not_of(" \t", at);
+    if (at == std::string_view::npos) break;
+    const std::size_t end = std::min(line.find_first_of(" \t", at), line.size());
+    fields.push_back(line.substr(at, end - at));
+    at = end;
+  }
+  return fields;
+}
+
+// Writes `text` to `path` through a temporary file, synced, renamed over it: readers see the old file
+// or the new one, never a part.
+std::string WriteAtomically(const std::string& path, const std::string& text) {
+  const std::string temporary = path + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return "cannot write " + temporary + ": " + std::strerror(errno);
+  std::size_t written = 0;
+  while (written < text.size()) {
+    const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      const std::string reason = std::strerror(errno);
+      ::close(fd);
+      return "cannot write " + temporary + ": " + reason;
+    }
+    written += static_cast<std::size_t>(n);
+  }
+  if (::fsync(fd) != 0 || ::close(fd) != 0) return "cannot sync " + temporary;
+  if (::rename(temporary.c_str(), path.c_str()) != 0) {
+    return "cannot replace " + path + ": " + std::strerror(errno);
+  }
+  return "";
+}
+
+// The file's text, or "" with `missing` set when it does not exist.
+std::optional<std::string> ReadFile(const std::string& path, bool* missing, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    struct stat info;
+    if (::stat(path.c_str(), &info) != 0 && errno == ENOENT && missing != nullptr) {
+      *missing = true;
+      return std::string();
+    }
+    *error = "cannot read " + path;
+    return std::nullopt;
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+const std::string_view kPrincipalsFileHeader =
+    "# lcpledger principals: one per line, four fields separated by spaces:\n"
+    "#   id  role  practice  token-sha256\n"
+    "# role is ADMIN, LCP_FINANCE, PCT_FINANCE, PRACTICE or AUDITOR; practice is the ODS code for\n"
+    "# PRACTICE and - otherwise; token-sha256 is the SHA-256 of the principal's token in hexadecimal,\n"
+    "# or - for a principal that signs in only with a client certificate whose common name is its id.\n"
+    "# Delete a principal's line and send lcp-ledgerd SIGHUP to revoke it.\n";
+
+std::string NewToken() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return "";
+  return std::string(kTokenPrefix) + Hex(bytes, sizeof bytes);
+}
+
+std::string TokenHash(std::string_view token) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  EVP_Digest(token.data(), token.size(), digest, &size, EVP_sha256(), nullptr);
+  return Hex(digest, size);
+}
+
+bool IsWellFormedToken(std::string_view token) {
+  return token.size() == kTokenLength && token.starts_with(kTokenPrefix) &&
+         IsLowerHex(token.substr(kTokenPrefix.size()), kTokenLength - kTokenPrefix.size());
+}
+
+std::optional<Principals> Principals::Parse(std::string_view text, std::string* error) {
+  Principals principals;
+  std::size_t line_number = 0;
+  while (!text.empty()) {
+    ++line_number;
+    const std::size_t end = std::min(text.find('\n'), text.size());
+    std::string_view line = text.substr(0, end);
+    text.remove_prefix(std::min(end + 1, text.size()));
+    if (line.ends_with('\r')) line.remove_suffix(1);
+    const std::vector<std::string_view> fields = Fields(line);
+    if (fields.empty() || fields[0].starts_with('#')) continue;
+    auto fail = [&](const std::string& what) {
+      *error = "line " + std::to_string(line_number) + ": " + what;
+      return std::nullopt;
+    };
+    if (fields.size() != 4) {
+      return fail("expected 4 fields (id role practice token-sha256), found " +
+                  std::to_string(fields.size()));
+    }
+    Principal principal;
+    const std::string id(fields[0]);
+    if (!IsPrintableAsciiToken(id, kPrincipalIdLengthMax)) {
+      return fail("the id " + Quoted(id) + " is not 1 to 128 printable ASCII characters");
+    }
+    const v1::Role role = RoleNamed(fields[1]);
+    const RoleRights* rights = RightsOf(role);
+    if (rights == nullptr || !rights->grantable) {
+      return fail("the role " + Quoted(fields[1]) +
+                  " is not ADMIN, LCP_FINANCE, PCT_FINANCE, PRACTICE or AUDITOR");
+    }
+    const std::string practice = fields[2] == "-" ? "" : std::string(fields[2]);
+    if (role == v1::ROLE_PRACTICE && !IsOdsPracticeCode(practice)) {
+      return fail("a PRACTICE principal needs its practice's ODS code (like A81001), not " +
+                  Quoted(fields[2]));
+    }
+    if (role != v1::ROLE_PRACTICE && !practice.empty()) {
+      return fail("only a PRACTICE principal names a practice; write - for role " +
+                  std::string(fields[1]));
+    }
+    const std::string hash = fields[3] == "-" ? "" : std::string(fields[3]);
+    if (!hash.empty() && !IsLowerHex(hash, 64)) {
+      return fail("the token hash is not 64 lower-case hexadecimal digits (or -)");
+    }
+    if (principals.by_id_.contains(id)) return fail("principal " + Quoted(id) + " is listed twice");
+    if (!hash.empty() && principals.by_hash_.contains(hash)) {
+      return fail("the token hash of " + Quoted(id) + " is another principal's too");
+    }
+    principal.actor.set_principal_id(id);
+    principal.actor.set_role(role);
+    principal.actor.set_practice_ods_code(practice);
+    principal.token_sha256 = hash;
+    const std::size_t index = principals.all_.size();
+    principals.by_id_.emplace(id, index);
+    if (!hash.empty()) principals.by_hash_.emplace(hash, index);
+    principals.all_.push_back(std::move(principal));
+  }
+  return principals;
+}
+
+std::optional<Principals> Principals::Load(const std::string& path, std::string* error) {
+  std::optional<std::string> text = ReadFile(path, nullptr, error);
+  if (!text) return std::nullopt;
+  std::string parse_error;
+  std::optional<Principals> principals = Parse(*text, &parse_error);
+  if (!principals) *error = path + ": " + parse_error;
+  return principals;
+}
+
+const Principal* Principals::ByTokenHash(std::string_view hash) const {
+  auto it = by_hash_.find(hash);
+  return it == by_hash_.end() ? nullptr : &all_[it->second];
+}
+
+const Principal* Principals::ById(std::string_view id) const {
+  auto it = by_id_.find(id);
+  return it == by_id_.end() ? nullptr : &all_[it->second];
+}
+
+std::string Principals::Line(const Principal& principal) {
+  const v1::Actor& actor = principal.actor;
+  return actor.principal_id() + " " + RoleName(actor.role()) + " " +
+         (actor.practice_ods_code().empty() ? "-" : actor.practice_ods_code()) + " " +
+         (principal.token_sha256.empty() ? "-" : principal.token_sha256) + "\n";
+}
+
+AddedPrincipal AddPrincipal(const std::string& path, const v1::Actor& actor, bool certificate_only) {
+  AddedPrincipal added;
+  bool missing = false;
+  std::optional<std::string> text = ReadFile(path, &missing, &added.error);
+  if (!text) return added;
+  if (missing) *text = std::string(kPrincipalsFileHeader);
+  if (!text->empty() && !text->ends_with('\n')) *text += '\n';
+  std::string parse_error;
+  std::optional<Principals> existing = Principals::Parse(*text, &parse_error);
+  if (!existing) {
+    added.error = path + " is not a valid principals file (" + parse_error + "); fix it first";
+    return added;
+  }
+  if (existing->ById(actor.principal_id()) != nullptr) {
+    added.error = "there is a principal " + Quoted(actor.principal_id()) +
+                  " already; revoke it first to replace it";
+    return added;
+  }
+  Principal principal;
+  principal.actor = actor;
+  if (!certificate_only) {
+    added.token = NewToken();
+    if (added.token.empty()) {
+      added.error = "the random generator failed; no principal was added";
+      return added;
+    }
+    principal.token_sha256 = TokenHash(added.token);
+  }
+  // The new file must parse as a whole, which checks the new line's id, role and practice.
+  const std::string updated = *text + Principals::Line(principal);
+  if (!Principals::Parse(updated, &parse_error)) {
+    added.error = parse_error.substr(parse_error.find(": ") + 2);
+    added.token.clear();
+    return added;
+  }
+  added.error = WriteAtomically(path, updated);
+  if (!added.error.empty()) {
+    added.token.clear();
+    return added;
+  }
+  added.ok = true;
+  return added;
+}
+
+std::string RevokePrincipal(const std::string& path, const std::string& id) {
+  std::string error;
+  std::optional<std::string> text = ReadFile(path, nullptr, &error);
+  if (!text) return error;
+  std::string parse_error;
+  std::optional<Principals> principals = Principals::Parse(*text, &parse_error);
+  if (!principals) return path + " is not a valid principals file (" + parse_error + "); fix it first";
+  if (principals->ById(id) == nullptr) return "no principal " + Quoted(id) + " in " + path;
+  std::string kept;
+  std::string_view rest = *text;
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find('\n'), rest.size());
+    const std::string_view line = rest.substr(0, std::min(end + 1, rest.size()));
+    rest.remove_prefix(line.size());
+    const std::vector<std::string_view> fields = Fields(line.substr(0, end));
+    if (!fields.empty() && !fields[0].starts_with('#') && fields[0] == id) continue;
+    kept += line;
+  }
+  return WriteAtomically(path, kept);
+}
+
+Authenticator::Authenticator(bool insecure, std::shared_ptr<const Principals> principals,
+                             bool client_certificates)
+    : insecure_(insecure),
+      client_certificates_(client_certificates),
+      principals_(std::move(principals)) {}
+
+std::unique_ptr<Authenticator> Authenticator::Insecure() {
+  return std::unique_ptr<Authenticator>(new Authenticator(true, nullptr, false));
+}
+
+std::unique_ptr<Authenticator> Authenticator::WithPrincipals(
+    std::shared_ptr<const Principals> principals, bool client_certificates) {
+  return std::unique_ptr<Authenticator>(
+      new Authenticator(false, std::move(principals), client_certificates));
+}
+
+void Authenticator::Replace(std::shared_ptr<const Principals> principals) {
+  std::lock_guard lock(mutex_);
+  principals_ = std::move(principals);
+}
+
+std::shared_ptr<const Principals> Authenticator::principals() const {
+  std::lock_guard lock(mutex_);
+  return principals_;
+}
+
+Result<v1::Actor> Authenticator::Authenticate(const grpc::ServerContextBase& context) const {
+  if (insecure_) return Authenticate(std::nullopt, std::nullopt);
+  std::optional<std::string_view> authorization;
+  const auto& metadata = context.client_metadata();
+  if (auto it = metadata.find("authorization"); it != metadata.end()) {
+    authorization = std::string_view(it->second.data(), it->second.size());
+  }
+  std::optional<std::string_view> certificate_name;
+  std::string common_name;
+  if (client_certificates_) {
+    std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
+    if (auth != nullptr && auth->IsPeerAuthenticated()) {
+      std::vector<grpc::string_ref> names = auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME);
+      if (!names.empty()) {
+        common_name.assign(names.front().data(), names.front().size());
+        certificate_name = common_name;
+      }
+    }
+  }
+  return Authenticate(authorization, certificate_name);
+}
+
+Result<v1::Actor> Authenticator::Authenticate(
+    std::optional<std::string_view> authorization,
+    std::optional<std::string_view> certificate_name) const {
+  if (insecure_) {
+    v1::Actor actor;
+    actor.set_principal_id(std::string(kLocalAdminId));
+    actor.set_role(v1::ROLE_LOCAL_ADMIN);
+    return actor;
+  }
+  std::shared_ptr<const Principals> principals = this->principals();
+  const Principal* by_certificate = nullptr;
+  if (certificate_name) {
+    by_certificate = principals->ById(*certificate_name);
+    if (by_certificate == nullptr) {
+      return Unauthenticated("the client certificate's common name " + Quoted(*certificate_name) +
+                             " is not a principal of this server; ask the ledger administrator to "
+                             "add it");
+    }
+  }
+  if (!authorization) {
+    if (by_certificate != nullptr) return by_certificate->actor;
+    return Unauthenticated(
+        "the call carries no credentials: send the metadata \"authorization: Bearer <token>\" "
+        "(lcp --token-file FILE, or LCP_TOKEN)");
+  }
+  // RFC 6750: the scheme is case-insensitive, then one space, then the token.
+  constexpr std::string_view kScheme = "bearer ";
+  std::string_view value = *authorization;
+  bool bearer = value.size() > kScheme.size();
+  for (std::size_t i = 0; bearer && i < kScheme.size(); ++i) {
+    bearer = std::tolower(static_cast<unsigned char>(value[i])) == kScheme[i];
+  }
+  if (!bearer) {
+    return Unauthenticated("the authorization metadata is not \"Bearer <token>\"");
+  }
+  const std::string_view token = value.substr(kScheme.size());
+  if (!IsWellFormedToken(token)) {
+    return Unauthenticated("the bearer token is malformed: a token is \"lcp_\" and 64 lower-case "
+                           "hexadecimal digits, as lcp-ledgerd principal add printed it");
+  }
+  const Principal* by_token = principals->ByTokenHash(TokenHash(token));
+  if (by_token == nullptr) {
+    return Unauthenticated("the bearer token is not recognised: it was revoked or never issued "
+                           "by this server; ask the ledger administrator for a token");
+  }
+  if (by_certificate != nullptr && by_certificate != by_token) {
+    return Unauthenticated("the bearer token and the client certificate belong to different "
+                           "principals; send one principal's credentials");
+  }
+  return by_token->actor;
+}
+
+}  // namespace lcp

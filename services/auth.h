@@ -1,0 +1,109 @@
+// Who is calling. The principals file lists who may call a server with TLS: each principal's id, role,
+// practice (for PRACTICE) and the SHA-256 of its bearer token (tokens themselves are never stored).
+// The Authenticator names the actor of each call from its bearer token or client certificate, or
+// refuses it with UNAUTHENTICATED. A server without TLS (--insecure) has no principals: every caller
+// is the local administrator.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "ledger/status.h"
+#include "lcp/v1/ledger.pb.h"
+
+namespace lcp {
+
+// Tokens are "lcp_" and 64 lower-case hexadecimal digits: 256 bits from OpenSSL's random generator.
+inline constexpr std::string_view kTokenPrefix = "lcp_";
+inline constexpr std::size_t kTokenLength = 4 + 64;
+// The id of the local administrator of an --insecure server.
+inline constexpr std::string_view kLocalAdminId = "local-admin";
+
+// A new token. Returns "" if the random generator fails.
+std::string NewToken();
+// The SHA-256 of `token`, as 64 lower-case hexadecimal digits: what the principals file stores.
+std::string TokenHash(std::string_view token);
+// Whether `token` has the shape of a token this server issues.
+bool IsWellFormedToken(std::string_view token);
+
+struct Principal {
+  v1::Actor actor;           // Its id, role and (for PRACTICE) practice.
+  std::string token_sha256;  // 64 hexadecimal digits, or "" when it authenticates only by certificate.
+};
+
+class Principals {
+ public:
+  // Parses a principals file (the format is in README.md, "Principals"): the whole file or nothing. On
+  // failure returns nullopt and sets `error` to "line N: what is wrong".
+  static std::optional<Principals> Parse(std::string_view text, std::string* error);
+  // Reads and parses `path`.
+  static std::optional<Principals> Load(const std::string& path, std::string* error);
+
+  const Principal* ByTokenHash(std::string_view hash) const;
+  const Principal* ById(std::string_view id) const;
+  const std::vector<Principal>& all() const { return all_; }
+
+  // The file's line for `principal`.
+  static std::string Line(const Principal& principal);
+
+ private:
+  std::vector<Principal> all_;
+  std::map<std::string, std::size_t, std::less<>> by_hash_;
+  std::map<std::string, std::size_t, std::less<>> by_id_;
+};
+
+// The text a new principals file starts with: what each field is.
+extern const std::string_view kPrincipalsFileHeader;
+
+// Adds a principal to the principals file at `path` (creating it, mode 0600), replacing the file
+// atomically. Returns its token (empty for a certificate-only principal) or, with an empty token and
+// `error` set, why nothing was added.
+struct AddedPrincipal {
+  bool ok = false;
+  std::string token;
+  std::string error;
+};
+AddedPrincipal AddPrincipal(const std::string& path, const v1::Actor& actor, bool certificate_only);
+// Removes principal `id` from the file. Returns "" or why nothing was removed.
+std::string RevokePrincipal(const std::string& path, const std::string& id);
+
+class Authenticator {
+ public:
+  // Every call is the local administrator (a server started with --insecure).
+  static std::unique_ptr<Authenticator> Insecure();
+  // Calls must present a token from `principals`, or with `client_certificates` a verified client
+  // certificate whose common name is a principal's id (and, if they also send a token, that
+  // principal's token).
+  static std::unique_ptr<Authenticator> WithPrincipals(std::shared_ptr<const Principals> principals,
+                                                       bool client_certificates);
+
+  // Takes a re-read principals file into use; calls already authenticated are not affected.
+  void Replace(std::shared_ptr<const Principals> principals);
+  bool insecure() const { return insecure_; }
+
+  // The actor of a call, or UNAUTHENTICATED.
+  Result<v1::Actor> Authenticate(const grpc::ServerContextBase& context) const;
+  // The same from its parts: the value of the "authorization" metadata (nullopt if absent) and the
+  // common name of the verified client certificate (nullopt if none).
+  Result<v1::Actor> Authenticate(std::optional<std::string_view> authorization,
+                                 std::optional<std::string_view> certificate_name) const;
+
+ private:
+  Authenticator(bool insecure, std::shared_ptr<const Principals> principals,
+                bool client_certificates);
+  std::shared_ptr<const Principals> principals() const;
+
+  const bool insecure_;
+  const bool client_certificates_;
+  mutable std::mutex mutex_;
+  std::shared_ptr<const Principals> principals_;  // GUARDED_BY(mutex_)
+};
+
+}  // namespace lcp

@@ -1,0 +1,428 @@
+// Who may do what, through a real gRPC channel: each role against each RPC and each kind of command,
+// calls without or with bad credentials, and a practice that asks about another practice.
+#include <gtest/gtest.h>
+
+#include <map>
+
+#include "ledger/permissions.h"
+#include "services/auth.h"
+#include "tests/service_fixture.h"
+#include "tests/test_support.h"
+
+namespace lcp {
+namespace {
+
+using testing::InProcessServer;
+using testing::OneCommand;
+using testing::TempDir;
+
+std::string Token(char digit) { return "lcp_" + std::string(64, digit); }
+
+// One principal of each role; each token is "lcp_" and 64 copies of its digit.
+const std::map<std::string, std::pair<std::string, char>> kPrincipals = {
+    {"admin", {"ADMIN -", '1'}},
+    {"finance", {"LCP_FINANCE -", '2'}},
+    {"pct", {"PCT_FINANCE -", '3'}},
+    {"riverside", {"PRACTICE A81001", '4'}},
+    {"hillview", {"PRACTICE A81002", '5'}},
+    {"auditor", {"AUDITOR -", '6'}},
+};
+
+std::shared_ptr<const Principals> MakePrincipals(const std::set<std::string>& leave_out = {}) {
+  std::string text;
+  for (const auto& [id, role_and_digit] : kPrincipals) {
+    if (leave_out.contains(id)) continue;
+    text += id + " " + role_and_digit.first + " " + TokenHash(Token(role_and_digit.second)) + "\n";
+  }
+  std::string error;
+  std::optional<Principals> principals = Principals::Parse(text, &error);
+  EXPECT_TRUE(principals) << error;
+  return std::make_shared<const Principals>(std::move(principals).value());
+}
+
+struct Outcome {
+  grpc::StatusCode code = grpc::StatusCode::OK;
+  std::string message;
+  std::string error_code;  // The lcp-error-code trailer.
+};
+
+class Caller {
+ public:
+  Caller(v1::LedgerService::Stub& stub, std::optional<std::string> authorization)
+      : stub_(stub), authorization_(std::move(authorization)) {}
+
+  Outcome Submit(const v1::SubmitRequest& request, v1::SubmitResponse* response = nullptr) {
+    grpc::ClientContext context;
+    Prepare(context);
+    v1::SubmitResponse local;
+    return Finish(context, stub_.Submit(&context, request, response ? response : &local));
+  }
+  Outcome Balances(const v1::GetBalancesRequest& request, v1::GetBalancesResponse* response = nullptr) {
+    grpc::ClientContext context;
+    Prepare(context);
+    v1::GetBalancesResponse local;
+    return Finish(context, stub_.GetBalances(&context, request, response ? response : &local));
+  }
+  Outcome Entry(std::uint64_t seq, v1::GetEntryResponse* response = nullptr) {
+    grpc::ClientContext context;
+    Prepare(context);
+    v1::GetEntryRequest request;
+    request.set_seq(seq);
+    v1::GetEntryResponse local;
+    return Finish(context, stub_.GetEntry(&context, request, response ? response : &local));
+  }
+  Outcome List() {
+    grpc::ClientContext context;
+    Prepare(context);
+    v1::ListEntriesResponse response;
+    return Finish(context, stub_.ListEntries(&context, v1::ListEntriesRequest(), &response));
+  }
+  Outcome Stream(int* count) {
+    grpc::ClientContext context;
+    Prepare(context);
+    auto reader = stub_.StreamEntries(&context, v1::StreamEntriesRequest());
+    v1::StreamEntriesResponse response;
+    *count = 0;
+    while (reader->Read(&response)) ++*count;
+    return Finish(context, reader->Finish());
+  }
+  Outcome Head() {
+    grpc::ClientContext context;
+    Prepare(context);
+    v1::GetHeadResponse response;
+    return Finish(context, stub_.GetHead(&context, v1::GetHeadRequest(), &response));
+  }
+
+ private:
+  void Prepare(grpc::ClientContext& context) {
+    if (authorization_) context.AddMetadata("authorization", *authorization_);
+  }
+  static Outcome Finish(grpc::ClientContext& context, const grpc::Status& status) {
+    Outcome outcome{status.error_code(), status.error_message(), ""};
+    auto trailers = context.GetServerTrailingMetadata();
+    if (auto it = trailers.find("lcp-error-code"); it != trailers.end()) {
+      outcome.error_code.assign(it->second.data(), it->second.size());
+    }
+    return outcome;
+  }
+
+  v1::LedgerService::Stub& stub_;
+  std::optional<std::string> authorization_;
+};
+
+class AccessTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = std::make_unique<InProcessServer>(
+        dir_.path(), Authenticator::WithPrincipals(MakePrincipals(), false));
+    // Entries 1-5 by the administrator, 6 and 7 by the finance officer.
+    Caller admin = As("admin");
+    int n = 0;
+    for (const v1::Command& command :
+         {testing::RegisterPracticeCommand("A81001"), testing::RegisterPracticeCommand("A81002"),
+          testing::RegisterProviderCommand("RX1"),
+          testing::OpenYearCommand("2026/27", {"PRESCRIBING"}),
+          testing::RegisterPracticeCommand("A81003")}) {
+      ASSERT_EQ(admin.Submit(OneCommand(command, "setup-" + std::to_string(++n))).code,
+                grpc::StatusCode::OK);
+    }
+    Caller finance = As("finance");
+    ASSERT_EQ(finance.Submit(OneCommand(
+                  testing::JournalCommand("2026/27", "M01",
+                                          {{"practice:A81001:budget:PRESCRIBING", "1200.00"},
+                                           {"practice:A81002:budget:PRESCRIBING", "950.00"},
+                                           {"pct:allocation:PRESCRIBING", "-2150.00"}}),
+                  "budget-1")).code,
+              grpc::StatusCode::OK);
+    ASSERT_EQ(finance.Submit(OneCommand(
+                  testing::JournalCommand("2026/27", "M02",
+                                          {{"practice:A81002:spend:PRESCRIBING", "310.25"},
+                                           {"provider:RX1:payable", "-310.25"}}),
+                  "invoice-1")).code,
+              grpc::StatusCode::OK);
+  }
+
+  Caller As(const std::string& id) {
+    return Caller(server_->stub(), "Bearer " + Token(kPrincipals.at(id).second));
+  }
+  Caller Anonymous(std::optional<std::string> authorization = std::nullopt) {
+    return Caller(server_->stub(), std::move(authorization));
+  }
+  std::uint64_t HeadSeq() {
+    return server_->sequencer().snapshot()->head_seq;
+  }
+
+  TempDir dir_;
+  std::unique_ptr<InProcessServer> server_;
+};
+
+// One valid command of each kind for entry 8.
+std::map<std::string, v1::Command> OneOfEachKind() {
+  return {
+      {"register_practice", testing::RegisterPracticeCommand("A81009")},
+      {"register_provider", testing::RegisterProviderCommand("RX9")},
+      {"open_year", testing::OpenYearCommand("2027/28", {"PRESCRIBING"})},
+      {"post_journal",
+       testing::JournalCommand("2026/27", "M03", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}})},
+      {"reverse_entry", testing::ReverseCommand(7, "2026/27", "M03")},
+  };
+}
+
+TEST_F(AccessTest, EveryRoleAgainstEveryRpcAndCommandKind) {
+  using Code = grpc::StatusCode;
+  constexpr Code kOk = Code::OK;
+  constexpr Code kDenied = Code::PERMISSION_DENIED;
+  // Expected status per principal: the five command kinds, then GetBalances, GetEntry, ListEntries,
+  // StreamEntries and GetHead.
+  struct Row {
+    std::map<std::string, Code> commands;
+    Code balances, entry, list, stream, head;
+  };
+  const std::map<std::string, Row> expected = {
+      {"admin", {{{"register_practice", kOk}, {"register_provider", kOk}, {"open_year", kOk},
+                  {"post_journal", kDenied}, {"reverse_entry", kDenied}},
+                 kOk, kOk, kOk, kOk, kOk}},
+      {"finance", {{{"register_practice", kDenied}, {"register_provider", kDenied},
+                    {"open_year", kDenied}, {"post_journal", kOk}, {"reverse_entry", kOk}},
+                   kOk, kOk, kOk, kOk, kOk}},
+      {"pct", {{{"register_practice", kDenied}, {"register_provider", kDenied},
+                {"open_year", kDenied}, {"post_journal", kDenied}, {"reverse_entry", kDenied}},
+               kOk, kOk, kOk, kOk, kOk}},
+      {"riverside", {{{"register_practice", kDenied}, {"register_provider", kDenied},
+                      {"open_year", kDenied}, {"post_journal", kDenied}, {"reverse_entry", kDenied}},
+                     kOk, kDenied, kDenied, kDenied, kOk}},
+      {"auditor", {{{"register_practice", kDenied}, {"register_provider", kDenied},
+                    {"open_year", kDenied}, {"post_journal", kDenied}, {"reverse_entry", kDenied}},
+                   kOk, kOk, kOk, kOk, kOk}},
+  };
+  int cells = 0;
+  for (const auto& [id, row] : expected) {
+    for (const auto& [kind, command] : OneOfEachKind()) {
+      SCOPED_TRACE(id + " " + kind);
+      const std::uint64_t before = HeadSeq();
+      Outcome outcome = As(id).Submit(OneCommand(command, "cell-" + id + "-" + kind));
+      EXPECT_EQ(outcome.code, row.commands.at(kind)) << outcome.message;
+      if (outcome.code == kOk) {
+        EXPECT_EQ(HeadSeq(), before + 1);
+      } else {
+        EXPECT_EQ(outcome.error_code, "ERROR_CODE_PERMISSION_DENIED");
+        EXPECT_EQ(HeadSeq(), before);
+      }
+      ++cells;
+    }
+    SCOPED_TRACE(id);
+    Caller caller = As(id);
+    EXPECT_EQ(caller.Balances({}).code, row.balances);
+    EXPECT_EQ(caller.Entry(6).code, row.entry);
+    EXPECT_EQ(caller.List().code, row.list);
+    int streamed = 0;
+    Outcome stream = caller.Stream(&streamed);
+    EXPECT_EQ(stream.code, row.stream);
+    if (row.stream == kDenied) {
+      EXPECT_EQ(streamed, 0);
+      EXPECT_EQ(stream.error_code, "ERROR_CODE_PERMISSION_DENIED");
+    } else {
+      EXPECT_EQ(streamed, static_cast<int>(HeadSeq()));
+    }
+    EXPECT_EQ(caller.Head().code, row.head);
+    cells += 5;
+  }
+  EXPECT_EQ(cells, 50);
+}
+
+TEST_F(AccessTest, ReadOnlyRolesAreRefusedForTheWholeBatch) {
+  v1::SubmitRequest batch = OneCommand(testing::RegisterPracticeCommand("A81009"), "b-1");
+  *batch.add_commands() = OneCommand(testing::RegisterProviderCommand("RX9"), "b-2").commands(0);
+  for (const std::string id : {"pct", "riverside", "auditor"}) {
+    Outcome outcome = As(id).Submit(batch);
+    EXPECT_EQ(outcome.code, grpc::StatusCode::PERMISSION_DENIED) << id;
+    EXPECT_EQ(outcome.message, "ERROR_CODE_PERMISSION_DENIED: role " +
+                                   RoleName(MakePrincipals()->ById(id)->actor.role()) +
+                                   " may not submit commands: it reads only; nothing was posted");
+  }
+  EXPECT_EQ(HeadSeq(), 7u);
+}
+
+TEST_F(AccessTest, ABatchReportsEachCommandTheRoleMayNotIssue) {
+  v1::SubmitRequest batch = OneCommand(testing::RegisterPracticeCommand("A81009"), "mixed-1");
+  *batch.add_commands() =
+      OneCommand(testing::JournalCommand("2026/27", "M03", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}}),
+                 "mixed-2")
+          .commands(0);
+  v1::SubmitResponse response;
+  ASSERT_EQ(As("admin").Submit(batch, &response).code, grpc::StatusCode::OK);
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).accepted().seq(), 8u);
+  EXPECT_EQ(response.results(1).refusal().code(), v1::ERROR_CODE_PERMISSION_DENIED);
+  EXPECT_EQ(response.results(1).refusal().grpc_code(), 7);  // PERMISSION_DENIED.
+  EXPECT_EQ(response.results(1).refusal().message(),
+            "role ADMIN may not post a journal; ask a principal with role LCP_FINANCE");
+  EXPECT_EQ(HeadSeq(), 8u);
+}
+
+TEST_F(AccessTest, EntriesRecordTheAuthenticatedPrincipal) {
+  v1::GetEntryResponse entry;
+  ASSERT_EQ(As("auditor").Entry(1, &entry).code, grpc::StatusCode::OK);
+  EXPECT_EQ(entry.entry().entry().actor().principal_id(), "admin");
+  EXPECT_EQ(entry.entry().entry().actor().role(), v1::ROLE_ADMIN);
+  ASSERT_EQ(As("auditor").Entry(7, &entry).code, grpc::StatusCode::OK);
+  EXPECT_EQ(entry.entry().entry().actor().principal_id(), "finance");
+  EXPECT_EQ(entry.entry().entry().actor().role(), v1::ROLE_LCP_FINANCE);
+  EXPECT_EQ(entry.entry().entry().actor().practice_ods_code(), "");
+}
+
+// A retry by another principal gets the original result only if its role may issue the command: a
+// practice or an administrator sending a finance officer's journal with its key learns nothing.
+TEST_F(AccessTest, ADuplicateKeyRevealsNothingToARoleThatMayNotIssueTheCommand) {
+  const v1::SubmitRequest invoice = OneCommand(
+      testing::JournalCommand("2026/27", "M02", {{"practice:A81002:spend:PRESCRIBING", "310.25"},
+                                                 {"provider:RX1:payable", "-310.25"}}),
+      "invoice-1");
+  v1::SubmitResponse response;
+  Outcome admin = As("admin").Submit(invoice, &response);
+  EXPECT_EQ(admin.code, grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(admin.message,
+            "ERROR_CODE_PERMISSION_DENIED: role ADMIN may not post a journal; ask a principal "
+            "with role LCP_FINANCE");
+  EXPECT_EQ(response.results_size(), 0);
+  EXPECT_EQ(As("riverside").Submit(invoice).code, grpc::StatusCode::PERMISSION_DENIED);
+  // The finance officer's own retry is the original.
+  ASSERT_EQ(As("finance").Submit(invoice, &response).code, grpc::StatusCode::OK);
+  EXPECT_TRUE(response.results(0).accepted().duplicate());
+  EXPECT_EQ(response.results(0).accepted().seq(), 7u);
+  EXPECT_EQ(HeadSeq(), 7u);
+}
+
+TEST_F(AccessTest, CallsWithoutGoodCredentialsAreUnauthenticatedOnEveryRpc) {
+  const std::vector<std::pair<std::optional<std::string>, std::string>> callers = {
+      {std::nullopt,
+       "the call carries no credentials: send the metadata \"authorization: Bearer <token>\" (lcp "
+       "--token-file FILE, or LCP_TOKEN)"},
+      {"Token " + Token('2'), "the authorization metadata is not \"Bearer <token>\""},
+      {"Bearer lcp_not-a-token",
+       "the bearer token is malformed: a token is \"lcp_\" and 64 lower-case hexadecimal digits, "
+       "as lcp-ledgerd principal add printed it"},
+      {"Bearer " + Token('9'),
+       "the bearer token is not recognised: it was revoked or never issued by this server; ask "
+       "the ledger administrator for a token"},
+  };
+  for (const auto& [authorization, message] : callers) {
+    SCOPED_TRACE(message);
+    Caller caller = Anonymous(authorization);
+    const std::string expected = "ERROR_CODE_UNAUTHENTICATED: " + message;
+    int streamed = 0;
+    std::vector<Outcome> outcomes = {
+        caller.Submit(OneCommand(testing::RegisterPracticeCommand("A81009"), "anon")),
+        caller.Balances({}), caller.Entry(1), caller.List(), caller.Stream(&streamed),
+        caller.Head()};
+    for (const Outcome& outcome : outcomes) {
+      EXPECT_EQ(outcome.code, grpc::StatusCode::UNAUTHENTICATED);
+      EXPECT_EQ(outcome.message, expected);
+      EXPECT_EQ(outcome.error_code, "ERROR_CODE_UNAUTHENTICATED");
+    }
+    EXPECT_EQ(streamed, 0);
+  }
+  EXPECT_EQ(HeadSeq(), 7u);
+}
+
+TEST_F(AccessTest, ARevokedTokenIsRefusedOnceThePrincipalsAreReloaded) {
+  ASSERT_EQ(As("finance").Head().code, grpc::StatusCode::OK);
+  server_->authenticator().Replace(MakePrincipals({"finance"}));  // What SIGHUP does.
+  Outcome outcome = As("finance").Submit(OneCommand(
+      testing::JournalCommand("2026/27", "M03", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}}),
+      "after-revoke"));
+  EXPECT_EQ(outcome.code, grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(As("finance").Head().code, grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(As("auditor").Head().code, grpc::StatusCode::OK);
+  EXPECT_EQ(HeadSeq(), 7u);
+}
+
+std::map<std::string, std::string> Rows(const v1::GetBalancesResponse& response) {
+  std::map<std::string, std::string> rows;
+  for (const v1::Balance& balance : response.balances()) {
+    rows[balance.account()] = balance.balance().value();
+  }
+  return rows;
+}
+
+TEST_F(AccessTest, APracticeSeesItsOwnAccountsAndTheLcpWideOnesOnly) {
+  v1::GetBalancesResponse response;
+  ASSERT_EQ(As("riverside").Balances({}, &response).code, grpc::StatusCode::OK);
+  EXPECT_EQ(Rows(response), (std::map<std::string, std::string>{
+                                {"pct:allocation:PRESCRIBING", "-2150.00"},
+                                {"practice:A81001:budget:PRESCRIBING", "1200.00"}}));
+  v1::GetBalancesRequest prefix;
+  prefix.set_account_prefix("practice:");
+  ASSERT_EQ(As("riverside").Balances(prefix, &response).code, grpc::StatusCode::OK);
+  EXPECT_EQ(Rows(response), (std::map<std::string, std::string>{
+                                {"practice:A81001:budget:PRESCRIBING", "1200.00"}}));
+  // Hillview sees its own, including its spend.
+  ASSERT_EQ(As("hillview").Balances({}, &response).code, grpc::StatusCode::OK);
+  EXPECT_EQ(Rows(response), (std::map<std::string, std::string>{
+                                {"pct:allocation:PRESCRIBING", "-2150.00"},
+                                {"practice:A81002:budget:PRESCRIBING", "950.00"},
+                                {"practice:A81002:spend:PRESCRIBING", "310.25"}}));
+  // The auditor sees everything.
+  ASSERT_EQ(As("auditor").Balances({}, &response).code, grpc::StatusCode::OK);
+  EXPECT_EQ(response.balances_size(), 5);
+}
+
+TEST_F(AccessTest, APracticeAskingAboutAnotherPracticeIsDeniedWithoutLearningWhetherItExists) {
+  const std::string readable =
+      "ERROR_CODE_PERMISSION_DENIED: role PRACTICE (practice A81001) may read only accounts under "
+      "\"practice:A81001:...\", \"lcp:...\" and \"pct:...\"; ";
+  // A registered practice with postings, a registered one without, and one never registered: the
+  // same refusal, naming only what was asked.
+  for (const std::string other : {"A81002", "A81003", "A89999"}) {
+    SCOPED_TRACE(other);
+    v1::GetBalancesRequest named;
+    named.add_accounts("practice:" + other + ":spend:PRESCRIBING");
+    Outcome outcome = As("riverside").Balances(named);
+    EXPECT_EQ(outcome.code, grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(outcome.message,
+              readable + "account \"practice:" + other + ":spend:PRESCRIBING\" is not among them");
+    v1::GetBalancesRequest prefix;
+    prefix.set_account_prefix("practice:" + other + ":");
+    outcome = As("riverside").Balances(prefix);
+    EXPECT_EQ(outcome.code, grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(outcome.message, readable + "prefix \"practice:" + other + ":\" is not among them");
+  }
+  // Named accounts mixing its own with another's: refused as a whole.
+  v1::GetBalancesRequest mixed;
+  mixed.add_accounts("practice:A81001:budget:PRESCRIBING");
+  mixed.add_accounts("practice:A81002:budget:PRESCRIBING");
+  EXPECT_EQ(As("riverside").Balances(mixed).code, grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetBalancesRequest providers;
+  providers.set_account_prefix("provider:");
+  EXPECT_EQ(As("riverside").Balances(providers).code, grpc::StatusCode::PERMISSION_DENIED);
+  // Its journal is closed to it, whichever entry is asked for, existing or not.
+  for (std::uint64_t seq : {1u, 6u, 7u, 1000u}) {
+    Outcome outcome = As("riverside").Entry(seq);
+    EXPECT_EQ(outcome.code, grpc::StatusCode::PERMISSION_DENIED);
+    EXPECT_EQ(outcome.message,
+              "ERROR_CODE_PERMISSION_DENIED: role PRACTICE may not read journal entries, which "
+              "carry other practices' detail; read balances instead (GetBalances)");
+  }
+}
+
+TEST(InsecureAccess, TheLocalAdministratorRegistersPostsAndIsRecorded) {
+  TempDir dir;
+  InProcessServer server(dir.path());
+  Caller caller(server.stub(), std::nullopt);
+  ASSERT_EQ(caller.Submit(OneCommand(testing::RegisterPracticeCommand("A81001"), "k1")).code,
+            grpc::StatusCode::OK);
+  ASSERT_EQ(caller.Submit(OneCommand(testing::OpenYearCommand("2026/27", {"PRESCRIBING"}), "k2")).code,
+            grpc::StatusCode::OK);
+  ASSERT_EQ(caller.Submit(OneCommand(testing::JournalCommand("2026/27", "M01",
+                                                             {{"lcp:cash", "1.00"},
+                                                              {"pct:funding", "-1.00"}}),
+                                     "k3")).code,
+            grpc::StatusCode::OK);
+  v1::GetEntryResponse entry;
+  ASSERT_EQ(caller.Entry(3, &entry).code, grpc::StatusCode::OK);
+  EXPECT_EQ(entry.entry().entry().actor().principal_id(), "local-admin");
+  EXPECT_EQ(entry.entry().entry().actor().role(), v1::ROLE_LOCAL_ADMIN);
+}
+
+}  // namespace
+}  // namespace lcp
