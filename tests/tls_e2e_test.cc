@@ -184,6 +184,34 @@ TEST_F(TlsTest, FinanceOfficerPracticeAndAuditorEachWithTheirOwnToken) {
   EXPECT_NE(plain.err.find("lcp: a token is sent only over TLS"), std::string::npos) << plain.err;
 }
 
+// A token file that is not one token (two lines, say) is refused by lcp before anything is sent: a
+// gRPC header cannot carry a newline, and gRPC aborts the process on one.
+TEST_F(TlsTest, ATokenFileThatIsNotOneTokenIsAUsageError) {
+  ServerProcess server(LCP_LEDGERD_PATH, dir_.path() / "data", TlsArgs());
+  ASSERT_TRUE(server.started()) << server.Log();
+  const auto two_lines = dir_.path() / "two-lines.token";
+  std::ofstream(two_lines) << "$ lcp-ledgerd principal add\n" << tokens_.at("auditor@nao") << "\n";
+  RunResult result = testing::Run(LCP_CLI_PATH, {"--server", server.address(), "--ca-cert",
+                                                 (certs_ / "ca.pem").string(), "--token-file",
+                                                 two_lines.string(), "head"});
+  EXPECT_EQ(result.exit_code, 2);
+  EXPECT_EQ(result.err, "lcp: the token in " + two_lines.string() +
+                            " is not one token: a token is one line, \"lcp_\" and 64 hexadecimal "
+                            "digits, as lcp-ledgerd principal add printed it\n");
+  // Surrounding white space is forgiven.
+  const auto padded = dir_.path() / "padded.token";
+  std::ofstream(padded) << "  " << tokens_.at("auditor@nao") << "\r\n\n";
+  RunResult ok = testing::Run(LCP_CLI_PATH, {"--server", server.address(), "--ca-cert",
+                                             (certs_ / "ca.pem").string(), "--token-file",
+                                             padded.string(), "head"});
+  EXPECT_EQ(ok.exit_code, 0) << ok.err;
+  RunResult missing = testing::Run(LCP_CLI_PATH, {"--server", server.address(), "--ca-cert",
+                                                  (certs_ / "ca.pem").string(), "--token-file",
+                                                  (dir_.path() / "nope").string(), "head"});
+  EXPECT_EQ(missing.exit_code, 2);
+  EXPECT_NE(missing.err.find("lcp: cannot read --token-file"), std::string::npos) << missing.err;
+}
+
 TEST_F(TlsTest, AClientThatDoesNotTrustTheServersCertificateIsRefused) {
   ServerProcess server(LCP_LEDGERD_PATH, dir_.path() / "data", TlsArgs());
   ASSERT_TRUE(server.started()) << server.Log();

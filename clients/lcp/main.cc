@@ -9,8 +9,10 @@
 // Exit codes: 0 success; 1 the server refused a command (its message is printed); 2 the command line
 // was wrong; 3 the server could not be reached or failed.
 #include <google/protobuf/util/json_util.h>
+#include <grpc/support/log.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -138,8 +140,20 @@ std::optional<Connection> MakeConnection(const Options& options) {
   } else if (const char* token = std::getenv("LCP_TOKEN"); token != nullptr) {
     connection.token = token;
   }
-  while (!connection.token.empty() && std::isspace(static_cast<unsigned char>(connection.token.back()))) {
-    connection.token.pop_back();
+  // Surrounding white space (a final newline, say) is not part of the token. What is left goes into
+  // a gRPC header, which takes printable ASCII only: anything else is not a token.
+  std::string& token = connection.token;
+  const std::size_t first = token.find_first_not_of(" \t\r\n");
+  token = first == std::string::npos
+              ? std::string()
+              : token.substr(first, token.find_last_not_of(" \t\r\n") - first + 1);
+  const bool printable = std::all_of(token.begin(), token.end(),
+                                     [](char c) { return c > 0x20 && c < 0x7F; });
+  if (!printable) {
+    return fail(std::string("the token ") +
+                (options.token_file.empty() ? "in LCP_TOKEN" : "in " + options.token_file) +
+                " is not one token: a token is one line, \"lcp_\" and 64 hexadecimal digits, as "
+                "lcp-ledgerd principal add printed it");
   }
   if (options.client_cert.empty() != options.client_key.empty()) {
     return fail("mutual TLS needs both --client-cert and --client-key");
@@ -219,6 +233,9 @@ bool ParseProviderKind(std::string text, v1::ProviderKind& kind) {
 }  // namespace
 
 int Main(int argc, char** argv) {
+  // gRPC's own log lines (a failed TLS handshake, say) repeat, less clearly, what lcp reports itself;
+  // LCP_GRPC_LOG=1 keeps them for debugging.
+  if (std::getenv("LCP_GRPC_LOG") == nullptr) gpr_set_log_function([](gpr_log_func_args*) {});
   Options options;
   CLI::App app{"lcp: post to and query an lcpledger server"};
   app.require_subcommand(1);
