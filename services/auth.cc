@@ -1,6 +1,7 @@
 #include "services/auth.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include <cctype>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
@@ -55,48 +57,120 @@ std::vector<std::string_view> Fields(std::string_view line) {
   return fields;
 }
 
-// Writes `text` to `path` through a temporary file, synced, renamed over it: readers see the old file
-// or the new one, never a part.
+// Writes `text` to `path` through a new temporary file in the same directory (mode 0600), synced and
+// renamed over it, then syncs the directory: readers see the old file or the new one, never a part,
+// and the new one survives a crash once this returns "". Returns "" or what failed.
 std::string WriteAtomically(const std::string& path, const std::string& text) {
-  const std::string temporary = path + ".tmp";
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) return "cannot write " + temporary + ": " + std::strerror(errno);
+  std::string temporary = path + ".XXXXXX";
+  const int fd = ::mkstemp(temporary.data());
+  if (fd < 0) return "cannot create a temporary file beside " + path + ": " + std::strerror(errno);
+  auto fail = [&](const std::string& what) {
+    const std::string reason = std::strerror(errno);
+    ::close(fd);
+    ::unlink(temporary.c_str());
+    return what + ": " + reason;
+  };
+  if (::fchmod(fd, 0600) != 0) return fail("cannot set the mode of " + temporary);
   std::size_t written = 0;
   while (written < text.size()) {
     const ssize_t n = ::write(fd, text.data() + written, text.size() - written);
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) {
-      const std::string reason = std::strerror(errno);
-      ::close(fd);
-      return "cannot write " + temporary + ": " + reason;
-    }
+    if (n <= 0) return fail("cannot write " + temporary);
     written += static_cast<std::size_t>(n);
   }
-  if (::fsync(fd) != 0 || ::close(fd) != 0) return "cannot sync " + temporary;
+  if (::fsync(fd) != 0) return fail("cannot sync " + temporary);
+  if (::close(fd) != 0) {
+    ::unlink(temporary.c_str());
+    return "cannot close " + temporary;
+  }
   if (::rename(temporary.c_str(), path.c_str()) != 0) {
-    return "cannot replace " + path + ": " + std::strerror(errno);
+    const std::string reason = std::strerror(errno);
+    ::unlink(temporary.c_str());
+    return "cannot replace " + path + ": " + reason;
+  }
+  const std::string directory = std::filesystem::path(path).parent_path().string();
+  const int dir_fd = ::open(directory.empty() ? "." : directory.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+  if (dir_fd >= 0) {
+    ::fsync(dir_fd);
+    ::close(dir_fd);
   }
   return "";
 }
 
-// The file's text, or "" with `missing` set when it does not exist.
-std::optional<std::string> ReadFile(const std::string& path, bool* missing, std::string* error) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    struct stat info;
-    if (::stat(path.c_str(), &info) != 0 && errno == ENOENT && missing != nullptr) {
-      *missing = true;
-      return std::string();
+// An exclusive lock on `path`.lock for a read-modify-write of the principals file; released when it
+// goes out of scope.
+class FileLock {
+ public:
+  explicit FileLock(const std::string& path) {
+    fd_ = ::open((path + ".lock").c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd_ >= 0 && ::flock(fd_, LOCK_EX) != 0) {
+      ::close(fd_);
+      fd_ = -1;
     }
-    *error = "cannot read " + path;
-    return std::nullopt;
+    if (fd_ < 0) error_ = "cannot lock " + path + ".lock: " + std::strerror(errno);
   }
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  ~FileLock() {
+    if (fd_ >= 0) ::close(fd_);  // Closing releases the lock.
+  }
+  FileLock(const FileLock&) = delete;
+  FileLock& operator=(const FileLock&) = delete;
+  const std::string& error() const { return error_; }
+
+ private:
+  int fd_ = -1;
+  std::string error_;
+};
+
+// What is wrong with `id` as a principal's id, or "".
+std::string IdProblem(const std::string& id) {
+  if (!IsPrintableAsciiToken(id, kPrincipalIdLengthMax) || id.starts_with('#')) {
+    return "the id " + Quoted(id) +
+           " is not 1 to 128 printable ASCII characters without spaces, not starting with #";
+  }
+  if (id == kLocalAdminId) {
+    return "the id \"local-admin\" is reserved for the local administrator of an insecure server";
+  }
+  return "";
+}
+
+// The file's text; "" with `missing` set when it does not exist (and `missing` is given).
+std::optional<std::string> ReadFile(const std::string& path, bool* missing, std::string* error) {
+  struct stat info;
+  if (missing != nullptr && ::stat(path.c_str(), &info) != 0 && errno == ENOENT) {
+    *missing = true;
+    return std::string();
+  }
+  return ReadRegularFile(path, error);
 }
 
 }  // namespace
+
+std::optional<std::string> ReadRegularFile(const std::string& path, std::string* error) {
+  constexpr std::uintmax_t kFileBytesMax = 16 * 1024 * 1024;
+  std::error_code code;
+  const std::filesystem::file_status status = std::filesystem::status(path, code);
+  if (code) {
+    *error = "cannot read " + path + ": " + code.message();
+    return std::nullopt;
+  }
+  if (!std::filesystem::is_regular_file(status)) {
+    *error = path + " is not a regular file";
+    return std::nullopt;
+  }
+  const std::uintmax_t size = std::filesystem::file_size(path, code);
+  if (code || size > kFileBytesMax) {
+    *error = "cannot read " + path + (code ? ": " + code.message() : ": larger than 16 MiB");
+    return std::nullopt;
+  }
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    *error = "cannot read " + path;
+    return std::nullopt;
+  }
+  return text.str();
+}
 
 const std::string_view kPrincipalsFileHeader =
     "# lcpledger principals: one per line, four fields separated by spaces:\n"
@@ -145,9 +219,7 @@ std::optional<Principals> Principals::Parse(std::string_view text, std::string* 
     }
     Principal principal;
     const std::string id(fields[0]);
-    if (!IsPrintableAsciiToken(id, kPrincipalIdLengthMax)) {
-      return fail("the id " + Quoted(id) + " is not 1 to 128 printable ASCII characters");
-    }
+    if (std::string problem = IdProblem(id); !problem.empty()) return fail(problem);
     const v1::Role role = RoleNamed(fields[1]);
     const RoleRights* rights = RightsOf(role);
     if (rights == nullptr || !rights->grantable) {
@@ -211,6 +283,15 @@ std::string Principals::Line(const Principal& principal) {
 
 AddedPrincipal AddPrincipal(const std::string& path, const v1::Actor& actor, bool certificate_only) {
   AddedPrincipal added;
+  if (std::string problem = IdProblem(actor.principal_id()); !problem.empty()) {
+    added.error = problem;
+    return added;
+  }
+  FileLock lock(path);
+  if (!lock.error().empty()) {
+    added.error = lock.error();
+    return added;
+  }
   bool missing = false;
   std::optional<std::string> text = ReadFile(path, &missing, &added.error);
   if (!text) return added;
@@ -254,6 +335,8 @@ AddedPrincipal AddPrincipal(const std::string& path, const v1::Actor& actor, boo
 }
 
 std::string RevokePrincipal(const std::string& path, const std::string& id) {
+  FileLock lock(path);
+  if (!lock.error().empty()) return lock.error();
   std::string error;
   std::optional<std::string> text = ReadFile(path, nullptr, &error);
   if (!text) return error;
@@ -293,6 +376,7 @@ std::unique_ptr<Authenticator> Authenticator::WithPrincipals(
 void Authenticator::Replace(std::shared_ptr<const Principals> principals) {
   std::lock_guard lock(mutex_);
   principals_ = std::move(principals);
+  generation_.fetch_add(1, std::memory_order_acq_rel);
 }
 
 std::shared_ptr<const Principals> Authenticator::principals() const {
@@ -300,25 +384,32 @@ std::shared_ptr<const Principals> Authenticator::principals() const {
   return principals_;
 }
 
-Result<v1::Actor> Authenticator::Authenticate(const grpc::ServerContextBase& context) const {
-  if (insecure_) return Authenticate(std::nullopt, std::nullopt);
-  std::optional<std::string_view> authorization;
+Credentials Authenticator::CredentialsOf(const grpc::ServerContextBase& context) const {
+  Credentials credentials;
+  if (insecure_) return credentials;
   const auto& metadata = context.client_metadata();
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
-    authorization = std::string_view(it->second.data(), it->second.size());
+    credentials.authorization.emplace(it->second.data(), it->second.size());
   }
-  std::optional<std::string_view> certificate_name;
-  std::string common_name;
   if (client_certificates_) {
     std::shared_ptr<const grpc::AuthContext> auth = context.auth_context();
     if (auth != nullptr && auth->IsPeerAuthenticated()) {
       std::vector<grpc::string_ref> names = auth->FindPropertyValues(GRPC_X509_CN_PROPERTY_NAME);
-      if (!names.empty()) {
-        common_name.assign(names.front().data(), names.front().size());
-        certificate_name = common_name;
-      }
+      if (!names.empty()) credentials.certificate_name.emplace(names.front().data(), names.front().size());
     }
   }
+  return credentials;
+}
+
+Result<v1::Actor> Authenticator::Authenticate(const grpc::ServerContextBase& context) const {
+  return Authenticate(CredentialsOf(context));
+}
+
+Result<v1::Actor> Authenticator::Authenticate(const Credentials& credentials) const {
+  std::optional<std::string_view> authorization;
+  std::optional<std::string_view> certificate_name;
+  if (credentials.authorization) authorization = *credentials.authorization;
+  if (credentials.certificate_name) certificate_name = *credentials.certificate_name;
   return Authenticate(authorization, certificate_name);
 }
 

@@ -7,6 +7,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -25,6 +26,10 @@ inline constexpr std::string_view kTokenPrefix = "lcp_";
 inline constexpr std::size_t kTokenLength = 4 + 64;
 // The id of the local administrator of an --insecure server.
 inline constexpr std::string_view kLocalAdminId = "local-admin";
+
+// The whole of the regular file at `path` (at most 16 MiB), or nullopt with `error` set ("cannot read
+// PATH: ...", "PATH is not a regular file").
+std::optional<std::string> ReadRegularFile(const std::string& path, std::string* error);
 
 // A new token. Returns "" if the random generator fails.
 std::string NewToken();
@@ -63,7 +68,8 @@ class Principals {
 extern const std::string_view kPrincipalsFileHeader;
 
 // Adds a principal to the principals file at `path` (creating it, mode 0600), replacing the file
-// atomically. Returns its token (empty for a certificate-only principal) or, with an empty token and
+// atomically (a new file renamed over it, the directory synced) while holding an exclusive lock on
+// `path`.lock, so that concurrent adds and revokes never lose one another's changes. Returns its token (empty for a certificate-only principal) or, with an empty token and
 // `error` set, why nothing was added.
 struct AddedPrincipal {
   bool ok = false;
@@ -73,6 +79,13 @@ struct AddedPrincipal {
 AddedPrincipal AddPrincipal(const std::string& path, const v1::Actor& actor, bool certificate_only);
 // Removes principal `id` from the file. Returns "" or why nothing was removed.
 std::string RevokePrincipal(const std::string& path, const std::string& id);
+
+// What a call presents: the "authorization" metadata, and the common name of its verified client
+// certificate.
+struct Credentials {
+  std::optional<std::string> authorization;
+  std::optional<std::string> certificate_name;
+};
 
 class Authenticator {
  public:
@@ -84,12 +97,18 @@ class Authenticator {
   static std::unique_ptr<Authenticator> WithPrincipals(std::shared_ptr<const Principals> principals,
                                                        bool client_certificates);
 
-  // Takes a re-read principals file into use; calls already authenticated are not affected.
+  // Takes a re-read principals file into use and counts a new generation. Unary calls already
+  // authenticated finish as they began; follow streams check again before their next entry.
   void Replace(std::shared_ptr<const Principals> principals);
   bool insecure() const { return insecure_; }
+  // How many times Replace has been called.
+  std::uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
 
+  // What the call presents (nothing in insecure mode).
+  Credentials CredentialsOf(const grpc::ServerContextBase& context) const;
   // The actor of a call, or UNAUTHENTICATED.
   Result<v1::Actor> Authenticate(const grpc::ServerContextBase& context) const;
+  Result<v1::Actor> Authenticate(const Credentials& credentials) const;
   // The same from its parts: the value of the "authorization" metadata (nullopt if absent) and the
   // common name of the verified client certificate (nullopt if none).
   Result<v1::Actor> Authenticate(std::optional<std::string_view> authorization,
@@ -102,6 +121,7 @@ class Authenticator {
 
   const bool insecure_;
   const bool client_certificates_;
+  std::atomic<std::uint64_t> generation_{0};
   mutable std::mutex mutex_;
   std::shared_ptr<const Principals> principals_;  // GUARDED_BY(mutex_)
 };

@@ -212,6 +212,13 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetBalances(grpc::CallbackServerCon
     only_year = *year;
   }
   std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  // Balances entry by entry would show, by their differences, what each entry posted to the LCP-wide
+  // accounts, and so other practices' figures: a role that may not read the journal reads the head.
+  if (request->as_of_seq() != 0 && !RightsOf(actor->role())->reads_journal) {
+    return fail(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                              "role " + RoleName(actor->role()) +
+                                  " reads balances as of the head only; leave as_of_seq at 0"));
+  }
   const std::uint64_t as_of = request->as_of_seq() == 0 ? snapshot->head_seq : request->as_of_seq();
   if (as_of > snapshot->head_seq) {
     return fail(QueryInvalid("as_of_seq " + std::to_string(as_of) + " is beyond the head, " +
@@ -359,10 +366,21 @@ namespace {
 
 // Writes entries from a sequence number up to the durable head, then finishes, or with `follow` waits
 // for the sequencer to publish more.
+//
+// A stream outlives the principals file it was authenticated against: whenever the file has been
+// re-read since (SIGHUP), the caller's credentials are checked again before the next entry is written,
+// so a revoked principal's follow stream ends instead of receiving more.
 class EntryStreamer final : public grpc::ServerWriteReactor<v1::StreamEntriesResponse> {
  public:
-  EntryStreamer(Sequencer& sequencer, std::uint64_t from_seq, bool follow)
-      : sequencer_(sequencer), next_(from_seq == 0 ? 1 : from_seq), follow_(follow) {
+  EntryStreamer(Sequencer& sequencer, const Authenticator& authenticator,
+                grpc::CallbackServerContext* context, std::uint64_t from_seq, bool follow)
+      : sequencer_(sequencer),
+        authenticator_(authenticator),
+        context_(context),
+        credentials_(authenticator.CredentialsOf(*context)),
+        generation_(authenticator.generation()),
+        next_(from_seq == 0 ? 1 : from_seq),
+        follow_(follow) {
     if (follow_) {
       follower_ = sequencer_.Subscribe([this] { Wake(); });
       if (follower_ == 0) {
@@ -411,6 +429,17 @@ class EntryStreamer final : public grpc::ServerWriteReactor<v1::StreamEntriesRes
     }
     const std::uint64_t head = sequencer_.snapshot()->head_seq;
     if (next_ <= head) {
+      if (const std::uint64_t now = authenticator_.generation(); now != generation_) {
+        generation_ = now;
+        Result<v1::Actor> reader = authenticator_.Authenticate(credentials_);
+        if (reader.ok() && !RightsOf(reader->role())->reads_journal) reader = JournalDenied(*reader);
+        if (!reader.ok()) {
+          context_->AddTrailingMetadata(kErrorCodeMetadataKey,
+                                        v1::ErrorCode_Name(reader.status().code()));
+          FinishLocked(ToGrpcStatus(reader.status()));
+          return;
+        }
+      }
       std::optional<v1::JournalRecord> record = sequencer_.log().Get(next_);
       response_.Clear();
       if (!record || !ToEntryView(*record, *response_.mutable_entry())) {
@@ -439,7 +468,11 @@ class EntryStreamer final : public grpc::ServerWriteReactor<v1::StreamEntriesRes
   }
 
   Sequencer& sequencer_;
+  const Authenticator& authenticator_;
+  grpc::CallbackServerContext* const context_;
+  const Credentials credentials_;
   std::mutex mutex_;
+  std::uint64_t generation_;    // GUARDED_BY(mutex_)
   std::uint64_t next_;          // GUARDED_BY(mutex_)
   const bool follow_;
   std::uint64_t follower_ = 0;
@@ -466,7 +499,8 @@ grpc::ServerWriteReactor<v1::StreamEntriesResponse>* LedgerServiceImpl::StreamEn
   if (Result<v1::Actor> reader = JournalReader(authenticator_, *context); !reader.ok()) {
     return new RefusedStream(context, reader.status());
   }
-  return new EntryStreamer(sequencer_, request->from_seq(), request->follow());
+  return new EntryStreamer(sequencer_, authenticator_, context, request->from_seq(),
+                           request->follow());
 }
 
 }  // namespace lcp

@@ -12,11 +12,18 @@
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
+#include <arpa/inet.h>
+#include <grpc/support/log.h>
+#include <netinet/in.h>
+#include <openssl/bio.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -64,20 +71,50 @@ bool WriteReadyFile(const std::string& path, const std::string& address) {
 
 // The contents of a PEM file, or nullopt.
 std::optional<std::string> ReadPem(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return std::nullopt;
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
+  std::string unused;
+  return lcp::ReadRegularFile(path, &unused);
 }
 
-// Whether `listen` ("host:port") names a loopback address.
+// Whether `listen` ("host:port") names a loopback address: "localhost", or an IPv4 literal in
+// 127.0.0.0/8, or the IPv6 literal ::1. Other names are refused, whatever they resolve to now.
 bool IsLoopback(const std::string& listen) {
   std::string host = listen.substr(0, listen.rfind(':'));
   if (host.starts_with("ipv4:")) host = host.substr(5);
   if (host.starts_with("ipv6:")) host = host.substr(5);
   if (host.starts_with('[') && host.ends_with(']')) host = host.substr(1, host.size() - 2);
-  return host == "localhost" || host == "::1" || host.starts_with("127.");
+  if (host == "localhost") return true;
+  in_addr v4;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) return (ntohl(v4.s_addr) >> 24) == 127;
+  in6_addr v6;
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 && IN6_IS_ADDR_LOOPBACK(&v6);
+}
+
+// "" if `cert` (a PEM certificate chain) and `key` (a PEM private key) parse and belong together;
+// otherwise what is wrong.
+std::string CheckKeyPair(const std::string& cert, const std::string& key) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> cert_bio(
+      BIO_new_mem_buf(cert.data(), static_cast<int>(cert.size())), BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> x509(
+      PEM_read_bio_X509(cert_bio.get(), nullptr, nullptr, nullptr), X509_free);
+  if (x509 == nullptr) return "--tls-cert holds no PEM certificate";
+  std::unique_ptr<BIO, decltype(&BIO_free)> key_bio(
+      BIO_new_mem_buf(key.data(), static_cast<int>(key.size())), BIO_free);
+  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> pkey(
+      PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr), EVP_PKEY_free);
+  if (pkey == nullptr) return "--tls-key holds no PEM private key (an encrypted key is not supported)";
+  if (X509_check_private_key(x509.get(), pkey.get()) != 1) {
+    return "--tls-key is not the private key of the certificate in --tls-cert";
+  }
+  return "";
+}
+
+// Whether `pem` holds at least one PEM certificate.
+bool HoldsCertificate(const std::string& pem) {
+  std::unique_ptr<BIO, decltype(&BIO_free)> bio(
+      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+  std::unique_ptr<X509, decltype(&X509_free)> x509(
+      PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+  return x509 != nullptr;
 }
 
 struct PrincipalOptions {
@@ -150,6 +187,20 @@ int ListPrincipalsCommand(const PrincipalOptions& options) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Signals are taken by sigwait below, never by a handler in another thread. They are blocked first
+  // of all, so that every thread started later (gRPC starts its own as soon as credentials are made)
+  // inherits the mask and a SIGHUP or SIGTERM can never reach one of them and kill the process.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  signal(SIGPIPE, SIG_IGN);
+  // gRPC's own log lines (one per failed TLS handshake, say) would let any client fill the log;
+  // LCP_GRPC_LOG=1 keeps them for debugging.
+  if (std::getenv("LCP_GRPC_LOG") == nullptr) gpr_set_log_function([](gpr_log_func_args*) {});
+
   CLI::App app{"lcp-ledgerd: the lcpledger gRPC server"};
   std::string data_dir;
   std::string listen = "127.0.0.1:50051";
@@ -239,11 +290,13 @@ int main(int argc, char** argv) {
     std::optional<std::string> key = ReadPem(tls_key);
     if (!cert) return refuse("cannot read --tls-cert " + tls_cert);
     if (!key) return refuse("cannot read --tls-key " + tls_key);
+    if (std::string wrong = CheckKeyPair(*cert, *key); !wrong.empty()) return refuse(wrong);
     grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
     ssl.pem_key_cert_pairs.push_back({*key, *cert});
     if (!client_ca.empty()) {
       std::optional<std::string> ca = ReadPem(client_ca);
       if (!ca) return refuse("cannot read --client-ca " + client_ca);
+      if (!HoldsCertificate(*ca)) return refuse("--client-ca " + client_ca + " holds no PEM certificate");
       ssl.pem_root_certs = *ca;
       ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
     }
@@ -255,14 +308,6 @@ int main(int argc, char** argv) {
     authenticator = lcp::Authenticator::Insecure();
   }
 
-  // Signals are taken by sigwait below, never by a handler in another thread.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
 
   std::error_code error;
   std::filesystem::create_directories(data_dir, error);

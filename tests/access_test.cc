@@ -2,7 +2,10 @@
 // calls without or with bad credentials, and a practice that asks about another practice.
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <functional>
 #include <map>
+#include <thread>
 
 #include "ledger/permissions.h"
 #include "services/auth.h"
@@ -77,13 +80,18 @@ class Caller {
     v1::ListEntriesResponse response;
     return Finish(context, stub_.ListEntries(&context, v1::ListEntriesRequest(), &response));
   }
-  Outcome Stream(int* count) {
+  Outcome Stream(int* count, bool follow = false, const std::function<void(int)>& on_entry = {}) {
     grpc::ClientContext context;
     Prepare(context);
-    auto reader = stub_.StreamEntries(&context, v1::StreamEntriesRequest());
+    v1::StreamEntriesRequest request;
+    request.set_follow(follow);
+    auto reader = stub_.StreamEntries(&context, request);
     v1::StreamEntriesResponse response;
     *count = 0;
-    while (reader->Read(&response)) ++*count;
+    while (reader->Read(&response)) {
+      ++*count;
+      if (on_entry) on_entry(*count);
+    }
     return Finish(context, reader->Finish());
   }
   Outcome Head() {
@@ -405,6 +413,53 @@ TEST_F(AccessTest, APracticeAskingAboutAnotherPracticeIsDeniedWithoutLearningWhe
   }
 }
 
+TEST_F(AccessTest, APracticeReadsBalancesAsOfTheHeadOnly) {
+  // Balances entry by entry would give away, by their differences, what each entry posted.
+  v1::GetBalancesRequest earlier;
+  earlier.set_as_of_seq(6);
+  Outcome outcome = As("riverside").Balances(earlier);
+  EXPECT_EQ(outcome.code, grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(outcome.message,
+            "ERROR_CODE_PERMISSION_DENIED: role PRACTICE reads balances as of the head only; leave "
+            "as_of_seq at 0");
+  v1::GetBalancesRequest at_head;
+  at_head.set_as_of_seq(7);
+  EXPECT_EQ(As("riverside").Balances(at_head).code, grpc::StatusCode::PERMISSION_DENIED);
+  v1::GetBalancesResponse response;
+  ASSERT_EQ(As("auditor").Balances(earlier, &response).code, grpc::StatusCode::OK);
+  EXPECT_EQ(response.as_of_seq(), 6u);
+  EXPECT_EQ(Rows(response).size(), 3u);
+}
+
+TEST_F(AccessTest, APracticeCannotFollowTheJournal) {
+  int streamed = 0;
+  Outcome outcome = As("riverside").Stream(&streamed, /*follow=*/true);
+  EXPECT_EQ(outcome.code, grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(streamed, 0);
+}
+
+// A follow stream is checked again once the principals are re-read: a revoked auditor's stream ends
+// before the next entry instead of receiving it.
+TEST_F(AccessTest, ARevokedPrincipalsFollowStreamEndsBeforeTheNextEntry) {
+  std::atomic<int> seen{0};
+  Outcome outcome;
+  std::thread follower([&] {
+    int count = 0;
+    outcome = As("auditor").Stream(&count, /*follow=*/true, [&](int n) { seen = n; });
+  });
+  for (int i = 0; i < 500 && seen < 7; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(seen, 7);
+  server_->authenticator().Replace(MakePrincipals({"auditor"}));
+  ASSERT_EQ(As("finance").Submit(OneCommand(
+                testing::JournalCommand("2026/27", "M03", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}}),
+                "after-revoke")).code,
+            grpc::StatusCode::OK);
+  follower.join();
+  EXPECT_EQ(seen, 7);  // Entry 8 was never sent.
+  EXPECT_EQ(outcome.code, grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(outcome.error_code, "ERROR_CODE_UNAUTHENTICATED");
+}
+
 TEST(InsecureAccess, TheLocalAdministratorRegistersPostsAndIsRecorded) {
   TempDir dir;
   InProcessServer server(dir.path());
@@ -418,10 +473,25 @@ TEST(InsecureAccess, TheLocalAdministratorRegistersPostsAndIsRecorded) {
                                                               {"pct:funding", "-1.00"}}),
                                      "k3")).code,
             grpc::StatusCode::OK);
+  ASSERT_EQ(caller.Submit(OneCommand(testing::RegisterProviderCommand("RX1"), "k4")).code,
+            grpc::StatusCode::OK);
+  ASSERT_EQ(caller.Submit(OneCommand(testing::ReverseCommand(3, "2026/27", "M01"), "k5")).code,
+            grpc::StatusCode::OK);
   v1::GetEntryResponse entry;
   ASSERT_EQ(caller.Entry(3, &entry).code, grpc::StatusCode::OK);
   EXPECT_EQ(entry.entry().entry().actor().principal_id(), "local-admin");
   EXPECT_EQ(entry.entry().entry().actor().role(), v1::ROLE_LOCAL_ADMIN);
+  v1::GetBalancesRequest earlier;
+  earlier.set_as_of_seq(3);
+  v1::GetBalancesResponse balances;
+  ASSERT_EQ(caller.Balances(earlier, &balances).code, grpc::StatusCode::OK);
+  EXPECT_EQ(Rows(balances), (std::map<std::string, std::string>{{"lcp:cash", "1.00"},
+                                                                 {"pct:funding", "-1.00"}}));
+  EXPECT_EQ(caller.List().code, grpc::StatusCode::OK);
+  int streamed = 0;
+  EXPECT_EQ(caller.Stream(&streamed).code, grpc::StatusCode::OK);
+  EXPECT_EQ(streamed, 5);
+  EXPECT_EQ(caller.Head().code, grpc::StatusCode::OK);
 }
 
 }  // namespace

@@ -7,6 +7,7 @@
 
 #include <fstream>
 #include <sstream>
+#include <thread>
 
 #include "tests/service_fixture.h"
 
@@ -73,7 +74,8 @@ TEST(PrincipalsFile, EveryBadLineIsRefusedWithItsNumber) {
       {"a AUDITOR A81001 " + hash, "line 2: only a PRACTICE principal names a practice; write - for role AUDITOR"},
       {"a ADMIN - " + hash.substr(1), "line 2: the token hash is not 64 lower-case hexadecimal digits (or -)"},
       {"a ADMIN - " + Token('1'), "line 2: the token hash is not 64 lower-case hexadecimal digits (or -)"},
-      {std::string(129, 'x') + " ADMIN - -", "line 2: the id \"" + std::string(48, 'x') + "...\" is not 1 to 128 printable ASCII characters"},
+      {std::string(129, 'x') + " ADMIN - -", "line 2: the id \"" + std::string(48, 'x') + "...\" is not 1 to 128 printable ASCII characters without spaces, not starting with #"},
+      {"local-admin ADMIN - -", "line 2: the id \"local-admin\" is reserved for the local administrator of an insecure server"},
       {"dup ADMIN - -", "line 2: principal \"dup\" is listed twice"},
       {"b AUDITOR - " + TokenHash(Token('9')), "line 2: the token hash of \"b\" is another principal's too"},
   };
@@ -138,7 +140,54 @@ TEST(PrincipalsFile, AddPrintsATokenOnceAndStoresOnlyItsHash) {
   ASSERT_TRUE(loaded) << error;
   EXPECT_EQ(loaded->ByTokenHash(TokenHash(added.token)), nullptr);
   EXPECT_FALSE(Principals::Load((dir.path() / "missing").string(), &error));
-  EXPECT_EQ(error, "cannot read " + (dir.path() / "missing").string());
+  EXPECT_EQ(error, "cannot read " + (dir.path() / "missing").string() + ": No such file or directory");
+  EXPECT_FALSE(Principals::Load(dir.path().string(), &error));
+  EXPECT_EQ(error, dir.path().string() + " is not a regular file");
+
+  // An id that the file would read as a comment is refused, not added and lost.
+  v1::Actor comment;
+  comment.set_principal_id("#x");
+  comment.set_role(v1::ROLE_AUDITOR);
+  AddedPrincipal hidden = AddPrincipal(path, comment, false);
+  EXPECT_FALSE(hidden.ok);
+  EXPECT_EQ(hidden.error,
+            "the id \"#x\" is not 1 to 128 printable ASCII characters without spaces, not "
+            "starting with #");
+}
+
+// Adds at the same moment each keep their principal: the read-modify-write holds a lock.
+TEST(PrincipalsFile, ConcurrentAddsLoseNothing) {
+  TempDir dir;
+  const std::string path = (dir.path() / "principals").string();
+  constexpr int kAdders = 16;
+  std::vector<std::thread> adders;
+  std::vector<AddedPrincipal> added(kAdders);
+  for (int i = 0; i < kAdders; ++i) {
+    adders.emplace_back([&, i] {
+      v1::Actor actor;
+      actor.set_principal_id("auditor-" + std::to_string(i));
+      actor.set_role(v1::ROLE_AUDITOR);
+      added[static_cast<std::size_t>(i)] = AddPrincipal(path, actor, false);
+    });
+  }
+  for (std::thread& adder : adders) adder.join();
+  std::string error;
+  std::optional<Principals> principals = Principals::Load(path, &error);
+  ASSERT_TRUE(principals) << error;
+  EXPECT_EQ(principals->all().size(), static_cast<std::size_t>(kAdders));
+  for (int i = 0; i < kAdders; ++i) {
+    ASSERT_TRUE(added[static_cast<std::size_t>(i)].ok) << added[static_cast<std::size_t>(i)].error;
+    const Principal* principal = principals->ByTokenHash(TokenHash(added[static_cast<std::size_t>(i)].token));
+    ASSERT_NE(principal, nullptr) << i;
+    EXPECT_EQ(principal->actor.principal_id(), "auditor-" + std::to_string(i));
+  }
+  // No temporary file is left beside it.
+  int files = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir.path())) {
+    (void)entry;
+    ++files;
+  }
+  EXPECT_EQ(files, 2);  // principals and principals.lock.
 }
 
 class AuthenticatorTest : public ::testing::Test {

@@ -315,6 +315,80 @@ TEST_F(TlsTest, MutualTlsNamesThePrincipalByItsCertificate) {
   // No certificate at all: the handshake fails, token or not.
   RunResult without = Lcp(server, "admin@lcp", {"head"});
   EXPECT_EQ(without.exit_code, 3);
+  // A certificate with a principal's name, signed by another CA: the handshake fails.
+  RunResult other_dir = testing::Run("/bin/bash", {LCP_SOURCE_DIR "/scripts/dev-certs",
+                                                   (dir_.path() / "other").string(),
+                                                   "finance.officer@lcp"});
+  ASSERT_EQ(other_dir.exit_code, 0) << other_dir.err;
+  RunResult foreign = testing::Run(
+      LCP_CLI_PATH,
+      {"--server", server.address(), "--ca-cert", (certs_ / "ca.pem").string(), "--client-cert",
+       (dir_.path() / "other" / "finance.officer@lcp.pem").string(), "--client-key",
+       (dir_.path() / "other" / "finance.officer@lcp.key").string(), "head"});
+  EXPECT_EQ(foreign.exit_code, 3) << foreign.err;
+}
+
+TEST_F(TlsTest, FollowingTheJournalOverTls) {
+  ServerProcess server(LCP_LEDGERD_PATH, dir_.path() / "data", TlsArgs());
+  ASSERT_TRUE(server.started()) << server.Log();
+  ASSERT_EQ(Lcp(server, "admin@lcp", {"practice", "add", "A81001", "Riverside"}).exit_code, 0);
+  ASSERT_EQ(Lcp(server, "admin@lcp", {"practice", "add", "A81002", "Hillview"}).exit_code, 0);
+  // lcp entries --follow runs until stopped: timeout(1) stops it after a second.
+  RunResult follow = testing::Run(
+      "/usr/bin/timeout", {"2", LCP_CLI_PATH, "--server", server.address(), "--ca-cert",
+                           (certs_ / "ca.pem").string(), "--token-file",
+                           token_files_.at("auditor@nao"), "entries", "--follow"});
+  EXPECT_EQ(follow.exit_code, 124) << follow.err;  // Stopped by timeout, not failed.
+  EXPECT_NE(follow.out.find("admin@lcp"), std::string::npos) << follow.out << follow.err;
+  EXPECT_NE(follow.out.find("register practice A81002 Hillview"), std::string::npos) << follow.out;
+  EXPECT_EQ(follow.err, "");
+}
+
+// Signals arriving close together, while the server is busy with the previous one, never reach a
+// gRPC thread (which would kill the process): every SIGHUP re-reads, and SIGTERM still drains.
+TEST_F(TlsTest, ABurstOfSighupsThenSigtermStopsCleanly) {
+  ServerProcess server(LCP_LEDGERD_PATH, dir_.path() / "data", TlsArgs());
+  ASSERT_TRUE(server.started()) << server.Log();
+  for (int i = 0; i < 300; ++i) server.Signal(SIGHUP);
+  server.Signal(SIGTERM);
+  EXPECT_EQ(server.StopWith(SIGTERM), 0) << server.Log();
+  EXPECT_NE(server.Log().find("stopping on SIGTERM: draining in-flight requests"), std::string::npos)
+      << server.Log();
+  EXPECT_NE(server.Log().find("stopped: journal head 0"), std::string::npos) << server.Log();
+}
+
+TEST_F(TlsTest, BadCertificatesKeysAndPrincipalsFilesAreRefusedBeforeTheLedgerIsOpened) {
+  const auto data = dir_.path() / "data";
+  const std::string garbage = (dir_.path() / "garbage.pem").string();
+  std::ofstream(garbage) << "not a certificate\n";
+  auto start = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--data-dir", data.string(), "--listen", "127.0.0.1:0"});
+    return testing::Run(LCP_LEDGERD_PATH, args);
+  };
+  const std::string cert = (certs_ / "server.pem").string();
+  const std::string key = (certs_ / "server.key").string();
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {{"--tls-cert", garbage, "--tls-key", key, "--principals", principals_},
+       "refusing to start: --tls-cert holds no PEM certificate"},
+      {{"--tls-cert", cert, "--tls-key", garbage, "--principals", principals_},
+       "refusing to start: --tls-key holds no PEM private key"},
+      {{"--tls-cert", cert, "--tls-key", (certs_ / "stranger.key").string(), "--principals",
+        principals_},
+       "refusing to start: --tls-key is not the private key of the certificate in --tls-cert"},
+      {{"--tls-cert", cert, "--tls-key", key, "--principals", principals_, "--client-ca", garbage},
+       "refusing to start: --client-ca " + garbage + " holds no PEM certificate"},
+      {{"--tls-cert", cert, "--tls-key", key, "--principals", dir_.path().string()},
+       "refusing to start: " + dir_.path().string() + " is not a regular file"},
+      {{"--tls-cert", (dir_.path() / "nope.pem").string(), "--tls-key", key, "--principals",
+        principals_},
+       "refusing to start: cannot read --tls-cert " + (dir_.path() / "nope.pem").string()},
+  };
+  for (const auto& [args, message] : cases) {
+    RunResult result = start(args);
+    EXPECT_EQ(result.exit_code, 1) << message;
+    EXPECT_NE(result.err.find(message), std::string::npos) << result.err;
+  }
+  EXPECT_FALSE(std::filesystem::exists(data));
 }
 
 TEST(ServerStart, RefusesToServeWithoutTlsUnlessInsecureAndOnLoopback) {
@@ -329,6 +403,17 @@ TEST(ServerStart, RefusesToServeWithoutTlsUnlessInsecureAndOnLoopback) {
                              "--insecure"),
             std::string::npos)
       << neither.err;
+  RunResult named = start({"--listen", "127.attacker.example:0", "--insecure"});
+  EXPECT_EQ(named.exit_code, 1);
+  EXPECT_NE(named.err.find("--insecure listens only on loopback"), std::string::npos) << named.err;
+  for (const std::string loopback : {"127.0.0.2:0", "[::1]:0", "localhost:0"}) {
+    TempDir other;
+    RunResult accepted = testing::Run(
+        "/usr/bin/timeout", {"1", LCP_LEDGERD_PATH, "--data-dir", (other.path() / "d").string(),
+                             "--listen", loopback, "--insecure"});
+    EXPECT_EQ(accepted.err.find("--insecure listens only on loopback"), std::string::npos)
+        << loopback << ": " << accepted.err;
+  }
   RunResult everywhere = start({"--listen", "0.0.0.0:0", "--insecure"});
   EXPECT_EQ(everywhere.exit_code, 1);
   EXPECT_NE(everywhere.err.find("refusing to start: --insecure listens only on loopback "

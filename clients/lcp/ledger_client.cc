@@ -69,7 +69,7 @@ grpc::Status LedgerClient::StreamEntries(
     const v1::StreamEntriesRequest& request,
     const std::function<void(const v1::StreamEntriesResponse&)>& on_entry) {
   grpc::ClientContext context;
-  if (!request.follow()) Prepare(context);
+  Prepare(context, /*deadline=*/!request.follow());
   std::unique_ptr<grpc::ClientReader<v1::StreamEntriesResponse>> reader =
       stub_->StreamEntries(&context, request);
   v1::StreamEntriesResponse response;

@@ -37,6 +37,7 @@ struct Options {
   int timeout_seconds = 30;
   std::string key;
   std::string token_file;
+  bool tls = false;
   std::string ca_cert;
   std::string client_cert;
   std::string client_key;
@@ -107,7 +108,7 @@ int Fail(const Options& options, const grpc::Status& status, const std::string& 
   std::cerr << "lcp: cannot complete the call to the ledger server at " << options.server << ": "
             << status.error_message() << "\n";
   if (status.error_code() == grpc::StatusCode::UNAVAILABLE) {
-    std::cerr << (options.ca_cert.empty() && options.client_cert.empty()
+    std::cerr << (!options.tls && options.ca_cert.empty() && options.client_cert.empty()
                       ? "lcp: if the server uses TLS, give --ca-cert FILE (and your --token-file)\n"
                       : "lcp: if the server is running, check that --ca-cert is the CA that signed "
                         "its certificate and that --server names a host the certificate is for\n");
@@ -158,7 +159,7 @@ std::optional<Connection> MakeConnection(const Options& options) {
   if (options.client_cert.empty() != options.client_key.empty()) {
     return fail("mutual TLS needs both --client-cert and --client-key");
   }
-  connection.tls = !options.ca_cert.empty() || !options.client_cert.empty();
+  connection.tls = options.tls || !options.ca_cert.empty() || !options.client_cert.empty();
   if (!options.ca_cert.empty()) {
     std::optional<std::string> pem = ReadWhole(options.ca_cert);
     if (!pem) return fail("cannot read --ca-cert " + options.ca_cert);
@@ -174,7 +175,8 @@ std::optional<Connection> MakeConnection(const Options& options) {
   }
   if (!connection.token.empty() && !connection.tls) {
     return fail("a token is sent only over TLS: give --ca-cert FILE (the CA that signed the "
-                "server's certificate), or unset LCP_TOKEN for a server started with --insecure");
+                "server's certificate) or --tls, or unset LCP_TOKEN for a server started with "
+                "--insecure");
   }
   return connection;
 }
@@ -248,6 +250,8 @@ int Main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--token-file", options.token_file,
                  "File holding your bearer token (or give the token itself in LCP_TOKEN)");
+  app.add_flag("--tls", options.tls,
+               "Use TLS, trusting the system's CA certificates (implied by --ca-cert)");
   app.add_option("--ca-cert", options.ca_cert,
                  "Use TLS, trusting the CA in this PEM file to have signed the server's certificate")
       ->envname("LCP_CA_CERT");
