@@ -4,6 +4,8 @@
 #include <set>
 
 #include "ledger/accounts.h"
+#include "ledger/capitation.h"
+#include "ledger/checks.h"
 #include "ledger/periods.h"
 #include "ledger/text.h"
 
@@ -12,76 +14,6 @@ namespace {
 
 Status Refuse(ErrorCode code, std::string message) {
   return Status::Error(code, std::move(message));
-}
-
-// The period of a posting command: well formed and in an open year.
-struct OpenPeriod {
-  const Year* year = nullptr;
-  int month = 0;
-};
-
-Result<OpenPeriod> CheckPeriod(const State& state, const v1::Period& period) {
-  Result<int> start_year = ParseYear(period.year());
-  if (!start_year.ok()) return start_year.status();
-  Result<int> month = ParseMonth(period.month());
-  if (!month.ok()) return month.status();
-  auto year = state.years.find(*start_year);
-  if (year == state.years.end()) {
-    return Refuse(v1::ERROR_CODE_YEAR_NOT_OPEN,
-                  "financial year " + period.year() + " has not been opened; open it first");
-  }
-  return OpenPeriod{&year->second, *month};
-}
-
-// Checks that an account follows the chart and names a registered party and a line of `year`.
-Status CheckAccount(const State& state, const Year& year, const std::string& path) {
-  Result<AccountRef> ref = ParseAccount(path);
-  if (!ref.ok()) return ref.status();
-  if (ref->scope == Scope::kPractice && !state.practices.contains(ref->party)) {
-    return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN, "account " + Quoted(path) + " names practice " +
-                                                       ref->party + ", which is not registered");
-  }
-  if (ref->scope == Scope::kProvider && !state.providers.contains(ref->party)) {
-    return Refuse(v1::ERROR_CODE_PROVIDER_UNKNOWN, "account " + Quoted(path) + " names provider " +
-                                                       ref->party + ", which is not registered");
-  }
-  if (!ref->line.empty() && !year.line_set.contains(ref->line)) {
-    return Refuse(v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
-                  "account " + Quoted(path) + " names budget line " + ref->line + ", which " +
-                      FormatYear(year.start_year) + " does not have");
-  }
-  return Status::Ok();
-}
-
-// Checks that the legs would keep every balance of `start_year` within kBalancePenceMax.
-Status CheckBalanceLimits(const State& state, int start_year, const std::vector<Leg>& legs) {
-  // The running balance of each leg's account after that leg. A journal has a handful of legs (at most
-  // 256), so a linear search for an earlier leg on the same account beats building a map.
-  std::vector<Int> running(legs.size());
-  auto year_balances = state.balances.find(start_year);
-  for (std::size_t i = 0; i < legs.size(); ++i) {
-    std::size_t earlier = i;
-    for (std::size_t j = i; j-- > 0;) {
-      if (legs[j].account == legs[i].account) {
-        earlier = j;
-        break;
-      }
-    }
-    if (earlier != i) {
-      running[i] = running[earlier];
-    } else if (year_balances != state.balances.end()) {
-      auto existing = year_balances->second.find(legs[i].account);
-      if (existing != year_balances->second.end()) running[i] = existing->second;
-    }
-    running[i] += legs[i].amount.pence();
-    if (!WithinMagnitude(running[i], kBalancePenceMax)) {
-      return Refuse(v1::ERROR_CODE_BALANCE_LIMIT_EXCEEDED,
-                    "account \"" + legs[i].account + "\" would reach a balance beyond " +
-                        Money::FromPence(kBalancePenceMax).ToString() + " in " +
-                        FormatYear(start_year));
-    }
-  }
-  return Status::Ok();
 }
 
 Result<Effects> DecideRegisterPractice(const State& state, const v1::RegisterPractice& command) {
@@ -215,6 +147,11 @@ Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& c
                       std::to_string(original.reverses_seq) +
                       "; post a new journal instead of reversing a reversal");
   }
+  if (original.allocation) {
+    return Refuse(v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
+                  which + " is a capitation allocation run; correct it with a new run, which posts "
+                          "only the differences from it");
+  }
   if (original.legs.empty()) {
     return Refuse(v1::ERROR_CODE_ENTRY_HAS_NO_POSTINGS,
                   which + " posted nothing, so there is nothing to reverse");
@@ -255,6 +192,14 @@ Result<Effects> Decide(const State& state, const v1::Command& command) {
       return DecidePostJournal(state, command.post_journal());
     case v1::Command::kReverseEntry:
       return DecideReverseEntry(state, command.reverse_entry());
+    case v1::Command::kSetBandWeights:
+      return DecideSetBandWeights(state, command.set_band_weights());
+    case v1::Command::kRecordPopulation:
+      return DecideRecordPopulation(state, command.record_population());
+    case v1::Command::kSetPracticeIndices:
+      return DecideSetPracticeIndices(state, command.set_practice_indices());
+    case v1::Command::kRunAllocation:
+      return DecideRunAllocation(state, command.run_allocation());
     case v1::Command::KIND_NOT_SET:
       break;
   }
@@ -267,8 +212,12 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
     case v1::Command::kRegisterPractice: {
       const auto& c = command.register_practice();
       state.practices.emplace(c.ods_code(), Practice{c.ods_code(), c.name()});
+      ++state.practices_version;
       if (undo != nullptr)
-        undo->push_back([code = c.ods_code()](State& s) { s.practices.erase(code); });
+        undo->push_back([code = c.ods_code()](State& s) {
+          s.practices.erase(code);
+          ++s.practices_version;  // An undo is a change too.
+        });
       break;
     }
     case v1::Command::kRegisterProvider: {
@@ -297,6 +246,12 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
           s.entries[original - 1].reversed_by = 0;
         });
       break;
+    case v1::Command::kSetBandWeights:
+    case v1::Command::kRecordPopulation:
+    case v1::Command::kSetPracticeIndices:
+    case v1::Command::kRunAllocation:
+      EvolveCapitation(state, command, effects, seq, undo);
+      break;
     case v1::Command::kPostJournal:
     case v1::Command::KIND_NOT_SET:
       break;
@@ -321,8 +276,8 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
         });
     }
   }
-  state.entries.push_back(
-      EntryFacts{effects.year, effects.month, effects.legs, effects.reverses_seq, 0});
+  state.entries.push_back(EntryFacts{effects.year, effects.month, effects.legs, effects.reverses_seq,
+                                     0, effects.run != nullptr});
   if (undo != nullptr) undo->push_back([](State& s) { s.entries.pop_back(); });
 }
 

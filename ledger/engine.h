@@ -8,6 +8,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <vector>
 
 #include "ledger/state.h"
@@ -28,6 +29,8 @@ struct Effects {
   int month = 0;  // 1..12; 0 when nothing is posted.
   std::vector<Leg> legs;
   std::uint64_t reverses_seq = 0;
+  // For a RunAllocation: the run, computed by Decide (its seq is the entry's).
+  std::shared_ptr<const AllocationRun> run;
 };
 
 // Returns the effects of `command` on `state`, or the first check it fails. Never changes anything.

@@ -18,10 +18,11 @@ inline constexpr std::size_t kIdempotencyKeyLengthMax = 128;
 inline constexpr std::size_t kPrincipalIdLengthMax = 128;
 // 9999-12-31T23:59:59Z: the latest recorded time an entry may carry.
 inline constexpr std::int64_t kRecordedAtSecondsMax = 253'402'300'799;
-// A bound on a serialized entry. The engine's limits on every field (256 postings, 128-character
-// accounts, 40-character amounts, 500-byte narratives, 128-byte keys and principals) keep every entry
-// below about 100 KiB, so any reader can hold any record.
-inline constexpr std::size_t kEntryBodyBytesMax = 256 * 1024;
+// A bound on a serialized entry. The engine's limits on every field (256 postings per journal,
+// 128-character accounts, 40-character amounts, 500-byte narratives, 128-byte keys and principals, an
+// allocation's one posting per practice for at most 100,000 practices) keep every entry below about
+// 7 MiB, so any reader can hold any record.
+inline constexpr std::size_t kEntryBodyBytesMax = 12 * 1024 * 1024;
 
 static_assert(kEntryBodyBytesMax + 1024 < kExportMessageBytesMax,
               "every record must fit in an export message");

@@ -11,7 +11,9 @@ constexpr std::uint64_t Bit(Kind kind) { return std::uint64_t{1} << static_cast<
 
 constexpr std::uint64_t kAdminCommands =
     Bit(Kind::kRegisterPractice) | Bit(Kind::kRegisterProvider) | Bit(Kind::kOpenYear);
-constexpr std::uint64_t kFinanceCommands = Bit(Kind::kPostJournal) | Bit(Kind::kReverseEntry);
+constexpr std::uint64_t kFinanceCommands =
+    Bit(Kind::kPostJournal) | Bit(Kind::kReverseEntry) | Bit(Kind::kSetBandWeights) |
+    Bit(Kind::kRecordPopulation) | Bit(Kind::kSetPracticeIndices) | Bit(Kind::kRunAllocation);
 
 // The permission matrix. README.md ("Who may do what") prints it; keep the two the same.
 constexpr std::array<RoleRights, 6> kRoleRights = {{
@@ -75,6 +77,14 @@ std::string_view CommandKindText(v1::Command::KindCase kind) {
       return "post a journal";
     case Kind::kReverseEntry:
       return "reverse an entry";
+    case Kind::kSetBandWeights:
+      return "set band weights";
+    case Kind::kRecordPopulation:
+      return "record a registered list";
+    case Kind::kSetPracticeIndices:
+      return "set practice indices";
+    case Kind::kRunAllocation:
+      return "run a capitation allocation";
     case Kind::KIND_NOT_SET:
       break;
   }

@@ -3,7 +3,9 @@
 // insertion order.
 #pragma once
 
+#include <array>
 #include <cstdint>
+#include <memory>
 #include <map>
 #include <set>
 #include <string>
@@ -45,6 +47,58 @@ struct EntryFacts {
   std::vector<Leg> legs;
   std::uint64_t reverses_seq = 0;  // For a reversal, the entry it reverses.
   std::uint64_t reversed_by = 0;   // The reversal of this entry, once there is one.
+  bool allocation = false;         // An allocation run, which is never reversed.
+};
+
+// Capitation (DOMAIN.md "Risk-adjusted capitation"; ledger/capitation.h).
+inline constexpr std::size_t kBandCount = 40;
+using BandCounts = std::array<std::int64_t, kBandCount>;  // Patients by band index.
+
+struct WeightsVersion {
+  int year = 0;
+  std::string line;
+  std::array<Int, kBandCount> nanos;  // Each band's weight in billionths.
+};
+
+struct IndicesVersion {
+  int year = 0;
+  // N and M in billionths, by ODS code.
+  std::map<std::string, std::pair<Int, Int>> by_practice;
+};
+
+struct AllocationRow {
+  std::string ods_code;
+  std::int64_t patients = 0;
+  Int weighted_patients;    // Sum of patients x weight, in 10^-9.
+  Int needs_nanos;          // N in 10^-9.
+  Int market_forces_nanos;  // M in 10^-9.
+  Int weighted_population;  // WP in 10^-27.
+  Int budget_pence;
+  Int previous_pence;
+};
+
+struct AllocationRun {
+  std::uint64_t seq = 0;
+  int year = 0;
+  int month = 0;
+  std::string line;
+  Int total_pence;
+  std::uint64_t weights_seq = 0;
+  std::string extract_date;
+  std::uint64_t indices_seq = 0;
+  std::uint64_t revises_seq = 0;
+  Int weighted_population_total;  // In 10^-27.
+  std::vector<AllocationRow> rows;  // By ODS code.
+};
+
+struct Capitation {
+  std::map<std::uint64_t, WeightsVersion> weights;                     // By the seq that set them.
+  std::map<std::pair<int, std::string>, std::uint64_t> latest_weights;  // (year, line) -> seq.
+  std::map<std::string, std::map<std::string, BandCounts>> lists;       // Extract date -> ODS -> counts.
+  std::map<std::uint64_t, IndicesVersion> indices;                      // By the seq that set them.
+  std::map<int, std::uint64_t> latest_indices;                          // Year -> seq.
+  std::map<std::uint64_t, std::shared_ptr<const AllocationRun>> runs;   // By seq.
+  std::map<std::pair<int, std::string>, std::uint64_t> latest_run;      // (year, line) -> seq.
 };
 
 // Balances in pence: by financial year (start year), then by account path.
@@ -57,6 +111,11 @@ struct State {
   Balances balances;
   std::vector<EntryFacts> entries;  // entries[seq - 1].
   std::map<std::string, std::uint64_t> seq_by_key;  // The entry that recorded each idempotency key.
+  Capitation capitation;
+  // Count changes to `practices` and `capitation` (an undo is one more), so that readers' copies are
+  // refreshed only then.
+  std::uint64_t practices_version = 0;
+  std::uint64_t capitation_version = 0;
 
   std::uint64_t last_seq() const { return entries.size(); }
 };

@@ -3,6 +3,7 @@
 #include <mutex>
 
 #include "ledger/accounts.h"
+#include "ledger/capitation.h"
 #include "ledger/chain.h"
 #include "ledger/decimal.h"
 #include "ledger/journal.h"
@@ -360,6 +361,75 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetHead(grpc::CallbackServerContext
   response->set_hash_hex(ToHex(snapshot->head_hash));
   FinishWith(context, reactor, Status::Ok());
   return reactor;
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::ListPractices(grpc::CallbackServerContext* context,
+                                                           const v1::ListPracticesRequest* /*request*/,
+                                                           v1::ListPracticesResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  if (Result<v1::Actor> actor = authenticator_.Authenticate(*context); !actor.ok()) {
+    FinishWith(context, reactor, actor.status());
+    return reactor;
+  }
+  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  for (const auto& [code, practice] : *snapshot->practices) {
+    v1::PracticeView* view = response->add_practices();
+    view->set_ods_code(code);
+    view->set_name(practice.name);
+  }
+  FinishWith(context, reactor, Status::Ok());
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetAllocation(grpc::CallbackServerContext* context,
+                                                           const v1::GetAllocationRequest* request,
+                                                           v1::GetAllocationResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto fail = [&](const Status& status) {
+    FinishWith(context, reactor, status);
+    return reactor;
+  };
+  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
+  if (!actor.ok()) return fail(actor.status());
+  // A practice sees its own row and the totals; asking for another practice's is refused whether or
+  // not that practice exists.
+  std::string only = request->ods_code();
+  if (RightsOf(actor->role())->balances != BalanceScope::kEverything) {
+    if (!only.empty() && only != actor->practice_ods_code()) {
+      return fail(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                                "role " + RoleName(actor->role()) + " (practice " +
+                                    actor->practice_ods_code() +
+                                    ") may read only its own row of an allocation, not " +
+                                    Quoted(only) + "'s"));
+    }
+    only = actor->practice_ods_code();
+  }
+  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  const Capitation& capitation = *snapshot->capitation;
+  std::uint64_t seq = request->run_seq();
+  if (seq == 0) {
+    Result<int> year = ParseYear(request->year());
+    if (!year.ok()) return fail(year.status());
+    auto latest = capitation.latest_run.find({*year, request->budget_line()});
+    if (latest == capitation.latest_run.end()) {
+      return fail(Status::Error(v1::ERROR_CODE_ENTRY_UNKNOWN,
+                                "no capitation run for " + request->year() + " " +
+                                    Quoted(request->budget_line()) + " yet"));
+    }
+    seq = latest->second;
+  }
+  auto run = capitation.runs.find(seq);
+  if (run == capitation.runs.end()) {
+    return fail(Status::Error(v1::ERROR_CODE_ENTRY_UNKNOWN,
+                              "entry " + std::to_string(seq) + " is not a capitation run"));
+  }
+  ToAllocationView(*run->second, capitation, only, *response->mutable_allocation());
+  if (!only.empty() && response->allocation().rows().empty()) {
+    return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
+                              "practice " + Quoted(only) + " has no row in the run at entry " +
+                                  std::to_string(seq)));
+  }
+  return fail(Status::Ok());
 }
 
 namespace {

@@ -53,6 +53,12 @@ class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
   grpc::ServerUnaryReactor* GetHead(grpc::CallbackServerContext* context,
                                     const v1::GetHeadRequest* request,
                                     v1::GetHeadResponse* response) override;
+  grpc::ServerUnaryReactor* ListPractices(grpc::CallbackServerContext* context,
+                                          const v1::ListPracticesRequest* request,
+                                          v1::ListPracticesResponse* response) override;
+  grpc::ServerUnaryReactor* GetAllocation(grpc::CallbackServerContext* context,
+                                          const v1::GetAllocationRequest* request,
+                                          v1::GetAllocationResponse* response) override;
 
  private:
   Sequencer& sequencer_;

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "ledger/capitation.h"
 #include "ledger/chain.h"
 #include "ledger/periods.h"
 #include "ledger/permissions.h"
@@ -21,11 +22,21 @@ void Refuse(v1::CommandResult& result, const Status& status) {
   refusal->set_grpc_code(static_cast<std::int32_t>(GrpcCodeFor(status.code())));
 }
 
+// The allocation a run at `seq` made, if the entry is one.
+void AddAllocation(v1::Accepted& accepted, const State& state, std::uint64_t seq) {
+  auto run = state.capitation.runs.find(seq);
+  if (run != state.capitation.runs.end()) {
+    ToAllocationView(*run->second, state.capitation, "", *accepted.mutable_allocation());
+  }
+}
+
 // The accepted result of a command just applied, from what the engine remembers of it (no re-parsing).
-void AcceptFresh(v1::CommandResult& result, const v1::JournalRecord& record, const EntryFacts& facts) {
+void AcceptFresh(v1::CommandResult& result, const v1::JournalRecord& record, const State& state) {
+  const EntryFacts& facts = state.entries.back();
   v1::Accepted* accepted = result.mutable_accepted();
   accepted->set_seq(record.seq());
   accepted->set_hash(record.hash());
+  if (facts.allocation) AddAllocation(*accepted, state, record.seq());
   if (facts.legs.empty()) return;
   accepted->mutable_period()->set_year(FormatYear(facts.year));
   accepted->mutable_period()->set_month(FormatMonth(facts.month));
@@ -278,7 +289,9 @@ Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int
   v1::SubmitResponse& response = *call.response;
   const int count = request.commands_size();
   const bool atomic = request.all_or_nothing();
-  if (atomic) book_->BeginGroup();
+  // A dry run is a group that is always taken back: every command decided as it would be, nothing kept.
+  const bool dry = request.dry_run();
+  if (atomic || dry) book_->BeginGroup();
   int refused_index = -1;
   Status refused_status;
   auto next_unknown = call.unknown_fields.begin();
@@ -308,7 +321,7 @@ Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int
       Result<const v1::JournalRecord*> record = book_->Stage(
           command.command(), std::move(envelope), Journal::FieldCheck::kCheckedByCaller);
       if (record.ok()) {
-        AcceptFresh(result, **record, book_->journal().state().entries.back());
+        AcceptFresh(result, **record, book_->journal().state());
         continue;
       }
       status = record.status();
@@ -320,8 +333,8 @@ Status Sequencer::ApplyCall(SubmitCall& call, std::int64_t now_seconds, std::int
     }
     if (atomic) break;
   }
+  if (atomic || dry) book_->EndGroup(/*keep=*/!dry && refused_index < 0);
   if (atomic) {
-    book_->EndGroup(/*keep=*/refused_index < 0);
     if (refused_index >= 0) {
       // Nothing of the batch was posted: every other command is reported as aborted.
       const Status aborted = Status::Error(
@@ -363,15 +376,28 @@ bool Sequencer::AcceptDuplicate(std::uint64_t seq, const v1::Command& command,
   if (entry.has_period()) *accepted->mutable_period() = entry.period();
   *accepted->mutable_postings() = entry.postings();
   accepted->set_duplicate(true);
+  if (entry.command().has_run_allocation()) AddAllocation(*accepted, book_->journal().state(), seq);
   return true;
 }
 
-std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() const {
+std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() {
+  const State& state = book_->journal().state();
   auto snapshot = std::make_shared<Snapshot>();
   snapshot->head_seq = book_->journal().head_seq();
   snapshot->head_hash = book_->journal().head_hash();
-  snapshot->balances = std::make_shared<const Balances>(book_->journal().state().balances);
-  for (const auto& [year, unused] : book_->journal().state().years) snapshot->open_years.push_back(year);
+  snapshot->balances = std::make_shared<const Balances>(state.balances);
+  for (const auto& [year, unused] : state.years) snapshot->open_years.push_back(year);
+  // Versions count every change and undo, so an unchanged version means unchanged contents.
+  if (practices_copy_version_ != state.practices_version || practices_copy_ == nullptr) {
+    practices_copy_ = std::make_shared<const std::map<std::string, Practice>>(state.practices);
+    practices_copy_version_ = state.practices_version;
+  }
+  if (capitation_copy_version_ != state.capitation_version || capitation_copy_ == nullptr) {
+    capitation_copy_ = std::make_shared<const Capitation>(state.capitation);
+    capitation_copy_version_ = state.capitation_version;
+  }
+  snapshot->practices = practices_copy_;
+  snapshot->capitation = capitation_copy_;
   return snapshot;
 }
 

@@ -45,6 +45,9 @@ struct Snapshot {
   std::string head_hash;
   std::shared_ptr<const Balances> balances;
   std::vector<int> open_years;  // Start years, ascending.
+  // Copies of the engine's practices and capitation state, shared between snapshots until they change.
+  std::shared_ptr<const std::map<std::string, Practice>> practices;
+  std::shared_ptr<const Capitation> capitation;
 };
 
 // One Submit call waiting for the sequencer. `request` and `response` belong to the RPC and stay valid
@@ -114,10 +117,16 @@ class Sequencer {
   // Fills `result` with the original result of entry `seq` if it recorded the same command.
   bool AcceptDuplicate(std::uint64_t seq, const v1::Command& command,
                        v1::CommandResult& result) const;
-  std::shared_ptr<const Snapshot> MakeSnapshot() const;
+  // The snapshot of the apply thread's state. Apply thread (or constructor) only.
+  std::shared_ptr<const Snapshot> MakeSnapshot();
   void WakeFollowers();
 
   std::unique_ptr<Book> book_;  // Sequencer thread only.
+  // The last copies MakeSnapshot made, and the state versions they are of (apply thread only).
+  std::shared_ptr<const std::map<std::string, Practice>> practices_copy_;
+  std::uint64_t practices_copy_version_ = ~std::uint64_t{0};
+  std::shared_ptr<const Capitation> capitation_copy_;
+  std::uint64_t capitation_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<EntryLog> log_;
   std::function<void(const Status&)> on_fatal_;
 

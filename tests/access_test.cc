@@ -173,6 +173,10 @@ std::map<std::string, v1::Command> OneOfEachKind() {
       {"post_journal",
        testing::JournalCommand("2026/27", "M03", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}})},
       {"reverse_entry", testing::ReverseCommand(7, "2026/27", "M03")},
+      {"set_band_weights", testing::WeightsCommand("2026/27", "PRESCRIBING", "1.25")},
+      {"record_population", testing::ListCommand("2026-07-01", "A81001", {{"MALE_0_4", 5}})},
+      {"set_practice_indices", testing::IndicesCommand("2026/27", {{"A81002", "1.1", ""}})},
+      {"run_allocation", testing::RunCommand("2026/27", "M03", "PRESCRIBING", "100.00", 0, "2026-05-01")},
   };
 }
 
@@ -186,25 +190,46 @@ TEST_F(AccessTest, EveryRoleAgainstEveryRpcAndCommandKind) {
     std::map<std::string, Code> commands;
     Code balances, entry, list, stream, head;
   };
+  const std::map<std::string, Code> none = {
+      {"register_practice", kDenied}, {"register_provider", kDenied}, {"open_year", kDenied},
+      {"post_journal", kDenied}, {"reverse_entry", kDenied}, {"set_band_weights", kDenied},
+      {"record_population", kDenied}, {"set_practice_indices", kDenied},
+      {"run_allocation", kDenied}};
+  std::map<std::string, Code> admin = none;
+  for (const char* kind : {"register_practice", "register_provider", "open_year"}) admin[kind] = kOk;
+  std::map<std::string, Code> finance = none;
+  for (const char* kind : {"post_journal", "reverse_entry", "set_band_weights", "record_population",
+                           "set_practice_indices", "run_allocation"}) {
+    finance[kind] = kOk;
+  }
   const std::map<std::string, Row> expected = {
-      {"admin", {{{"register_practice", kOk}, {"register_provider", kOk}, {"open_year", kOk},
-                  {"post_journal", kDenied}, {"reverse_entry", kDenied}},
-                 kOk, kOk, kOk, kOk, kOk}},
-      {"finance", {{{"register_practice", kDenied}, {"register_provider", kDenied},
-                    {"open_year", kDenied}, {"post_journal", kOk}, {"reverse_entry", kOk}},
-                   kOk, kOk, kOk, kOk, kOk}},
-      {"pct", {{{"register_practice", kDenied}, {"register_provider", kDenied},
-                {"open_year", kDenied}, {"post_journal", kDenied}, {"reverse_entry", kDenied}},
-               kOk, kOk, kOk, kOk, kOk}},
-      {"riverside", {{{"register_practice", kDenied}, {"register_provider", kDenied},
-                      {"open_year", kDenied}, {"post_journal", kDenied}, {"reverse_entry", kDenied}},
-                     kOk, kDenied, kDenied, kDenied, kOk}},
-      {"auditor", {{{"register_practice", kDenied}, {"register_provider", kDenied},
-                    {"open_year", kDenied}, {"post_journal", kDenied}, {"reverse_entry", kDenied}},
-                   kOk, kOk, kOk, kOk, kOk}},
+      {"admin", {admin, kOk, kOk, kOk, kOk, kOk}},
+      {"finance", {finance, kOk, kOk, kOk, kOk, kOk}},
+      {"pct", {none, kOk, kOk, kOk, kOk, kOk}},
+      {"riverside", {none, kOk, kDenied, kDenied, kDenied, kOk}},
+      {"auditor", {none, kOk, kOk, kOk, kOk, kOk}},
+  };
+  // What a run needs: weights for the line and a list for every registered practice (recorded again
+  // before each row, since the administrator's row registers a practice).
+  auto prepare_run = [&] {
+    Caller finance_officer = As("finance");
+    ASSERT_EQ(finance_officer.Submit(OneCommand(testing::WeightsCommand("2026/27", "PRESCRIBING"),
+                                                "prep-weights")).code,
+              grpc::StatusCode::OK);
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at("pct").second));
+    v1::ListPracticesResponse practices;
+    ASSERT_TRUE(server_->stub().ListPractices(&context, v1::ListPracticesRequest(), &practices).ok());
+    for (const v1::PracticeView& practice : practices.practices()) {
+      ASSERT_EQ(finance_officer.Submit(OneCommand(
+                    testing::ListCommand("2026-05-01", practice.ods_code(), {{"FEMALE_20_24", 10}}),
+                    "prep-list-" + practice.ods_code())).code,
+                grpc::StatusCode::OK);
+    }
   };
   int cells = 0;
   for (const auto& [id, row] : expected) {
+    prepare_run();
     for (const auto& [kind, command] : OneOfEachKind()) {
       SCOPED_TRACE(id + " " + kind);
       const std::uint64_t before = HeadSeq();
@@ -235,7 +260,7 @@ TEST_F(AccessTest, EveryRoleAgainstEveryRpcAndCommandKind) {
     EXPECT_EQ(caller.Head().code, row.head);
     cells += 5;
   }
-  EXPECT_EQ(cells, 50);
+  EXPECT_EQ(cells, 70);
 }
 
 TEST_F(AccessTest, ReadOnlyRolesAreRefusedForTheWholeBatch) {

@@ -498,8 +498,12 @@ TEST(EngineRefusal, EveryEngineCodeIsCovered) {
   covered.insert(v1::ERROR_CODE_UNKNOWN_FIELDS);
   covered.insert(v1::ERROR_CODE_SPLIT_WEIGHTS_INVALID);  // apportion_test.
   covered.insert(v1::ERROR_CODE_PERMISSION_DENIED);      // permissions_test.
-  for (int code = 1; code < 50; ++code) {  // Engine codes; 50-99 are the service's.
-    if (!v1::ErrorCode_IsValid(code)) continue;
+  for (int code = v1::ERROR_CODE_BAND_UNKNOWN; code <= v1::ERROR_CODE_ALLOCATION_TOTAL_INVALID; ++code) {
+    covered.insert(code);  // capitation_test, CoversEveryCapitationCode.
+  }
+  for (int code = 200; code <= 202; ++code) covered.insert(code);  // capitation_test too.
+  for (int code = 1; code < 500; ++code) {  // Engine codes: 1-49 and 200-499.
+    if ((code >= 50 && code < 200) || !v1::ErrorCode_IsValid(code)) continue;
     EXPECT_TRUE(covered.contains(code)) << v1::ErrorCode_Name(static_cast<v1::ErrorCode>(code));
   }
 }

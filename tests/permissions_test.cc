@@ -38,18 +38,25 @@ std::map<std::string, v1::Command> OneOfEachKind() {
       {"post_journal",
        JournalCommand("2026/27", "M02", {{"lcp:cash", "10.00"}, {"pct:funding", "-10.00"}})},
       {"reverse_entry", ReverseCommand(6, "2026/27", "M02")},
+      {"set_band_weights", testing::WeightsCommand("2026/27", "COMMUNITY")},
+      {"record_population", testing::ListCommand("2026-08-01", "A81001", {{"MALE_0_4", 3}})},
+      {"set_practice_indices", testing::IndicesCommand("2026/27", {{"A81001", "1.2", ""}})},
+      {"run_allocation", testing::RunCommand("2026/27", "M02", "PRESCRIBING", "10.00")},
   };
 }
 
 // The matrix as README.md states it, written out here rather than read from the code's table.
 const std::map<v1::Role, std::set<std::string>> kMayIssue = {
     {v1::ROLE_ADMIN, {"register_practice", "register_provider", "open_year"}},
-    {v1::ROLE_LCP_FINANCE, {"post_journal", "reverse_entry"}},
+    {v1::ROLE_LCP_FINANCE,
+     {"post_journal", "reverse_entry", "set_band_weights", "record_population", "set_practice_indices",
+      "run_allocation"}},
     {v1::ROLE_PCT_FINANCE, {}},
     {v1::ROLE_PRACTICE, {}},
     {v1::ROLE_AUDITOR, {}},
     {v1::ROLE_LOCAL_ADMIN,
-     {"register_practice", "register_provider", "open_year", "post_journal", "reverse_entry"}},
+     {"register_practice", "register_provider", "open_year", "post_journal", "reverse_entry",
+      "set_band_weights", "record_population", "set_practice_indices", "run_allocation"}},
 };
 
 const std::map<std::string, std::string> kDeniedMessage = {
@@ -58,6 +65,10 @@ const std::map<std::string, std::string> kDeniedMessage = {
     {"open_year", "may not open a year; ask a principal with role ADMIN"},
     {"post_journal", "may not post a journal; ask a principal with role LCP_FINANCE"},
     {"reverse_entry", "may not reverse an entry; ask a principal with role LCP_FINANCE"},
+    {"set_band_weights", "may not set band weights; ask a principal with role LCP_FINANCE"},
+    {"record_population", "may not record a registered list; ask a principal with role LCP_FINANCE"},
+    {"set_practice_indices", "may not set practice indices; ask a principal with role LCP_FINANCE"},
+    {"run_allocation", "may not run a capitation allocation; ask a principal with role LCP_FINANCE"},
 };
 
 TEST(Permissions, EveryRoleAgainstEveryCommandKind) {
@@ -69,23 +80,28 @@ TEST(Permissions, EveryRoleAgainstEveryCommandKind) {
       testing::SetUpStandardLedger(journal);
       testing::MustSubmit(journal, JournalCommand("2026/27", "M01",
                                                   {{"lcp:cash", "5.00"}, {"pct:funding", "-5.00"}}));
+      // Entries 7-10: what a run needs.
+      testing::MustSubmit(journal, testing::WeightsCommand("2026/27", "PRESCRIBING"));
+      for (const std::string ods : {"A81001", "A81002", "A81003"}) {
+        testing::MustSubmit(journal, testing::ListCommand("2026-05-01", ods, {{"MALE_0_4", 10}}));
+      }
       v1::JournalEntry request = Request(command, "matrix-key");
       *request.mutable_actor() = ActorFor(role);
       Result<v1::JournalRecord> result = journal.Submit(request);
       if (allowed.contains(kind)) {
         ASSERT_TRUE(result.ok()) << result.status().ToString();
-        EXPECT_EQ(journal.head_seq(), 7u);
+        EXPECT_EQ(journal.head_seq(), 11u);
       } else {
         ASSERT_FALSE(result.ok());
         EXPECT_EQ(result.status().code(), v1::ERROR_CODE_PERMISSION_DENIED);
         EXPECT_EQ(result.status().message(), "role " + RoleName(role) + " " + kDeniedMessage.at(kind));
-        EXPECT_EQ(journal.head_seq(), 6u);
+        EXPECT_EQ(journal.head_seq(), 10u);
         EXPECT_EQ(journal.SeqForKey("matrix-key"), 0u);
       }
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 30);
+  EXPECT_EQ(cells, 54);
   // Every role in the enum is in the matrix above.
   for (int role = 1; v1::Role_IsValid(role); ++role) {
     EXPECT_TRUE(kMayIssue.contains(static_cast<v1::Role>(role))) << role;

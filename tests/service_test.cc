@@ -298,13 +298,14 @@ TEST_F(ServiceTest, UnknownFieldsAroundTheCommandsRefuseTheWholeCall) {
   v1::SubmitRequest request =
       OneCommand(JournalCommand("2026/27", "M01", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}}),
                  "dry-run?");
-  // A newer client's option on the request (say, a dry run) must not be ignored and posted for real.
-  request.GetReflection()->MutableUnknownFields(&request)->AddVarint(3, 1);
+  // A newer client's option on the request (say, a "validate only") must not be ignored and posted for
+  // real.
+  request.GetReflection()->MutableUnknownFields(&request)->AddVarint(99, 1);
   Call call = Submit(stub(), request);
   EXPECT_EQ(call.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(call.error_code, "ERROR_CODE_UNKNOWN_FIELDS");
   EXPECT_EQ(call.status.error_message(),
-            "ERROR_CODE_UNKNOWN_FIELDS: the command carries field 3 of lcp.v1.SubmitRequest, which "
+            "ERROR_CODE_UNKNOWN_FIELDS: the command carries field 99 of lcp.v1.SubmitRequest, which "
             "this server does not know; upgrade the server or leave it out");
   v1::SubmitRequest on_command = OneCommand(testing::RegisterPracticeCommand("A81009"), "x");
   v1::CommandRequest* one = on_command.mutable_commands(0);

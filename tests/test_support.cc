@@ -1,5 +1,7 @@
 #include "tests/test_support.h"
 
+#include "ledger/capitation.h"
+
 #include <gtest/gtest.h>
 
 #include <cctype>
@@ -55,6 +57,69 @@ v1::Command ReverseCommand(std::uint64_t seq, const std::string& year, const std
   command.mutable_reverse_entry()->set_reason(reason);
   command.mutable_reverse_entry()->mutable_period()->set_year(year);
   command.mutable_reverse_entry()->mutable_period()->set_month(month);
+  return command;
+}
+
+v1::Command WeightsCommand(const std::string& year, const std::string& line,
+                           const std::string& weight,
+                           const std::vector<std::pair<std::string, std::string>>& overrides) {
+  v1::Command command;
+  auto* weights = command.mutable_set_band_weights();
+  weights->set_year(year);
+  weights->set_budget_line(line);
+  for (const std::string& band : BandLabels()) {
+    v1::BandWeight* entry = weights->add_weights();
+    entry->set_band(band);
+    entry->mutable_weight()->set_value(weight);
+    for (const auto& [name, value] : overrides) {
+      if (name == band) entry->mutable_weight()->set_value(value);
+    }
+  }
+  return command;
+}
+
+v1::Command ListCommand(const std::string& extract_date, const std::string& ods,
+                        const std::vector<std::pair<std::string, std::int64_t>>& bands) {
+  v1::Command command;
+  auto* list = command.mutable_record_population();
+  list->set_extract_date(extract_date);
+  list->set_ods_code(ods);
+  for (const auto& [band, patients] : bands) {
+    v1::BandCount* count = list->add_bands();
+    count->set_band(band);
+    count->set_patients(patients);
+  }
+  return command;
+}
+
+v1::Command IndicesCommand(const std::string& year,
+                           const std::vector<std::tuple<std::string, std::string, std::string>>& rows) {
+  v1::Command command;
+  auto* indices = command.mutable_set_practice_indices();
+  indices->set_year(year);
+  for (const auto& [ods, needs, factor] : rows) {
+    v1::PracticeIndex* index = indices->add_practices();
+    index->set_ods_code(ods);
+    index->mutable_needs_index()->set_value(needs);
+    if (!factor.empty()) index->mutable_market_forces_factor()->set_value(factor);
+  }
+  return command;
+}
+
+v1::Command RunCommand(const std::string& year, const std::string& month, const std::string& line,
+                       const std::string& total, std::uint64_t revises_seq,
+                       const std::string& extract_date, std::uint64_t weights_seq,
+                       std::uint64_t indices_seq) {
+  v1::Command command;
+  auto* run = command.mutable_run_allocation();
+  run->mutable_period()->set_year(year);
+  run->mutable_period()->set_month(month);
+  run->set_budget_line(line);
+  run->mutable_total()->set_value(total);
+  run->set_revises_seq(revises_seq);
+  run->set_extract_date(extract_date);
+  run->set_weights_seq(weights_seq);
+  run->set_indices_seq(indices_seq);
   return command;
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <string>
+#include <tuple>
 #include <utility>
 #include <vector>
 
@@ -21,6 +22,21 @@ v1::Command JournalCommand(const std::string& year, const std::string& month,
                            const PostingList& postings, const std::string& narrative = "Test");
 v1::Command ReverseCommand(std::uint64_t seq, const std::string& year, const std::string& month,
                            const std::string& reason = "Posted in error");
+
+// Capitation inputs. Weights: every band `weight`, except those in `overrides` (band -> weight).
+v1::Command WeightsCommand(const std::string& year, const std::string& line,
+                           const std::string& weight = "1",
+                           const std::vector<std::pair<std::string, std::string>>& overrides = {});
+// A list: band -> patients.
+v1::Command ListCommand(const std::string& extract_date, const std::string& ods,
+                        const std::vector<std::pair<std::string, std::int64_t>>& bands);
+// Indices: (ODS, N, M) triples; M "" leaves it unset.
+v1::Command IndicesCommand(const std::string& year,
+                           const std::vector<std::tuple<std::string, std::string, std::string>>& rows);
+v1::Command RunCommand(const std::string& year, const std::string& month, const std::string& line,
+                       const std::string& total, std::uint64_t revises_seq = 0,
+                       const std::string& extract_date = "", std::uint64_t weights_seq = 0,
+                       std::uint64_t indices_seq = 0);
 
 // A request as the server would build it, with a fixed time and the actor whose role issues such a
 // command: "admin" (ADMIN) for registrations and years, "finance.officer" (LCP_FINANCE) otherwise.

@@ -48,6 +48,21 @@ std::string Describe(const v1::Command& command) {
     case v1::Command::kReverseEntry:
       return "reverse entry " + std::to_string(command.reverse_entry().seq()) + ": " +
              command.reverse_entry().reason();
+    case v1::Command::kSetBandWeights:
+      return "band weights for " + command.set_band_weights().year() + " " +
+             command.set_band_weights().budget_line();
+    case v1::Command::kRecordPopulation:
+      return "registered list of " + command.record_population().ods_code() + " at " +
+             command.record_population().extract_date();
+    case v1::Command::kSetPracticeIndices:
+      return "practice indices for " + command.set_practice_indices().year() + " (" +
+             std::to_string(command.set_practice_indices().practices_size()) + " practices)";
+    case v1::Command::kRunAllocation: {
+      const auto& run = command.run_allocation();
+      return "capitation run " + run.period().year() + " " + run.budget_line() + " total " +
+             run.total().value() +
+             (run.revises_seq() == 0 ? std::string() : ", revising entry " + std::to_string(run.revises_seq()));
+    }
     case v1::Command::KIND_NOT_SET:
       break;
   }

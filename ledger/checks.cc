@@ -1,0 +1,81 @@
+#include "ledger/checks.h"
+
+#include "ledger/accounts.h"
+#include "ledger/periods.h"
+#include "ledger/text.h"
+
+namespace lcp {
+namespace {
+
+Status Refuse(ErrorCode code, std::string message) {
+  return Status::Error(code, std::move(message));
+}
+
+}  // namespace
+
+Result<OpenPeriod> CheckPeriod(const State& state, const v1::Period& period) {
+  Result<int> start_year = ParseYear(period.year());
+  if (!start_year.ok()) return start_year.status();
+  Result<int> month = ParseMonth(period.month());
+  if (!month.ok()) return month.status();
+  auto year = state.years.find(*start_year);
+  if (year == state.years.end()) {
+    return Refuse(v1::ERROR_CODE_YEAR_NOT_OPEN,
+                  "financial year " + period.year() + " has not been opened; open it first");
+  }
+  return OpenPeriod{&year->second, *month};
+}
+
+// Checks that an account follows the chart and names a registered party and a line of `year`.
+Status CheckAccount(const State& state, const Year& year, const std::string& path) {
+  Result<AccountRef> ref = ParseAccount(path);
+  if (!ref.ok()) return ref.status();
+  if (ref->scope == Scope::kPractice && !state.practices.contains(ref->party)) {
+    return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN, "account " + Quoted(path) + " names practice " +
+                                                       ref->party + ", which is not registered");
+  }
+  if (ref->scope == Scope::kProvider && !state.providers.contains(ref->party)) {
+    return Refuse(v1::ERROR_CODE_PROVIDER_UNKNOWN, "account " + Quoted(path) + " names provider " +
+                                                       ref->party + ", which is not registered");
+  }
+  if (!ref->line.empty() && !year.line_set.contains(ref->line)) {
+    return Refuse(v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
+                  "account " + Quoted(path) + " names budget line " + ref->line + ", which " +
+                      FormatYear(year.start_year) + " does not have");
+  }
+  return Status::Ok();
+}
+
+Status CheckBalanceLimits(const State& state, int start_year, const std::vector<Leg>& legs,
+                          bool distinct_accounts) {
+  // The running balance of each leg's account after that leg. A journal has a handful of legs (at most
+  // 256), so a linear search for an earlier leg on the same account beats building a map; an
+  // allocation's legs (one per practice) name distinct accounts and skip the search.
+  std::vector<Int> running(legs.size());
+  auto year_balances = state.balances.find(start_year);
+  for (std::size_t i = 0; i < legs.size(); ++i) {
+    std::size_t earlier = i;
+    for (std::size_t j = i; !distinct_accounts && j-- > 0;) {
+      if (legs[j].account == legs[i].account) {
+        earlier = j;
+        break;
+      }
+    }
+    if (earlier != i) {
+      running[i] = running[earlier];
+    } else if (year_balances != state.balances.end()) {
+      auto existing = year_balances->second.find(legs[i].account);
+      if (existing != year_balances->second.end()) running[i] = existing->second;
+    }
+    running[i] += legs[i].amount.pence();
+    if (!WithinMagnitude(running[i], kBalancePenceMax)) {
+      return Refuse(v1::ERROR_CODE_BALANCE_LIMIT_EXCEEDED,
+                    "account \"" + legs[i].account + "\" would reach a balance beyond " +
+                        Money::FromPence(kBalancePenceMax).ToString() + " in " +
+                        FormatYear(start_year));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace lcp

@@ -1,0 +1,29 @@
+// Checks that more than one kind of command makes: the period, accounts and balance limits.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "ledger/state.h"
+#include "ledger/status.h"
+#include "lcp/v1/ledger.pb.h"
+
+namespace lcp {
+
+// The period of a posting command: well formed and in an open year.
+struct OpenPeriod {
+  const Year* year = nullptr;
+  int month = 0;
+};
+
+Result<OpenPeriod> CheckPeriod(const State& state, const v1::Period& period);
+
+// Checks that an account follows the chart and names a registered party and a line of `year`.
+Status CheckAccount(const State& state, const Year& year, const std::string& path);
+
+// Checks that the legs would keep every balance of `start_year` within kBalancePenceMax.
+// `distinct_accounts`: no two legs name the same account (the check is then linear).
+Status CheckBalanceLimits(const State& state, int start_year, const std::vector<Leg>& legs,
+                          bool distinct_accounts = false);
+
+}  // namespace lcp
