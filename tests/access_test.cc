@@ -485,6 +485,89 @@ TEST_F(AccessTest, ARevokedPrincipalsFollowStreamEndsBeforeTheNextEntry) {
   EXPECT_EQ(outcome.error_code, "ERROR_CODE_UNAUTHENTICATED");
 }
 
+// Capitation: a dry run posts nothing; the run then posts what the dry run showed; a practice reads
+// its own row (with its bands) and the totals, never another practice's row.
+TEST_F(AccessTest, CapitationDryRunThenRunAndEachPracticeSeesItsOwnRow) {
+  Caller finance = As("finance");
+  ASSERT_EQ(finance.Submit(OneCommand(testing::WeightsCommand("2026/27", "PRESCRIBING", "1",
+                                                              {{"FEMALE_70_74", "2.5"}}),
+                                      "w")).code,
+            grpc::StatusCode::OK);
+  const std::vector<std::pair<std::string, std::vector<std::pair<std::string, std::int64_t>>>> lists = {
+      {"A81001", {{"FEMALE_70_74", 100}, {"MALE_0_4", 50}}},
+      {"A81002", {{"MALE_30_34", 300}}},
+      {"A81003", {{"FEMALE_0_4", 1}}}};
+  for (const auto& [ods, bands] : lists) {
+    ASSERT_EQ(finance.Submit(OneCommand(testing::ListCommand("2026-06-01", ods, bands), "l-" + ods)).code,
+              grpc::StatusCode::OK);
+  }
+  const std::uint64_t head = HeadSeq();  // 11.
+  v1::SubmitRequest dry = OneCommand(testing::RunCommand("2026/27", "M02", "PRESCRIBING", "601.00"), "run");
+  dry.set_dry_run(true);
+  v1::SubmitResponse preview;
+  ASSERT_EQ(finance.Submit(dry, &preview).code, grpc::StatusCode::OK);
+  EXPECT_EQ(HeadSeq(), head);
+  EXPECT_EQ(preview.head_seq(), head);
+  const v1::Accepted& would = preview.results(0).accepted();
+  EXPECT_EQ(would.seq(), head + 1);
+  ASSERT_EQ(would.allocation().rows_size(), 3);
+  // WP: 250 + 50 = 300, 300, 1; 601.00 split 300:300:1 = 300.00, 300.00, 1.00.
+  EXPECT_EQ(would.allocation().rows(0).budget().value(), "300.00");
+  EXPECT_EQ(would.allocation().rows(2).budget().value(), "1.00");
+  EXPECT_EQ(would.postings_size(), 4);
+  v1::GetAllocationRequest latest;
+  latest.set_year("2026/27");
+  latest.set_budget_line("PRESCRIBING");
+  grpc::ClientContext none_yet;
+  none_yet.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at("auditor").second));
+  v1::GetAllocationResponse missing;
+  EXPECT_EQ(server_->stub().GetAllocation(&none_yet, latest, &missing).error_code(),
+            grpc::StatusCode::NOT_FOUND);
+  // The key of a dry run stays free: the real run may use it.
+  v1::SubmitResponse posted;
+  ASSERT_EQ(finance.Submit(OneCommand(testing::RunCommand("2026/27", "M02", "PRESCRIBING", "601.00"), "run"),
+                           &posted).code,
+            grpc::StatusCode::OK);
+  EXPECT_EQ(posted.results(0).accepted().seq(), head + 1);
+  EXPECT_EQ(posted.results(0).accepted().allocation().SerializeAsString(),
+            would.allocation().SerializeAsString());
+
+  auto get = [&](const std::string& id, const std::string& ods, v1::GetAllocationResponse* out) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at(id).second));
+    v1::GetAllocationRequest request = latest;
+    request.set_ods_code(ods);
+    grpc::Status status = server_->stub().GetAllocation(&context, request, out);
+    return Outcome{status.error_code(), status.error_message(), ""};
+  };
+  v1::GetAllocationResponse own;
+  ASSERT_EQ(get("riverside", "", &own).code, grpc::StatusCode::OK);
+  ASSERT_EQ(own.allocation().rows_size(), 1);
+  EXPECT_EQ(own.allocation().rows(0).ods_code(), "A81001");
+  EXPECT_EQ(own.allocation().rows(0).bands_size(), 40);
+  EXPECT_EQ(own.allocation().weighted_population_total().value(), "601");
+  EXPECT_EQ(own.allocation().practice_count(), 3u);
+  EXPECT_EQ(own.allocation().total().value(), "601.00");
+  v1::GetAllocationResponse other;
+  Outcome denied = get("riverside", "A81002", &other);
+  EXPECT_EQ(denied.code, grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(denied.message,
+            "ERROR_CODE_PERMISSION_DENIED: role PRACTICE (practice A81001) may read only its own "
+            "row of an allocation, not \"A81002\"'s");
+  EXPECT_EQ(get("riverside", "A89999", &other).message, denied.message.substr(0, denied.message.find("not \"")) + "not \"A89999\"'s");
+  v1::GetAllocationResponse all;
+  ASSERT_EQ(get("pct", "", &all).code, grpc::StatusCode::OK);
+  EXPECT_EQ(all.allocation().rows_size(), 3);
+  EXPECT_EQ(all.allocation().rows(1).bands_size(), 0);
+  // Everyone may list the member practices.
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at("riverside").second));
+  v1::ListPracticesResponse practices;
+  ASSERT_TRUE(server_->stub().ListPractices(&context, v1::ListPracticesRequest(), &practices).ok());
+  ASSERT_EQ(practices.practices_size(), 3);
+  EXPECT_EQ(practices.practices(2).ods_code(), "A81003");
+}
+
 TEST(InsecureAccess, TheLocalAdministratorRegistersPostsAndIsRecorded) {
   TempDir dir;
   InProcessServer server(dir.path());

@@ -377,3 +377,95 @@ TEST(EndToEnd, CrashWhilePostingLosesNothingAcknowledged) {
 
 }  // namespace
 }  // namespace lcp
+
+namespace lcp {
+namespace {
+
+// A finance officer from the CSV files to posted budgets, through lcp, with the figures exact.
+TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
+  TempDir dir;
+  ServerProcess server(LCP_LEDGERD_PATH, dir.path() / "data");
+  ASSERT_TRUE(server.started()) << server.Log();
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"practice", "add", "A81001", "Riverside Medical Centre"},
+        {"practice", "add", "A81002", "Hillview Surgery"},
+        {"practice", "add", "A81003", "Park Lane Practice"},
+        {"year", "open", "2026/27", "PRESCRIBING", "COMMUNITY"},
+        {"capitation", "weights", LCP_SOURCE_DIR "/docs/examples/weights-prescribing.csv", "--year",
+         "2026/27", "--line", "PRESCRIBING"},
+        {"capitation", "indices", LCP_SOURCE_DIR "/docs/examples/indices.csv", "--year", "2026/27"}}) {
+    RunResult result = Lcp(server, args);
+    ASSERT_EQ(result.exit_code, 0) << result.err;
+  }
+  // A file with a bad line records nothing and names the line.
+  const auto bad = dir.path() / "bad.csv";
+  {
+    std::ifstream in(LCP_SOURCE_DIR "/docs/examples/gp-reg-pat-prac-quin-age.csv");
+    std::ofstream out(bad);
+    std::string line;
+    for (int n = 1; std::getline(in, line); ++n) out << (n == 5 ? line.substr(0, line.rfind(',')) + ",12.5" : line) << "\n";
+  }
+  RunResult refused = Lcp(server, {"capitation", "lists", bad.string()});
+  EXPECT_EQ(refused.exit_code, 2);
+  EXPECT_EQ(refused.err, "lcp: " + bad.string() +
+                             ":5: NUMBER_OF_PATIENTS \"12.5\" is not a whole number of patients (no "
+                             "signs, decimals or separators)\nlcp: nothing was recorded; correct " +
+                             bad.string() + " and run it again\n");
+  RunResult lists = Lcp(server, {"capitation", "lists", LCP_SOURCE_DIR "/docs/examples/gp-reg-pat-prac-quin-age.csv"});
+  ASSERT_EQ(lists.exit_code, 0) << lists.err;
+  EXPECT_EQ(lists.out,
+            "extract 2026-06-01: read 172 rows; recorded the lists of 3 member practices\n"
+            "checked 9 ALL rows against the bands\n"
+            "skipped 43 rows of 1 practices that are not members: A81004\n");
+  // Running the same file again records nothing twice.
+  RunResult again = Lcp(server, {"capitation", "lists", LCP_SOURCE_DIR "/docs/examples/gp-reg-pat-prac-quin-age.csv"});
+  EXPECT_NE(again.out.find("recorded the lists of 0 member practices (3 more were recorded already)"),
+            std::string::npos) << again.out;
+
+  const std::string table =
+      "inputs: weights of entry 5, lists of 2026-06-01, indices of entry 6\n"
+      "3 practices, total weighted population 10731.27926\n"
+      "practice   patients   weighted population        share          budget        previous          change\n"
+      "A81001         4296             3247.5135  0.302621283       907863.85            0.00       907863.85\n"
+      "A81002         7304               4861.68  0.453038252      1359114.76            0.00      1359114.76\n"
+      "A81003         3287            2622.08576  0.244340465       733021.39            0.00       733021.39\n"
+      "total         14887           10731.27926            1      3000000.00            0.00      3000000.00\n";
+  RunResult dry = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
+                               "PRESCRIBING", "--total", "3000000", "--dry-run"});
+  ASSERT_EQ(dry.exit_code, 0) << dry.err;
+  EXPECT_TRUE(dry.out.starts_with("dry run: nothing was posted; this is what would be\n"
+                                  "would be accepted: entry 10 in 2026/27 M01"))
+      << dry.out;
+  EXPECT_NE(dry.out.find(table + "journal head: entry 9\n"), std::string::npos) << dry.out;
+  RunResult run = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
+                               "PRESCRIBING", "--total", "3000000", "--key", "cap-2026-prescribing"});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  EXPECT_NE(run.out.find("capitation run: entry 10, 2026/27 M01 PRESCRIBING, total 3000000.00, the "
+                         "first run\n" + table + "journal head: entry 10\n"),
+            std::string::npos)
+      << run.out;
+  RunResult balances = Lcp(server, {"balances", "--prefix", "practice:A81002:"});
+  EXPECT_NE(balances.out.find("practice:A81002:budget:PRESCRIBING          1359114.76"), std::string::npos)
+      << balances.out;
+  // A practice's view: how its budget was reached.
+  RunResult show = Lcp(server, {"capitation", "show", "--year", "2026/27", "--line", "PRESCRIBING",
+                                "--practice", "A81002"});
+  ASSERT_EQ(show.exit_code, 0) << show.err;
+  for (const std::string line :
+       {"  FEMALE_50_54         337          1.05              353.85\n",
+        "  weighted patients (sum of the bands)                             5064.25\n",
+        "  x needs index N                                                     0.96\n",
+        "  = weighted population WP                                         4861.68\n",
+        "  quota = 3000000.00 x WP / total                           1359114.756650\n",
+        "  change posted to practice:A81002:budget:PRESCRIBING           1359114.76\n"}) {
+    EXPECT_NE(show.out.find(line), std::string::npos) << line << show.out;
+  }
+  // A second run on the same inputs revises the first and posts nothing.
+  RunResult rerun = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M02", "--line",
+                                 "PRESCRIBING", "--total", "3000000"});
+  ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
+  EXPECT_NE(rerun.out.find("revising the run at entry 10"), std::string::npos) << rerun.out;
+}
+
+}  // namespace
+}  // namespace lcp

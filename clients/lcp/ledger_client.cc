@@ -65,6 +65,19 @@ grpc::Status LedgerClient::GetHead(v1::GetHeadResponse& response) {
   return stub_->GetHead(&context, v1::GetHeadRequest(), &response);
 }
 
+grpc::Status LedgerClient::ListPractices(v1::ListPracticesResponse& response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->ListPractices(&context, v1::ListPracticesRequest(), &response);
+}
+
+grpc::Status LedgerClient::GetAllocation(const v1::GetAllocationRequest& request,
+                                         v1::GetAllocationResponse& response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->GetAllocation(&context, request, &response);
+}
+
 grpc::Status LedgerClient::StreamEntries(
     const v1::StreamEntriesRequest& request,
     const std::function<void(const v1::StreamEntriesResponse&)>& on_entry) {

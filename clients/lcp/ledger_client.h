@@ -36,6 +36,9 @@ class LedgerClient {
   grpc::Status GetEntry(const v1::GetEntryRequest& request, v1::GetEntryResponse& response);
   grpc::Status ListEntries(const v1::ListEntriesRequest& request, v1::ListEntriesResponse& response);
   grpc::Status GetHead(v1::GetHeadResponse& response);
+  grpc::Status ListPractices(v1::ListPracticesResponse& response);
+  grpc::Status GetAllocation(const v1::GetAllocationRequest& request,
+                             v1::GetAllocationResponse& response);
   // Calls `on_entry` for each streamed entry until the stream ends (without a deadline when following).
   grpc::Status StreamEntries(const v1::StreamEntriesRequest& request,
                              const std::function<void(const v1::StreamEntriesResponse&)>& on_entry);

@@ -19,9 +19,11 @@
 #include <iostream>
 #include <optional>
 #include <random>
+#include <set>
 #include <sstream>
 
 #include "clients/lcp/ledger_client.h"
+#include "clients/lcp/csv_import.h"
 #include "clients/lcp/output.h"
 
 namespace lcp::client {
@@ -412,6 +414,266 @@ int Main(int argc, char** argv) {
       command.set_idempotency_key(options.key + "-" + std::to_string(i + 1));
     }
     exit_code = SubmitAndPrint(options, request);
+  });
+
+  // practice list
+  CLI::App* practice_list = practice->add_subcommand("list", "List the member practices");
+  practice_list->callback([&] {
+    std::optional<Connection> connection = MakeConnection(options);
+    if (!connection) {
+      exit_code = kExitUsage;
+      return;
+    }
+    LedgerClient client(*connection);
+    v1::ListPracticesResponse response;
+    grpc::Status status = client.ListPractices(response);
+    if (!status.ok()) {
+      exit_code = Fail(options, status, "");
+      return;
+    }
+    std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n"
+                                                    : PracticesTable(response));
+  });
+
+  // capitation weights|lists|indices|run|show
+  CLI::App* capitation =
+      app.add_subcommand("capitation", "Risk-adjusted capitation: inputs, runs, how budgets were reached")
+          ->require_subcommand(1);
+  std::string cap_year, cap_line, cap_file, cap_month, cap_total, cap_extract, cap_practice;
+  std::uint64_t cap_weights = 0, cap_indices = 0, cap_run = 0;
+  bool cap_dry_run = false;
+  // Reports CSV problems, one per line, and says nothing was recorded.
+  auto report_problems = [&](const std::vector<CsvProblem>& problems) {
+    for (const CsvProblem& problem : problems) {
+      std::cerr << "lcp: " << cap_file << (problem.line == 0 ? "" : ":" + std::to_string(problem.line))
+                << ": " << problem.message << "\n";
+    }
+    std::cerr << "lcp: nothing was recorded; correct " << cap_file << " and run it again\n";
+    exit_code = kExitUsage;
+  };
+  auto open_file = [&](std::ifstream& in) {
+    in.open(cap_file, std::ios::binary);
+    if (!in) {
+      std::cerr << "lcp: cannot read " << cap_file << "\n";
+      exit_code = kExitUsage;
+      return false;
+    }
+    return true;
+  };
+
+  CLI::App* cap_weights_cmd =
+      capitation->add_subcommand("weights", "Set a year's band weights for a line from a CSV file (band,weight)");
+  cap_weights_cmd->add_option("file", cap_file, "The CSV file")->required();
+  cap_weights_cmd->add_option("--year", cap_year, "The year, e.g. 2026/27")->required();
+  cap_weights_cmd->add_option("--line", cap_line, "The budget line, e.g. PRESCRIBING")->required();
+  key_option(cap_weights_cmd);
+  cap_weights_cmd->callback([&] {
+    std::ifstream in;
+    if (!open_file(in)) return;
+    std::vector<CsvProblem> problems;
+    std::vector<v1::BandWeight> weights = ParseWeights(in, problems);
+    if (!problems.empty()) return report_problems(problems);
+    v1::Command command;
+    command.mutable_set_band_weights()->set_year(cap_year);
+    command.mutable_set_band_weights()->set_budget_line(cap_line);
+    for (v1::BandWeight& weight : weights) {
+      *command.mutable_set_band_weights()->add_weights() = std::move(weight);
+    }
+    exit_code = SubmitOne(options, command);
+  });
+
+  CLI::App* cap_indices_cmd = capitation->add_subcommand(
+      "indices", "Set a year's needs indices and market-forces factors from a CSV file");
+  cap_indices_cmd->add_option("file", cap_file, "The CSV file (ods_code,needs_index,market_forces_factor)")
+      ->required();
+  cap_indices_cmd->add_option("--year", cap_year, "The year, e.g. 2026/27")->required();
+  key_option(cap_indices_cmd);
+  cap_indices_cmd->callback([&] {
+    std::ifstream in;
+    if (!open_file(in)) return;
+    std::vector<CsvProblem> problems;
+    std::vector<v1::PracticeIndex> indices = ParseIndices(in, problems);
+    if (!problems.empty()) return report_problems(problems);
+    v1::Command command;
+    command.mutable_set_practice_indices()->set_year(cap_year);
+    for (v1::PracticeIndex& index : indices) {
+      *command.mutable_set_practice_indices()->add_practices() = std::move(index);
+    }
+    exit_code = SubmitOne(options, command);
+  });
+
+  CLI::App* cap_lists_cmd = capitation->add_subcommand(
+      "lists", "Record members' registered lists from NHS Digital's gp-reg-pat-prac-quin-age.csv");
+  cap_lists_cmd->add_option("file", cap_file, "The CSV file")->required();
+  cap_lists_cmd->callback([&] {
+    std::ifstream in;
+    if (!open_file(in)) return;
+    std::optional<Connection> connection = MakeConnection(options);
+    if (!connection) {
+      exit_code = kExitUsage;
+      return;
+    }
+    LedgerClient client(*connection);
+    v1::ListPracticesResponse practices;
+    grpc::Status status = client.ListPractices(practices);
+    if (!status.ok()) {
+      exit_code = Fail(options, status, "");
+      return;
+    }
+    std::set<std::string> members;
+    for (const v1::PracticeView& member : practices.practices()) members.insert(member.ods_code());
+    ListsFile lists = ParseNhsLists(in, members);
+    if (!lists.problems.empty()) return report_problems(lists.problems);
+    std::vector<std::string> missing;
+    for (const std::string& member : members) {
+      if (!lists.lists.contains(member)) missing.push_back(member);
+    }
+    // One command per practice, keyed by extract and practice, so that running the file again posts
+    // nothing twice; batches of up to 8,192, each all or nothing.
+    std::size_t recorded = 0, already = 0;
+    std::vector<std::string> refusals;
+    constexpr std::size_t kBatch = 8'000;
+    auto it = lists.lists.begin();
+    while (it != lists.lists.end()) {
+      v1::SubmitRequest request;
+      request.set_all_or_nothing(true);
+      for (std::size_t n = 0; n < kBatch && it != lists.lists.end(); ++n, ++it) {
+        v1::CommandRequest* command = request.add_commands();
+        command->set_idempotency_key("list-" + lists.extract_date + "-" + it->first);
+        *command->mutable_command()->mutable_record_population() = it->second;
+      }
+      v1::SubmitResponse response;
+      std::string error_code;
+      status = client.Submit(request, response, &error_code);
+      if (!status.ok()) {
+        exit_code = Fail(options, status, error_code);
+        std::cerr << "lcp: " << recorded + already
+                  << " lists were recorded before this; running the file again is safe\n";
+        return;
+      }
+      for (int i = 0; i < response.results_size(); ++i) {
+        const v1::CommandResult& result = response.results(i);
+        if (result.has_accepted()) {
+          (result.accepted().duplicate() ? already : recorded) += 1;
+        } else if (result.refusal().code() != v1::ERROR_CODE_BATCH_ABORTED) {
+          refusals.push_back(request.commands(i).command().record_population().ods_code() + ": " +
+                             v1::ErrorCode_Name(result.refusal().code()) + ": " +
+                             result.refusal().message());
+        }
+      }
+    }
+    std::cout << "extract " << lists.extract_date << ": read " << lists.rows << " rows; recorded the lists of "
+              << recorded << " member practices";
+    if (already > 0) std::cout << " (" << already << " more were recorded already)";
+    std::cout << "\n";
+    std::cout << "checked " << lists.all_rows << " ALL rows against the bands\n";
+    if (lists.non_member_rows > 0) {
+      std::cout << "skipped " << lists.non_member_rows << " rows of " << lists.non_members.size()
+                << " practices that are not members";
+      std::size_t shown = 0;
+      for (const std::string& other : lists.non_members) {
+        if (shown++ == 5) {
+          std::cout << ", ...";
+          break;
+        }
+        std::cout << (shown == 1 ? ": " : ", ") << other;
+      }
+      std::cout << "\n";
+    }
+    if (!missing.empty()) {
+      std::cout << "no rows for " << missing.size() << " member practice(s):";
+      for (const std::string& member : missing) std::cout << " " << member;
+      std::cout << " (an allocation on this extract will be refused until they have lists)\n";
+    }
+    for (const std::string& refusal : refusals) std::cerr << "lcp: refused: " << refusal << "\n";
+    if (!refusals.empty()) exit_code = kExitRefused;
+  });
+
+  CLI::App* cap_run_cmd = capitation->add_subcommand(
+      "run", "Run (or with --dry-run, preview) a capitation allocation for a year and line");
+  cap_run_cmd->add_option("--year", cap_year, "The year, e.g. 2026/27")->required();
+  cap_run_cmd->add_option("--month", cap_month, "The month to post into, M01 to M12")->required();
+  cap_run_cmd->add_option("--line", cap_line, "The budget line")->required();
+  cap_run_cmd->add_option("--total", cap_total, "The total T for the line, e.g. 3000000.00")->required();
+  cap_run_cmd->add_option("--weights", cap_weights, "Weights version (entry seq); default the latest");
+  cap_run_cmd->add_option("--extract", cap_extract, "Lists extract date; default the latest");
+  cap_run_cmd->add_option("--indices", cap_indices, "Indices version (entry seq); default the latest");
+  cap_run_cmd->add_flag("--dry-run", cap_dry_run, "Compute and show everything; post nothing");
+  key_option(cap_run_cmd);
+  cap_run_cmd->callback([&] {
+    std::optional<Connection> connection = MakeConnection(options);
+    if (!connection) {
+      exit_code = kExitUsage;
+      return;
+    }
+    // The run this one revises: the latest for the year and line, if any.
+    std::uint64_t revises = 0;
+    {
+      LedgerClient client(*connection);
+      v1::GetAllocationRequest latest;
+      latest.set_year(cap_year);
+      latest.set_budget_line(cap_line);
+      v1::GetAllocationResponse response;
+      grpc::Status status = client.GetAllocation(latest, response);
+      if (status.ok()) {
+        revises = response.allocation().run_seq();
+      } else if (status.error_code() != grpc::StatusCode::NOT_FOUND) {
+        exit_code = Fail(options, status, "");
+        return;
+      }
+    }
+    v1::SubmitRequest request;
+    request.set_dry_run(cap_dry_run);
+    v1::CommandRequest* one = request.add_commands();
+    one->set_idempotency_key(options.key);
+    v1::RunAllocation* run = one->mutable_command()->mutable_run_allocation();
+    SetPeriod(*run->mutable_period(), cap_year, cap_month);
+    run->set_budget_line(cap_line);
+    run->mutable_total()->set_value(cap_total);
+    run->set_weights_seq(cap_weights);
+    run->set_extract_date(cap_extract);
+    run->set_indices_seq(cap_indices);
+    run->set_revises_seq(revises);
+    exit_code = SubmitAndPrint(options, request);
+  });
+
+  CLI::App* cap_show_cmd = capitation->add_subcommand(
+      "show", "Show a capitation run; with --practice (always, for a practice), how its budget was reached");
+  cap_show_cmd->add_option("--year", cap_year, "The year, e.g. 2026/27");
+  cap_show_cmd->add_option("--line", cap_line, "The budget line");
+  cap_show_cmd->add_option("--run", cap_run, "A particular run (entry seq); default the latest");
+  cap_show_cmd->add_option("--practice", cap_practice, "Only this practice, step by step");
+  cap_show_cmd->callback([&] {
+    if (cap_run == 0 && (cap_year.empty() || cap_line.empty())) {
+      std::cerr << "lcp: give --year and --line (the latest run), or --run SEQ\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    std::optional<Connection> connection = MakeConnection(options);
+    if (!connection) {
+      exit_code = kExitUsage;
+      return;
+    }
+    LedgerClient client(*connection);
+    v1::GetAllocationRequest request;
+    request.set_year(cap_year);
+    request.set_budget_line(cap_line);
+    request.set_run_seq(cap_run);
+    request.set_ods_code(cap_practice);
+    v1::GetAllocationResponse response;
+    grpc::Status status = client.GetAllocation(request, response);
+    if (!status.ok()) {
+      exit_code = Fail(options, status, "");
+      return;
+    }
+    if (options.format() == Format::kJson) {
+      std::cout << ToJson(response) << "\n";
+      return;
+    }
+    std::cout << AllocationTable(response.allocation());
+    if (response.allocation().rows_size() == 1 && response.allocation().rows(0).bands_size() > 0) {
+      std::cout << "\n" << AllocationExplanation(response.allocation());
+    }
   });
 
   // balances

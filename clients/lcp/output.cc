@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "ledger/chain.h"
+#include "ledger/decimal.h"
 
 namespace lcp::client {
 namespace {
@@ -80,21 +81,26 @@ std::string ToJson(const google::protobuf::Message& message) {
 }
 
 std::string SubmitTable(const v1::SubmitRequest& request, const v1::SubmitResponse& response) {
-  std::string out;
+  const bool dry = request.dry_run();
+  std::string out = dry ? "dry run: nothing was posted; this is what would be\n" : "";
   for (int i = 0; i < response.results_size(); ++i) {
     const v1::CommandResult& result = response.results(i);
     const std::string key =
         i < request.commands_size() ? request.commands(i).idempotency_key() : std::string();
     if (result.has_accepted()) {
       const v1::Accepted& accepted = result.accepted();
-      out += (accepted.duplicate() ? "already recorded: entry " : "accepted: entry ") +
+      out += (accepted.duplicate() ? "already recorded: entry "
+              : dry                ? "would be accepted: entry "
+                                   : "accepted: entry ") +
              std::to_string(accepted.seq());
       if (accepted.has_period()) {
         out += " in " + accepted.period().year() + " " + accepted.period().month();
       }
       out += " (key " + key + ")";
       if (accepted.duplicate()) out += "; the same command was sent before, nothing new posted";
-      out += "\n" + Postings(accepted.postings(), "  ");
+      // An allocation's postings are its table's change column.
+      out += "\n" + (accepted.has_allocation() ? AllocationTable(accepted.allocation())
+                                               : Postings(accepted.postings(), "  "));
     } else {
       out += "refused (key " + key + "): " + v1::ErrorCode_Name(result.refusal().code()) + ": " +
              result.refusal().message() + "\n";
@@ -150,6 +156,105 @@ std::string EntryDetail(const v1::EntryView& view) {
   }
   out += "  prev hash  " + ToHex(view.prev_hash()) + "\n";
   out += "  hash       " + ToHex(view.hash()) + "\n";
+  return out;
+}
+
+namespace {
+
+// The exact quota total x wp / wp_total in pounds, rounded down to 6 decimal places, from the
+// canonical decimal texts (an explanation's step; the ledger keeps it exact).
+std::string QuotaText(const std::string& total, const std::string& wp, const std::string& wp_total) {
+  Result<Int> pence = ParseScaled(total, 2, 30, "total");
+  Result<Int> numerator = ParseScaled(wp, 27, 60, "wp");
+  Result<Int> denominator = ParseScaled(wp_total, 27, 60, "wp total");
+  if (!pence.ok() || !numerator.ok() || !denominator.ok() || *denominator == 0) return "?";
+  const Int micro_pounds = *pence * 10'000 * *numerator / *denominator;
+  return FormatScaled(micro_pounds, 6, 6);
+}
+
+}  // namespace
+
+std::string AllocationTable(const v1::AllocationView& view) {
+  std::string out = "capitation run: entry " + std::to_string(view.run_seq()) + ", " +
+                    view.period().year() + " " + view.period().month() + " " + view.budget_line() +
+                    ", total " + view.total().value() +
+                    (view.revises_seq() == 0 ? ", the first run"
+                                             : ", revising the run at entry " +
+                                                   std::to_string(view.revises_seq())) +
+                    "\n";
+  out += "inputs: weights of entry " + std::to_string(view.weights_seq()) + ", lists of " +
+         view.extract_date() + ", " +
+         (view.indices_seq() == 0 ? std::string("no indices (N = M = 1)")
+                                  : "indices of entry " + std::to_string(view.indices_seq())) +
+         "\n";
+  out += std::to_string(view.practice_count()) + " practices, total weighted population " +
+         view.weighted_population_total().value() + "\n";
+  out += PadRight("practice", 9) + PadLeft("patients", 10) + PadLeft("weighted population", 22) +
+         PadLeft("share", 13) + PadLeft("budget", 16) + PadLeft("previous", 16) +
+         PadLeft("change", 16) + "\n";
+  Int budget_sum = 0;
+  Int previous_sum = 0;
+  std::int64_t patients = 0;
+  for (const v1::AllocationRow& row : view.rows()) {
+    out += PadRight(row.ods_code(), 9) + PadLeft(std::to_string(row.patients()), 10) +
+           PadLeft(row.weighted_population().value(), 22) + PadLeft(row.share().value(), 13) +
+           PadLeft(row.budget().value(), 16) + PadLeft(row.previous_budget().value(), 16) +
+           PadLeft(row.change().value(), 16) + "\n";
+    budget_sum += Money::Parse(row.budget().value())->pence();
+    previous_sum += Money::Parse(row.previous_budget().value())->pence();
+    patients += row.patients();
+  }
+  if (view.rows_size() > 1) {
+    out += PadRight("total", 9) + PadLeft(std::to_string(patients), 10) +
+           PadLeft(view.weighted_population_total().value(), 22) + PadLeft("1", 13) +
+           PadLeft(Money::FromPence(budget_sum).ToString(), 16) +
+           PadLeft(Money::FromPence(previous_sum).ToString(), 16) +
+           PadLeft(Money::FromPence(budget_sum - previous_sum).ToString(), 16) + "\n";
+  }
+  return out;
+}
+
+std::string AllocationExplanation(const v1::AllocationView& view) {
+  if (view.rows_size() != 1) return "";
+  const v1::AllocationRow& row = view.rows(0);
+  std::string out = "How " + row.ods_code() + "'s " + view.period().year() + " " +
+                    view.budget_line() + " budget was reached (run at entry " +
+                    std::to_string(view.run_seq()) + "):\n";
+  out += "  " + PadRight("band", 14) + PadLeft("patients", 10) + PadLeft("weight", 14) +
+         PadLeft("patients x weight", 20) + "\n";
+  for (const v1::BandDetail& band : row.bands()) {
+    if (band.patients() == 0) continue;
+    out += "  " + PadRight(band.band(), 14) + PadLeft(std::to_string(band.patients()), 10) +
+           PadLeft(band.weight().value(), 14) + PadLeft(band.weighted().value(), 20) + "\n";
+  }
+  auto step = [&](const std::string& what, const std::string& value) {
+    out += "  " + PadRight(what, 52) + PadLeft(value, 20) + "\n";
+  };
+  step("registered patients (extract " + view.extract_date() + ")", std::to_string(row.patients()));
+  step("weighted patients (sum of the bands)", row.weighted_patients().value());
+  step("x needs index N", row.needs_index().value());
+  step("x market-forces factor M", row.market_forces_factor().value());
+  step("= weighted population WP", row.weighted_population().value());
+  step("LCP total weighted population (" + std::to_string(view.practice_count()) + " practices)",
+       view.weighted_population_total().value());
+  step("share = WP / total (9 places)", row.share().value());
+  step("quota = " + view.total().value() + " x WP / total",
+       QuotaText(view.total().value(), row.weighted_population().value(),
+                 view.weighted_population_total().value()));
+  step("budget (largest-remainder split, to the penny)", row.budget().value());
+  step(view.revises_seq() == 0 ? std::string("previous budget (first run)")
+                               : "previous budget (run at entry " + std::to_string(view.revises_seq()) + ")",
+       row.previous_budget().value());
+  step("change posted to practice:" + row.ods_code() + ":budget:" + view.budget_line(),
+       row.change().value());
+  return out;
+}
+
+std::string PracticesTable(const v1::ListPracticesResponse& response) {
+  std::string out;
+  for (const v1::PracticeView& practice : response.practices()) {
+    out += practice.ods_code() + "  " + practice.name() + "\n";
+  }
   return out;
 }
 

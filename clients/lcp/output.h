@@ -22,5 +22,11 @@ std::string EntryLine(const v1::EntryView& view);
 // An entry in full, with its postings.
 std::string EntryDetail(const v1::EntryView& view);
 std::string HeadTable(const v1::GetHeadResponse& response);
+// A capitation run: its inputs, and a row per practice with the totals.
+std::string AllocationTable(const v1::AllocationView& view);
+// How one practice's budget was reached, step by step. REQUIRES: the view holds that practice's row
+// with its band detail.
+std::string AllocationExplanation(const v1::AllocationView& view);
+std::string PracticesTable(const v1::ListPracticesResponse& response);
 
 }  // namespace lcp::client

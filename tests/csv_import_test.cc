@@ -1,0 +1,137 @@
+// The capitation CSV files lcp reads: the NHS Digital five-year band layout, weights and indices. Every
+// problem is reported with its line number.
+#include "clients/lcp/csv_import.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace lcp::client {
+namespace {
+
+const char* kHeader =
+    "PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS\n";
+
+std::string Row(const std::string& ods, const std::string& sex, const std::string& age,
+                const std::string& count, const std::string& date = "01JUN2026") {
+  return "General Practice," + date + ",GP," + ods + ",E38000051,\"TS18 1HU\"," + sex + "," + age + "," +
+         count + "\n";
+}
+
+TEST(NhsLists, TheFixtureInDocsReadsAsDocumented) {
+  std::ifstream in(LCP_SOURCE_DIR "/docs/examples/gp-reg-pat-prac-quin-age.csv");
+  ASSERT_TRUE(in);
+  ListsFile file = ParseNhsLists(in, {"A81001", "A81002", "A81003", "A89999"});
+  ASSERT_TRUE(file.problems.empty()) << file.problems.front().message;
+  EXPECT_EQ(file.extract_date, "2026-06-01");
+  EXPECT_EQ(file.rows, 172u);
+  EXPECT_EQ(file.lists.size(), 3u);
+  EXPECT_EQ(file.all_rows, 9u);
+  EXPECT_EQ(file.non_member_rows, 43u);
+  EXPECT_EQ(file.non_members, (std::set<std::string>{"A81004"}));
+  const v1::RecordPopulation& list = file.lists.at("A81002");
+  EXPECT_EQ(list.extract_date(), "2026-06-01");
+  ASSERT_EQ(list.bands_size(), 40);
+  EXPECT_EQ(list.bands(0).band(), "MALE_0_4");
+  EXPECT_EQ(list.bands(0).patients(), 326);
+  EXPECT_EQ(list.bands(39).band(), "FEMALE_95+");
+  std::int64_t total = 0;
+  for (const v1::BandCount& band : list.bands()) total += band.patients();
+  EXPECT_EQ(total, 7304);
+}
+
+TEST(NhsLists, DatesInEitherStyleAndBandsAgainstAllRows) {
+  std::stringstream in;
+  in << kHeader << Row("A81001", "MALE", "0_4", "10", "2026-06-01") << Row("A81001", "FEMALE", "95+", "5", "2026-06-01")
+     << Row("A81001", "ALL", "ALL", "15", "2026-06-01") << Row("A81001", "MALE", "ALL", "10", "2026-06-01")
+     << Row("A81001", "ALL", "95+", "5", "2026-06-01");
+  ListsFile file = ParseNhsLists(in, {"A81001"});
+  ASSERT_TRUE(file.problems.empty()) << file.problems.front().message;
+  EXPECT_EQ(file.all_rows, 3u);
+  ASSERT_EQ(file.lists.at("A81001").bands_size(), 2);
+  EXPECT_EQ(NormalizeExtractDate("01jun2026"), "2026-06-01");
+  EXPECT_EQ(NormalizeExtractDate("15DEC2025"), "2025-12-15");
+  EXPECT_EQ(NormalizeExtractDate("2026-06-01"), "2026-06-01");
+  EXPECT_EQ(NormalizeExtractDate("1JUN2026"), "");
+  EXPECT_EQ(NormalizeExtractDate("01XYZ2026"), "");
+}
+
+TEST(NhsLists, EveryBadLineIsReportedWithItsNumber) {
+  std::stringstream in;
+  in << kHeader                                        // 1
+     << Row("A81001", "MALE", "0_4", "10")             // 2
+     << Row("A81001", "MALE", "0_4", "-3")             // 3 negative
+     << Row("A81001", "MALE", "5_9", "2.5")            // 4 fractional
+     << Row("A81001", "MALE", "100+", "1")             // 5 unknown band
+     << Row("A81001", "OTHER", "0_4", "1")             // 6 unknown sex
+     << Row("A81001", "MALE", "0_4", "4")              // 7 twice
+     << Row("A81001", "FEMALE", "0_4", "1", "01JUL2026")  // 8 another extract
+     << "General Practice,01JUN2026,GP,A81001\n"       // 9 short
+     << Row("A81001", "ALL", "ALL", "99")              // 10 not checked: A81001 has bad rows
+     << Row("A81001", "MALE", "10_14", "1", "32JUN")   // 11 bad date
+     << Row("B99999", "MALE", "0_4", "-1");            // 12 a non-member's bad count is still bad
+  ListsFile file = ParseNhsLists(in, {"A81001"});
+  std::vector<std::string> got;
+  for (const CsvProblem& problem : file.problems) got.push_back(std::to_string(problem.line) + " " + problem.message);
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "3 NUMBER_OF_PATIENTS \"-3\" is not a whole number of patients (no signs, decimals or separators)",
+                     "4 NUMBER_OF_PATIENTS \"2.5\" is not a whole number of patients (no signs, decimals or separators)",
+                     "5 AGE_GROUP_5 \"100+\" is not a five-year band (0_4 ... 90_94, 95+) or ALL",
+                     "6 SEX \"OTHER\" is not MALE, FEMALE or ALL",
+                     "7 A81001 has a second MALE 0_4 row",
+                     "8 EXTRACT_DATE 2026-07-01 differs from 2026-06-01 (line 2); a file holds one extract",
+                     "9 expected 9 comma-separated fields, found 4",
+                     "11 EXTRACT_DATE \"32JUN\" is not a date like 01JUN2026 or 2026-06-01",
+                     "12 NUMBER_OF_PATIENTS \"-1\" is not a whole number of patients (no signs, decimals or separators)"}));
+}
+
+TEST(NhsLists, AnAllRowThatTheBandsDoNotAddUpToIsReported) {
+  std::stringstream in;
+  in << kHeader << Row("A81001", "MALE", "0_4", "10") << Row("A81001", "FEMALE", "0_4", "7")
+     << Row("A81001", "ALL", "0_4", "17") << Row("A81001", "ALL", "ALL", "18");
+  ListsFile file = ParseNhsLists(in, {"A81001"});
+  ASSERT_EQ(file.problems.size(), 1u);
+  EXPECT_EQ(file.problems[0].line, 5u);
+  EXPECT_EQ(file.problems[0].message, "A81001's ALL ALL row says 18 patients, but its bands add up to 17");
+}
+
+TEST(NhsLists, AHeaderWithoutTheColumnsIsRefused) {
+  std::stringstream in("ORG_CODE,SEX,AGE,COUNT\nA81001,MALE,0_4,1\n");
+  ListsFile file = ParseNhsLists(in, {"A81001"});
+  ASSERT_FALSE(file.problems.empty());
+  EXPECT_EQ(file.problems.front().line, 1u);
+  EXPECT_NE(file.problems.front().message.find("the header has no EXTRACT_DATE column"), std::string::npos);
+  std::stringstream empty;
+  EXPECT_EQ(ParseNhsLists(empty, {}).problems.front().message,
+            "the file is empty; expected the NHS Digital header line");
+}
+
+TEST(SimpleCsv, WeightsAndIndices) {
+  std::stringstream weights("\xEF\xBB\xBF" "band,weight\r\nMALE_0_4,0.45\r\n\r\nfemale_95+ , 3.40\nMALE_5_9\n");
+  std::vector<CsvProblem> problems;
+  std::vector<v1::BandWeight> parsed = ParseWeights(weights, problems);
+  ASSERT_EQ(parsed.size(), 2u);
+  EXPECT_EQ(parsed[1].band(), "FEMALE_95+");
+  EXPECT_EQ(parsed[1].weight().value(), "3.40");
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].line, 5u);
+  EXPECT_EQ(problems[0].message, "expected 2 comma-separated fields: band,weight");
+
+  std::stringstream indices("ods_code,needs_index,market_forces_factor\nA81001,1.085,0.97\nA81002,0.96,\nA81003,1.1\n");
+  problems.clear();
+  std::vector<v1::PracticeIndex> rows = ParseIndices(indices, problems);
+  ASSERT_TRUE(problems.empty());
+  ASSERT_EQ(rows.size(), 3u);
+  EXPECT_EQ(rows[0].market_forces_factor().value(), "0.97");
+  EXPECT_FALSE(rows[1].has_market_forces_factor());
+  EXPECT_FALSE(rows[2].has_market_forces_factor());
+  std::stringstream wrong("ods,needs\nA81001,1\n");
+  problems.clear();
+  ParseIndices(wrong, problems);
+  ASSERT_EQ(problems.size(), 1u);
+  EXPECT_EQ(problems[0].message, "the header must be ods_code,needs_index,market_forces_factor");
+}
+
+}  // namespace
+}  // namespace lcp::client
