@@ -7,6 +7,7 @@
 #include <filesystem>
 
 #include "bench/transaction.h"
+#include "ledger/capitation.h"
 #include "ledger/journal.h"
 #include "services/book.h"
 #include "services/storage/sqlite_store.h"
@@ -92,6 +93,106 @@ void BM_BookGroupCommit1000(benchmark::State& state) {
   std::filesystem::remove_all(dir);
 }
 BENCHMARK(BM_BookGroupCommit1000)->Unit(benchmark::kMillisecond);
+
+// Capitation at the scale of all of England: 6,500 practices, 40 bands, 7 budget lines, every input
+// recorded through the journal; then one allocation run decided (the engine's whole computation:
+// weighted populations, the exact largest-remainder split, the postings and their balance checks).
+constexpr int kCapitationPractices = 6'500;
+const char* const kCapitationLines[] = {"ELECTIVE", "NON_ELECTIVE", "OUTPATIENT", "AE",
+                                        "PRESCRIBING", "COMMUNITY", "MENTAL_HEALTH"};
+
+std::string Ods(int i) {
+  char code[8];
+  std::snprintf(code, sizeof code, "%c%05d", 'A' + i / 100'000, i % 100'000);
+  return code;
+}
+
+Journal& CapitationJournal() {
+  static Journal* journal = [] {
+    auto* j = new Journal();
+    std::uint64_t key = 2'000'000'000;
+    for (int i = 0; i < kCapitationPractices; ++i) {
+      v1::Command practice;
+      practice.mutable_register_practice()->set_ods_code(Ods(i));
+      practice.mutable_register_practice()->set_name("Practice " + std::to_string(i));
+      (void)j->Submit(Request(practice, ++key));
+    }
+    v1::Command year;
+    year.mutable_open_year()->set_year("2026/27");
+    for (const char* line : kCapitationLines) year.mutable_open_year()->add_budget_lines(line);
+    (void)j->Submit(Request(year, ++key));
+    for (std::size_t l = 0; l < std::size(kCapitationLines); ++l) {
+      v1::Command weights;
+      weights.mutable_set_band_weights()->set_year("2026/27");
+      weights.mutable_set_band_weights()->set_budget_line(kCapitationLines[l]);
+      for (std::size_t b = 0; b < BandLabels().size(); ++b) {
+        v1::BandWeight* weight = weights.mutable_set_band_weights()->add_weights();
+        weight->set_band(BandLabels()[b]);
+        weight->mutable_weight()->set_value("0." + std::to_string(100'000 + 3'517 * b + 911 * l));
+      }
+      (void)j->Submit(Request(weights, ++key));
+    }
+    v1::Command indices;
+    indices.mutable_set_practice_indices()->set_year("2026/27");
+    for (int i = 0; i < kCapitationPractices; ++i) {
+      v1::Command list;
+      list.mutable_record_population()->set_extract_date("2026-06-01");
+      list.mutable_record_population()->set_ods_code(Ods(i));
+      for (std::size_t b = 0; b < BandLabels().size(); ++b) {
+        v1::BandCount* count = list.mutable_record_population()->add_bands();
+        count->set_band(BandLabels()[b]);
+        count->set_patients(static_cast<std::int64_t>(50 + (i * 37 + static_cast<int>(b) * 101) % 400));
+      }
+      (void)j->Submit(Request(list, ++key));
+      v1::PracticeIndex* index = indices.mutable_set_practice_indices()->add_practices();
+      index->set_ods_code(Ods(i));
+      index->mutable_needs_index()->set_value("1." + std::to_string(100 + i % 900));
+      index->mutable_market_forces_factor()->set_value("0.9" + std::to_string(10 + i % 89));
+    }
+    Result<v1::JournalRecord> set = j->Submit(Request(indices, ++key));
+    if (!set.ok()) std::fprintf(stderr, "indices: %s\n", set.status().ToString().c_str());
+    return j;
+  }();
+  return *journal;
+}
+
+void BM_CapitationRunDecide6500Practices(benchmark::State& state) {
+  Journal& journal = CapitationJournal();
+  v1::Command run;
+  run.mutable_run_allocation()->mutable_period()->set_year("2026/27");
+  run.mutable_run_allocation()->mutable_period()->set_month("M01");
+  run.mutable_run_allocation()->set_budget_line("PRESCRIBING");
+  run.mutable_run_allocation()->mutable_total()->set_value("9876543210.99");
+  for (auto _ : state) {
+    Result<Effects> effects = Decide(journal.state(), run);
+    if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
+    benchmark::DoNotOptimize(effects);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_CapitationRunDecide6500Practices)->Unit(benchmark::kMillisecond);
+
+// The seven lines' runs, each through Journal::Submit (decide, record, hash, apply), as one finance
+// officer would run them; a fresh copy of the journal each time.
+void BM_CapitationSevenLinesSubmit6500Practices(benchmark::State& state) {
+  std::uint64_t key = 3'000'000'000;
+  for (auto _ : state) {
+    state.PauseTiming();
+    Journal journal = CapitationJournal();
+    state.ResumeTiming();
+    for (const char* line : kCapitationLines) {
+      v1::Command run;
+      run.mutable_run_allocation()->mutable_period()->set_year("2026/27");
+      run.mutable_run_allocation()->mutable_period()->set_month("M01");
+      run.mutable_run_allocation()->set_budget_line(line);
+      run.mutable_run_allocation()->mutable_total()->set_value("1234567890.12");
+      Result<v1::JournalRecord> record = journal.Submit(Request(run, ++key));
+      if (!record.ok()) state.SkipWithError(record.status().ToString().c_str());
+    }
+  }
+  state.SetItemsProcessed(state.iterations() * 7);
+}
+BENCHMARK(BM_CapitationSevenLinesSubmit6500Practices)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace lcp

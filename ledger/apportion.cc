@@ -34,18 +34,42 @@ Result<std::vector<Money>> Apportion(const Money& total, std::span<const Claim> 
   const bool negative = total.is_negative();
   const Int magnitude = boost::multiprecision::abs(total.pence());
 
-  Rational weight_sum = 0;
-  for (const Claim& claim : claims) weight_sum += claim.weight;
-
   std::vector<Int> parts(claims.size());
-  std::vector<Rational> remainders(claims.size());
+  // Each remainder is remainders[i] / remainder_denominator; one denominator for all, so they compare
+  // as integers.
+  std::vector<Int> remainders(claims.size());
   Int allotted = 0;
-  for (std::size_t i = 0; i < claims.size(); ++i) {
-    const Rational quota = Rational(magnitude) * claims[i].weight / weight_sum;
-    // The quota is non-negative, so integer division of numerator by denominator is its floor.
-    parts[i] = boost::multiprecision::numerator(quota) / boost::multiprecision::denominator(quota);
-    remainders[i] = quota - Rational(parts[i]);
-    allotted += parts[i];
+  const bool whole = std::all_of(claims.begin(), claims.end(), [](const Claim& claim) {
+    return boost::multiprecision::denominator(claim.weight) == 1;
+  });
+  if (whole) {
+    // Whole weights (an allocation's scaled weighted populations): quota_i = T x w_i / S exactly, as a
+    // quotient and remainder over S, with no rational arithmetic at all.
+    Int weight_sum = 0;
+    for (const Claim& claim : claims) weight_sum += boost::multiprecision::numerator(claim.weight);
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+      boost::multiprecision::divide_qr(magnitude * boost::multiprecision::numerator(claims[i].weight),
+                                       weight_sum, parts[i], remainders[i]);
+      allotted += parts[i];
+    }
+  } else {
+    // Rational weights: bring the quotas over one common denominator D = S x L, where L is the lcm of
+    // the weights' denominators and S the sum of the weights times L.
+    Int lcm = 1;
+    for (const Claim& claim : claims) {
+      lcm = boost::multiprecision::lcm(lcm, boost::multiprecision::denominator(claim.weight));
+    }
+    std::vector<Int> scaled(claims.size());
+    Int weight_sum = 0;
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+      scaled[i] = boost::multiprecision::numerator(claims[i].weight) *
+                  (lcm / boost::multiprecision::denominator(claims[i].weight));
+      weight_sum += scaled[i];
+    }
+    for (std::size_t i = 0; i < claims.size(); ++i) {
+      boost::multiprecision::divide_qr(magnitude * scaled[i], weight_sum, parts[i], remainders[i]);
+      allotted += parts[i];
+    }
   }
 
   Int leftover = magnitude - allotted;
