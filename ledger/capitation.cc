@@ -19,7 +19,7 @@ Status Refuse(ErrorCode code, std::string message) {
   return Status::Error(code, std::move(message));
 }
 
-// GCC's 128-bit integer: a band sum of patients x weight in billionths (below 2^69) in one register.
+// GCC's 128-bit integer: a band sum of patients x weight in billionths (below 2^79).
 __extension__ using Int128 = __int128;
 
 const std::array<std::string, kBandCount>& Labels() {
@@ -313,7 +313,7 @@ Result<Effects> DecideRunAllocation(const State& state, const v1::RunAllocation&
     AllocationRow row;
     row.ods_code = ods;
     row.patients = patients;
-    // |weighted| < 40 * 10^7 * 10^15 < 2^69: split into two 64-bit halves for cpp_int.
+    // 0 <= weighted < 40 * 10^7 * 10^15 < 2^79: split into two 64-bit halves for cpp_int.
     row.weighted_patients = (Int(static_cast<std::uint64_t>(weighted >> 64)) << 64) +
                             Int(static_cast<std::uint64_t>(weighted));
     row.needs_nanos = one_nano;

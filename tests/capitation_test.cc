@@ -219,6 +219,32 @@ TEST(Capitation, ARevisionPostsOnlyTheDifferencesAndEqualsAFreshRun) {
   EXPECT_EQ(Balance(journal, "practice:A81002:budget:PRESCRIBING"), "1000000.01");
 }
 
+// The largest inputs the rules allow: 40 bands of 10,000,000 patients, weights of 999999.999999999, and
+// indices at their largest: every figure is still exact (the band sum alone is beyond 64 bits).
+TEST(Capitation, TheLargestInputsStayExact) {
+  Journal journal = StandardLedger();
+  MustSubmit(journal, WeightsCommand("2026/27", "PRESCRIBING", "999999.999999999"));
+  std::vector<std::pair<std::string, std::int64_t>> full;
+  for (const std::string& band : BandLabels()) full.emplace_back(band, 10'000'000);
+  MustSubmit(journal, ListCommand("2026-06-01", "A81001", full));
+  MustSubmit(journal, ListCommand("2026-06-01", "A81002", full));
+  MustSubmit(journal, ListCommand("2026-06-01", "A81003", {{"MALE_0_4", 1}}));
+  MustSubmit(journal, IndicesCommand("2026/27", {{"A81001", "999999.999999999", "999999.999999999"}}));
+  const v1::JournalRecord run =
+      MustSubmit(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "999999999999.99"));
+  const v1::AllocationView view = View(journal, run.seq());
+  // 400,000,000 x 999999.999999999 = 399999999999999.6 (Python's decimal, 80 digits).
+  EXPECT_EQ(view.rows(1).weighted_patients().value(), "399999999999999.6");
+  EXPECT_EQ(view.rows(1).weighted_population().value(), "399999999999999.6");
+  // x 999999.999999999 twice.
+  EXPECT_EQ(view.rows(0).weighted_population().value(),
+            "399999999999998800000000000.0011999999999999996");
+  EXPECT_EQ(view.rows(2).weighted_population().value(), "999999.999999999");
+  Int sum = 0;
+  for (const v1::AllocationRow& row : view.rows()) sum += Money::Parse(row.budget().value())->pence();
+  EXPECT_EQ(Money::FromPence(sum).ToString(), "999999999999.99");
+}
+
 // A capitation year replays to the same chain and state: the auditor's check.
 TEST(Capitation, ReplayReproducesEveryRun) {
   Journal journal = StandardLedger();

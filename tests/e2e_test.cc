@@ -465,6 +465,15 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
                                  "PRESCRIBING", "--total", "3000000"});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_NE(rerun.out.find("revising the run at entry 10"), std::string::npos) << rerun.out;
+
+  // After a restart the runs are rebuilt by replay: the same view.
+  RunResult before = Lcp(server, {"capitation", "show", "--run", "10", "--practice", "A81002"});
+  ASSERT_EQ(server.StopWith(SIGTERM), 0);
+  ServerProcess restarted(LCP_LEDGERD_PATH, dir.path() / "data");
+  ASSERT_TRUE(restarted.started()) << restarted.Log();
+  RunResult after = Lcp(restarted, {"capitation", "show", "--run", "10", "--practice", "A81002"});
+  EXPECT_EQ(after.exit_code, 0) << after.err;
+  EXPECT_EQ(after.out, before.out);
 }
 
 }  // namespace
