@@ -70,6 +70,27 @@ Result<const Year*> CheckYearAndLine(const State& state, const std::string& year
 
 std::string Pounds(const Int& pence) { return Money::FromPence(pence).ToString(); }
 
+// Stores `value` as version `seq` in `versions` and makes it the latest for `key` in `latest`, logging
+// in `undo` the step that takes both back.
+template <typename Value, typename Key>
+void AddVersion(State& state, std::map<std::uint64_t, Value> Capitation::*versions,
+                std::map<Key, std::uint64_t> Capitation::*latest, std::uint64_t seq, Value value,
+                const Key& key, UndoLog* undo) {
+  (state.capitation.*versions).emplace(seq, std::move(value));
+  auto [slot, created] = (state.capitation.*latest).try_emplace(key, seq);
+  const std::uint64_t before = created ? 0 : slot->second;
+  slot->second = seq;
+  if (undo == nullptr) return;
+  undo->push_back([versions, latest, seq, key, before](State& s) {
+    (s.capitation.*versions).erase(seq);
+    if (before == 0) {
+      (s.capitation.*latest).erase(key);
+    } else {
+      (s.capitation.*latest)[key] = before;
+    }
+  });
+}
+
 // Rounds value / 10^from_places half up to `places` decimals and formats it.
 std::string RoundedRatio(const Int& numerator, const Int& denominator, int places) {
   Int scale = 1;
@@ -375,20 +396,8 @@ void EvolveCapitation(State& state, const v1::Command& command, const Effects& e
             Rate::Parse(weight.weight().value())->nanos();
       }
       const std::pair<int, std::string> key(version.year, version.line);
-      capitation.weights.emplace(seq, std::move(version));
-      auto [latest, created] = capitation.latest_weights.try_emplace(key, seq);
-      const std::uint64_t before = created ? 0 : latest->second;
-      latest->second = seq;
-      if (undo != nullptr) {
-        undo->push_back([seq, key, before](State& s) {
-          s.capitation.weights.erase(seq);
-          if (before == 0) {
-            s.capitation.latest_weights.erase(key);
-          } else {
-            s.capitation.latest_weights[key] = before;
-          }
-        });
-      }
+      AddVersion(state, &Capitation::weights, &Capitation::latest_weights, seq, std::move(version), key,
+                 undo);
       break;
     }
     case v1::Command::kRecordPopulation: {
@@ -422,39 +431,14 @@ void EvolveCapitation(State& state, const v1::Command& command, const Effects& e
         version.by_practice.emplace(index.ods_code(), std::pair(needs, factor));
       }
       const int year = version.year;
-      capitation.indices.emplace(seq, std::move(version));
-      auto [latest, created] = capitation.latest_indices.try_emplace(year, seq);
-      const std::uint64_t before = created ? 0 : latest->second;
-      latest->second = seq;
-      if (undo != nullptr) {
-        undo->push_back([seq, year, before](State& s) {
-          s.capitation.indices.erase(seq);
-          if (before == 0) {
-            s.capitation.latest_indices.erase(year);
-          } else {
-            s.capitation.latest_indices[year] = before;
-          }
-        });
-      }
+      AddVersion(state, &Capitation::indices, &Capitation::latest_indices, seq, std::move(version),
+                 year, undo);
       break;
     }
     case v1::Command::kRunAllocation: {
       assert(effects.run != nullptr && effects.run->seq == seq);
       const std::pair<int, std::string> key(effects.run->year, effects.run->line);
-      capitation.runs.emplace(seq, effects.run);
-      auto [latest, created] = capitation.latest_run.try_emplace(key, seq);
-      const std::uint64_t before = created ? 0 : latest->second;
-      latest->second = seq;
-      if (undo != nullptr) {
-        undo->push_back([seq, key, before](State& s) {
-          s.capitation.runs.erase(seq);
-          if (before == 0) {
-            s.capitation.latest_run.erase(key);
-          } else {
-            s.capitation.latest_run[key] = before;
-          }
-        });
-      }
+      AddVersion(state, &Capitation::runs, &Capitation::latest_run, seq, effects.run, key, undo);
       break;
     }
     default:

@@ -309,6 +309,42 @@ Journal RefusalLedger() {
   return journal;
 }
 
+// A group that is taken back (an all-or-nothing batch with a refusal, or a dry run) leaves no trace of
+// weights, lists, indices or runs: the same commands are accepted afterwards, with the same results.
+TEST(Capitation, AGroupTakenBackLeavesNoTrace) {
+  Journal journal = RefusalLedger();
+  MustSubmit(journal, ListCommand("2026-06-01", "A81003", {{"FEMALE_30_34", 10}}));
+  const v1::JournalRecord first = MustSubmit(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "30.00"));
+  const std::string head = journal.head_hash();
+  const auto balances = journal.state().balances;
+  const std::vector<v1::Command> commands = {
+      WeightsCommand("2026/27", "PRESCRIBING", "2"),
+      ListCommand("2026-09-01", "A81001", {{"MALE_0_4", 5}}),
+      ListCommand("2026-09-01", "A81002", {{"MALE_0_4", 5}}),
+      ListCommand("2026-09-01", "A81003", {{"MALE_0_4", 10}}),
+      IndicesCommand("2026/27", {{"A81002", "2", ""}}),
+      RunCommand("2026/27", "M02", "PRESCRIBING", "40.00", first.seq())};
+  std::vector<std::string> first_time;
+  journal.BeginGroup();
+  for (const v1::Command& command : commands) first_time.push_back(MustSubmit(journal, command).hash());
+  journal.EndGroup(/*keep=*/false);
+  EXPECT_EQ(journal.head_hash(), head);
+  EXPECT_EQ(journal.state().balances, balances);
+  const Capitation& capitation = journal.state().capitation;
+  EXPECT_EQ(capitation.weights.size(), 1u);
+  EXPECT_EQ(capitation.lists.size(), 1u);
+  EXPECT_EQ(capitation.indices.size(), 1u);
+  EXPECT_EQ(capitation.runs.size(), 1u);
+  EXPECT_EQ(capitation.latest_weights.at({2026, "PRESCRIBING"}), 6u);
+  EXPECT_EQ(capitation.latest_indices.at(2026), 9u);
+  EXPECT_EQ(capitation.latest_run.at({2026, "PRESCRIBING"}), first.seq());
+  for (std::size_t i = 0; i < commands.size(); ++i) {
+    EXPECT_EQ(MustSubmit(journal, commands[i]).hash(), first_time[i]) << i;
+  }
+  // WP 10, 20, 20 (weights 2; A81002 has N = 2 under the new indices): 40.00 x 20 / 50.
+  EXPECT_EQ(Balance(journal, "practice:A81003:budget:PRESCRIBING"), "16.00");
+}
+
 std::vector<CapitationRefusal> CapitationRefusals() {
   const std::string y = "2026/27";
   v1::Command missing_band = WeightsCommand(y, "COMMUNITY");
