@@ -153,7 +153,7 @@ Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::Journa
 
 Status UnknownFieldsRefusal(const std::string& path) {
   return Status::Error(v1::ERROR_CODE_UNKNOWN_FIELDS,
-                       "the command carries " + path +
+                       "the request carries " + path +
                            ", which this server does not know; upgrade the server or leave it out");
 }
 

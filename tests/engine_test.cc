@@ -473,7 +473,7 @@ TEST(JournalEnvelope, UnknownFieldsAreRefusedAndNeverReplayed) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_UNKNOWN_FIELDS);
   EXPECT_EQ(refused.status().message(),
-            "the command carries field 9 of lcp.v1.Decimal, which this server does not know; "
+            "the request carries field 9 of lcp.v1.Decimal, which this server does not know; "
             "upgrade the server or leave it out");
   EXPECT_EQ(journal.head_seq(), 5u);
 

@@ -285,7 +285,7 @@ TEST_F(ServiceTest, CommandsWithUnknownFieldsAreRefusedAndTheLedgerStillReplays)
   EXPECT_EQ(call.response.results(0).accepted().seq(), 6u);
   EXPECT_EQ(call.response.results(1).refusal().code(), v1::ERROR_CODE_UNKNOWN_FIELDS);
   EXPECT_EQ(call.response.results(1).refusal().message(),
-            "the command carries field 12 of lcp.v1.PostJournal, which this server does not know; "
+            "the request carries field 12 of lcp.v1.PostJournal, which this server does not know; "
             "upgrade the server or leave it out");
   EXPECT_EQ(call.response.results(2).accepted().seq(), 7u);
   // The stored journal still verifies and replays on a restart.
@@ -305,7 +305,7 @@ TEST_F(ServiceTest, UnknownFieldsAroundTheCommandsRefuseTheWholeCall) {
   EXPECT_EQ(call.status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(call.error_code, "ERROR_CODE_UNKNOWN_FIELDS");
   EXPECT_EQ(call.status.error_message(),
-            "ERROR_CODE_UNKNOWN_FIELDS: the command carries field 99 of lcp.v1.SubmitRequest, which "
+            "ERROR_CODE_UNKNOWN_FIELDS: the request carries field 99 of lcp.v1.SubmitRequest, which "
             "this server does not know; upgrade the server or leave it out");
   v1::SubmitRequest on_command = OneCommand(testing::RegisterPracticeCommand("A81009"), "x");
   v1::CommandRequest* one = on_command.mutable_commands(0);
