@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cassert>
+#include <iterator>
 #include <map>
 #include <set>
 
@@ -91,7 +92,7 @@ void AddVersion(State& state, std::map<std::uint64_t, Value> Capitation::*versio
   });
 }
 
-// Rounds value / 10^from_places half up to `places` decimals and formats it.
+// Rounds numerator / denominator half up to `places` decimals and formats it.
 std::string RoundedRatio(const Int& numerator, const Int& denominator, int places) {
   Int scale = 1;
   for (int i = 0; i < places; ++i) scale *= 10;
@@ -186,6 +187,13 @@ Result<Effects> DecideRecordPopulation(const State& state, const v1::RecordPopul
                         " patients; a count is a whole number from 0 to 10,000,000");
     }
   }
+  std::int64_t total = 0;
+  for (const v1::BandCount& count : command.bands()) total += count.patients();
+  if (total == 0) {
+    return Refuse(v1::ERROR_CODE_PRACTICE_POPULATION_MISSING,
+                  "the list of practice " + command.ods_code() +
+                      " has no patients; a list gives at least one band with patients");
+  }
   auto extract = state.capitation.lists.find(command.extract_date());
   if (extract != state.capitation.lists.end() && extract->second.contains(command.ods_code())) {
     return Refuse(v1::ERROR_CODE_POPULATION_ALREADY_RECORDED,
@@ -254,13 +262,19 @@ Result<Effects> DecideRunAllocation(const State& state, const v1::RunAllocation&
                       : "entry " + std::to_string(command.weights_seq()) + " did not set band weights for " +
                             FormatYear(year) + " " + line);
   }
+  // By default, the latest extract dated no later than the year's last day (31 March).
+  const std::string year_end = std::to_string(year + 1) + "-03-31";
   std::string extract_date = command.extract_date();
-  if (extract_date.empty() && !capitation.lists.empty()) extract_date = capitation.lists.rbegin()->first;
+  if (extract_date.empty()) {
+    auto after = capitation.lists.upper_bound(year_end);
+    if (after != capitation.lists.begin()) extract_date = std::prev(after)->first;
+  }
   auto lists = capitation.lists.find(extract_date);
   if (lists == capitation.lists.end()) {
     return Refuse(v1::ERROR_CODE_EXTRACT_UNKNOWN,
                   command.extract_date().empty()
-                      ? std::string("no registered lists are recorded; record them first")
+                      ? "no registered lists are recorded with an extract date up to " + year_end +
+                            "; record them first"
                       : "no lists are recorded for extract " + Quoted(command.extract_date()));
   }
   std::uint64_t indices_seq = command.indices_seq();
@@ -302,12 +316,12 @@ Result<Effects> DecideRunAllocation(const State& state, const v1::RunAllocation&
   run->extract_date = extract_date;
   run->indices_seq = indices_seq;
   run->revises_seq = latest_run;
-  const AllocationRun* previous =
-      latest_run == 0 ? nullptr : capitation.runs.at(latest_run).get();
-  std::map<std::string_view, const Int*> previous_budgets;
-  if (previous != nullptr) {
-    for (const AllocationRow& row : previous->rows) previous_budgets.emplace(row.ods_code, &row.budget_pence);
-  }
+  // The budgets in force: the balances of the practices' budget accounts for the line, whether earlier
+  // runs or journals posted them, so that after the run each balance is exactly the run's budget.
+  static const std::map<std::string, Int> kNoBalances;
+  auto year_balances = state.balances.find(year);
+  const std::map<std::string, Int>& balances =
+      year_balances == state.balances.end() ? kNoBalances : year_balances->second;
   const Int one_nano = 1'000'000'000;
   run->rows.reserve(state.practices.size());
   std::vector<Claim> claims;
@@ -347,8 +361,8 @@ Result<Effects> DecideRunAllocation(const State& state, const v1::RunAllocation&
     }
     row.weighted_population = row.weighted_patients * row.needs_nanos * row.market_forces_nanos;
     run->weighted_population_total += row.weighted_population;
-    if (auto found = previous_budgets.find(ods); found != previous_budgets.end()) {
-      row.previous_pence = *found->second;
+    if (auto found = balances.find("practice:" + ods + ":budget:" + line); found != balances.end()) {
+      row.previous_pence = found->second;
     }
     claims.push_back(Claim{Rational(row.weighted_population),
                            static_cast<std::uint32_t>(run->rows.size())});

@@ -568,6 +568,31 @@ TEST_F(AccessTest, CapitationDryRunThenRunAndEachPracticeSeesItsOwnRow) {
   EXPECT_EQ(practices.practices(2).ods_code(), "A81003");
 }
 
+// A dry run of a batch (not all-or-nothing) with a refusal: each command's result as it would be, and
+// nothing posted, not even the accepted ones.
+TEST_F(AccessTest, ADryRunBatchWithARefusalPostsNothing) {
+  v1::SubmitRequest batch = OneCommand(
+      testing::JournalCommand("2026/27", "M03", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}}), "d-1");
+  *batch.add_commands() =
+      OneCommand(testing::JournalCommand("2026/27", "M03", {{"lcp:cash", "1.00"}}), "d-2").commands(0);
+  batch.set_dry_run(true);
+  v1::SubmitResponse response;
+  ASSERT_EQ(As("finance").Submit(batch, &response).code, grpc::StatusCode::OK);
+  ASSERT_EQ(response.results_size(), 2);
+  EXPECT_EQ(response.results(0).accepted().seq(), 8u);
+  EXPECT_EQ(response.results(1).refusal().code(), v1::ERROR_CODE_POSTING_COUNT_INVALID);
+  EXPECT_EQ(HeadSeq(), 7u);
+  // The accepted command's key is still free.
+  v1::SubmitResponse real;
+  ASSERT_EQ(As("finance").Submit(OneCommand(testing::JournalCommand("2026/27", "M03",
+                                                                    {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}}),
+                                            "d-1"),
+                                 &real).code,
+            grpc::StatusCode::OK);
+  EXPECT_FALSE(real.results(0).accepted().duplicate());
+  EXPECT_EQ(HeadSeq(), 8u);
+}
+
 TEST(InsecureAccess, TheLocalAdministratorRegistersPostsAndIsRecorded) {
   TempDir dir;
   InProcessServer server(dir.path());

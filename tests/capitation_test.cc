@@ -460,13 +460,64 @@ TEST(CapitationRefusal, ARunNamingAnOlderRunAndReversingARunAreRefused) {
             "entry " + std::to_string(second.seq()) +
                 " is a capitation allocation run; correct it with a new run, which posts only the "
                 "differences from it");
-  // A list of only zeros is no population either.
+  // A list with no patients is refused when it is recorded (it would otherwise take the extract's
+  // place for that practice and could never be corrected), whether it has no bands or only zeros.
   Journal zeros = RefusalLedger();
-  MustSubmit(zeros, ListCommand("2026-06-01", "A81003", {{"FEMALE_30_34", 0}}));
-  Result<v1::JournalRecord> empty =
-      zeros.Submit(testing::Request(RunCommand("2026/27", "M01", "PRESCRIBING", "30.00"), "zeros"));
-  ASSERT_FALSE(empty.ok());
-  EXPECT_EQ(empty.status().code(), v1::ERROR_CODE_PRACTICE_POPULATION_MISSING);
+  for (const v1::Command& empty : {ListCommand("2026-06-01", "A81003", {{"FEMALE_30_34", 0}}),
+                                   ListCommand("2026-06-01", "A81003", {})}) {
+    Result<v1::JournalRecord> refused = zeros.Submit(testing::Request(empty, "zeros"));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_PRACTICE_POPULATION_MISSING);
+    EXPECT_EQ(refused.status().message(),
+              "the list of practice A81003 has no patients; a list gives at least one band with "
+              "patients");
+  }
+  EXPECT_EQ(zeros.head_seq(), 9u);
+}
+
+// Budgets set by a journal before the first run are budgets in force too: the run posts only what
+// takes each balance to its budget, and the balances then equal the run's budgets.
+TEST(Capitation, ARunPostsTheDifferenceFromBudgetsAJournalSet) {
+  Journal journal = RefusalLedger();
+  MustSubmit(journal, ListCommand("2026-06-01", "A81003", {{"FEMALE_30_34", 10}}));
+  MustSubmit(journal, testing::JournalCommand("2026/27", "M01",
+                                              {{"practice:A81001:budget:PRESCRIBING", "1200.00"},
+                                               {"pct:allocation:PRESCRIBING", "-1200.00"}}));
+  // WP: A81001 10 x 1.1 = 11, A81002 10, A81003 10; 3100.00 x 11/31 = 1100, x 10/31 = 1000 each.
+  const v1::JournalRecord run = MustSubmit(journal, RunCommand("2026/27", "M02", "PRESCRIBING", "3100.00"));
+  EXPECT_EQ(Postings(run), (std::vector<std::string>{
+                               "practice:A81001:budget:PRESCRIBING -100.00",
+                               "practice:A81002:budget:PRESCRIBING 1000.00",
+                               "practice:A81003:budget:PRESCRIBING 1000.00",
+                               "pct:allocation:PRESCRIBING -1900.00"}));
+  const v1::AllocationView view = View(journal, run.seq());
+  EXPECT_EQ(view.rows(0).previous_budget().value(), "1200.00");
+  EXPECT_EQ(view.rows(0).budget().value(), "1100.00");
+  EXPECT_EQ(view.rows(0).change().value(), "-100.00");
+  EXPECT_EQ(Balance(journal, "practice:A81001:budget:PRESCRIBING"), "1100.00");
+  EXPECT_EQ(Balance(journal, "pct:allocation:PRESCRIBING"), "-3100.00");
+}
+
+// Without --extract, a run takes the latest extract dated within its year: a list from after 31 March
+// belongs to a later year's runs.
+TEST(Capitation, TheDefaultExtractIsTheLatestWithinTheYear) {
+  Journal journal = RefusalLedger();
+  MustSubmit(journal, ListCommand("2026-06-01", "A81003", {{"FEMALE_30_34", 10}}));
+  for (const std::string ods : {"A81001", "A81002", "A81003"}) {
+    MustSubmit(journal, ListCommand("2027-04-01", ods, {{"FEMALE_30_34", 99}}));
+  }
+  const v1::JournalRecord run = MustSubmit(journal, RunCommand("2026/27", "M02", "PRESCRIBING", "3100.00"));
+  EXPECT_EQ(View(journal, run.seq()).extract_date(), "2026-06-01");
+  Journal none = StandardLedger();
+  MustSubmit(none, WeightsCommand("2026/27", "PRESCRIBING"));
+  MustSubmit(none, ListCommand("2027-04-01", "A81001", {{"FEMALE_30_34", 1}}));
+  Result<v1::JournalRecord> refused =
+      none.Submit(testing::Request(RunCommand("2026/27", "M02", "PRESCRIBING", "1.00"), "r"));
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_EXTRACT_UNKNOWN);
+  EXPECT_EQ(refused.status().message(),
+            "no registered lists are recorded with an extract date up to 2027-03-31; record them "
+            "first");
 }
 
 // Every capitation code is covered above (engine_test checks every engine code is covered somewhere).

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <set>
 #include <sstream>
 
 namespace lcp::client {
@@ -17,6 +18,23 @@ std::string Row(const std::string& ods, const std::string& sex, const std::strin
                 const std::string& count, const std::string& date = "01JUN2026") {
   return "General Practice," + date + ",GP," + ods + ",E38000051,\"TS18 1HU\"," + sex + "," + age + "," +
          count + "\n";
+}
+
+const char* const kAges[] = {"0_4",   "5_9",   "10_14", "15_19", "20_24", "25_29", "30_34",
+                             "35_39", "40_44", "45_49", "50_54", "55_59", "60_64", "65_69",
+                             "70_74", "75_79", "80_84", "85_89", "90_94", "95+"};
+
+// All 40 band rows of a practice, each band with `count` patients except those in `except`.
+std::string AllBands(const std::string& ods, int count, const std::string& date = "01JUN2026",
+                     const std::set<std::string>& except = {}) {
+  std::string rows;
+  for (const char* sex : {"MALE", "FEMALE"}) {
+    for (const char* age : kAges) {
+      if (except.contains(std::string(sex) + "_" + age)) continue;
+      rows += Row(ods, sex, age, std::to_string(count), date);
+    }
+  }
+  return rows;
 }
 
 TEST(NhsLists, TheFixtureInDocsReadsAsDocumented) {
@@ -43,13 +61,12 @@ TEST(NhsLists, TheFixtureInDocsReadsAsDocumented) {
 
 TEST(NhsLists, DatesInEitherStyleAndBandsAgainstAllRows) {
   std::stringstream in;
-  in << kHeader << Row("A81001", "MALE", "0_4", "10", "2026-06-01") << Row("A81001", "FEMALE", "95+", "5", "2026-06-01")
-     << Row("A81001", "ALL", "ALL", "15", "2026-06-01") << Row("A81001", "MALE", "ALL", "10", "2026-06-01")
-     << Row("A81001", "ALL", "95+", "5", "2026-06-01");
+  in << kHeader << AllBands("A81001", 2, "2026-06-01") << Row("A81001", "ALL", "ALL", "80", "2026-06-01")
+     << Row("A81001", "MALE", "ALL", "40", "2026-06-01") << Row("A81001", "ALL", "95+", "4", "2026-06-01");
   ListsFile file = ParseNhsLists(in, {"A81001"});
   ASSERT_TRUE(file.problems.empty()) << file.problems.front().message;
   EXPECT_EQ(file.all_rows, 3u);
-  ASSERT_EQ(file.lists.at("A81001").bands_size(), 2);
+  ASSERT_EQ(file.lists.at("A81001").bands_size(), 40);
   EXPECT_EQ(NormalizeExtractDate("01jun2026"), "2026-06-01");
   EXPECT_EQ(NormalizeExtractDate("15DEC2025"), "2025-12-15");
   EXPECT_EQ(NormalizeExtractDate("2026-06-01"), "2026-06-01");
@@ -88,12 +105,38 @@ TEST(NhsLists, EveryBadLineIsReportedWithItsNumber) {
 
 TEST(NhsLists, AnAllRowThatTheBandsDoNotAddUpToIsReported) {
   std::stringstream in;
-  in << kHeader << Row("A81001", "MALE", "0_4", "10") << Row("A81001", "FEMALE", "0_4", "7")
-     << Row("A81001", "ALL", "0_4", "17") << Row("A81001", "ALL", "ALL", "18");
+  in << kHeader << AllBands("A81001", 1) << Row("A81001", "ALL", "0_4", "2") << Row("A81001", "ALL", "ALL", "41");
   ListsFile file = ParseNhsLists(in, {"A81001"});
   ASSERT_EQ(file.problems.size(), 1u);
-  EXPECT_EQ(file.problems[0].line, 5u);
-  EXPECT_EQ(file.problems[0].message, "A81001's ALL ALL row says 18 patients, but its bands add up to 17");
+  EXPECT_EQ(file.problems[0].line, 43u);
+  EXPECT_EQ(file.problems[0].message, "A81001's ALL ALL row says 41 patients, but its bands add up to 40");
+}
+
+// A member practice whose rows leave out bands would be recorded with zeros in their place, for good:
+// it is a problem, and so is a member with only ALL rows; counts beyond a band's limit and impossible
+// dates are caught here, with their line, not by the server.
+TEST(NhsLists, MissingBandsHugeCountsAndImpossibleDatesAreProblems) {
+  std::stringstream in;
+  in << kHeader << AllBands("A81001", 3, "01JUN2026", {"MALE_5_9", "FEMALE_95+"})  // Lines 2-39.
+     << Row("A81002", "ALL", "ALL", "0")                                            // Line 40.
+     << AllBands("A81003", 1);                                                       // Lines 41-80.
+  ListsFile file = ParseNhsLists(in, {"A81001", "A81002", "A81003"});
+  std::vector<std::string> got;
+  for (const CsvProblem& problem : file.problems) got.push_back(std::to_string(problem.line) + " " + problem.message);
+  EXPECT_EQ(got, (std::vector<std::string>{
+                     "2 A81001 has no row for 2 of the 40 MALE and FEMALE bands (MALE_5_9, "
+                     "FEMALE_95+); a practice's rows give every band, 0 where it has none",
+                     "40 A81002 has no row for 40 of the 40 MALE and FEMALE bands (MALE_0_4, MALE_5_9, "
+                     "MALE_10_14, ...); a practice's rows give every band, 0 where it has none"}));
+  std::stringstream bad;
+  bad << kHeader << Row("A81001", "MALE", "0_4", "10000001") << Row("A81001", "MALE", "5_9", "1", "31JUN2026");
+  ListsFile refused = ParseNhsLists(bad, {"A81001"});
+  ASSERT_EQ(refused.problems.size(), 2u);
+  EXPECT_EQ(refused.problems[0].message,
+            "NUMBER_OF_PATIENTS 10000001 is more than the 10,000,000 patients a band may have");
+  EXPECT_EQ(refused.problems[1].line, 3u);
+  EXPECT_EQ(refused.problems[1].message,
+            "EXTRACT_DATE \"31JUN2026\" is not a date like 01JUN2026 or 2026-06-01");
 }
 
 TEST(NhsLists, AHeaderWithoutTheColumnsIsRefused) {

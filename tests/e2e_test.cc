@@ -444,6 +444,18 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
                          "first run\n" + table + "journal head: entry 10\n"),
             std::string::npos)
       << run.out;
+  // The same command again with its key (a lost reply, retried): the run in force is the result.
+  RunResult retried = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
+                                   "PRESCRIBING", "--total", "3000000", "--key", "cap-2026-prescribing"});
+  ASSERT_EQ(retried.exit_code, 0) << retried.err;
+  EXPECT_TRUE(retried.out.starts_with("already recorded: entry 10 (key cap-2026-prescribing); nothing "
+                                      "new posted\n"))
+      << retried.out;
+  // The entry names the inputs the run used, not "the latest".
+  RunResult entry = Lcp(server, {"--output", "json", "entry", "10"});
+  EXPECT_NE(entry.out.find("\"weightsSeq\":\"5\",\"extractDate\":\"2026-06-01\",\"indicesSeq\":\"6\""),
+            std::string::npos)
+      << entry.out;
   RunResult balances = Lcp(server, {"balances", "--prefix", "practice:A81002:"});
   EXPECT_NE(balances.out.find("practice:A81002:budget:PRESCRIBING          1359114.76"), std::string::npos)
       << balances.out;

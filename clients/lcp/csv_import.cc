@@ -4,6 +4,8 @@
 #include <array>
 #include <optional>
 
+#include "ledger/capitation.h"
+
 namespace lcp::client {
 namespace {
 
@@ -128,6 +130,7 @@ ListsFile ParseNhsLists(std::istream& in, const std::set<std::string>& members) 
   struct Seen {
     std::array<std::array<std::optional<std::int64_t>, 20>, 2> bands;
     std::map<std::pair<std::string, std::string>, std::pair<std::int64_t, std::size_t>> all_rows;
+    std::size_t first_line = 0;
   };
   std::map<std::string, Seen> seen;
   std::set<std::string> with_problems;  // Their ALL rows are not checked: a bad row would repeat.
@@ -153,7 +156,7 @@ ListsFile ParseNhsLists(std::istream& in, const std::set<std::string>& members) 
       }
     } flag{file, with_problems, ods, problems_before};
     const std::string date = NormalizeExtractDate((*fields)[column["EXTRACT_DATE"]]);
-    if (date.empty()) {
+    if (date.empty() || !IsExtractDate(date)) {
       problem(number, "EXTRACT_DATE \"" + (*fields)[column["EXTRACT_DATE"]] +
                           "\" is not a date like 01JUN2026 or 2026-06-01");
       continue;
@@ -186,12 +189,18 @@ ListsFile ParseNhsLists(std::istream& in, const std::set<std::string>& members) 
                           "\" is not a whole number of patients (no signs, decimals or separators)");
       continue;
     }
+    if (*count > kBandPatientsMax && sex != "ALL" && age != "ALL") {
+      problem(number, "NUMBER_OF_PATIENTS " + count_text +
+                          " is more than the 10,000,000 patients a band may have");
+      continue;
+    }
     if (!members.contains(ods)) {
       ++file.non_member_rows;
       file.non_members.insert(ods);
       continue;
     }
     Seen& practice = seen[ods];
+    if (practice.first_line == 0) practice.first_line = number;
     if (sex == "ALL" || age == "ALL") {
       ++file.all_rows;
       if (!practice.all_rows.emplace(std::pair(sex, age), std::pair(*count, number)).second) {
@@ -224,6 +233,24 @@ ListsFile ParseNhsLists(std::istream& in, const std::set<std::string>& members) 
                                   std::to_string(value.first) + " patients, but its bands add up to " +
                                   std::to_string(sum));
       }
+    }
+    // Every band, or the list would be recorded with zeros in place of the missing ones, for good.
+    std::vector<std::string> missing;
+    for (int s = 0; s < 2; ++s) {
+      for (std::size_t a = 0; a < kAges.size(); ++a) {
+        if (!practice.bands[static_cast<std::size_t>(s)][a]) {
+          missing.push_back(std::string(s == 0 ? "MALE_" : "FEMALE_") + kAges[a]);
+        }
+      }
+    }
+    if (!missing.empty() && !with_problems.contains(ods)) {
+      std::string names;
+      for (std::size_t i = 0; i < missing.size() && i < 3; ++i) names += (i ? ", " : "") + missing[i];
+      problem(practice.first_line, ods + " has no row for " + std::to_string(missing.size()) +
+                                       " of the 40 MALE and FEMALE bands (" + names +
+                                       (missing.size() > 3 ? ", ..." : "") +
+                                       "); a practice's rows give every band, 0 where it has none");
+      continue;
     }
     v1::RecordPopulation list;
     list.set_extract_date(file.extract_date);

@@ -529,7 +529,7 @@ int Main(int argc, char** argv) {
       if (!lists.lists.contains(member)) missing.push_back(member);
     }
     // One command per practice, keyed by extract and practice, so that running the file again posts
-    // nothing twice; batches of up to 8,192, each all or nothing.
+    // nothing twice; batches of up to 8,000, each all or nothing.
     std::size_t recorded = 0, already = 0;
     std::vector<std::string> refusals;
     constexpr std::size_t kBatch = 8'000;
@@ -547,8 +547,10 @@ int Main(int argc, char** argv) {
       status = client.Submit(request, response, &error_code);
       if (!status.ok()) {
         exit_code = Fail(options, status, error_code);
-        std::cerr << "lcp: " << recorded + already
-                  << " lists were recorded before this; running the file again is safe\n";
+        std::cerr << "lcp: " << recorded + already << " lists were recorded before this"
+                  << (exit_code == kExitUnavailable
+                          ? "; running the file again is safe: nothing is recorded twice\n"
+                          : "; the list above was not\n");
         return;
       }
       for (int i = 0; i < response.results_size(); ++i) {
@@ -621,11 +623,26 @@ int Main(int argc, char** argv) {
         exit_code = Fail(options, status, "");
         return;
       }
+      // A retry with the key of the run now in force (its reply was lost): that run is the result.
+      if (revises != 0 && !options.key.empty() && !cap_dry_run) {
+        v1::GetEntryRequest which;
+        which.set_seq(revises);
+        v1::GetEntryResponse entry;
+        if (client.GetEntry(which, entry).ok() &&
+            entry.entry().entry().idempotency_key() == options.key) {
+          std::cout << (options.format() == Format::kJson
+                            ? ToJson(response) + "\n"
+                            : "already recorded: entry " + std::to_string(revises) + " (key " +
+                                  options.key + "); nothing new posted\n" +
+                                  AllocationTable(response.allocation()));
+          return;
+        }
+      }
     }
     v1::SubmitRequest request;
-    request.set_dry_run(cap_dry_run);
+    request.set_dry_run(true);
     v1::CommandRequest* one = request.add_commands();
-    one->set_idempotency_key(options.key);
+    one->set_idempotency_key(options.key.empty() ? NewKey() : options.key);
     v1::RunAllocation* run = one->mutable_command()->mutable_run_allocation();
     SetPeriod(*run->mutable_period(), cap_year, cap_month);
     run->set_budget_line(cap_line);
@@ -634,6 +651,21 @@ int Main(int argc, char** argv) {
     run->set_extract_date(cap_extract);
     run->set_indices_seq(cap_indices);
     run->set_revises_seq(revises);
+    if (!cap_dry_run) {
+      // A dry run first names the inputs "latest" stands for; the run is then sent with them, so that
+      // its journal entry says which weights, extract and indices it used.
+      LedgerClient client(*connection);
+      v1::SubmitResponse preview;
+      grpc::Status status = client.Submit(request, preview, nullptr);
+      if (status.ok() && preview.results_size() == 1 && preview.results(0).has_accepted() &&
+          !preview.results(0).accepted().duplicate()) {
+        const v1::AllocationView& used = preview.results(0).accepted().allocation();
+        run->set_weights_seq(used.weights_seq());
+        run->set_extract_date(used.extract_date());
+        run->set_indices_seq(used.indices_seq());
+      }
+      request.set_dry_run(false);
+    }
     exit_code = SubmitAndPrint(options, request);
   });
 

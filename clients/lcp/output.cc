@@ -242,9 +242,7 @@ std::string AllocationExplanation(const v1::AllocationView& view) {
        QuotaText(view.total().value(), row.weighted_population().value(),
                  view.weighted_population_total().value()));
   step("budget (largest-remainder split, to the penny)", row.budget().value());
-  step(view.revises_seq() == 0 ? std::string("previous budget (first run)")
-                               : "previous budget (run at entry " + std::to_string(view.revises_seq()) + ")",
-       row.previous_budget().value());
+  step("budget in force before this run", row.previous_budget().value());
   step("change posted to practice:" + row.ods_code() + ":budget:" + view.budget_line(),
        row.change().value());
   return out;
