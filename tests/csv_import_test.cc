@@ -128,6 +128,12 @@ TEST(NhsLists, MissingBandsHugeCountsAndImpossibleDatesAreProblems) {
                      "FEMALE_95+); a practice's rows give every band, 0 where it has none",
                      "40 A81002 has no row for 40 of the 40 MALE and FEMALE bands (MALE_0_4, MALE_5_9, "
                      "MALE_10_14, ...); a practice's rows give every band, 0 where it has none"}));
+  std::stringstream zeros;
+  zeros << kHeader << AllBands("A81001", 0);
+  ListsFile empty = ParseNhsLists(zeros, {"A81001"});
+  ASSERT_EQ(empty.problems.size(), 1u);
+  EXPECT_EQ(empty.problems[0].line, 2u);
+  EXPECT_EQ(empty.problems[0].message, "A81001 has no patients in any band; a member's list needs some");
   std::stringstream bad;
   bad << kHeader << Row("A81001", "MALE", "0_4", "10000001") << Row("A81001", "MALE", "5_9", "1", "31JUN2026");
   ListsFile refused = ParseNhsLists(bad, {"A81001"});

@@ -448,9 +448,15 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
   RunResult retried = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
                                    "PRESCRIBING", "--total", "3000000", "--key", "cap-2026-prescribing"});
   ASSERT_EQ(retried.exit_code, 0) << retried.err;
-  EXPECT_TRUE(retried.out.starts_with("already recorded: entry 10 (key cap-2026-prescribing); nothing "
-                                      "new posted\n"))
+  EXPECT_TRUE(retried.out.starts_with("already recorded: entry 10 in 2026/27 M01 (key "
+                                      "cap-2026-prescribing); the same command was sent before, "
+                                      "nothing new posted\ncapitation run: entry 10"))
       << retried.out;
+  // The same key with another command is refused, not taken for the original.
+  RunResult reused = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M06", "--line",
+                                  "PRESCRIBING", "--total", "999", "--key", "cap-2026-prescribing"});
+  EXPECT_EQ(reused.exit_code, 1) << reused.out;
+  EXPECT_NE(reused.err.find("ERROR_CODE_IDEMPOTENCY_KEY_REUSED"), std::string::npos) << reused.err;
   // The entry names the inputs the run used, not "the latest".
   RunResult entry = Lcp(server, {"--output", "json", "entry", "10"});
   EXPECT_NE(entry.out.find("\"weightsSeq\":\"5\",\"extractDate\":\"2026-06-01\",\"indicesSeq\":\"6\""),

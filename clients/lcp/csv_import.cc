@@ -252,6 +252,14 @@ ListsFile ParseNhsLists(std::istream& in, const std::set<std::string>& members) 
                                        "); a practice's rows give every band, 0 where it has none");
       continue;
     }
+    std::int64_t patients = 0;
+    for (const auto& sex : practice.bands) {
+      for (const auto& count : sex) patients += count.value_or(0);
+    }
+    if (patients == 0 && !with_problems.contains(ods)) {
+      problem(practice.first_line, ods + " has no patients in any band; a member's list needs some");
+      continue;
+    }
     v1::RecordPopulation list;
     list.set_extract_date(file.extract_date);
     list.set_ods_code(ods);

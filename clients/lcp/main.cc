@@ -610,6 +610,7 @@ int Main(int argc, char** argv) {
     }
     // The run this one revises: the latest for the year and line, if any.
     std::uint64_t revises = 0;
+    std::optional<v1::RunAllocation> retried;
     {
       LedgerClient client(*connection);
       v1::GetAllocationRequest latest;
@@ -623,19 +624,18 @@ int Main(int argc, char** argv) {
         exit_code = Fail(options, status, "");
         return;
       }
-      // A retry with the key of the run now in force (its reply was lost): that run is the result.
+      // A retry with the key of the run now in force (its reply was lost): send what that run
+      // recorded for the run it revised and the inputs it used (unless named here), so that the same
+      // command comes back from the server as the original result, and a different command with the
+      // same key is refused as IDEMPOTENCY_KEY_REUSED.
       if (revises != 0 && !options.key.empty() && !cap_dry_run) {
         v1::GetEntryRequest which;
         which.set_seq(revises);
         v1::GetEntryResponse entry;
         if (client.GetEntry(which, entry).ok() &&
-            entry.entry().entry().idempotency_key() == options.key) {
-          std::cout << (options.format() == Format::kJson
-                            ? ToJson(response) + "\n"
-                            : "already recorded: entry " + std::to_string(revises) + " (key " +
-                                  options.key + "); nothing new posted\n" +
-                                  AllocationTable(response.allocation()));
-          return;
+            entry.entry().entry().idempotency_key() == options.key &&
+            entry.entry().entry().command().has_run_allocation()) {
+          retried = entry.entry().entry().command().run_allocation();
         }
       }
     }
@@ -651,13 +651,26 @@ int Main(int argc, char** argv) {
     run->set_extract_date(cap_extract);
     run->set_indices_seq(cap_indices);
     run->set_revises_seq(revises);
-    if (!cap_dry_run) {
+    if (retried) {
+      run->set_revises_seq(retried->revises_seq());
+      if (cap_weights == 0) run->set_weights_seq(retried->weights_seq());
+      if (cap_extract.empty()) run->set_extract_date(retried->extract_date());
+      if (cap_indices == 0) run->set_indices_seq(retried->indices_seq());
+      request.set_dry_run(false);
+    } else if (!cap_dry_run) {
       // A dry run first names the inputs "latest" stands for; the run is then sent with them, so that
-      // its journal entry says which weights, extract and indices it used.
+      // its journal entry says which weights, extract and indices it used. If the dry run fails,
+      // nothing is sent.
       LedgerClient client(*connection);
       v1::SubmitResponse preview;
-      grpc::Status status = client.Submit(request, preview, nullptr);
-      if (status.ok() && preview.results_size() == 1 && preview.results(0).has_accepted() &&
+      std::string error_code;
+      grpc::Status status = client.Submit(request, preview, &error_code);
+      if (!status.ok()) {
+        exit_code = Fail(options, status, error_code, {one->idempotency_key()});
+        std::cerr << "lcp: nothing was posted\n";
+        return;
+      }
+      if (preview.results_size() == 1 && preview.results(0).has_accepted() &&
           !preview.results(0).accepted().duplicate()) {
         const v1::AllocationView& used = preview.results(0).accepted().allocation();
         run->set_weights_seq(used.weights_seq());
