@@ -100,6 +100,21 @@ std::string RoundedRatio(const Int& numerator, const Int& denominator, int place
   return FormatScaled(scaled, places, 2);
 }
 
+// Marks `label` in `seen`; BAND_UNKNOWN for a label that is not a band, BAND_DUPLICATE for one seen.
+Status MarkBand(const std::string& label, std::array<bool, kBandCount>& seen) {
+  const int index = BandIndex(label);
+  if (index < 0) {
+    return Refuse(v1::ERROR_CODE_BAND_UNKNOWN,
+                  "band " + Quoted(label) +
+                      " is not an age-sex band: MALE_ or FEMALE_ and 0_4, 5_9, ..., 90_94 or 95+");
+  }
+  if (seen[static_cast<std::size_t>(index)]) {
+    return Refuse(v1::ERROR_CODE_BAND_DUPLICATE, "band " + label + " is given twice");
+  }
+  seen[static_cast<std::size_t>(index)] = true;
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::span<const std::string> BandLabels() { return Labels(); }
@@ -131,16 +146,7 @@ Result<Effects> DecideSetBandWeights(const State& state, const v1::SetBandWeight
   if (!year.ok()) return year.status();
   std::array<bool, kBandCount> seen{};
   for (const v1::BandWeight& weight : command.weights()) {
-    const int index = BandIndex(weight.band());
-    if (index < 0) {
-      return Refuse(v1::ERROR_CODE_BAND_UNKNOWN,
-                    "band " + Quoted(weight.band()) +
-                        " is not an age-sex band: MALE_ or FEMALE_ and 0_4, 5_9, ..., 90_94 or 95+");
-    }
-    if (seen[static_cast<std::size_t>(index)]) {
-      return Refuse(v1::ERROR_CODE_BAND_DUPLICATE, "band " + weight.band() + " is given twice");
-    }
-    seen[static_cast<std::size_t>(index)] = true;
+    LCP_RETURN_IF_ERROR(MarkBand(weight.band(), seen));
     Result<Int> nanos = PositiveRate(weight.weight().value(), "the weight of band " + weight.band());
     if (!nanos.ok()) return nanos.status();
   }
@@ -170,16 +176,7 @@ Result<Effects> DecideRecordPopulation(const State& state, const v1::RecordPopul
   }
   std::array<bool, kBandCount> seen{};
   for (const v1::BandCount& count : command.bands()) {
-    const int index = BandIndex(count.band());
-    if (index < 0) {
-      return Refuse(v1::ERROR_CODE_BAND_UNKNOWN,
-                    "band " + Quoted(count.band()) +
-                        " is not an age-sex band: MALE_ or FEMALE_ and 0_4, 5_9, ..., 90_94 or 95+");
-    }
-    if (seen[static_cast<std::size_t>(index)]) {
-      return Refuse(v1::ERROR_CODE_BAND_DUPLICATE, "band " + count.band() + " is given twice");
-    }
-    seen[static_cast<std::size_t>(index)] = true;
+    LCP_RETURN_IF_ERROR(MarkBand(count.band(), seen));
     if (count.patients() < 0 || count.patients() > kBandPatientsMax) {
       return Refuse(v1::ERROR_CODE_PATIENT_COUNT_INVALID,
                     "band " + count.band() + " of practice " + command.ods_code() + " has " +
