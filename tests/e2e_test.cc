@@ -422,6 +422,10 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
   EXPECT_NE(again.out.find("recorded the lists of 0 member practices (3 more were recorded already)"),
             std::string::npos) << again.out;
 
+  // The figures below were worked out independently of the program, with Python's fractions from the
+  // three files in docs/examples: WP = (sum of patients x weight) x N x M, the shares WP / 10731.27926,
+  // and the largest-remainder split of 3,000,000.00: quotas 907863.8495..., 1359114.7566...,
+  // 733021.3937...; floors 2,999,999.98; the two pennies left go to the two largest remainders.
   const std::string table =
       "inputs: weights of entry 5, lists of 2026-06-01, indices of entry 6\n"
       "3 practices, total weighted population 10731.27926\n"
