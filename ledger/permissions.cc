@@ -114,13 +114,18 @@ Status CheckMayIssue(const v1::Actor& actor, const v1::Command& command) {
 }
 
 bool MayReadAccount(const v1::Actor& actor, std::string_view account) {
-  if (RightsOf(actor.role()) == nullptr) return false;
-  const std::vector<std::string> prefixes = ReadablePrefixes(actor);
-  if (prefixes.empty()) return true;
-  for (const std::string& prefix : prefixes) {
+  // Called for every account a balance query scans, so it builds no strings.
+  const RoleRights* rights = RightsOf(actor.role());
+  if (rights == nullptr) return false;
+  if (rights->balances == BalanceScope::kEverything) return true;
+  for (std::string_view prefix : kLcpWidePrefixes) {
     if (account.starts_with(prefix)) return true;
   }
-  return false;
+  constexpr std::string_view kPracticeScope = "practice:";
+  const std::string& ods = actor.practice_ods_code();
+  if (ods.empty() || !account.starts_with(kPracticeScope)) return false;
+  const std::string_view rest = account.substr(kPracticeScope.size());
+  return rest.starts_with(ods) && rest.size() > ods.size() && rest[ods.size()] == ':';
 }
 
 bool MayReadSomeAccountWithPrefix(const v1::Actor& actor, std::string_view prefix) {
