@@ -105,8 +105,11 @@ ListsFile ParseNhsLists(std::istream& in, const std::set<std::string>& members) 
   ListsFile file;
   std::string line;
   std::size_t number = 0;
+  std::set<std::string> with_problems;  // Their ALL rows are not checked: a bad row would repeat.
+  std::string current_ods;              // The practice of the line being read, once known.
   auto problem = [&](std::size_t at, const std::string& message) {
     file.problems.push_back({at, message});
+    if (!current_ods.empty()) with_problems.insert(current_ods);
   };
   if (!ReadLine(in, line, number)) {
     problem(0, "the file is empty; expected the NHS Digital header line");
@@ -133,11 +136,11 @@ ListsFile ParseNhsLists(std::istream& in, const std::set<std::string>& members) 
     std::size_t first_line = 0;
   };
   std::map<std::string, Seen> seen;
-  std::set<std::string> with_problems;  // Their ALL rows are not checked: a bad row would repeat.
   std::size_t date_line = 0;
   while (ReadLine(in, line, number)) {
     if (line.find_first_not_of(" \t") == std::string::npos) continue;
     ++file.rows;
+    current_ods.clear();
     const std::optional<std::vector<std::string>> fields = SplitCsv(line);
     if (!fields || fields->size() != width) {
       problem(number, "expected " + std::to_string(width) + " comma-separated fields, found " +
@@ -145,16 +148,7 @@ ListsFile ParseNhsLists(std::istream& in, const std::set<std::string>& members) 
       continue;
     }
     const std::string ods = Upper((*fields)[column["ORG_CODE"]]);
-    const std::size_t problems_before = file.problems.size();
-    struct Flag {
-      ListsFile& file;
-      std::set<std::string>& with_problems;
-      const std::string& ods;
-      std::size_t before;
-      ~Flag() {
-        if (file.problems.size() > before) with_problems.insert(ods);
-      }
-    } flag{file, with_problems, ods, problems_before};
+    current_ods = ods;
     const std::string date = NormalizeExtractDate((*fields)[column["EXTRACT_DATE"]]);
     if (date.empty() || !IsExtractDate(date)) {
       problem(number, "EXTRACT_DATE \"" + (*fields)[column["EXTRACT_DATE"]] +
@@ -215,6 +209,7 @@ ListsFile ParseNhsLists(std::istream& in, const std::set<std::string>& members) 
     }
     slot = *count;
   }
+  current_ods.clear();
   for (const auto& [ods, practice] : seen) {
     // Each ALL row must equal the sum of the bands it covers.
     for (const auto& [key, value] : practice.all_rows) {
