@@ -68,7 +68,7 @@ void BM_DecideOnly(benchmark::State& state) {
   SetUp(journal);
   const v1::Command command = Transaction(7);
   for (auto _ : state) {
-    Result<Effects> effects = Decide(journal.state(), command);
+    Result<Effects> effects = Decide(journal.state(), command, v1::Actor());
     benchmark::DoNotOptimize(effects);
   }
   state.SetItemsProcessed(state.iterations());
@@ -164,7 +164,7 @@ void BM_CapitationRunDecide6500Practices(benchmark::State& state) {
   run.mutable_run_allocation()->set_budget_line("PRESCRIBING");
   run.mutable_run_allocation()->mutable_total()->set_value("9876543210.99");
   for (auto _ : state) {
-    Result<Effects> effects = Decide(journal.state(), run);
+    Result<Effects> effects = Decide(journal.state(), run, v1::Actor());
     if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
     benchmark::DoNotOptimize(effects);
   }

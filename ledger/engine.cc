@@ -6,6 +6,7 @@
 #include "ledger/accounts.h"
 #include "ledger/capitation.h"
 #include "ledger/checks.h"
+#include "ledger/contracts.h"
 #include "ledger/periods.h"
 #include "ledger/text.h"
 
@@ -85,7 +86,12 @@ Result<Effects> DecideOpenYear(const State& state, const v1::OpenYear& command) 
                     "budget line " + line + " is named twice");
     }
   }
-  return Effects{};
+  Year year;
+  year.start_year = *start_year;
+  year.line_set = std::move(seen);
+  Effects effects;
+  LCP_RETURN_IF_ERROR(RollContractsForward(state, year, effects));
+  return effects;
 }
 
 Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& command) {
@@ -108,6 +114,12 @@ Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& com
   effects.month = period->month;
   Money sum;
   for (const v1::Posting& posting : command.postings()) {
+    if (posting.has_period()) {
+      return Refuse(v1::ERROR_CODE_POSTING_PERIOD_NOT_ALLOWED,
+                    "the posting to " + Quoted(posting.account()) +
+                        " carries a period of its own; a journal's postings all go into the "
+                        "journal's period, so leave it out");
+    }
     LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, posting.account()));
     Result<Money> amount = Money::Parse(posting.amount().value());
     if (!amount.ok()) return amount.status();
@@ -147,10 +159,15 @@ Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& c
                       std::to_string(original.reverses_seq) +
                       "; post a new journal instead of reversing a reversal");
   }
-  if (original.allocation) {
+  if (original.irreversible == Irreversible::kAllocation) {
     return Refuse(v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
                   which + " is a capitation allocation run; correct it with a new run, which posts "
                           "only the differences from it");
+  }
+  if (original.irreversible == Irreversible::kContract) {
+    return Refuse(v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
+                  which + " moved a contract's commitments or payments, which the contract's own "
+                          "figures follow; vary or close the contract, or post a journal");
   }
   if (original.legs.empty()) {
     return Refuse(v1::ERROR_CODE_ENTRY_HAS_NO_POSTINGS,
@@ -180,7 +197,7 @@ Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& c
 
 }  // namespace
 
-Result<Effects> Decide(const State& state, const v1::Command& command) {
+Result<Effects> Decide(const State& state, const v1::Command& command, const v1::Actor& actor) {
   switch (command.kind_case()) {
     case v1::Command::kRegisterPractice:
       return DecideRegisterPractice(state, command.register_practice());
@@ -200,6 +217,18 @@ Result<Effects> Decide(const State& state, const v1::Command& command) {
       return DecideSetPracticeIndices(state, command.set_practice_indices());
     case v1::Command::kRunAllocation:
       return DecideRunAllocation(state, command.run_allocation());
+    case v1::Command::kRegisterContract:
+      return DecideRegisterContract(state, command.register_contract(), actor);
+    case v1::Command::kDeclareInterest:
+      return DecideDeclareInterest(state, command.declare_interest(), actor);
+    case v1::Command::kApproveContract:
+      return DecideApproveContract(state, command.approve_contract(), actor);
+    case v1::Command::kVaryContract:
+      return DecideVaryContract(state, command.vary_contract(), actor);
+    case v1::Command::kPostPayment:
+      return DecidePostPayment(state, command.post_payment());
+    case v1::Command::kCloseContract:
+      return DecideCloseContract(state, command.close_contract());
     case v1::Command::KIND_NOT_SET:
       break;
   }
@@ -253,31 +282,40 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
       EvolveCapitation(state, command, effects, seq, undo);
       break;
     case v1::Command::kPostJournal:
+    case v1::Command::kRegisterContract:
+    case v1::Command::kDeclareInterest:
+    case v1::Command::kApproveContract:
+    case v1::Command::kVaryContract:
+    case v1::Command::kPostPayment:
+    case v1::Command::kCloseContract:
     case v1::Command::KIND_NOT_SET:
       break;
   }
-  if (!effects.legs.empty()) {
-    auto [year, year_created] = state.balances.try_emplace(effects.year);
-    // Logged first so that it runs last, after the account steps that need the year's map.
+  EvolveContracts(state, effects, seq, undo);
+  for (const Leg& leg : effects.legs) {
+    const int y = leg.year != 0 ? leg.year : effects.year;
+    auto [year, year_created] = state.balances.try_emplace(y);
+    // Logged before the account's step so that it runs after it.
     if (year_created && undo != nullptr) {
-      undo->push_back([y = effects.year](State& s) { s.balances.erase(y); });
+      undo->push_back([y](State& s) { s.balances.erase(y); });
     }
-    for (const Leg& leg : effects.legs) {
-      auto [balance, created] = year->second.try_emplace(leg.account);
-      balance->second += leg.amount.pence();
-      if (undo != nullptr)
-        undo->push_back([y = effects.year, leg, created = created](State& s) {
-          auto& accounts = s.balances.at(y);
-          if (created) {
-            accounts.erase(leg.account);
-          } else {
-            accounts.at(leg.account) -= leg.amount.pence();
-          }
-        });
-    }
+    auto [balance, created] = year->second.try_emplace(leg.account);
+    balance->second += leg.amount.pence();
+    if (undo != nullptr)
+      undo->push_back([y, leg, created = created](State& s) {
+        auto& accounts = s.balances.at(y);
+        if (created) {
+          accounts.erase(leg.account);
+        } else {
+          accounts.at(leg.account) -= leg.amount.pence();
+        }
+      });
   }
+  const Irreversible irreversible = effects.run != nullptr          ? Irreversible::kAllocation
+                                    : !effects.contracts.empty()     ? Irreversible::kContract
+                                                                     : Irreversible::kNo;
   state.entries.push_back(EntryFacts{effects.year, effects.month, effects.legs, effects.reverses_seq,
-                                     0, effects.run != nullptr});
+                                     0, irreversible});
   if (undo != nullptr) undo->push_back([](State& s) { s.entries.pop_back(); });
 }
 
@@ -297,6 +335,10 @@ void RecordEffects(const Effects& effects, v1::JournalEntry& entry) {
     v1::Posting* posting = entry.add_postings();
     posting->set_account(leg.account);
     posting->mutable_amount()->set_value(leg.amount.ToString());
+    if (leg.year != 0) {
+      posting->mutable_period()->set_year(FormatYear(leg.year));
+      posting->mutable_period()->set_month(FormatMonth(leg.month));
+    }
   }
 }
 

@@ -9,6 +9,9 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
+#include <string>
+#include <utility>
 #include <vector>
 
 #include "ledger/state.h"
@@ -31,10 +34,19 @@ struct Effects {
   std::uint64_t reverses_seq = 0;
   // For a RunAllocation: the run, computed by Decide (its seq is the entry's).
   std::shared_ptr<const AllocationRun> run;
+  // For contract commands (and an OpenYear that commits contracts): each changed contract's new value.
+  std::vector<std::shared_ptr<const Contract>> contracts;
+  // For a DeclareInterest: the declaration.
+  std::optional<Interest> interest;
+  // For a PostPayment: (provider, invoice reference).
+  std::optional<std::pair<std::string, std::string>> invoice;
 };
 
-// Returns the effects of `command` on `state`, or the first check it fails. Never changes anything.
-Result<Effects> Decide(const State& state, const v1::Command& command);
+// Returns the effects of `command`, issued by `actor`, on `state`, or the first check it fails. Never
+// changes anything. The actor matters only to the rules that name who may do something to a
+// particular record (a contract's approver is not its proposer; a practice declares only its own
+// interests); which roles may issue which commands at all is permissions.h, checked before Decide.
+Result<Effects> Decide(const State& state, const v1::Command& command, const v1::Actor& actor);
 
 // The steps that take the state back, newest last; see Undo().
 using UndoLog = std::vector<std::function<void(State&)>>;

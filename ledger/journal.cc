@@ -16,7 +16,9 @@ namespace {
 std::string Describe(const v1::JournalEntry& entry) {
   std::string text = "period " + entry.period().year() + " " + entry.period().month() + ";";
   for (const v1::Posting& posting : entry.postings()) {
-    text += " " + posting.account() + " " + posting.amount().value() + ";";
+    text += " " + posting.account() + " " + posting.amount().value();
+    if (posting.has_period()) text += " in " + posting.period().year() + " " + posting.period().month();
+    text += ";";
   }
   if (entry.reverses_seq() != 0) text += " reverses " + std::to_string(entry.reverses_seq());
   return text;
@@ -33,7 +35,11 @@ bool SameEffects(const v1::JournalEntry& recorded, const v1::JournalEntry& recom
   for (int i = 0; i < recorded.postings_size(); ++i) {
     const v1::Posting& a = recorded.postings(i);
     const v1::Posting& b = recomputed.postings(i);
-    if (a.account() != b.account() || a.amount().value() != b.amount().value()) return false;
+    if (a.account() != b.account() || a.amount().value() != b.amount().value() ||
+        a.has_period() != b.has_period() || a.period().year() != b.period().year() ||
+        a.period().month() != b.period().month()) {
+      return false;
+    }
   }
   return true;
 }
@@ -125,7 +131,7 @@ Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::Journa
                              " was used by entry " + std::to_string(earlier) +
                              " for a different command; use a new key for a new command");
   }
-  Result<Effects> effects = Decide(state_, command);
+  Result<Effects> effects = Decide(state_, command, envelope.actor());
   if (!effects.ok()) return effects.status();
   RecordEffects(*effects, envelope);
   // The body is the JournalEntry: field 1 (the command, as submitted) and then the envelope's fields,
@@ -174,7 +180,7 @@ Status Journal::Replay(const v1::JournalRecord& record) {
   // The recorded principal must have been allowed to issue the command.
   if (envelope.ok()) envelope = CheckMayIssue(recorded.actor(), recorded.command());
   Result<Effects> effects =
-      envelope.ok() ? Decide(state_, recorded.command()) : Result<Effects>(envelope);
+      envelope.ok() ? Decide(state_, recorded.command(), recorded.actor()) : Result<Effects>(envelope);
   if (!effects.ok()) {
     return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH,
                          where + "re-executing its command was refused (" +

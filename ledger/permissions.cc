@@ -13,15 +13,21 @@ constexpr std::uint64_t kAdminCommands =
     Bit(Kind::kRegisterPractice) | Bit(Kind::kRegisterProvider) | Bit(Kind::kOpenYear);
 constexpr std::uint64_t kFinanceCommands =
     Bit(Kind::kPostJournal) | Bit(Kind::kReverseEntry) | Bit(Kind::kSetBandWeights) |
-    Bit(Kind::kRecordPopulation) | Bit(Kind::kSetPracticeIndices) | Bit(Kind::kRunAllocation);
+    Bit(Kind::kRecordPopulation) | Bit(Kind::kSetPracticeIndices) | Bit(Kind::kRunAllocation) |
+    Bit(Kind::kRegisterContract) | Bit(Kind::kDeclareInterest) | Bit(Kind::kApproveContract) |
+    Bit(Kind::kVaryContract) | Bit(Kind::kPostPayment) | Bit(Kind::kCloseContract);
+// PCT finance approves contracts and variations (and alone may approve MAKE or conflicted ones).
+constexpr std::uint64_t kPctCommands = Bit(Kind::kApproveContract);
+// A practice declares its own interests (the engine checks that it is its own).
+constexpr std::uint64_t kPracticeCommands = Bit(Kind::kDeclareInterest);
 
 // The permission matrix. README.md ("Who may do what") prints it; keep the two the same.
 constexpr std::array<RoleRights, 6> kRoleRights = {{
     // role               name            commands          balances                              journal grantable
     {v1::ROLE_ADMIN,        "ADMIN",        kAdminCommands,   BalanceScope::kEverything,            true,  true},
     {v1::ROLE_LCP_FINANCE,  "LCP_FINANCE",  kFinanceCommands, BalanceScope::kEverything,            true,  true},
-    {v1::ROLE_PCT_FINANCE,  "PCT_FINANCE",  0,                BalanceScope::kEverything,            true,  true},
-    {v1::ROLE_PRACTICE,     "PRACTICE",     0,                BalanceScope::kOwnPracticeAndLcpWide, false, true},
+    {v1::ROLE_PCT_FINANCE,  "PCT_FINANCE",  kPctCommands,     BalanceScope::kEverything,            true,  true},
+    {v1::ROLE_PRACTICE,     "PRACTICE",     kPracticeCommands, BalanceScope::kOwnPracticeAndLcpWide, false, true},
     {v1::ROLE_AUDITOR,      "AUDITOR",      0,                BalanceScope::kEverything,            true,  true},
     {v1::ROLE_LOCAL_ADMIN,  "LOCAL_ADMIN",  kAdminCommands | kFinanceCommands,
                                                               BalanceScope::kEverything,            true,  false},
@@ -85,6 +91,18 @@ std::string_view CommandKindText(v1::Command::KindCase kind) {
       return "set practice indices";
     case Kind::kRunAllocation:
       return "run a capitation allocation";
+    case Kind::kRegisterContract:
+      return "register a contract";
+    case Kind::kDeclareInterest:
+      return "declare an interest";
+    case Kind::kApproveContract:
+      return "approve a contract or variation";
+    case Kind::kVaryContract:
+      return "propose a contract variation";
+    case Kind::kPostPayment:
+      return "post a contract payment";
+    case Kind::kCloseContract:
+      return "close a contract";
     case Kind::KIND_NOT_SET:
       break;
   }

@@ -5,8 +5,9 @@
 
 #include <array>
 #include <cstdint>
-#include <memory>
 #include <map>
+#include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -37,8 +38,15 @@ struct Year {
 struct Leg {
   std::string account;
   Money amount;
+  // The leg's own period when it differs from its entry's (a contract's commitment for a later year);
+  // 0 for the entry's.
+  int year = 0;
+  int month = 0;
   bool operator==(const Leg& other) const = default;
 };
+
+// Why an entry cannot be reversed.
+enum class Irreversible : std::uint8_t { kNo, kAllocation, kContract };
 
 // What the engine remembers of each accepted entry.
 struct EntryFacts {
@@ -47,7 +55,7 @@ struct EntryFacts {
   std::vector<Leg> legs;
   std::uint64_t reverses_seq = 0;  // For a reversal, the entry it reverses.
   std::uint64_t reversed_by = 0;   // The reversal of this entry, once there is one.
-  bool allocation = false;         // An allocation run, which is never reversed.
+  Irreversible irreversible = Irreversible::kNo;
 };
 
 // Capitation (DOMAIN.md "Risk-adjusted capitation"; ledger/capitation.h).
@@ -101,6 +109,77 @@ struct Capitation {
   std::map<std::pair<int, std::string>, std::uint64_t> latest_run;      // (year, line) -> seq.
 };
 
+// Make-or-buy contracts (DOMAIN.md "Make-or-buy contracts"; ledger/contracts.h). Money in pence.
+struct ContractTermsValue {
+  v1::ContractType type = v1::CONTRACT_TYPE_UNSPECIFIED;
+  Int annual_value;
+  Int price;
+  std::int64_t annual_volume = 0;
+  Int annual_ceiling;
+  bool operator==(const ContractTermsValue& other) const = default;
+};
+
+// A contract's figures for one financial year, fixed when the year is first committed or paid.
+struct ContractYear {
+  int first_month = 1;  // The months of the year the contract runs in.
+  int last_month = 12;
+  Int value;            // The committed value for the year.
+  Int ceiling;
+  std::int64_t volume = 0;
+  Int price;
+  bool committed = false;
+  // The run whose weighted populations split the commitment (set when committed).
+  std::shared_ptr<const AllocationRun> basis;
+  Int paid;
+  std::int64_t cases = 0;
+  Int outstanding;  // max(0, value - paid) while committed and open; 0 otherwise.
+};
+
+struct Variation {
+  std::uint64_t seq = 0;
+  std::string proposed_by;
+  ContractTermsValue terms;
+  std::string reason;
+};
+
+struct Contract {
+  std::string id;
+  std::string provider;
+  v1::ContractMode mode = v1::CONTRACT_MODE_UNSPECIFIED;
+  std::string line;
+  int start_year = 0, start_month = 0, end_year = 0, end_month = 0;
+  ContractTermsValue terms;
+  v1::Attribution attribution = v1::ATTRIBUTION_UNSPECIFIED;
+  std::string description;
+  v1::ContractStatus status = v1::CONTRACT_STATUS_DRAFT;
+  std::uint64_t registered_seq = 0;
+  std::string proposed_by;
+  std::uint64_t approved_seq = 0;
+  std::string approved_by;
+  std::uint64_t closed_seq = 0;
+  std::optional<Variation> pending;
+  std::uint64_t payment_count = 0;
+  std::vector<std::uint64_t> entry_seqs;
+  std::map<int, ContractYear> years;  // By start year, for the years committed or paid so far.
+};
+
+struct Interest {
+  std::uint64_t seq = 0;
+  std::string ods_code;
+  std::string clinician;
+  std::string contract_id;  // Exactly one of these two is set.
+  std::string provider;
+  std::string description;
+  std::string declared_by;
+};
+
+struct Contracts {
+  // Each contract is replaced, never changed in place, so that copies for readers and undo steps share
+  // the unchanged ones.
+  std::map<std::string, std::shared_ptr<const Contract>> by_id;
+  std::vector<Interest> interests;  // In the order declared.
+};
+
 // Balances in pence: by financial year (start year), then by account path.
 using Balances = std::map<int, std::map<std::string, Int>>;
 
@@ -112,10 +191,14 @@ struct State {
   std::vector<EntryFacts> entries;  // entries[seq - 1].
   std::map<std::string, std::uint64_t> seq_by_key;  // The entry that recorded each idempotency key.
   Capitation capitation;
-  // Count changes to `practices` and `capitation` (an undo is one more), so that readers' copies are
-  // refreshed only then.
+  Contracts contracts;
+  // (provider, invoice reference) -> the payment's entry.
+  std::map<std::pair<std::string, std::string>, std::uint64_t> invoices;
+  // Count changes to `practices`, `capitation` and `contracts` (an undo is one more), so that readers'
+  // copies are refreshed only then.
   std::uint64_t practices_version = 0;
   std::uint64_t capitation_version = 0;
+  std::uint64_t contracts_version = 0;
 
   std::uint64_t last_seq() const { return entries.size(); }
 };

@@ -386,8 +386,11 @@ std::shared_ptr<const Principals> Authenticator::principals() const {
 
 Credentials Authenticator::CredentialsOf(const grpc::ServerContextBase& context) const {
   Credentials credentials;
-  if (insecure_) return credentials;
   const auto& metadata = context.client_metadata();
+  if (auto it = metadata.find(std::string(kActingAsMetadataKey)); it != metadata.end()) {
+    credentials.acting_as.emplace(it->second.data(), it->second.size());
+  }
+  if (insecure_) return credentials;
   if (auto it = metadata.find("authorization"); it != metadata.end()) {
     credentials.authorization.emplace(it->second.data(), it->second.size());
   }
@@ -410,6 +413,27 @@ Result<v1::Actor> Authenticator::Authenticate(const Credentials& credentials) co
   std::optional<std::string_view> certificate_name;
   if (credentials.authorization) authorization = *credentials.authorization;
   if (credentials.certificate_name) certificate_name = *credentials.certificate_name;
+  if (credentials.acting_as) {
+    if (!insecure_) {
+      return Unauthenticated(
+          "the metadata \"lcp-acting-as\" names who acts on a server started with --insecure "
+          "only; here the caller is the principal its token names (leave --as out)");
+    }
+    const std::string& name = *credentials.acting_as;
+    const bool valid = !name.empty() && name.size() <= 64 &&
+                       std::all_of(name.begin(), name.end(), [](char c) {
+                         return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+                                c == '-' || c == '_' || c == '@';
+                       });
+    if (!valid) {
+      return Unauthenticated("the name in \"lcp-acting-as\" must be 1 to 64 letters, digits, "
+                             "\".\", \"-\", \"_\" and \"@\"");
+    }
+    v1::Actor actor;
+    actor.set_principal_id(std::string(kLocalAdminId) + "/" + name);
+    actor.set_role(v1::ROLE_LOCAL_ADMIN);
+    return actor;
+  }
   return Authenticate(authorization, certificate_name);
 }
 

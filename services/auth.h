@@ -85,7 +85,14 @@ std::string RevokePrincipal(const std::string& path, const std::string& id);
 struct Credentials {
   std::optional<std::string> authorization;
   std::optional<std::string> certificate_name;
+  // The metadata "lcp-acting-as": on an insecure server only, a name for the local administrator, so
+  // that the rules that tell principals apart (a contract's approver is not its proposer) can be tried
+  // on a test server. The actor becomes "local-admin/<name>", still with role LOCAL_ADMIN.
+  std::optional<std::string> acting_as;
 };
+
+// The metadata key of Credentials::acting_as.
+inline constexpr std::string_view kActingAsMetadataKey = "lcp-acting-as";
 
 class Authenticator {
  public:

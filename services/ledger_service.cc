@@ -1,10 +1,12 @@
 #include "services/ledger_service.h"
 
+#include <array>
 #include <mutex>
 
 #include "ledger/accounts.h"
 #include "ledger/capitation.h"
 #include "ledger/chain.h"
+#include "ledger/contracts.h"
 #include "ledger/decimal.h"
 #include "ledger/journal.h"
 #include "ledger/periods.h"
@@ -59,8 +61,9 @@ Result<Balances> BalancesAsOf(const EntryLog& log, std::uint64_t as_of_seq) {
                              "record " + std::to_string(record.seq()) + " does not parse");
       }
       if (entry.postings().empty()) continue;
-      const int year = *ParseYear(entry.period().year());
+      const int entry_year = *ParseYear(entry.period().year());
       for (const v1::Posting& posting : entry.postings()) {
+        const int year = posting.has_period() ? *ParseYear(posting.period().year()) : entry_year;
         balances[year][posting.account()] += Money::Parse(posting.amount().value())->pence();
       }
     }
@@ -68,6 +71,107 @@ Result<Balances> BalancesAsOf(const EntryLog& log, std::uint64_t as_of_seq) {
   return balances;
 }
 
+
+std::string PenceText(const Int& pence) { return Money::FromPence(pence).ToString(); }
+
+void ToInterestView(const Interest& interest, v1::InterestView& view) {
+  view.set_seq(interest.seq);
+  view.set_ods_code(interest.ods_code);
+  view.set_clinician(interest.clinician);
+  view.set_contract_id(interest.contract_id);
+  view.set_provider_code(interest.provider);
+  view.set_description(interest.description);
+  view.set_declared_by(interest.declared_by);
+}
+
+void ToContractView(const Contracts& contracts, const Contract& contract, bool full,
+                    v1::ContractView& view) {
+  view.set_contract_id(contract.id);
+  view.set_provider_code(contract.provider);
+  view.set_mode(contract.mode);
+  view.set_budget_line(contract.line);
+  view.mutable_start()->set_year(FormatYear(contract.start_year));
+  view.mutable_start()->set_month(FormatMonth(contract.start_month));
+  view.mutable_end()->set_year(FormatYear(contract.end_year));
+  view.mutable_end()->set_month(FormatMonth(contract.end_month));
+  ToTermsMessage(contract.terms, *view.mutable_terms());
+  view.set_attribution(contract.attribution);
+  view.set_description(contract.description);
+  view.set_status(contract.status);
+  view.set_registered_seq(contract.registered_seq);
+  view.set_proposed_by(contract.proposed_by);
+  view.set_approved_seq(contract.approved_seq);
+  view.set_approved_by(contract.approved_by);
+  view.set_closed_seq(contract.closed_seq);
+  view.set_conflicted(IsConflicted(contracts, contract));
+  view.set_needs_pct_approval(NeedsPctApproval(contracts, contract));
+  if (contract.pending) {
+    v1::ContractVariationView* pending = view.mutable_pending_variation();
+    pending->set_seq(contract.pending->seq);
+    pending->set_proposed_by(contract.pending->proposed_by);
+    ToTermsMessage(contract.pending->terms, *pending->mutable_terms());
+    pending->set_reason(contract.pending->reason);
+  }
+  view.set_payment_count(contract.payment_count);
+  for (const auto& [year, figures] : contract.years) {
+    v1::ContractYearView* row = view.add_years();
+    row->set_year(FormatYear(year));
+    row->set_first_month(FormatMonth(figures.first_month));
+    row->set_last_month(FormatMonth(figures.last_month));
+    row->mutable_value()->set_value(PenceText(figures.value));
+    row->mutable_ceiling()->set_value(PenceText(figures.ceiling));
+    row->set_volume(figures.volume);
+    row->set_committed(figures.committed);
+    row->set_basis_run_seq(figures.basis == nullptr ? 0 : figures.basis->seq);
+    row->mutable_paid()->set_value(PenceText(figures.paid));
+    row->set_cases(figures.cases);
+    row->mutable_outstanding()->set_value(PenceText(figures.outstanding));
+    row->mutable_headroom()->set_value(PenceText(figures.ceiling - figures.paid));
+  }
+  if (!full) return;
+  for (std::uint64_t seq : contract.entry_seqs) view.add_entry_seqs(seq);
+  for (const Interest& interest : contracts.interests) {
+    if (interest.contract_id == contract.id || interest.provider == contract.provider) {
+      ToInterestView(interest, *view.add_interests());
+    }
+  }
+}
+
+// One year's balances of practices' accounts from postings into month `month` or earlier, entries
+// 1..head_seq.
+Result<std::map<std::string, Int>> PracticeBalancesToMonth(const EntryLog& log, std::uint64_t head_seq,
+                                                           int year, int month) {
+  std::map<std::string, Int> balances;
+  constexpr std::size_t kChunk = 4096;
+  for (std::uint64_t from = 1; from <= head_seq; from += kChunk) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, head_seq - from + 1));
+    for (const v1::JournalRecord& record : log.Range(from, want)) {
+      v1::JournalEntry entry;
+      if (!entry.ParseFromString(record.body())) {
+        return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                             "record " + std::to_string(record.seq()) + " does not parse");
+      }
+      for (const v1::Posting& posting : entry.postings()) {
+        const v1::Period& period = posting.has_period() ? posting.period() : entry.period();
+        if (*ParseYear(period.year()) != year || *ParseMonth(period.month()) > month) continue;
+        if (!posting.account().starts_with("practice:")) continue;
+        balances[posting.account()] += Money::Parse(posting.amount().value())->pence();
+      }
+    }
+  }
+  return balances;
+}
+
+// A statement line from its three balances.
+void FillStatementLine(const std::string& line, const Int& budget, const Int& commitments,
+                       const Int& actual, v1::StatementLine& out) {
+  out.set_budget_line(line);
+  out.mutable_budget()->set_value(PenceText(budget));
+  out.mutable_commitments()->set_value(PenceText(commitments));
+  out.mutable_actual()->set_value(PenceText(actual));
+  out.mutable_forecast()->set_value(PenceText(actual + commitments));
+  out.mutable_variance()->set_value(PenceText(budget - actual - commitments));
+}
 }  // namespace
 
 namespace {
@@ -428,6 +532,170 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetAllocation(grpc::CallbackServerC
     return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
                               "practice " + Quoted(only) + " has no row in the run at entry " +
                                   std::to_string(seq)));
+  }
+  return fail(Status::Ok());
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetContract(grpc::CallbackServerContext* context,
+                                                         const v1::GetContractRequest* request,
+                                                         v1::GetContractResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto fail = [&](const Status& status) {
+    FinishWith(context, reactor, status);
+    return reactor;
+  };
+  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
+  if (!actor.ok()) return fail(actor.status());
+  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  auto found = snapshot->contracts->by_id.find(request->contract_id());
+  if (found == snapshot->contracts->by_id.end()) {
+    return fail(Status::Error(v1::ERROR_CODE_CONTRACT_UNKNOWN,
+                              "no contract " + Quoted(request->contract_id()) + " is registered"));
+  }
+  ToContractView(*snapshot->contracts, *found->second, /*full=*/true, *response->mutable_contract());
+  return fail(Status::Ok());
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::ListContracts(grpc::CallbackServerContext* context,
+                                                           const v1::ListContractsRequest* request,
+                                                           v1::ListContractsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
+  if (!actor.ok()) {
+    FinishWith(context, reactor, actor.status());
+    return reactor;
+  }
+  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  for (const auto& [id, contract] : snapshot->contracts->by_id) {
+    if (!request->provider_code().empty() && contract->provider != request->provider_code()) continue;
+    if (!request->budget_line().empty() && contract->line != request->budget_line()) continue;
+    if (request->mode() != v1::CONTRACT_MODE_UNSPECIFIED && contract->mode != request->mode()) continue;
+    if (request->status() != v1::CONTRACT_STATUS_UNSPECIFIED && contract->status != request->status()) {
+      continue;
+    }
+    ToContractView(*snapshot->contracts, *contract, /*full=*/false, *response->add_contracts());
+  }
+  FinishWith(context, reactor, Status::Ok());
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::ListInterests(grpc::CallbackServerContext* context,
+                                                           const v1::ListInterestsRequest* request,
+                                                           v1::ListInterestsResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
+  if (!actor.ok()) {
+    FinishWith(context, reactor, actor.status());
+    return reactor;
+  }
+  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  const Contracts& contracts = *snapshot->contracts;
+  std::string contract_provider;
+  if (!request->contract_id().empty()) {
+    if (auto found = contracts.by_id.find(request->contract_id()); found != contracts.by_id.end()) {
+      contract_provider = found->second->provider;
+    }
+  }
+  for (const Interest& interest : contracts.interests) {
+    if (!request->contract_id().empty() && interest.contract_id != request->contract_id() &&
+        (contract_provider.empty() || interest.provider != contract_provider)) {
+      continue;
+    }
+    if (!request->provider_code().empty() && interest.provider != request->provider_code()) continue;
+    if (!request->ods_code().empty() && interest.ods_code != request->ods_code()) continue;
+    ToInterestView(interest, *response->add_interests());
+  }
+  FinishWith(context, reactor, Status::Ok());
+  return reactor;
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetStatement(grpc::CallbackServerContext* context,
+                                                          const v1::GetStatementRequest* request,
+                                                          v1::GetStatementResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto fail = [&](const Status& status) {
+    FinishWith(context, reactor, status);
+    return reactor;
+  };
+  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
+  if (!actor.ok()) return fail(actor.status());
+  std::string only = request->ods_code();
+  if (RightsOf(actor->role())->balances != BalanceScope::kEverything) {
+    if (!only.empty() && only != actor->practice_ods_code()) {
+      return fail(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                                "role " + RoleName(actor->role()) + " (practice " +
+                                    actor->practice_ods_code() +
+                                    ") may read only its own statement, not " + Quoted(only) +
+                                    "'s"));
+    }
+    only = actor->practice_ods_code();
+  }
+  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  if (snapshot->years->empty()) {
+    return fail(Status::Error(v1::ERROR_CODE_YEAR_NOT_OPEN, "no financial year has been opened yet"));
+  }
+  int year = snapshot->years->rbegin()->first;
+  if (!request->year().empty()) {
+    Result<int> asked = ParseYear(request->year());
+    if (!asked.ok()) return fail(asked.status());
+    year = *asked;
+  }
+  auto open = snapshot->years->find(year);
+  if (open == snapshot->years->end()) {
+    return fail(Status::Error(v1::ERROR_CODE_YEAR_NOT_OPEN,
+                              "financial year " + FormatYear(year) + " has not been opened"));
+  }
+  if (!only.empty() && !snapshot->practices->contains(only)) {
+    return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
+                              "practice " + Quoted(only) + " is not a registered member"));
+  }
+  static const std::map<std::string, Int> kNone;
+  const std::map<std::string, Int>* balances = &kNone;
+  std::map<std::string, Int> to_month;
+  if (!request->month().empty()) {
+    Result<int> month = ParseMonth(request->month());
+    if (!month.ok()) return fail(month.status());
+    Result<std::map<std::string, Int>> computed =
+        PracticeBalancesToMonth(sequencer_.log(), snapshot->head_seq, year, *month);
+    if (!computed.ok()) return fail(computed.status());
+    to_month = std::move(computed).value();
+    balances = &to_month;
+  } else if (auto found = snapshot->balances->find(year); found != snapshot->balances->end()) {
+    balances = &found->second;
+  }
+  auto balance = [&](const std::string& account) {
+    auto it = balances->find(account);
+    return it == balances->end() ? Int(0) : it->second;
+  };
+  response->set_year(FormatYear(year));
+  response->set_month(request->month());
+  response->set_as_of_seq(snapshot->head_seq);
+  const std::vector<std::string>& lines = open->second.lines;
+  std::vector<std::array<Int, 3>> lcp(lines.size() + 1);
+  for (const auto& [code, practice] : *snapshot->practices) {
+    if (!only.empty() && code != only) continue;
+    v1::PracticeStatement* statement = response->add_practices();
+    statement->set_ods_code(code);
+    statement->set_name(practice.name);
+    std::array<Int, 3> total;
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      const std::array<Int, 3> figures = {balance(PracticeAccount(code, "budget", lines[i])),
+                                          balance(PracticeAccount(code, "commitment", lines[i])),
+                                          balance(PracticeAccount(code, "spend", lines[i]))};
+      FillStatementLine(lines[i], figures[0], figures[1], figures[2], *statement->add_lines());
+      for (std::size_t k = 0; k < 3; ++k) {
+        total[k] += figures[k];
+        lcp[i][k] += figures[k];
+        lcp[lines.size()][k] += figures[k];
+      }
+    }
+    FillStatementLine("TOTAL", total[0], total[1], total[2], *statement->add_lines());
+  }
+  if (only.empty()) {
+    for (std::size_t i = 0; i <= lines.size(); ++i) {
+      FillStatementLine(i < lines.size() ? lines[i] : "TOTAL", lcp[i][0], lcp[i][1], lcp[i][2],
+                        *response->add_lcp_totals());
+    }
   }
   return fail(Status::Ok());
 }

@@ -59,6 +59,18 @@ class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
   grpc::ServerUnaryReactor* GetAllocation(grpc::CallbackServerContext* context,
                                           const v1::GetAllocationRequest* request,
                                           v1::GetAllocationResponse* response) override;
+  grpc::ServerUnaryReactor* GetContract(grpc::CallbackServerContext* context,
+                                        const v1::GetContractRequest* request,
+                                        v1::GetContractResponse* response) override;
+  grpc::ServerUnaryReactor* ListContracts(grpc::CallbackServerContext* context,
+                                          const v1::ListContractsRequest* request,
+                                          v1::ListContractsResponse* response) override;
+  grpc::ServerUnaryReactor* ListInterests(grpc::CallbackServerContext* context,
+                                          const v1::ListInterestsRequest* request,
+                                          v1::ListInterestsResponse* response) override;
+  grpc::ServerUnaryReactor* GetStatement(grpc::CallbackServerContext* context,
+                                         const v1::GetStatementRequest* request,
+                                         v1::GetStatementResponse* response) override;
 
  private:
   Sequencer& sequencer_;

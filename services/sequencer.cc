@@ -36,7 +36,7 @@ void AcceptFresh(v1::CommandResult& result, const v1::JournalRecord& record, con
   v1::Accepted* accepted = result.mutable_accepted();
   accepted->set_seq(record.seq());
   accepted->set_hash(record.hash());
-  if (facts.allocation) AddAllocation(*accepted, state, record.seq());
+  if (facts.irreversible == Irreversible::kAllocation) AddAllocation(*accepted, state, record.seq());
   if (facts.legs.empty()) return;
   accepted->mutable_period()->set_year(FormatYear(facts.year));
   accepted->mutable_period()->set_month(FormatMonth(facts.month));
@@ -44,6 +44,10 @@ void AcceptFresh(v1::CommandResult& result, const v1::JournalRecord& record, con
     v1::Posting* posting = accepted->add_postings();
     posting->set_account(leg.account);
     posting->mutable_amount()->set_value(leg.amount.ToString());
+    if (leg.year != 0) {
+      posting->mutable_period()->set_year(FormatYear(leg.year));
+      posting->mutable_period()->set_month(FormatMonth(leg.month));
+    }
   }
 }
 
@@ -396,8 +400,15 @@ std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() {
     capitation_copy_ = std::make_shared<const Capitation>(state.capitation);
     capitation_copy_version_ = state.capitation_version;
   }
+  if (contracts_copy_version_ != state.contracts_version || contracts_copy_ == nullptr) {
+    // Contracts are shared pointers to values that are replaced, never changed: a shallow copy.
+    contracts_copy_ = std::make_shared<const Contracts>(state.contracts);
+    contracts_copy_version_ = state.contracts_version;
+  }
   snapshot->practices = practices_copy_;
   snapshot->capitation = capitation_copy_;
+  snapshot->contracts = contracts_copy_;
+  snapshot->years = std::make_shared<const std::map<int, Year>>(state.years);
   return snapshot;
 }
 

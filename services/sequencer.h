@@ -48,6 +48,8 @@ struct Snapshot {
   // Copies of the engine's practices and capitation state, shared between snapshots until they change.
   std::shared_ptr<const std::map<std::string, Practice>> practices;
   std::shared_ptr<const Capitation> capitation;
+  std::shared_ptr<const Contracts> contracts;
+  std::shared_ptr<const std::map<int, Year>> years;  // The open years with their lines.
 };
 
 // One Submit call waiting for the sequencer. `request` and `response` belong to the RPC and stay valid
@@ -127,6 +129,8 @@ class Sequencer {
   std::uint64_t practices_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<const Capitation> capitation_copy_;
   std::uint64_t capitation_copy_version_ = ~std::uint64_t{0};
+  std::shared_ptr<const Contracts> contracts_copy_;
+  std::uint64_t contracts_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<EntryLog> log_;
   std::function<void(const Status&)> on_fatal_;
 

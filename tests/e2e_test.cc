@@ -147,7 +147,8 @@ TEST(EndToEnd, HealthAndReflectionServeGenericClients) {
   EXPECT_TRUE(files.contains("lcp/v1/ledger.proto"));  // Its dependency, for the messages.
   EXPECT_EQ(methods, (std::set<std::string>{"Submit", "GetBalances", "GetEntry", "ListEntries",
                                             "StreamEntries", "GetHead", "ListPractices",
-                                            "GetAllocation"}));
+                                            "GetAllocation", "GetContract", "ListContracts",
+                                            "ListInterests", "GetStatement"}));
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ(server.StopWith(SIGTERM), 0);

@@ -29,7 +29,26 @@ v1::Actor ActorFor(v1::Role role, const std::string& practice = "") {
   return actor;
 }
 
-// One valid command of each kind, given the standard ledger plus entry 6 (a journal).
+// A BUY contract with RX1 on PRESCRIBING for 2026/27: 12.00 a year, attributed by capitation.
+v1::Command ContractCommand(const std::string& id) {
+  v1::Command command;
+  v1::RegisterContract* c = command.mutable_register_contract();
+  c->set_contract_id(id);
+  c->set_provider_code("RX1");
+  c->set_mode(v1::CONTRACT_MODE_BUY);
+  c->set_budget_line("PRESCRIBING");
+  c->mutable_start()->set_year("2026/27");
+  c->mutable_start()->set_month("M01");
+  c->mutable_end()->set_year("2026/27");
+  c->mutable_end()->set_month("M12");
+  c->mutable_terms()->set_type(v1::CONTRACT_TYPE_BLOCK);
+  c->mutable_terms()->mutable_annual_value()->set_value("12.00");
+  c->set_attribution(v1::ATTRIBUTION_CAPITATION);
+  c->set_description("Medicines optimisation");
+  return command;
+}
+
+// One valid command of each kind, given the ledger of SetUpMatrixLedger.
 std::map<std::string, v1::Command> OneOfEachKind() {
   return {
       {"register_practice", RegisterPracticeCommand("A81009")},
@@ -41,7 +60,47 @@ std::map<std::string, v1::Command> OneOfEachKind() {
       {"set_band_weights", testing::WeightsCommand("2026/27", "COMMUNITY")},
       {"record_population", testing::ListCommand("2026-08-01", "A81001", {{"MALE_0_4", 3}})},
       {"set_practice_indices", testing::IndicesCommand("2026/27", {{"A81001", "1.2", ""}})},
-      {"run_allocation", testing::RunCommand("2026/27", "M02", "PRESCRIBING", "10.00")},
+      {"run_allocation", testing::RunCommand("2026/27", "M02", "PRESCRIBING", "10.00", 11)},
+      {"register_contract", ContractCommand("C-9")},
+      {"declare_interest", [] {
+         v1::Command command;
+         command.mutable_declare_interest()->set_ods_code("A81001");
+         command.mutable_declare_interest()->set_provider_code("RX1");
+         command.mutable_declare_interest()->set_description("A partner is a trustee of RX1");
+         return command;
+       }()},
+      {"approve_contract", [] {
+         v1::Command command;
+         command.mutable_approve_contract()->set_contract_id("C-1");
+         command.mutable_approve_contract()->mutable_period()->set_year("2026/27");
+         command.mutable_approve_contract()->mutable_period()->set_month("M02");
+         return command;
+       }()},
+      {"vary_contract", [] {
+         v1::Command command;
+         command.mutable_vary_contract()->set_contract_id("C-2");
+         *command.mutable_vary_contract()->mutable_terms() =
+             ContractCommand("C-2").register_contract().terms();
+         command.mutable_vary_contract()->set_reason("More");
+         return command;
+       }()},
+      {"post_payment", [] {
+         v1::Command command;
+         command.mutable_post_payment()->set_contract_id("C-2");
+         command.mutable_post_payment()->mutable_period()->set_year("2026/27");
+         command.mutable_post_payment()->mutable_period()->set_month("M02");
+         command.mutable_post_payment()->mutable_amount()->set_value("1.00");
+         command.mutable_post_payment()->set_invoice_reference("INV-1");
+         return command;
+       }()},
+      {"close_contract", [] {
+         v1::Command command;
+         command.mutable_close_contract()->set_contract_id("C-2");
+         command.mutable_close_contract()->mutable_period()->set_year("2026/27");
+         command.mutable_close_contract()->mutable_period()->set_month("M02");
+         command.mutable_close_contract()->set_reason("Ended");
+         return command;
+       }()},
   };
 }
 
@@ -50,13 +109,16 @@ const std::map<v1::Role, std::set<std::string>> kMayIssue = {
     {v1::ROLE_ADMIN, {"register_practice", "register_provider", "open_year"}},
     {v1::ROLE_LCP_FINANCE,
      {"post_journal", "reverse_entry", "set_band_weights", "record_population", "set_practice_indices",
-      "run_allocation"}},
-    {v1::ROLE_PCT_FINANCE, {}},
-    {v1::ROLE_PRACTICE, {}},
+      "run_allocation", "register_contract", "declare_interest", "approve_contract", "vary_contract",
+      "post_payment", "close_contract"}},
+    {v1::ROLE_PCT_FINANCE, {"approve_contract"}},
+    {v1::ROLE_PRACTICE, {"declare_interest"}},
     {v1::ROLE_AUDITOR, {}},
     {v1::ROLE_LOCAL_ADMIN,
      {"register_practice", "register_provider", "open_year", "post_journal", "reverse_entry",
-      "set_band_weights", "record_population", "set_practice_indices", "run_allocation"}},
+      "set_band_weights", "record_population", "set_practice_indices", "run_allocation",
+      "register_contract", "declare_interest", "approve_contract", "vary_contract", "post_payment",
+      "close_contract"}},
 };
 
 const std::map<std::string, std::string> kDeniedMessage = {
@@ -69,7 +131,38 @@ const std::map<std::string, std::string> kDeniedMessage = {
     {"record_population", "may not record a registered list; ask a principal with role LCP_FINANCE"},
     {"set_practice_indices", "may not set practice indices; ask a principal with role LCP_FINANCE"},
     {"run_allocation", "may not run a capitation allocation; ask a principal with role LCP_FINANCE"},
+    {"register_contract", "may not register a contract; ask a principal with role LCP_FINANCE"},
+    {"declare_interest",
+     "may not declare an interest; ask a principal with role LCP_FINANCE or PRACTICE"},
+    {"approve_contract",
+     "may not approve a contract or variation; ask a principal with role LCP_FINANCE or PCT_FINANCE"},
+    {"vary_contract", "may not propose a contract variation; ask a principal with role LCP_FINANCE"},
+    {"post_payment", "may not post a contract payment; ask a principal with role LCP_FINANCE"},
+    {"close_contract", "may not close a contract; ask a principal with role LCP_FINANCE"},
 };
+
+// The standard ledger, then a journal (6), PRESCRIBING weights and lists (7-10), a run (11), a draft
+// contract C-1 (12) and an approved contract C-2 (13, 14), both proposed by finance.officer.
+void SetUpMatrixLedger(Journal& journal) {
+  testing::SetUpStandardLedger(journal);
+  testing::MustSubmit(journal, JournalCommand("2026/27", "M01",
+                                              {{"lcp:cash", "5.00"}, {"pct:funding", "-5.00"}}));
+  testing::MustSubmit(journal, testing::WeightsCommand("2026/27", "PRESCRIBING"));
+  for (const std::string ods : {"A81001", "A81002", "A81003"}) {
+    testing::MustSubmit(journal, testing::ListCommand("2026-05-01", ods, {{"MALE_0_4", 10}}));
+  }
+  testing::MustSubmit(journal, testing::RunCommand("2026/27", "M01", "PRESCRIBING", "30.00"));
+  testing::MustSubmit(journal, ContractCommand("C-1"));
+  testing::MustSubmit(journal, ContractCommand("C-2"));
+  v1::Command approve;
+  approve.mutable_approve_contract()->set_contract_id("C-2");
+  approve.mutable_approve_contract()->mutable_period()->set_year("2026/27");
+  approve.mutable_approve_contract()->mutable_period()->set_month("M01");
+  v1::JournalEntry request = Request(approve, "approve-c2");
+  request.mutable_actor()->set_principal_id("pct.finance");
+  request.mutable_actor()->set_role(v1::ROLE_PCT_FINANCE);
+  ASSERT_TRUE(journal.Submit(request).ok());
+}
 
 TEST(Permissions, EveryRoleAgainstEveryCommandKind) {
   int cells = 0;
@@ -77,31 +170,24 @@ TEST(Permissions, EveryRoleAgainstEveryCommandKind) {
     for (const auto& [kind, command] : OneOfEachKind()) {
       SCOPED_TRACE(RoleName(role) + " " + kind);
       Journal journal;
-      testing::SetUpStandardLedger(journal);
-      testing::MustSubmit(journal, JournalCommand("2026/27", "M01",
-                                                  {{"lcp:cash", "5.00"}, {"pct:funding", "-5.00"}}));
-      // Entries 7-10: what a run needs.
-      testing::MustSubmit(journal, testing::WeightsCommand("2026/27", "PRESCRIBING"));
-      for (const std::string ods : {"A81001", "A81002", "A81003"}) {
-        testing::MustSubmit(journal, testing::ListCommand("2026-05-01", ods, {{"MALE_0_4", 10}}));
-      }
+      SetUpMatrixLedger(journal);
       v1::JournalEntry request = Request(command, "matrix-key");
       *request.mutable_actor() = ActorFor(role);
       Result<v1::JournalRecord> result = journal.Submit(request);
       if (allowed.contains(kind)) {
         ASSERT_TRUE(result.ok()) << result.status().ToString();
-        EXPECT_EQ(journal.head_seq(), 11u);
+        EXPECT_EQ(journal.head_seq(), 15u);
       } else {
         ASSERT_FALSE(result.ok());
         EXPECT_EQ(result.status().code(), v1::ERROR_CODE_PERMISSION_DENIED);
         EXPECT_EQ(result.status().message(), "role " + RoleName(role) + " " + kDeniedMessage.at(kind));
-        EXPECT_EQ(journal.head_seq(), 10u);
+        EXPECT_EQ(journal.head_seq(), 14u);
         EXPECT_EQ(journal.SeqForKey("matrix-key"), 0u);
       }
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 54);
+  EXPECT_EQ(cells, 90);  // 6 roles x 15 command kinds.
   // Every role in the enum is in the matrix above.
   for (int role = 1; v1::Role_IsValid(role); ++role) {
     EXPECT_TRUE(kMayIssue.contains(static_cast<v1::Role>(role))) << role;
@@ -112,8 +198,8 @@ TEST(Permissions, RolesThatIssueNothingAndTheTablesNames) {
   EXPECT_TRUE(MayIssueAnyCommand(v1::ROLE_ADMIN));
   EXPECT_TRUE(MayIssueAnyCommand(v1::ROLE_LCP_FINANCE));
   EXPECT_TRUE(MayIssueAnyCommand(v1::ROLE_LOCAL_ADMIN));
-  EXPECT_FALSE(MayIssueAnyCommand(v1::ROLE_PCT_FINANCE));
-  EXPECT_FALSE(MayIssueAnyCommand(v1::ROLE_PRACTICE));
+  EXPECT_TRUE(MayIssueAnyCommand(v1::ROLE_PCT_FINANCE));  // Approves contracts.
+  EXPECT_TRUE(MayIssueAnyCommand(v1::ROLE_PRACTICE));     // Declares its own interests.
   EXPECT_FALSE(MayIssueAnyCommand(v1::ROLE_AUDITOR));
   EXPECT_FALSE(MayIssueAnyCommand(v1::ROLE_UNSPECIFIED));
   EXPECT_FALSE(MayIssueAnyCommand(static_cast<v1::Role>(77)));

@@ -145,8 +145,8 @@ TEST_F(TlsTest, FinanceOfficerPracticeAndAuditorEachWithTheirOwnToken) {
                                  {"journal", "post", "--year", "2026/27", "--month", "M01",
                                   "--narrative", "x", "lcp:cash=1", "pct:funding=-1"});
   EXPECT_EQ(practice_posts.exit_code, 1);
-  EXPECT_NE(practice_posts.err.find("ERROR_CODE_PERMISSION_DENIED: role PRACTICE may not submit "
-                                    "commands"),
+  EXPECT_NE(practice_posts.err.find("ERROR_CODE_PERMISSION_DENIED: role PRACTICE may not post a "
+                                    "journal; ask a principal with role LCP_FINANCE"),
             std::string::npos)
       << practice_posts.err;
 

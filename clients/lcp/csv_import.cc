@@ -338,4 +338,45 @@ std::vector<v1::PracticeIndex> ParseIndices(std::istream& in, std::vector<CsvPro
   return indices;
 }
 
+std::vector<PaymentLine> ParsePayments(std::istream& in, std::vector<CsvProblem>& problems) {
+  std::vector<PaymentLine> payments;
+  ReadSimpleCsv(
+      in, {"contract_id", "invoice_reference", "amount", "activity_count", "practice_amounts"}, 3,
+      problems, [&](std::size_t number, const std::vector<std::string>& fields) {
+        PaymentLine line;
+        line.line = number;
+        v1::PostPayment& payment = line.payment;
+        payment.set_contract_id(fields[0]);
+        payment.set_invoice_reference(fields[1]);
+        payment.mutable_amount()->set_value(fields[2]);
+        if (!fields[3].empty()) {
+          std::optional<std::int64_t> cases = WholeNumber(fields[3]);
+          if (!cases) {
+            problems.push_back({number, "activity_count " + fields[3] + " is not a whole number of cases"});
+            return;
+          }
+          payment.set_activity_count(*cases);
+        }
+        std::size_t begin = 0;
+        const std::string& parts = fields[4];
+        while (begin < parts.size()) {
+          std::size_t end = parts.find(';', begin);
+          if (end == std::string::npos) end = parts.size();
+          const std::string part = parts.substr(begin, end - begin);
+          const std::size_t equals = part.find('=');
+          if (equals == std::string::npos || equals == 0 || equals + 1 == part.size()) {
+            problems.push_back({number, "practice_amounts part \"" + part +
+                                            "\" must be ODS=AMOUNT, as in A81001=120.00;A81002=80.00"});
+            return;
+          }
+          v1::PracticeAmount* amount = payment.add_practice_amounts();
+          amount->set_ods_code(Upper(part.substr(0, equals)));
+          amount->mutable_amount()->set_value(part.substr(equals + 1));
+          begin = end + 1;
+        }
+        payments.push_back(std::move(line));
+      });
+  return payments;
+}
+
 }  // namespace lcp::client

@@ -41,6 +41,18 @@ std::vector<v1::BandWeight> ParseWeights(std::istream& in, std::vector<CsvProble
 // left empty, or left out), then one line per practice.
 std::vector<v1::PracticeIndex> ParseIndices(std::istream& in, std::vector<CsvProblem>& problems);
 
+// One invoice of a payments file, as the command it becomes (its period is set by the caller).
+struct PaymentLine {
+  std::size_t line = 0;
+  v1::PostPayment payment;
+};
+
+// Reads a payments file: a header "contract_id,invoice_reference,amount,activity_count,
+// practice_amounts" (the last two columns may be left empty, or left out), then one invoice per line.
+// practice_amounts, for ACTIVITY contracts, is "A81001=120.00;A81002=80.00". Lines with problems are
+// reported and left out; the others are returned in file order.
+std::vector<PaymentLine> ParsePayments(std::istream& in, std::vector<CsvProblem>& problems);
+
 // "01JUN2026" or "2026-06-01" as "2026-06-01"; "" when it is neither.
 std::string NormalizeExtractDate(const std::string& text);
 

@@ -4,7 +4,8 @@ namespace lcp::client {
 
 LedgerClient::LedgerClient(const Connection& connection)
     : timeout_(connection.timeout),
-      authorization_(connection.token.empty() ? "" : "Bearer " + connection.token) {
+      authorization_(connection.token.empty() ? "" : "Bearer " + connection.token),
+      acting_as_(connection.acting_as) {
   grpc::ChannelArguments arguments;
   arguments.SetMaxReceiveMessageSize(64 * 1024 * 1024);
   arguments.SetMaxSendMessageSize(64 * 1024 * 1024);
@@ -23,6 +24,7 @@ LedgerClient::LedgerClient(const Connection& connection)
 void LedgerClient::Prepare(grpc::ClientContext& context, bool deadline) const {
   if (deadline) context.set_deadline(std::chrono::system_clock::now() + timeout_);
   if (!authorization_.empty()) context.AddMetadata("authorization", authorization_);
+  if (!acting_as_.empty()) context.AddMetadata("lcp-acting-as", acting_as_);
 }
 
 grpc::Status LedgerClient::Submit(const v1::SubmitRequest& request, v1::SubmitResponse& response,
@@ -76,6 +78,34 @@ grpc::Status LedgerClient::GetAllocation(const v1::GetAllocationRequest& request
   grpc::ClientContext context;
   Prepare(context);
   return stub_->GetAllocation(&context, request, &response);
+}
+
+grpc::Status LedgerClient::GetContract(const v1::GetContractRequest& request,
+                                       v1::GetContractResponse& response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->GetContract(&context, request, &response);
+}
+
+grpc::Status LedgerClient::ListContracts(const v1::ListContractsRequest& request,
+                                         v1::ListContractsResponse& response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->ListContracts(&context, request, &response);
+}
+
+grpc::Status LedgerClient::ListInterests(const v1::ListInterestsRequest& request,
+                                         v1::ListInterestsResponse& response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->ListInterests(&context, request, &response);
+}
+
+grpc::Status LedgerClient::GetStatement(const v1::GetStatementRequest& request,
+                                        v1::GetStatementResponse& response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->GetStatement(&context, request, &response);
 }
 
 grpc::Status LedgerClient::StreamEntries(

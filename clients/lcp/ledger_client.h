@@ -24,6 +24,9 @@ struct Connection {
   std::string ca_pem;
   std::string client_cert_pem;
   std::string client_key_pem;
+  // For a server started with --insecure: who the local administrator acts as (metadata
+  // "lcp-acting-as"), so that a proposer and an approver can differ. Empty to send none.
+  std::string acting_as;
 };
 
 class LedgerClient {
@@ -39,6 +42,13 @@ class LedgerClient {
   grpc::Status ListPractices(v1::ListPracticesResponse& response);
   grpc::Status GetAllocation(const v1::GetAllocationRequest& request,
                              v1::GetAllocationResponse& response);
+  grpc::Status GetContract(const v1::GetContractRequest& request, v1::GetContractResponse& response);
+  grpc::Status ListContracts(const v1::ListContractsRequest& request,
+                             v1::ListContractsResponse& response);
+  grpc::Status ListInterests(const v1::ListInterestsRequest& request,
+                             v1::ListInterestsResponse& response);
+  grpc::Status GetStatement(const v1::GetStatementRequest& request,
+                            v1::GetStatementResponse& response);
   // Calls `on_entry` for each streamed entry until the stream ends (without a deadline when following).
   grpc::Status StreamEntries(const v1::StreamEntriesRequest& request,
                              const std::function<void(const v1::StreamEntriesResponse&)>& on_entry);
@@ -50,6 +60,7 @@ class LedgerClient {
   std::unique_ptr<v1::LedgerService::Stub> stub_;
   std::chrono::seconds timeout_;
   std::string authorization_;
+  std::string acting_as_;
 };
 
 }  // namespace lcp::client

@@ -22,9 +22,12 @@
 #include <set>
 #include <sstream>
 
+#include <unistd.h>
+
 #include "clients/lcp/ledger_client.h"
 #include "clients/lcp/csv_import.h"
 #include "clients/lcp/output.h"
+#include "ledger/decimal.h"
 
 namespace lcp::client {
 namespace {
@@ -43,6 +46,7 @@ struct Options {
   std::string ca_cert;
   std::string client_cert;
   std::string client_key;
+  std::string acting_as;
   Format format() const { return output == "json" ? Format::kJson : Format::kTable; }
 };
 
@@ -175,6 +179,11 @@ std::optional<Connection> MakeConnection(const Options& options) {
     connection.client_cert_pem = *cert;
     connection.client_key_pem = *key;
   }
+  connection.acting_as = options.acting_as;
+  if (!connection.acting_as.empty() && connection.tls) {
+    return fail("--as names who acts on a server started with --insecure; over TLS you act as the "
+                "principal your token names");
+  }
   if (!connection.token.empty() && !connection.tls) {
     return fail("a token is sent only over TLS: give --ca-cert FILE (the CA that signed the "
                 "server's certificate) or --tls, or unset LCP_TOKEN for a server started with "
@@ -222,11 +231,128 @@ int SubmitOne(const Options& options, v1::Command command) {
   return SubmitAndPrint(options, request);
 }
 
-// "2026/27:M01" or separate --year and --month.
+// A period from --year and --month.
 void SetPeriod(v1::Period& period, const std::string& year, const std::string& month) {
   period.set_year(year);
   period.set_month(month);
 }
+
+// Makes a connection, calls the server with `call(client, response)`, and prints the response as
+// JSON or with `table`. Returns the exit code.
+template <typename Response, typename Call, typename Table>
+int Query(const Options& options, Call call, Table table) {
+  std::optional<Connection> connection = MakeConnection(options);
+  if (!connection) return kExitUsage;
+  LedgerClient client(*connection);
+  Response response;
+  grpc::Status status = call(client, response);
+  if (!status.ok()) return Fail(options, status, "");
+  std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n" : table(response));
+  return 0;
+}
+
+// Parses an enum value given without its prefix and in any case ("buy" for CONTRACT_MODE_BUY).
+template <typename Enum>
+bool ParseEnum(std::string text, const std::string& prefix,
+               bool (*parse)(google::protobuf::ConstStringParam, Enum*), Enum& value) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return parse(prefix + text, &value) && static_cast<int>(value) != 0;
+}
+
+// A progress bar on standard error when it is a terminal: "[#####.....] 500/1000 invoices".
+void ShowProgress(std::size_t done, std::size_t total) {
+  if (isatty(STDERR_FILENO) == 0 || total == 0) return;
+  constexpr std::size_t kWidth = 30;
+  const std::size_t filled = done * kWidth / total;
+  std::cerr << "\r[" << std::string(filled, '#') << std::string(kWidth - filled, '.') << "] " << done
+            << "/" << total << " invoices" << (done == total ? "\n" : "") << std::flush;
+}
+
+// The idempotency key of an invoice: the contract (and so its provider) and the invoice reference.
+std::string InvoiceKey(const v1::PostPayment& payment) {
+  return "invoice:" + payment.contract_id() + ":" + payment.invoice_reference();
+}
+
+// Posts a payments file in batches (not all-or-nothing: each invoice stands alone), reporting each
+// refused line with its reason. An invoice whose key was recorded before comes back as a duplicate and
+// is reported as already posted, so the file can be imported again safely.
+int ImportPayments(const Options& options, const std::string& file, const std::string& year,
+                   const std::string& month, std::size_t batch_size) {
+  std::ifstream in(file);
+  if (!in) {
+    std::cerr << "lcp: cannot read " << file << "\n";
+    return kExitUsage;
+  }
+  std::vector<CsvProblem> problems;
+  std::vector<PaymentLine> lines = ParsePayments(in, problems);
+  for (const CsvProblem& problem : problems) {
+    std::cerr << file << ":" << problem.line << ": not posted: " << problem.message << "\n";
+  }
+  if (!problems.empty() && problems.front().line <= 1 && lines.empty()) return kExitUsage;
+  std::optional<Connection> connection = MakeConnection(options);
+  if (!connection) return kExitUsage;
+  LedgerClient client(*connection);
+  std::size_t posted = 0, already = 0, refused = problems.size();
+  Int posted_pence = 0;
+  ShowProgress(0, lines.size());
+  for (std::size_t begin = 0; begin < lines.size(); begin += batch_size) {
+    const std::size_t end = std::min(lines.size(), begin + batch_size);
+    v1::SubmitRequest request;
+    for (std::size_t i = begin; i < end; ++i) {
+      v1::CommandRequest* command = request.add_commands();
+      v1::PostPayment* payment = command->mutable_command()->mutable_post_payment();
+      *payment = lines[i].payment;
+      SetPeriod(*payment->mutable_period(), year, month);
+      command->set_idempotency_key(InvoiceKey(*payment));
+    }
+    v1::SubmitResponse response;
+    std::string error_code;
+    grpc::Status status = client.Submit(request, response, &error_code);
+    // A batch of one that is refused fails the call with the refusal: report it as that line's.
+    if (!status.ok() && end - begin == 1 && !IsTransient(status.error_code())) {
+      v1::CommandResult* result = response.add_results();
+      result->mutable_refusal()->set_message(status.error_message());
+      status = grpc::Status::OK;
+    }
+    if (!status.ok()) {
+      if (IsTransient(status.error_code())) std::cerr << "\n";
+      const int code = Fail(options, status, error_code);
+      std::cerr << "lcp: stopped at line " << lines[begin].line << " of " << file << " after "
+                << posted << " invoices were posted; import the file again: invoices already "
+                   "posted are recognised and skipped\n";
+      return code;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      const v1::CommandResult& result = response.results(static_cast<int>(i - begin));
+      const v1::PostPayment& payment = request.commands(static_cast<int>(i - begin)).command().post_payment();
+      if (result.has_refusal()) {
+        ++refused;
+        std::cerr << (isatty(STDERR_FILENO) != 0 ? "\r" : "") << file << ":" << lines[i].line
+                  << ": invoice " << payment.invoice_reference() << " refused: "
+                  << result.refusal().message() << "\n";
+      } else if (result.accepted().duplicate()) {
+        ++already;
+      } else {
+        ++posted;
+        posted_pence += Money::Parse(payment.amount().value())->pence();
+      }
+    }
+    ShowProgress(end, lines.size());
+  }
+  const std::string summary = "posted " + std::to_string(posted) + " invoices (" +
+                              Money::FromPence(posted_pence).ToString() + "), " +
+                              std::to_string(already) + " already posted and skipped, " +
+                              std::to_string(refused) + " refused";
+  if (options.format() == Format::kJson) {
+    std::cout << "{\"posted\":" << posted << ",\"postedAmount\":\""
+              << Money::FromPence(posted_pence).ToString() << "\",\"alreadyPosted\":" << already
+              << ",\"refused\":" << refused << "}\n";
+  } else {
+    std::cout << summary << "\n";
+  }
+  return refused == 0 ? 0 : kExitRefused;
+}
+
 
 bool ParseProviderKind(std::string text, v1::ProviderKind& kind) {
   for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -261,6 +387,10 @@ int Main(int argc, char** argv) {
       ->envname("LCP_CLIENT_CERT");
   app.add_option("--client-key", options.client_key, "For mutual TLS: your private key (PEM)")
       ->envname("LCP_CLIENT_KEY");
+  app.add_option("--as", options.acting_as,
+                 "On a server started with --insecure only: a name to act as (the entry records "
+                 "local-admin/NAME), so that a proposer and an approver can differ")
+      ->envname("LCP_AS");
   int exit_code = 0;
   auto key_option = [&](CLI::App* command) {
     command->add_option("--key", options.key,
@@ -832,6 +962,265 @@ int Main(int argc, char** argv) {
     std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n"
                                                     : HeadTable(response));
   });
+
+  // contract add|approve|vary|pay|close|show|list
+  CLI::App* contract = app.add_subcommand("contract", "Make-or-buy contracts")->require_subcommand(1);
+  std::string contract_id, c_provider, c_mode, c_line, c_start_year, c_start_month, c_end_year,
+      c_end_month, c_type, c_value, c_price, c_ceiling, c_attribution, c_description, c_status;
+  std::int64_t c_volume = -1;
+  CLI::App* contract_add = contract->add_subcommand("add", "Register a contract (as a DRAFT that you propose)");
+  contract_add->add_option("id", contract_id, "Contract id, e.g. C-2026-001")->required();
+  contract_add->add_option("--provider", c_provider, "Provider code, e.g. RX1")->required();
+  contract_add->add_option("--mode", c_mode, "make or buy")->required();
+  contract_add->add_option("--line", c_line, "Budget line, e.g. COMMUNITY")->required();
+  contract_add->add_option("--start-year", c_start_year, "First month's year, e.g. 2026/27")->required();
+  contract_add->add_option("--start-month", c_start_month, "First month, M01 to M12")->required();
+  contract_add->add_option("--end-year", c_end_year, "Last month's year (default: the start year)");
+  contract_add->add_option("--end-month", c_end_month, "Last month (default M12)");
+  contract_add->add_option("--type", c_type, "block, cost_per_case or cost_and_volume")->required();
+  contract_add->add_option("--value", c_value, "Annual value (BLOCK) or block value (COST_AND_VOLUME)");
+  contract_add->add_option("--price", c_price, "Price per case (COST_PER_CASE), or above the volume");
+  contract_add->add_option("--volume", c_volume, "Cases a year: planned, or paid for by the block");
+  contract_add->add_option("--ceiling", c_ceiling, "Annual ceiling on payments (not for BLOCK)");
+  contract_add->add_option("--attribution", c_attribution, "activity or capitation")->required();
+  contract_add->add_option("--description", c_description, "What the service is")->required();
+  key_option(contract_add);
+  auto fill_terms = [&](v1::ContractTerms& terms) {
+    if (!c_value.empty()) terms.mutable_annual_value()->set_value(c_value);
+    if (!c_price.empty()) terms.mutable_price()->set_value(c_price);
+    if (c_volume >= 0) terms.set_annual_volume(c_volume);
+    if (!c_ceiling.empty()) terms.mutable_annual_ceiling()->set_value(c_ceiling);
+  };
+  contract_add->callback([&] {
+    v1::Command command;
+    v1::RegisterContract* c = command.mutable_register_contract();
+    v1::ContractMode mode;
+    v1::ContractType type;
+    v1::Attribution attribution;
+    if (!ParseEnum(c_mode, "CONTRACT_MODE_", &v1::ContractMode_Parse, mode) ||
+        !ParseEnum(c_type, "CONTRACT_TYPE_", &v1::ContractType_Parse, type) ||
+        !ParseEnum(c_attribution, "ATTRIBUTION_", &v1::Attribution_Parse, attribution)) {
+      std::cerr << "lcp: --mode is make or buy; --type block, cost_per_case or cost_and_volume; "
+                   "--attribution activity or capitation\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    c->set_contract_id(contract_id);
+    c->set_provider_code(c_provider);
+    c->set_mode(mode);
+    c->set_budget_line(c_line);
+    SetPeriod(*c->mutable_start(), c_start_year, c_start_month);
+    SetPeriod(*c->mutable_end(), c_end_year.empty() ? c_start_year : c_end_year,
+              c_end_month.empty() ? "M12" : c_end_month);
+    c->mutable_terms()->set_type(type);
+    fill_terms(*c->mutable_terms());
+    c->set_attribution(attribution);
+    c->set_description(c_description);
+    exit_code = SubmitOne(options, command);
+  });
+
+  std::uint64_t variation = 0;
+  CLI::App* contract_approve = contract->add_subcommand(
+      "approve", "Approve a DRAFT contract, or with --variation a pending variation; commits its value");
+  contract_approve->add_option("id", contract_id, "Contract id")->required();
+  contract_approve->add_option("--year", year, "Year the commitments go into, e.g. 2026/27")->required();
+  contract_approve->add_option("--month", month, "Month the commitments go into")->required();
+  contract_approve->add_option("--variation", variation, "The entry of the variation to approve");
+  key_option(contract_approve);
+  contract_approve->callback([&] {
+    v1::Command command;
+    command.mutable_approve_contract()->set_contract_id(contract_id);
+    command.mutable_approve_contract()->set_variation_seq(variation);
+    SetPeriod(*command.mutable_approve_contract()->mutable_period(), year, month);
+    exit_code = SubmitOne(options, command);
+  });
+
+  CLI::App* contract_vary = contract->add_subcommand(
+      "vary", "Propose a variation: new value, price, volume or ceiling (others stay as they are)");
+  contract_vary->add_option("id", contract_id, "Contract id")->required();
+  contract_vary->add_option("--value", c_value, "New annual or block value");
+  contract_vary->add_option("--price", c_price, "New price per case");
+  contract_vary->add_option("--volume", c_volume, "New annual volume");
+  contract_vary->add_option("--ceiling", c_ceiling, "New annual ceiling");
+  contract_vary->add_option("--reason", reason, "Why")->required();
+  key_option(contract_vary);
+  contract_vary->callback([&] {
+    // The variation carries the whole terms: those in force, with the options given changed.
+    v1::GetContractRequest get;
+    get.set_contract_id(contract_id);
+    std::optional<Connection> connection = MakeConnection(options);
+    if (!connection) {
+      exit_code = kExitUsage;
+      return;
+    }
+    v1::GetContractResponse current;
+    grpc::Status status = LedgerClient(*connection).GetContract(get, current);
+    if (!status.ok()) {
+      exit_code = Fail(options, status, "");
+      return;
+    }
+    v1::Command command;
+    v1::VaryContract* vary = command.mutable_vary_contract();
+    vary->set_contract_id(contract_id);
+    *vary->mutable_terms() = current.contract().terms();
+    if (vary->terms().type() == v1::CONTRACT_TYPE_BLOCK) vary->mutable_terms()->clear_annual_ceiling();
+    if (vary->terms().type() == v1::CONTRACT_TYPE_COST_PER_CASE) vary->mutable_terms()->clear_annual_value();
+    fill_terms(*vary->mutable_terms());
+    vary->set_reason(reason);
+    exit_code = SubmitOne(options, command);
+  });
+
+  std::string amount, invoice;
+  std::int64_t activity = 0;
+  std::vector<std::string> practice_parts;
+  CLI::App* contract_pay = contract->add_subcommand(
+      "pay", "Post a payment (the invoice reference is the idempotency key: a retry never pays twice)");
+  contract_pay->add_option("id", contract_id, "Contract id")->required();
+  contract_pay->add_option("--year", year, "Year, e.g. 2026/27")->required();
+  contract_pay->add_option("--month", month, "Month, M01 to M12")->required();
+  contract_pay->add_option("--amount", amount, "Amount, e.g. 12500.00")->required();
+  contract_pay->add_option("--invoice", invoice, "The provider's invoice reference")->required();
+  contract_pay->add_option("--activity", activity, "Cases the invoice pays for");
+  contract_pay->add_option("--practice", practice_parts,
+                           "For ACTIVITY contracts: ODS=AMOUNT, repeated, summing to the amount");
+  contract_pay->callback([&] {
+    v1::Command command;
+    v1::PostPayment* payment = command.mutable_post_payment();
+    payment->set_contract_id(contract_id);
+    SetPeriod(*payment->mutable_period(), year, month);
+    payment->mutable_amount()->set_value(amount);
+    payment->set_invoice_reference(invoice);
+    payment->set_activity_count(activity);
+    for (const std::string& part : practice_parts) {
+      const std::size_t equals = part.find('=');
+      if (equals == std::string::npos || equals == 0) {
+        std::cerr << "lcp: --practice " << part << " must be ODS=AMOUNT, e.g. A81001=120.00\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      v1::PracticeAmount* line = payment->add_practice_amounts();
+      line->set_ods_code(part.substr(0, equals));
+      line->mutable_amount()->set_value(part.substr(equals + 1));
+    }
+    Options keyed = options;
+    keyed.key = InvoiceKey(*payment);
+    exit_code = SubmitOne(keyed, command);
+  });
+
+  CLI::App* contract_close = contract->add_subcommand("close", "Close a contract, releasing its commitment");
+  contract_close->add_option("id", contract_id, "Contract id")->required();
+  contract_close->add_option("--year", year, "Year the releases go into")->required();
+  contract_close->add_option("--month", month, "Month the releases go into")->required();
+  contract_close->add_option("--reason", reason, "Why")->required();
+  key_option(contract_close);
+  contract_close->callback([&] {
+    v1::Command command;
+    command.mutable_close_contract()->set_contract_id(contract_id);
+    SetPeriod(*command.mutable_close_contract()->mutable_period(), year, month);
+    command.mutable_close_contract()->set_reason(reason);
+    exit_code = SubmitOne(options, command);
+  });
+
+  CLI::App* contract_show = contract->add_subcommand("show", "Show a contract: terms, approvals, figures by year");
+  contract_show->add_option("id", contract_id, "Contract id")->required();
+  contract_show->callback([&] {
+    v1::GetContractRequest request;
+    request.set_contract_id(contract_id);
+    exit_code = Query<v1::GetContractResponse>(
+        options, [&](LedgerClient& client, auto& response) { return client.GetContract(request, response); },
+        [](const auto& response) { return ContractDetail(response.contract()); });
+  });
+
+  CLI::App* contract_list = contract->add_subcommand("list", "List contracts");
+  contract_list->add_option("--provider", c_provider, "Only this provider's");
+  contract_list->add_option("--line", c_line, "Only this budget line's");
+  contract_list->add_option("--mode", c_mode, "make or buy");
+  contract_list->add_option("--status", c_status, "draft, approved, active or closed");
+  contract_list->callback([&] {
+    v1::ListContractsRequest request;
+    request.set_provider_code(c_provider);
+    request.set_budget_line(c_line);
+    v1::ContractMode mode = v1::CONTRACT_MODE_UNSPECIFIED;
+    v1::ContractStatus status = v1::CONTRACT_STATUS_UNSPECIFIED;
+    if ((!c_mode.empty() && !ParseEnum(c_mode, "CONTRACT_MODE_", &v1::ContractMode_Parse, mode)) ||
+        (!c_status.empty() && !ParseEnum(c_status, "CONTRACT_STATUS_", &v1::ContractStatus_Parse, status))) {
+      std::cerr << "lcp: --mode is make or buy; --status draft, approved, active or closed\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    request.set_mode(mode);
+    request.set_status(status);
+    exit_code = Query<v1::ListContractsResponse>(
+        options, [&](LedgerClient& client, auto& response) { return client.ListContracts(request, response); },
+        [](const auto& response) { return ContractsTable(response); });
+  });
+
+  // interest declare|list
+  CLI::App* interest = app.add_subcommand("interest", "Declared interests in contracts and providers")
+                           ->require_subcommand(1);
+  std::string i_practice, i_clinician, i_contract, i_provider, i_description;
+  CLI::App* interest_declare = interest->add_subcommand(
+      "declare", "Declare a practice's (or a clinician's) interest in a contract or a provider");
+  interest_declare->add_option("--practice", i_practice, "The member practice's ODS code")->required();
+  interest_declare->add_option("--clinician", i_clinician, "The clinician, if the interest is one person's");
+  CLI::Option* on_contract = interest_declare->add_option("--contract", i_contract, "The contract id");
+  CLI::Option* on_provider = interest_declare->add_option("--provider", i_provider, "The provider code");
+  on_contract->excludes(on_provider);
+  interest_declare->add_option("--description", i_description, "What the interest is")->required();
+  key_option(interest_declare);
+  interest_declare->callback([&] {
+    v1::Command command;
+    v1::DeclareInterest* declare = command.mutable_declare_interest();
+    declare->set_ods_code(i_practice);
+    declare->set_clinician(i_clinician);
+    if (!i_contract.empty()) declare->set_contract_id(i_contract);
+    if (!i_provider.empty()) declare->set_provider_code(i_provider);
+    declare->set_description(i_description);
+    exit_code = SubmitOne(options, command);
+  });
+  CLI::App* interest_list = interest->add_subcommand("list", "List declared interests");
+  interest_list->add_option("--practice", i_practice, "Only this practice's");
+  interest_list->add_option("--contract", i_contract, "Only those in this contract or its provider");
+  interest_list->add_option("--provider", i_provider, "Only those in this provider");
+  interest_list->callback([&] {
+    v1::ListInterestsRequest request;
+    request.set_ods_code(i_practice);
+    request.set_contract_id(i_contract);
+    request.set_provider_code(i_provider);
+    exit_code = Query<v1::ListInterestsResponse>(
+        options, [&](LedgerClient& client, auto& response) { return client.ListInterests(request, response); },
+        [](const auto& response) { return InterestsTable(response); });
+  });
+
+  // statement
+  std::string s_practice, s_year, s_month;
+  CLI::App* statement = app.add_subcommand(
+      "statement", "Budget, commitments, actual spend, forecast outturn and variance per line");
+  statement->add_option("--practice", s_practice, "One practice (a practice principal: its own)");
+  statement->add_option("--year", s_year, "The year (default: the latest open year)");
+  statement->add_option("--month", s_month, "As of this month end, e.g. M06 (default: now)");
+  statement->callback([&] {
+    v1::GetStatementRequest request;
+    request.set_ods_code(s_practice);
+    request.set_year(s_year);
+    request.set_month(s_month);
+    exit_code = Query<v1::GetStatementResponse>(
+        options, [&](LedgerClient& client, auto& response) { return client.GetStatement(request, response); },
+        [](const auto& response) { return StatementTable(response); });
+  });
+
+  // payments import
+  CLI::App* payments = app.add_subcommand("payments", "Contract payments in bulk")->require_subcommand(1);
+  std::size_t batch_size = 500;
+  CLI::App* payments_import = payments->add_subcommand(
+      "import", "Post a month's invoices from a CSV file; safe to run again (posted invoices are skipped)");
+  payments_import->add_option("file", file, "The CSV file (README \"Payments file\")")->required();
+  payments_import->add_option("--year", year, "Year, e.g. 2026/27")->required();
+  payments_import->add_option("--month", month, "Month, M01 to M12")->required();
+  payments_import->add_option("--batch", batch_size, "Invoices per call")
+      ->check(CLI::Range(1, 8192))
+      ->capture_default_str();
+  payments_import->callback([&] { exit_code = ImportPayments(options, file, year, month, batch_size); });
 
   try {
     app.parse(argc, argv);

@@ -26,7 +26,11 @@ std::string Postings(const google::protobuf::RepeatedPtrField<v1::Posting>& post
   std::string out;
   for (const v1::Posting& posting : postings) {
     out += indent + PadRight(posting.account(), width) + "  " +
-           PadLeft(posting.amount().value(), 18) + "\n";
+           PadLeft(posting.amount().value(), 18) +
+           (posting.has_period()
+                ? "  (in " + posting.period().year() + " " + posting.period().month() + ")"
+                : std::string()) +
+           "\n";
   }
   return out;
 }
@@ -64,6 +68,32 @@ std::string Describe(const v1::Command& command) {
              run.total().value() +
              (run.revises_seq() == 0 ? std::string() : ", revising entry " + std::to_string(run.revises_seq()));
     }
+    case v1::Command::kRegisterContract: {
+      const auto& c = command.register_contract();
+      return "register contract " + c.contract_id() + " with " + c.provider_code() + " on " +
+             c.budget_line();
+    }
+    case v1::Command::kDeclareInterest: {
+      const auto& c = command.declare_interest();
+      return "interest of " + c.ods_code() + (c.clinician().empty() ? "" : " (" + c.clinician() + ")") +
+             " in " + (c.has_contract_id() ? "contract " + c.contract_id() : "provider " + c.provider_code());
+    }
+    case v1::Command::kApproveContract: {
+      const auto& c = command.approve_contract();
+      return c.variation_seq() == 0
+                 ? "approve contract " + c.contract_id()
+                 : "approve variation " + std::to_string(c.variation_seq()) + " of contract " +
+                       c.contract_id();
+    }
+    case v1::Command::kVaryContract:
+      return "propose a variation of contract " + command.vary_contract().contract_id();
+    case v1::Command::kPostPayment: {
+      const auto& c = command.post_payment();
+      return "payment " + c.amount().value() + " on contract " + c.contract_id() + ", invoice " +
+             c.invoice_reference();
+    }
+    case v1::Command::kCloseContract:
+      return "close contract " + command.close_contract().contract_id();
     case v1::Command::KIND_NOT_SET:
       break;
   }
@@ -258,6 +288,160 @@ std::string PracticesTable(const v1::ListPracticesResponse& response) {
 
 std::string HeadTable(const v1::GetHeadResponse& response) {
   return "entry " + std::to_string(response.seq()) + "\nhash  " + response.hash_hex() + "\n";
+}
+
+namespace {
+
+// "BLOCK" for CONTRACT_TYPE_BLOCK: the enum value's name without its prefix.
+std::string Short(const std::string& name, std::string_view prefix) {
+  return name.starts_with(prefix) ? name.substr(prefix.size()) : name;
+}
+
+std::string TermsText(const v1::ContractTerms& terms) {
+  const std::string type = Short(v1::ContractType_Name(terms.type()), "CONTRACT_TYPE_");
+  switch (terms.type()) {
+    case v1::CONTRACT_TYPE_BLOCK:
+      return type + ": " + terms.annual_value().value() + " a year";
+    case v1::CONTRACT_TYPE_COST_PER_CASE:
+      return type + ": " + terms.price().value() + " a case, " +
+             std::to_string(terms.annual_volume()) + " cases planned a year, ceiling " +
+             terms.annual_ceiling().value() + " a year";
+    case v1::CONTRACT_TYPE_COST_AND_VOLUME:
+      return type + ": block " + terms.annual_value().value() + " for " +
+             std::to_string(terms.annual_volume()) + " cases a year, then " +
+             terms.price().value() + " a case, ceiling " + terms.annual_ceiling().value() + " a year";
+    default:
+      return type;
+  }
+}
+
+std::string StatusText(v1::ContractStatus status) {
+  return Short(v1::ContractStatus_Name(status), "CONTRACT_STATUS_");
+}
+
+std::string ModeText(v1::ContractMode mode) {
+  return Short(v1::ContractMode_Name(mode), "CONTRACT_MODE_");
+}
+
+std::string InterestLine(const v1::InterestView& interest) {
+  return PadLeft(std::to_string(interest.seq()), 6) + "  " + interest.ods_code() +
+         (interest.clinician().empty() ? "" : " (" + interest.clinician() + ")") + " in " +
+         (interest.contract_id().empty() ? "provider " + interest.provider_code()
+                                         : "contract " + interest.contract_id()) +
+         ": " + interest.description() + "  [recorded by " + interest.declared_by() + "]\n";
+}
+
+std::string StatementRows(const google::protobuf::RepeatedPtrField<v1::StatementLine>& lines) {
+  std::size_t width = 8;
+  for (const v1::StatementLine& line : lines) width = std::max(width, line.budget_line().size());
+  std::string out = "  " + PadRight("line", width) + PadLeft("budget", 17) +
+                    PadLeft("commitments", 17) + PadLeft("actual", 17) + PadLeft("forecast", 17) +
+                    PadLeft("variance", 17) + "\n";
+  for (const v1::StatementLine& line : lines) {
+    out += "  " + PadRight(line.budget_line(), width) + PadLeft(line.budget().value(), 17) +
+           PadLeft(line.commitments().value(), 17) + PadLeft(line.actual().value(), 17) +
+           PadLeft(line.forecast().value(), 17) + PadLeft(line.variance().value(), 17) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+std::string ContractDetail(const v1::ContractView& view) {
+  std::string out = "contract " + view.contract_id() + ": " + view.description() + "\n";
+  out += "  provider " + view.provider_code() + ", " + ModeText(view.mode()) + ", line " +
+         view.budget_line() + ", " + view.start().year() + " " + view.start().month() + " to " +
+         view.end().year() + " " + view.end().month() + "\n";
+  out += "  " + TermsText(view.terms()) + "; attributed by " +
+         Short(v1::Attribution_Name(view.attribution()), "ATTRIBUTION_") + "\n";
+  out += "  status " + StatusText(view.status()) + "; proposed by " + view.proposed_by() +
+         " (entry " + std::to_string(view.registered_seq()) + ")";
+  if (view.approved_seq() != 0) {
+    out += ", approved by " + view.approved_by() + " (entry " + std::to_string(view.approved_seq()) + ")";
+  }
+  if (view.closed_seq() != 0) out += ", closed (entry " + std::to_string(view.closed_seq()) + ")";
+  out += "\n";
+  out += std::string("  approval by: ") +
+         (view.needs_pct_approval()
+              ? (view.mode() == v1::CONTRACT_MODE_MAKE ? "PCT_FINANCE (a MAKE contract)"
+                                                       : "PCT_FINANCE (an interest is declared)")
+              : "LCP_FINANCE or PCT_FINANCE, not the proposer") +
+         "\n";
+  if (view.has_pending_variation()) {
+    const v1::ContractVariationView& pending = view.pending_variation();
+    out += "  variation awaiting approval: entry " + std::to_string(pending.seq()) + " by " +
+           pending.proposed_by() + ": " + TermsText(pending.terms()) + " (" + pending.reason() +
+           ")\n";
+  }
+  out += "  payments: " + std::to_string(view.payment_count()) + "\n";
+  if (!view.years().empty()) {
+    out += "  " + PadRight("year", 8) + PadRight("months", 9) + PadLeft("value", 16) +
+           PadLeft("ceiling", 16) + PadLeft("paid", 16) + PadLeft("outstanding", 16) +
+           PadLeft("headroom", 16) + PadLeft("cases", 10) + "  committed\n";
+    for (const v1::ContractYearView& year : view.years()) {
+      out += "  " + PadRight(year.year(), 8) + PadRight(year.first_month() + "-" + year.last_month(), 9) +
+             PadLeft(year.value().value(), 16) + PadLeft(year.ceiling().value(), 16) +
+             PadLeft(year.paid().value(), 16) + PadLeft(year.outstanding().value(), 16) +
+             PadLeft(year.headroom().value(), 16) + PadLeft(std::to_string(year.cases()), 10) +
+             (year.committed() ? "  yes (split by run " + std::to_string(year.basis_run_seq()) + ")"
+                               : "  no") +
+             "\n";
+    }
+  }
+  if (!view.interests().empty()) {
+    out += "  declared interests:\n";
+    for (const v1::InterestView& interest : view.interests()) out += "  " + InterestLine(interest);
+  }
+  if (!view.entry_seqs().empty()) {
+    out += "  entries:";
+    for (std::uint64_t seq : view.entry_seqs()) out += " " + std::to_string(seq);
+    out += "\n";
+  }
+  return out;
+}
+
+std::string ContractsTable(const v1::ListContractsResponse& response) {
+  if (response.contracts().empty()) return "no contracts\n";
+  std::size_t width = 8;
+  for (const v1::ContractView& view : response.contracts()) width = std::max(width, view.contract_id().size());
+  std::string out = PadRight("contract", width) + "  " + PadRight("provider", 9) + PadRight("mode", 6) +
+                    PadRight("line", 16) + PadRight("status", 10) + PadLeft("paid", 16) +
+                    PadLeft("outstanding", 16) + "  terms\n";
+  for (const v1::ContractView& view : response.contracts()) {
+    Int paid = 0, outstanding = 0;
+    for (const v1::ContractYearView& year : view.years()) {
+      paid += Money::Parse(year.paid().value())->pence();
+      outstanding += Money::Parse(year.outstanding().value())->pence();
+    }
+    out += PadRight(view.contract_id(), width) + "  " + PadRight(view.provider_code(), 9) +
+           PadRight(ModeText(view.mode()), 6) + PadRight(view.budget_line(), 16) +
+           PadRight(StatusText(view.status()), 10) + PadLeft(Money::FromPence(paid).ToString(), 16) +
+           PadLeft(Money::FromPence(outstanding).ToString(), 16) + "  " + TermsText(view.terms()) +
+           "\n";
+  }
+  return out;
+}
+
+std::string InterestsTable(const v1::ListInterestsResponse& response) {
+  if (response.interests().empty()) return "no declared interests\n";
+  std::string out = PadLeft("entry", 6) + "  declaration\n";
+  for (const v1::InterestView& interest : response.interests()) out += InterestLine(interest);
+  return out;
+}
+
+std::string StatementTable(const v1::GetStatementResponse& response) {
+  std::string out = "statement for " + response.year() +
+                    (response.month().empty() ? ", as of entry " + std::to_string(response.as_of_seq())
+                                              : ", " + response.month() + " month end (entry " +
+                                                    std::to_string(response.as_of_seq()) + ")") +
+                    "; variance = budget - forecast, positive is an underspend\n";
+  for (const v1::PracticeStatement& practice : response.practices()) {
+    out += "\n" + practice.ods_code() + " " + practice.name() + "\n" + StatementRows(practice.lines());
+  }
+  if (!response.lcp_totals().empty()) {
+    out += "\nLCP (all practices)\n" + StatementRows(response.lcp_totals());
+  }
+  return out;
 }
 
 }  // namespace lcp::client

@@ -28,5 +28,12 @@ std::string AllocationTable(const v1::AllocationView& view);
 // with its band detail.
 std::string AllocationExplanation(const v1::AllocationView& view);
 std::string PracticesTable(const v1::ListPracticesResponse& response);
+// A contract in full: terms, status, governance, interests, and its figures year by year.
+std::string ContractDetail(const v1::ContractView& view);
+// One line per contract.
+std::string ContractsTable(const v1::ListContractsResponse& response);
+std::string InterestsTable(const v1::ListInterestsResponse& response);
+// Per practice, per line: budget, commitments, actual, forecast and variance; then the LCP totals.
+std::string StatementTable(const v1::GetStatementResponse& response);
 
 }  // namespace lcp::client
