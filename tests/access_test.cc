@@ -627,5 +627,68 @@ TEST(InsecureAccess, TheLocalAdministratorRegistersPostsAndIsRecorded) {
   EXPECT_EQ(caller.Head().code, grpc::StatusCode::OK);
 }
 
+// A practice reads its own statement only, declares its own interests only, and an approval needs a
+// principal other than the proposer.
+TEST_F(AccessTest, StatementsInterestsAndApprovalsFollowWhoIsCalling) {
+  auto statement = [&](const std::string& id, const std::string& ods, v1::GetStatementResponse* out) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at(id).second));
+    v1::GetStatementRequest request;
+    request.set_ods_code(ods);
+    return server_->stub().GetStatement(&context, request, out);
+  };
+  v1::GetStatementResponse own;
+  ASSERT_TRUE(statement("riverside", "", &own).ok());
+  ASSERT_EQ(own.practices_size(), 1);
+  EXPECT_EQ(own.practices(0).ods_code(), "A81001");
+  EXPECT_EQ(own.practices(0).lines(0).budget().value(), "1200.00");
+  EXPECT_EQ(own.practices(0).lines(0).variance().value(), "1200.00");
+  EXPECT_TRUE(own.lcp_totals().empty());
+  for (const std::string other : {"A81002", "B99999"}) {
+    v1::GetStatementResponse denied;
+    grpc::Status status = statement("riverside", other, &denied);
+    EXPECT_EQ(status.error_code(), grpc::StatusCode::PERMISSION_DENIED) << other;
+    EXPECT_EQ(status.error_message(), "ERROR_CODE_PERMISSION_DENIED: role PRACTICE (practice A81001) "
+                                      "may read only its own statement, not \"" + other + "\"'s");
+  }
+  v1::GetStatementResponse all;
+  ASSERT_TRUE(statement("pct", "", &all).ok());
+  ASSERT_EQ(all.practices_size(), 3);
+  EXPECT_EQ(all.practices(1).lines(0).actual().value(), "310.25");
+  EXPECT_EQ(all.practices(1).lines(0).variance().value(), "639.75");
+  ASSERT_EQ(all.lcp_totals_size(), 2);  // PRESCRIBING, TOTAL.
+  EXPECT_EQ(all.lcp_totals(1).budget_line(), "TOTAL");
+  EXPECT_EQ(all.lcp_totals(1).forecast().value(), "310.25");
+  EXPECT_EQ(all.lcp_totals(1).variance().value(), "1839.75");
+
+  auto interest = [](const std::string& ods) {
+    v1::Command command;
+    command.mutable_declare_interest()->set_ods_code(ods);
+    command.mutable_declare_interest()->set_provider_code("RX1");
+    command.mutable_declare_interest()->set_description("A partner sits on RX1's board");
+    return command;
+  };
+  Caller riverside = As("riverside");
+  EXPECT_EQ(riverside.Submit(OneCommand(interest("A81001"), "i-1")).code, grpc::StatusCode::OK);
+  Outcome other = riverside.Submit(OneCommand(interest("A81002"), "i-2"));
+  EXPECT_EQ(other.code, grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(other.message, "ERROR_CODE_PERMISSION_DENIED: a practice declares only its own "
+                           "interests: you act for A81001");
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at("hillview").second));
+  v1::ListInterestsResponse interests;
+  ASSERT_TRUE(server_->stub().ListInterests(&context, v1::ListInterestsRequest(), &interests).ok());
+  ASSERT_EQ(interests.interests_size(), 1);
+  EXPECT_EQ(interests.interests(0).declared_by(), "riverside");
+
+  // On a TLS server the caller is whom the token names: "lcp-acting-as" is refused, not obeyed.
+  grpc::ClientContext acting;
+  acting.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at("finance").second));
+  acting.AddMetadata("lcp-acting-as", "pct");
+  v1::GetHeadResponse head;
+  grpc::Status refused = server_->stub().GetHead(&acting, v1::GetHeadRequest(), &head);
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+}
+
 }  // namespace
 }  // namespace lcp

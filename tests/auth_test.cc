@@ -290,5 +290,23 @@ TEST(InsecureAuthenticator, EveryCallerIsTheLocalAdministrator) {
   }
 }
 
+// On an insecure server "lcp-acting-as" names who the local administrator acts as, so that a
+// proposer and an approver can differ; the role stays LOCAL_ADMIN.
+TEST(InsecureAuthenticator, ActingAsNamesTheLocalAdministrator) {
+  std::unique_ptr<Authenticator> insecure = Authenticator::Insecure();
+  Credentials credentials;
+  credentials.acting_as = "pct.finance@pct";
+  Result<v1::Actor> actor = insecure->Authenticate(credentials);
+  ASSERT_TRUE(actor.ok());
+  EXPECT_EQ(actor->principal_id(), "local-admin/pct.finance@pct");
+  EXPECT_EQ(actor->role(), v1::ROLE_LOCAL_ADMIN);
+  for (const std::string& bad : std::vector<std::string>{"", "two words", std::string(65, 'a'), "new\nline"}) {
+    credentials.acting_as = bad;
+    Result<v1::Actor> refused = insecure->Authenticate(credentials);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_UNAUTHENTICATED);
+  }
+}
+
 }  // namespace
 }  // namespace lcp

@@ -327,9 +327,13 @@ int ImportPayments(const Options& options, const std::string& file, const std::s
       const v1::PostPayment& payment = request.commands(static_cast<int>(i - begin)).command().post_payment();
       if (result.has_refusal()) {
         ++refused;
+        const v1::Refusal& refusal = result.refusal();
         std::cerr << (isatty(STDERR_FILENO) != 0 ? "\r" : "") << file << ":" << lines[i].line
                   << ": invoice " << payment.invoice_reference() << " refused: "
-                  << result.refusal().message() << "\n";
+                  << (refusal.code() == v1::ERROR_CODE_UNSPECIFIED
+                          ? std::string()
+                          : v1::ErrorCode_Name(refusal.code()) + ": ")
+                  << refusal.message() << "\n";
       } else if (result.accepted().duplicate()) {
         ++already;
       } else {
