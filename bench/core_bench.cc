@@ -194,6 +194,134 @@ void BM_CapitationSevenLinesSubmit6500Practices(benchmark::State& state) {
 }
 BENCHMARK(BM_CapitationSevenLinesSubmit6500Practices)->Unit(benchmark::kMillisecond);
 
+// Contracts. A BLOCK contract on the England-scale journal's COMMUNITY line, attributed by capitation
+// and approved, so that each payment splits among 6,500 practices and moves their 6,500 commitments.
+v1::JournalEntry Approval(const std::string& id, std::uint64_t n) {
+  v1::Command approve;
+  approve.mutable_approve_contract()->set_contract_id(id);
+  approve.mutable_approve_contract()->mutable_period()->set_year("2026/27");
+  approve.mutable_approve_contract()->mutable_period()->set_month("M01");
+  v1::JournalEntry request = Request(approve, n);
+  request.mutable_actor()->set_principal_id("bench-approver");  // Not the proposer.
+  return request;
+}
+
+v1::Command Contract(const std::string& id, const std::string& line, v1::Attribution attribution) {
+  v1::Command command;
+  v1::RegisterContract* c = command.mutable_register_contract();
+  c->set_contract_id(id);
+  c->set_provider_code("RX1");
+  c->set_mode(v1::CONTRACT_MODE_BUY);
+  c->set_budget_line(line);
+  c->mutable_start()->set_year("2026/27");
+  c->mutable_start()->set_month("M01");
+  c->mutable_end()->set_year("2026/27");
+  c->mutable_end()->set_month("M12");
+  c->mutable_terms()->set_type(v1::CONTRACT_TYPE_BLOCK);
+  c->mutable_terms()->mutable_annual_value()->set_value("900000000000.00");
+  c->set_attribution(attribution);
+  c->set_description("Bench");
+  return command;
+}
+
+v1::Command Payment(const std::string& id, std::uint64_t n, bool activity) {
+  v1::Command command;
+  v1::PostPayment* p = command.mutable_post_payment();
+  p->set_contract_id(id);
+  p->mutable_period()->set_year("2026/27");
+  p->mutable_period()->set_month("M02");
+  p->mutable_amount()->set_value("1234.57");
+  p->set_invoice_reference("INV-" + std::to_string(n));
+  if (activity) {
+    v1::PracticeAmount* a = p->add_practice_amounts();
+    a->set_ods_code("A81001");
+    a->mutable_amount()->set_value("1000.00");
+    a = p->add_practice_amounts();
+    a->set_ods_code("A81002");
+    a->mutable_amount()->set_value("234.57");
+  }
+  return command;
+}
+
+void Check(const Result<v1::JournalRecord>& record) {
+  if (!record.ok()) std::fprintf(stderr, "set-up refused: %s\n", record.status().ToString().c_str());
+}
+
+Journal& ContractJournal() {
+  static Journal* journal = [] {
+    auto* j = new Journal(CapitationJournal());
+    std::uint64_t key = 4'000'000'000;
+    v1::Command provider;
+    provider.mutable_register_provider()->set_code("RX1");
+    provider.mutable_register_provider()->set_name("Acute");
+    provider.mutable_register_provider()->set_kind(v1::PROVIDER_KIND_FOUNDATION_TRUST);
+    Check(j->Submit(Request(provider, ++key)));
+    v1::Command run;
+    run.mutable_run_allocation()->mutable_period()->set_year("2026/27");
+    run.mutable_run_allocation()->mutable_period()->set_month("M01");
+    run.mutable_run_allocation()->set_budget_line("COMMUNITY");
+    run.mutable_run_allocation()->mutable_total()->set_value("987654321.00");
+    Check(j->Submit(Request(run, ++key)));
+    Check(j->Submit(Request(Contract("C-1", "COMMUNITY", v1::ATTRIBUTION_CAPITATION), ++key)));
+    Check(j->Submit(Approval("C-1", ++key)));
+    return j;
+  }();
+  return *journal;
+}
+
+void BM_PaymentCapitationDecide6500Practices(benchmark::State& state) {
+  Journal& journal = ContractJournal();
+  const v1::Command payment = Payment("C-1", 1, false);
+  for (auto _ : state) {
+    Result<Effects> effects = Decide(journal.state(), payment, v1::Actor());
+    if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
+    benchmark::DoNotOptimize(effects);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PaymentCapitationDecide6500Practices)->Unit(benchmark::kMillisecond);
+
+// A small LCP's everyday payment: an ACTIVITY invoice naming two practices, through Journal::Submit
+// (decide, record, hash, apply), one after another against one contract.
+void BM_PaymentActivitySubmit(benchmark::State& state) {
+  Journal journal;
+  SetUp(journal);
+  std::uint64_t key = 5'000'000'000;
+  v1::Command weights;
+  weights.mutable_set_band_weights()->set_year("2026/27");
+  weights.mutable_set_band_weights()->set_budget_line("AE");
+  for (const std::string& band : BandLabels()) {
+    v1::BandWeight* weight = weights.mutable_set_band_weights()->add_weights();
+    weight->set_band(band);
+    weight->mutable_weight()->set_value("1");
+  }
+  Check(journal.Submit(Request(weights, ++key)));
+  for (const char* ods : {"A81001", "A81002"}) {
+    v1::Command list;
+    list.mutable_record_population()->set_extract_date("2026-03-01");
+    list.mutable_record_population()->set_ods_code(ods);
+    v1::BandCount* count = list.mutable_record_population()->add_bands();
+    count->set_band("FEMALE_30_34");
+    count->set_patients(1000);
+    Check(journal.Submit(Request(list, ++key)));
+  }
+  v1::Command run;
+  run.mutable_run_allocation()->mutable_period()->set_year("2026/27");
+  run.mutable_run_allocation()->mutable_period()->set_month("M01");
+  run.mutable_run_allocation()->set_budget_line("AE");
+  run.mutable_run_allocation()->mutable_total()->set_value("1000000.00");
+  Check(journal.Submit(Request(run, ++key)));
+  Check(journal.Submit(Request(Contract("C-A", "AE", v1::ATTRIBUTION_ACTIVITY), ++key)));
+  Check(journal.Submit(Approval("C-A", ++key)));
+  std::uint64_t n = 0;
+  for (auto _ : state) {
+    Result<v1::JournalRecord> record = journal.Submit(Request(Payment("C-A", ++n, true), ++key));
+    if (!record.ok()) state.SkipWithError(record.status().ToString().c_str());
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_PaymentActivitySubmit);
+
 }  // namespace
 }  // namespace lcp
 

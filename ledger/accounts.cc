@@ -154,6 +154,11 @@ Result<AccountRef> ParseAccount(std::string_view path) {
   return ref;
 }
 
+bool IsKeptByContracts(std::string_view path) {
+  if (path.starts_with("lcp:encumbrance:")) return true;
+  return path.starts_with("practice:") && path.find(":commitment:") != std::string_view::npos;
+}
+
 std::string PracticeAccount(std::string_view ods, std::string_view category, std::string_view line) {
   std::string path = "practice:" + std::string(ods) + ":" + std::string(category);
   if (!line.empty()) path += ":" + std::string(line);

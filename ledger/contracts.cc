@@ -129,6 +129,21 @@ ContractYear YearFigures(const Contract& contract, const ContractTermsValue& ter
   return figures;
 }
 
+// The month a leg for `year` goes into, for a command in (period_year, period_month): the period
+// itself in its own year, M12 of an earlier year and M01 of a later one.
+int LegMonth(int year, int period_year, int period_month) {
+  if (year == period_year) return period_month;
+  return year < period_year ? kMonthsPerYear : 1;
+}
+
+// A contract's figures for `year`: those stored once the year was committed or paid, or else the
+// current terms' share of the year.
+ContractYear FiguresFor(const Contract& contract, int year) {
+  auto existing = contract.years.find(year);
+  if (existing != contract.years.end()) return existing->second;
+  return YearFigures(contract, contract.terms, year, nullptr);
+}
+
 Int OutstandingOf(const ContractYear& year) {
   if (!year.committed) return 0;
   return year.value > year.paid ? Int(year.value - year.paid) : Int(0);
@@ -267,11 +282,10 @@ Status CheckApprover(const State& state, const Contract& contract, const std::st
   return Status::Ok();
 }
 
-// Commits every year of `contract` from `from_year` on that is open and not yet committed, into
-// (period) for the period's year and M01 of later years.
-Status CommitOpenYears(const State& state, Contract& contract, int from_year, Posting& posting,
-                       int period_year, int period_month) {
-  for (int year = std::max(from_year, contract.start_year); year <= contract.end_year; ++year) {
+// Commits every year of `contract` that is open and not yet committed, each into LegMonth's month.
+Status CommitOpenYears(const State& state, Contract& contract, Posting& posting, int period_year,
+                       int period_month) {
+  for (int year = contract.start_year; year <= contract.end_year; ++year) {
     auto open = state.years.find(year);
     if (open == state.years.end()) continue;
     const ContractYear* existing = nullptr;
@@ -284,12 +298,12 @@ Status CommitOpenYears(const State& state, Contract& contract, int from_year, Po
     }
     Result<std::shared_ptr<const AllocationRun>> basis = BasisRun(state, year, contract.line);
     if (!basis.ok()) return basis.status();
-    ContractYear figures = YearFigures(contract, contract.terms, year, existing);
+    ContractYear figures = existing != nullptr ? *existing : YearFigures(contract, contract.terms, year, nullptr);
     figures.committed = true;
     figures.basis = *basis;
     figures.outstanding = OutstandingOf(figures);
-    const int month = year == period_year ? period_month : 1;
-    posting.MoveCommitment(contract, figures, 0, figures.outstanding, year, month);
+    posting.MoveCommitment(contract, figures, 0, figures.outstanding, year,
+                           LegMonth(year, period_year, period_month));
     contract.years[year] = std::move(figures);
   }
   return Status::Ok();
@@ -336,7 +350,14 @@ Result<Effects> DecideRegisterContract(const State& state, const v1::RegisterCon
                       " is not registered; register it first (lcp provider add)");
   }
   if (command.mode() == v1::CONTRACT_MODE_UNSPECIFIED || !v1::ContractMode_IsValid(command.mode())) {
-    return Refuse(v1::ERROR_CODE_CONTRACT_MODE_MISSING, "the contract mode must be MAKE or BUY");
+    return Refuse(v1::ERROR_CODE_CONTRACT_MODE_INVALID, "the contract mode must be MAKE or BUY");
+  }
+  if (command.mode() == v1::CONTRACT_MODE_BUY &&
+      state.providers.at(command.provider_code()).kind == v1::PROVIDER_KIND_LCP_PROVIDER_ARM) {
+    return Refuse(v1::ERROR_CODE_CONTRACT_MODE_INVALID,
+                  "provider " + command.provider_code() +
+                      " is the LCP's own provider arm: a contract with it is MAKE, which PCT "
+                      "finance approves");
   }
   Result<OpenPeriod> start = CheckPeriod(state, command.start());
   if (!start.ok()) {
@@ -469,8 +490,7 @@ Result<Effects> DecideApproveContract(const State& state, const v1::ApproveContr
     contract->status = v1::CONTRACT_STATUS_APPROVED;
     contract->approved_seq = seq;
     contract->approved_by = actor.principal_id();
-    LCP_RETURN_IF_ERROR(CommitOpenYears(state, *contract, period_year, posting, period_year,
-                                        period->month));
+    LCP_RETURN_IF_ERROR(CommitOpenYears(state, *contract, posting, period_year, period->month));
   } else {
     if (!current.pending || current.pending->seq != command.variation_seq()) {
       return Refuse(v1::ERROR_CODE_VARIATION_UNKNOWN,
@@ -497,7 +517,7 @@ Result<Effects> DecideApproveContract(const State& state, const v1::ApproveContr
       varied.outstanding = OutstandingOf(varied);
       if (figures.committed) {
         posting.MoveCommitment(*contract, varied, figures.outstanding, varied.outstanding, year,
-                               year == period_year ? period->month : 1);
+                               LegMonth(year, period_year, period->month));
       }
       figures = std::move(varied);
     }
@@ -520,11 +540,6 @@ Result<Effects> DecideVaryContract(const State& state, const v1::VaryContract& c
                       " is a draft: a variation changes an approved contract (close the draft and "
                       "register it again to change it)");
   }
-  if (current.pending) {
-    return Refuse(v1::ERROR_CODE_VARIATION_PENDING,
-                  "contract " + current.id + " has a variation awaiting approval at entry " +
-                      std::to_string(current.pending->seq) + "; approve it first");
-  }
   Result<ContractTermsValue> terms = CheckTerms(command.terms());
   if (!terms.ok()) return terms.status();
   if (terms->type != current.terms.type) {
@@ -532,14 +547,8 @@ Result<Effects> DecideVaryContract(const State& state, const v1::VaryContract& c
                   "a variation keeps the contract's type, " +
                       v1::ContractType_Name(current.terms.type).substr(14));
   }
-  for (const auto& [year, figures] : current.years) {
-    const ContractYear varied = YearFigures(current, *terms, year, &figures);
-    if (varied.ceiling < figures.paid) {
-      return Refuse(v1::ERROR_CODE_CONTRACT_TERMS_INVALID,
-                    "the varied ceiling for " + FormatYear(year) + ", " + Pounds(varied.ceiling) +
-                        ", is below the " + Pounds(figures.paid) + " paid in that year already");
-    }
-  }
+  // A variation pending approval is superseded; whether the new ceilings cover what was paid is
+  // checked on approval, when the years it changes are known.
   LCP_RETURN_IF_ERROR(CheckText(command.reason(), kNarrativeLengthMax,
                                 v1::ERROR_CODE_NARRATIVE_INVALID, "a variation's reason"));
   auto contract = std::make_shared<Contract>(current);
@@ -604,9 +613,7 @@ Result<Effects> DecidePostPayment(const State& state, const v1::PostPayment& com
     return Refuse(v1::ERROR_CODE_ACTIVITY_COUNT_INVALID,
                   "the activity count must be 0 to " + std::to_string(kCasesMax) + " cases");
   }
-  auto existing = current.years.find(year);
-  const ContractYear figures =
-      YearFigures(current, terms, year, existing == current.years.end() ? nullptr : &existing->second);
+  const ContractYear figures = FiguresFor(current, year);
   if (terms.type == v1::CONTRACT_TYPE_COST_PER_CASE) {
     if (cases == 0) {
       return Refuse(v1::ERROR_CODE_ACTIVITY_COUNT_INVALID,
@@ -743,9 +750,9 @@ Result<Effects> DecideCloseContract(const State& state, const v1::CloseContract&
   contract->entry_seqs.push_back(seq);
   Posting posting(period_year, period->month);
   for (auto& [year, figures] : contract->years) {
-    if (year < period_year || figures.outstanding == 0) continue;
+    if (figures.outstanding == 0) continue;
     posting.MoveCommitment(*contract, figures, figures.outstanding, 0, year,
-                           year == period_year ? period->month : 1);
+                           LegMonth(year, period_year, period->month));
     figures.outstanding = 0;
   }
   LCP_RETURN_IF_ERROR(posting.CheckLimits(state));
@@ -789,11 +796,14 @@ Status RollContractsForward(const State& state, const Year& year, Effects& effec
                       std::to_string(merged.size()) + " accounts, more than the " +
                       std::to_string(kRolloverPostingsMax) + " postings one entry may have");
   }
+  std::vector<Leg> legs;
+  for (const auto& [account, pence] : merged) {
+    if (pence != 0) legs.push_back(Leg{account, Money::FromPence(pence)});
+  }
+  LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, year.start_year, legs, /*distinct_accounts=*/true));
   effects.year = year.start_year;
   effects.month = 1;
-  for (const auto& [account, pence] : merged) {
-    if (pence != 0) effects.legs.push_back(Leg{account, Money::FromPence(pence)});
-  }
+  effects.legs = std::move(legs);
   effects.contracts = std::move(rolled.contracts);
   return Status::Ok();
 }

@@ -121,6 +121,12 @@ Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& com
                         "journal's period, so leave it out");
     }
     LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, posting.account()));
+    if (IsKeptByContracts(posting.account())) {
+      return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
+                    "account " + Quoted(posting.account()) +
+                        " is moved only by contracts, so that it always equals their outstanding "
+                        "commitments; vary or close the contract instead");
+    }
     Result<Money> amount = Money::Parse(posting.amount().value());
     if (!amount.ok()) return amount.status();
     if (amount->is_zero()) {
@@ -167,7 +173,8 @@ Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& c
   if (original.irreversible == Irreversible::kContract) {
     return Refuse(v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
                   which + " moved a contract's commitments or payments, which the contract's own "
-                          "figures follow; vary or close the contract, or post a journal");
+                          "figures follow; vary or close the contract instead (a journal may move "
+                          "spend between practices)");
   }
   if (original.legs.empty()) {
     return Refuse(v1::ERROR_CODE_ENTRY_HAS_NO_POSTINGS,

@@ -96,6 +96,21 @@ TEST(ContractsEndToEnd, RegisterApproveImportAndReadTheStatement) {
   EXPECT_EQ(second.exit_code, 1);
   EXPECT_EQ(second.out, "posted 0 invoices (0.00), 5 already posted and skipped, 1 refused\n");
   EXPECT_EQ(Lcp(server, {"head"}).out, head.out);
+  // Imported again into another month by mistake: the invoices were paid already, so nothing is
+  // posted, and each line says that its details differ from what was posted.
+  std::vector<std::string> wrong_month = import;
+  wrong_month[6] = "M04";
+  RunResult third = Lcp(server, wrong_month);
+  EXPECT_EQ(third.exit_code, 1);
+  EXPECT_EQ(third.out,
+            "posted 0 invoices (0.00), 0 already posted and skipped, 5 posted already with other "
+            "details and skipped, 1 refused\n");
+  EXPECT_NE(third.err.find(file + ":2: invoice NLO01-2026-04 was posted already by entry 17, with "
+                                  "other details than this line's (month, amount, cases or "
+                                  "practices); it is not posted again\n"),
+            std::string::npos)
+      << third.err;
+  EXPECT_EQ(Lcp(server, {"head"}).out, head.out);
 
   // The statement, worked out independently with Python's fractions from the rules: budgets as above;
   // C-2026-001's outstanding 450,000.00 and C-2026-002's 148,750.00 (170,000.00 - 21,250.00) each

@@ -408,11 +408,13 @@ TEST(Contracts, AVariationMovesTheCommitmentByTheDifference) {
   EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY"), "-140000.00");
   EXPECT_EQ(Get(journal, "C-1").terms.annual_value, 15'000'000);
   EXPECT_FALSE(Get(journal, "C-1").pending.has_value());
-  // A ceiling below what was paid is refused.
-  Result<v1::JournalRecord> below =
-      SubmitAs(journal, Vary("C-1", Terms(v1::CONTRACT_TYPE_BLOCK, "9999.99", "", 0, "")), kOfficer);
-  EXPECT_EQ(below.status().code(), v1::ERROR_CODE_CONTRACT_TERMS_INVALID);
-  EXPECT_EQ(below.status().message(),
+  // A ceiling below what was paid is refused when the variation is approved.
+  const v1::JournalRecord below =
+      MustSubmitAs(journal, Vary("C-1", Terms(v1::CONTRACT_TYPE_BLOCK, "9999.99", "", 0, "")), kOfficer);
+  Result<v1::JournalRecord> refused =
+      SubmitAs(journal, Approve("C-1", "2026/27", "M05", below.seq()), kSecondOfficer);
+  EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_CONTRACT_TERMS_INVALID);
+  EXPECT_EQ(refused.status().message(),
             "the varied ceiling for 2026/27, 9999.99, is below the 10000.00 paid in that year already");
 }
 
@@ -478,6 +480,76 @@ TEST(Contracts, AnApprovalCommitsEveryOpenYearEachInItsOwnPeriod) {
                                     "lcp:encumbrance:COMMUNITY -3.00 2027/28 M01"}));
   EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY", 2026), "-3.00");
   EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY", 2027), "-3.00");
+}
+
+// Each year keeps its own figures: an approval in a later year commits the earlier open year too (into
+// its M12), a variation approved in 2027/28 leaves 2026/27's value and ceiling alone, and closing in
+// 2027/28 releases both years.
+TEST(Contracts, EachYearKeepsItsFiguresAndEveryYearIsCommittedAndReleased) {
+  Journal journal = ContractLedger();
+  MustSubmit(journal, testing::OpenYearCommand("2027/28", {"COMMUNITY"}));
+  ContractSpec spec;
+  spec.end_year = "2027/28";
+  MustSubmitAs(journal, Register(spec), kOfficer);
+  const v1::JournalRecord approved = MustSubmitAs(journal, Approve("C-1", "2027/28", "M01"), kSecondOfficer);
+  EXPECT_EQ(Postings(approved), (std::vector<std::string>{
+                                    "practice:A81001:commitment:COMMUNITY 60000.00 2026/27 M12",
+                                    "practice:A81002:commitment:COMMUNITY 36000.00 2026/27 M12",
+                                    "practice:A81003:commitment:COMMUNITY 24000.00 2026/27 M12",
+                                    "lcp:encumbrance:COMMUNITY -120000.00 2026/27 M12",
+                                    "practice:A81001:commitment:COMMUNITY 60000.00",
+                                    "practice:A81002:commitment:COMMUNITY 36000.00",
+                                    "practice:A81003:commitment:COMMUNITY 24000.00",
+                                    "lcp:encumbrance:COMMUNITY -120000.00"}));
+  const v1::JournalRecord varied =
+      MustSubmitAs(journal, Vary("C-1", Terms(v1::CONTRACT_TYPE_BLOCK, "240000.00", "", 0, "")), kOfficer);
+  const v1::JournalRecord doubled =
+      MustSubmitAs(journal, Approve("C-1", "2027/28", "M02", varied.seq()), kSecondOfficer);
+  EXPECT_EQ(Postings(doubled).back(), "lcp:encumbrance:COMMUNITY -120000.00");
+  EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY", 2026), "-120000.00");
+  EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY", 2027), "-240000.00");
+  // 2026/27 still pays against 120,000.00: a payment releases as much commitment.
+  MustSubmitAs(journal, Pay("C-1", "1.00", "I-1"), kOfficer);
+  EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY", 2026), "-119999.00");
+  Result<v1::JournalRecord> over = SubmitAs(journal, Pay("C-1", "120000.00", "I-2"), kOfficer);
+  EXPECT_EQ(over.status().code(), v1::ERROR_CODE_CEILING_EXCEEDED);
+  EXPECT_EQ(Get(journal, "C-1").years.at(2026).ceiling, 12'000'000);
+  EXPECT_EQ(Get(journal, "C-1").years.at(2027).ceiling, 24'000'000);
+  // Closing in 2027/28 releases both years, the earlier into its M12.
+  v1::Command close = Close("C-1");
+  *close.mutable_close_contract()->mutable_period() = Period("2027/28", "M03");
+  const v1::JournalRecord closed = MustSubmitAs(journal, close, kOfficer);
+  EXPECT_EQ(Postings(closed).at(3), "lcp:encumbrance:COMMUNITY 119999.00 2026/27 M12");
+  EXPECT_EQ(Postings(closed).back(), "lcp:encumbrance:COMMUNITY 240000.00");
+  for (int year : {2026, 2027}) {
+    EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY", year), "0.00") << year;
+    for (const std::string ods : {"A81001", "A81002", "A81003"}) {
+      EXPECT_EQ(Balance(journal, "practice:" + ods + ":commitment:COMMUNITY", year), "0.00") << ods;
+    }
+  }
+}
+
+// A pending variation that payments have made impossible to approve is superseded by a new one.
+TEST(Contracts, ANewVariationSupersedesAPendingOne) {
+  Journal journal = ContractLedger();
+  MustSubmitAs(journal, Register(ContractSpec{}), kOfficer);
+  MustSubmitAs(journal, Approve("C-1"), kSecondOfficer);
+  MustSubmitAs(journal, Pay("C-1", "40000.00", "I-1"), kOfficer);
+  const v1::JournalRecord first =
+      MustSubmitAs(journal, Vary("C-1", Terms(v1::CONTRACT_TYPE_BLOCK, "50000.00", "", 0, "")), kOfficer);
+  MustSubmitAs(journal, Pay("C-1", "20000.00", "I-2"), kOfficer);
+  Result<v1::JournalRecord> stale = SubmitAs(journal, Approve("C-1", "2026/27", "M04", first.seq()), kPct);
+  EXPECT_EQ(stale.status().code(), v1::ERROR_CODE_CONTRACT_TERMS_INVALID);
+  EXPECT_EQ(stale.status().message(),
+            "the varied ceiling for 2026/27, 50000.00, is below the 60000.00 paid in that year already");
+  const v1::JournalRecord second =
+      MustSubmitAs(journal, Vary("C-1", Terms(v1::CONTRACT_TYPE_BLOCK, "70000.00", "", 0, "")), kOfficer);
+  EXPECT_EQ(SubmitAs(journal, Approve("C-1", "2026/27", "M04", first.seq()), kPct).status().code(),
+            v1::ERROR_CODE_VARIATION_UNKNOWN);
+  const v1::JournalRecord approved = MustSubmitAs(journal, Approve("C-1", "2026/27", "M04", second.seq()), kPct);
+  // Outstanding goes from 60,000.00 (120,000.00 - 60,000.00) to 10,000.00.
+  EXPECT_EQ(Postings(approved).back(), "lcp:encumbrance:COMMUNITY 50000.00");
+  EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY"), "-10000.00");
 }
 
 // Replaying every record of a ledger with contracts (approval into two years, payment, variation,
@@ -566,10 +638,10 @@ struct ContractRefusal {
 //   C-ACT    BLOCK, ACTIVITY, approved (16, 17)
 //   C-CPC    COST_PER_CASE 250.00, approved (18, 19)
 //   C-CLOSED approved and closed (20, 21, 22)
-//   C-VAR    approved, with a variation pending (23, 24, 25)
-//   C-MAKE   MAKE with LCP01, DRAFT (26)
-//   C-ELEC   on ELECTIVE, which has no allocation run, DRAFT (27)
-//   2026/27 and 2027/28 open (28)
+//   C-VAR    approved (23, 24), a variation (25) superseded by another (26)
+//   C-MAKE   MAKE with LCP01, DRAFT (27)
+//   C-ELEC   on ELECTIVE, which has no allocation run, DRAFT (28)
+//   2026/27 and 2027/28 open (29)
 Journal RefusalLedger() {
   Journal journal = ContractLedger();
   auto contract = [&](const std::string& id, auto&& adjust, bool approve) {
@@ -595,6 +667,7 @@ Journal RefusalLedger() {
   MustSubmitAs(journal, Close("C-CLOSED"), kOfficer);
   contract("C-VAR", same, true);
   MustSubmitAs(journal, Vary("C-VAR", Terms(v1::CONTRACT_TYPE_BLOCK, "1.00", "", 0, "")), kOfficer);
+  MustSubmitAs(journal, Vary("C-VAR", Terms(v1::CONTRACT_TYPE_BLOCK, "2.00", "", 0, "")), kOfficer);
   contract("C-MAKE", [](ContractSpec& c) {
     c.mode = v1::CONTRACT_MODE_MAKE;
     c.provider = "LCP01";
@@ -626,7 +699,11 @@ std::vector<ContractRefusal> ContractRefusals() {
        v1::ERROR_CODE_CONTRACT_ALREADY_REGISTERED, "contract C-A is registered already"},
       {"provider unknown", reg([](ContractSpec& c) { c.provider = "RZZ"; }), kOfficer,
        v1::ERROR_CODE_PROVIDER_UNKNOWN, "provider \"RZZ\" is not registered"},
-      {"mode missing", no_mode, kOfficer, v1::ERROR_CODE_CONTRACT_MODE_MISSING, "MAKE or BUY"},
+      {"mode missing", no_mode, kOfficer, v1::ERROR_CODE_CONTRACT_MODE_INVALID, "MAKE or BUY"},
+      {"buy from the provider arm", reg([](ContractSpec& c) { c.provider = "LCP01"; }), kOfficer,
+       v1::ERROR_CODE_CONTRACT_MODE_INVALID,
+       "provider LCP01 is the LCP's own provider arm: a contract with it is MAKE, which PCT finance "
+       "approves"},
       {"start year not open", reg([](ContractSpec& c) { c.start_year = "2030/31"; }), kOfficer,
        v1::ERROR_CODE_YEAR_NOT_OPEN, "the contract's start: financial year 2030/31 has not been opened"},
       {"line unknown", reg([](ContractSpec& c) { c.line = "DENTAL"; }), kOfficer,
@@ -669,8 +746,18 @@ std::vector<ContractRefusal> ContractRefusals() {
        "entry 3 is not a variation of contract C-A awaiting approval; none is pending"},
       {"vary a draft", Vary("C-1", Terms(v1::CONTRACT_TYPE_BLOCK, "1.00", "", 0, "")), kOfficer,
        v1::ERROR_CODE_CONTRACT_NOT_APPROVED, "contract C-1 is a draft"},
-      {"vary twice", Vary("C-VAR", Terms(v1::CONTRACT_TYPE_BLOCK, "2.00", "", 0, "")), kOfficer,
-       v1::ERROR_CODE_VARIATION_PENDING, "awaiting approval at entry 25"},
+      {"approve a superseded variation", Approve("C-VAR", "2026/27", "M02", 25), kPct,
+       v1::ERROR_CODE_VARIATION_UNKNOWN,
+       "entry 25 is not a variation of contract C-VAR awaiting approval; the pending one is entry 26"},
+      {"journal to a commitment", testing::JournalCommand("2026/27", "M02",
+                                                          {{"practice:A81001:commitment:COMMUNITY", "1.00"},
+                                                           {"lcp:encumbrance:COMMUNITY", "-1.00"}}),
+       kOfficer, v1::ERROR_CODE_ACCOUNT_RESERVED,
+       "account \"practice:A81001:commitment:COMMUNITY\" is moved only by contracts"},
+      {"journal to the encumbrance", testing::JournalCommand("2026/27", "M02",
+                                                             {{"lcp:cash", "1.00"},
+                                                              {"lcp:encumbrance:COMMUNITY", "-1.00"}}),
+       kOfficer, v1::ERROR_CODE_ACCOUNT_RESERVED, "vary or close the contract instead"},
       {"vary the type", Vary("C-A", Terms(v1::CONTRACT_TYPE_COST_AND_VOLUME, "1.00", "1.00", 1, "1.00")),
        kOfficer, v1::ERROR_CODE_CONTRACT_TERMS_INVALID, "a variation keeps the contract's type, BLOCK"},
       {"pay a draft", Pay("C-1", "1.00", "I-9"), kOfficer, v1::ERROR_CODE_CONTRACT_NOT_APPROVED,
@@ -735,7 +822,7 @@ TEST(ContractRefusal, EachIsPreciseAndPostsNothing) {
     }
   }
   const Journal base = RefusalLedger();
-  ASSERT_EQ(base.head_seq(), 28u);
+  ASSERT_EQ(base.head_seq(), 29u);
   for (const ContractRefusal& refusal : refusals) {
     SCOPED_TRACE(refusal.name);
     Journal journal = base;
@@ -794,7 +881,8 @@ TEST(ContractRefusal, CoversEveryContractCode) {
   std::set<int> covered;
   for (const ContractRefusal& refusal : ContractRefusals()) covered.insert(refusal.code);
   covered.insert(v1::ERROR_CODE_ENTRY_TOO_LARGE);  // The test above.
-  for (int code = v1::ERROR_CODE_CONTRACT_ID_MALFORMED; code <= v1::ERROR_CODE_ENTRY_TOO_LARGE; ++code) {
+  for (int code = v1::ERROR_CODE_CONTRACT_ID_MALFORMED; code <= v1::ERROR_CODE_ACCOUNT_RESERVED; ++code) {
+    if (!v1::ErrorCode_IsValid(code)) continue;  // 222 is reserved.
     EXPECT_TRUE(covered.contains(code)) << v1::ErrorCode_Name(static_cast<ErrorCode>(code));
   }
 }
@@ -807,7 +895,7 @@ TEST(ContractRefusal, ContractEntriesAreNotReversible) {
   EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE);
   EXPECT_EQ(refused.status().message(),
             "entry 15 moved a contract's commitments or payments, which the contract's own figures "
-            "follow; vary or close the contract, or post a journal");
+            "follow; vary or close the contract instead (a journal may move spend between practices)");
 }
 
 }  // namespace

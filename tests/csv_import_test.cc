@@ -182,5 +182,46 @@ TEST(SimpleCsv, WeightsAndIndices) {
   EXPECT_EQ(problems[0].message, "the header must be ods_code,needs_index,market_forces_factor");
 }
 
+// The payments file: amounts made canonical (so that "50000" and "50000.00" are the same invoice),
+// ODS codes upper case, and each bad line reported with its number and left out.
+TEST(Payments, LinesBecomeCommandsAndBadLinesAreNamed) {
+  std::istringstream in(
+      "contract_id,invoice_reference,amount,activity_count,practice_amounts\r\n"
+      "C-1,INV-1,50000,,\n"
+      "C-2,INV-2,12.5,3,a81001=10;A81002=2.50\n"
+      "C-2,INV 3,1.00,,\n"
+      "C-2,INV-4,1.00,two,\n"
+      "C-2,INV-5,1.00,,A81001:1.00\n"
+      "C-1,INV-6,1.001\n"
+      "C-1,INV-7\n");
+  std::vector<CsvProblem> problems;
+  const std::vector<PaymentLine> lines = ParsePayments(in, problems);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].line, 2u);
+  EXPECT_EQ(lines[0].payment.amount().value(), "50000.00");
+  EXPECT_EQ(lines[0].payment.activity_count(), 0);
+  EXPECT_EQ(lines[1].payment.activity_count(), 3);
+  ASSERT_EQ(lines[1].payment.practice_amounts_size(), 2);
+  EXPECT_EQ(lines[1].payment.practice_amounts(0).ods_code(), "A81001");
+  EXPECT_EQ(lines[1].payment.practice_amounts(0).amount().value(), "10.00");
+  EXPECT_EQ(lines[1].payment.amount().value(), "12.50");
+  // An amount the ledger would refuse is left as written, for the server's precise refusal.
+  EXPECT_EQ(lines[2].line, 7u);
+  EXPECT_EQ(lines[2].payment.amount().value(), "1.001");
+  ASSERT_EQ(problems.size(), 4u);
+  EXPECT_EQ(problems[0].line, 4u);
+  EXPECT_EQ(problems[0].message,
+            "invoice_reference \"INV 3\" must be 1 to 64 printable characters without spaces");
+  EXPECT_EQ(problems[1].line, 5u);
+  EXPECT_EQ(problems[1].message, "activity_count two is not a whole number of cases");
+  EXPECT_EQ(problems[2].line, 6u);
+  EXPECT_EQ(problems[2].message,
+            "practice_amounts part \"A81001:1.00\" must be ODS=AMOUNT, as in A81001=120.00;A81002=80.00");
+  EXPECT_EQ(problems[3].line, 8u);
+  EXPECT_EQ(problems[3].message,
+            "expected 3 or 5 comma-separated fields: "
+            "contract_id,invoice_reference,amount,activity_count,practice_amounts");
+}
+
 }  // namespace
 }  // namespace lcp::client

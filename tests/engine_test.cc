@@ -502,7 +502,7 @@ TEST(EngineRefusal, EveryEngineCodeIsCovered) {
     covered.insert(code);  // capitation_test, CoversEveryCapitationCode.
   }
   for (int code = 200; code <= 202; ++code) covered.insert(code);  // capitation_test too.
-  for (int code = v1::ERROR_CODE_CONTRACT_ID_MALFORMED; code <= v1::ERROR_CODE_ENTRY_TOO_LARGE; ++code) {
+  for (int code = v1::ERROR_CODE_CONTRACT_ID_MALFORMED; code <= v1::ERROR_CODE_ACCOUNT_RESERVED; ++code) {
     covered.insert(code);  // contracts_test, CoversEveryContractCode.
   }
   for (int code = 1; code < 500; ++code) {  // Engine codes: 1-49 and 200-499.

@@ -5,6 +5,9 @@
 #include <optional>
 
 #include "ledger/capitation.h"
+#include "ledger/contracts.h"
+#include "ledger/decimal.h"
+#include "ledger/text.h"
 
 namespace lcp::client {
 namespace {
@@ -338,6 +341,11 @@ std::vector<v1::PracticeIndex> ParseIndices(std::istream& in, std::vector<CsvPro
   return indices;
 }
 
+std::string CanonicalAmount(const std::string& text) {
+  Result<Money> money = Money::Parse(text);
+  return money.ok() ? money->ToString() : text;
+}
+
 std::vector<PaymentLine> ParsePayments(std::istream& in, std::vector<CsvProblem>& problems) {
   std::vector<PaymentLine> payments;
   ReadSimpleCsv(
@@ -347,8 +355,14 @@ std::vector<PaymentLine> ParsePayments(std::istream& in, std::vector<CsvProblem>
         line.line = number;
         v1::PostPayment& payment = line.payment;
         payment.set_contract_id(fields[0]);
+        if (!IsPrintableAsciiToken(fields[1], kInvoiceReferenceLengthMax)) {
+          problems.push_back({number, "invoice_reference \"" + fields[1] + "\" must be 1 to " +
+                                          std::to_string(kInvoiceReferenceLengthMax) +
+                                          " printable characters without spaces"});
+          return;
+        }
         payment.set_invoice_reference(fields[1]);
-        payment.mutable_amount()->set_value(fields[2]);
+        payment.mutable_amount()->set_value(CanonicalAmount(fields[2]));
         if (!fields[3].empty()) {
           std::optional<std::int64_t> cases = WholeNumber(fields[3]);
           if (!cases) {
@@ -371,7 +385,7 @@ std::vector<PaymentLine> ParsePayments(std::istream& in, std::vector<CsvProblem>
           }
           v1::PracticeAmount* amount = payment.add_practice_amounts();
           amount->set_ods_code(Upper(part.substr(0, equals)));
-          amount->mutable_amount()->set_value(part.substr(equals + 1));
+          amount->mutable_amount()->set_value(CanonicalAmount(part.substr(equals + 1)));
           begin = end + 1;
         }
         payments.push_back(std::move(line));

@@ -49,9 +49,14 @@ struct PaymentLine {
 
 // Reads a payments file: a header "contract_id,invoice_reference,amount,activity_count,
 // practice_amounts" (the last two columns may be left empty, or left out), then one invoice per line.
-// practice_amounts, for ACTIVITY contracts, is "A81001=120.00;A81002=80.00". Lines with problems are
-// reported and left out; the others are returned in file order.
+// practice_amounts, for ACTIVITY contracts, is "A81001=120.00;A81002=80.00". Amounts are made canonical
+// and ODS codes upper case. Lines with problems (an invoice reference that could not be a key, a
+// malformed count or part) are reported and left out; the others are returned in file order.
 std::vector<PaymentLine> ParsePayments(std::istream& in, std::vector<CsvProblem>& problems);
+
+// An amount as the ledger writes it ("50000" as "50000.00"), so that the same invoice written two ways
+// is the same command; text that is not an amount is left for the server to refuse.
+std::string CanonicalAmount(const std::string& text);
 
 // "01JUN2026" or "2026-06-01" as "2026-06-01"; "" when it is neither.
 std::string NormalizeExtractDate(const std::string& text);

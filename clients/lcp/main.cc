@@ -27,7 +27,9 @@
 #include "clients/lcp/ledger_client.h"
 #include "clients/lcp/csv_import.h"
 #include "clients/lcp/output.h"
+#include "ledger/contracts.h"
 #include "ledger/decimal.h"
+#include "ledger/text.h"
 
 namespace lcp::client {
 namespace {
@@ -292,7 +294,7 @@ int ImportPayments(const Options& options, const std::string& file, const std::s
   std::optional<Connection> connection = MakeConnection(options);
   if (!connection) return kExitUsage;
   LedgerClient client(*connection);
-  std::size_t posted = 0, already = 0, refused = problems.size();
+  std::size_t posted = 0, already = 0, differing = 0, refused = problems.size();
   Int posted_pence = 0;
   ShowProgress(0, lines.size());
   for (std::size_t begin = 0; begin < lines.size(); begin += batch_size) {
@@ -310,8 +312,14 @@ int ImportPayments(const Options& options, const std::string& file, const std::s
     grpc::Status status = client.Submit(request, response, &error_code);
     // A batch of one that is refused fails the call with the refusal: report it as that line's.
     if (!status.ok() && end - begin == 1 && !IsTransient(status.error_code())) {
-      v1::CommandResult* result = response.add_results();
-      result->mutable_refusal()->set_message(status.error_message());
+      v1::Refusal* refusal = response.add_results()->mutable_refusal();
+      v1::ErrorCode code = v1::ERROR_CODE_UNSPECIFIED;
+      std::string message = status.error_message();
+      if (v1::ErrorCode_Parse(error_code, &code) && message.starts_with(error_code + ": ")) {
+        message.erase(0, error_code.size() + 2);
+      }
+      refusal->set_code(code);
+      refusal->set_message(message);
       status = grpc::Status::OK;
     }
     if (!status.ok()) {
@@ -325,7 +333,22 @@ int ImportPayments(const Options& options, const std::string& file, const std::s
     for (std::size_t i = begin; i < end; ++i) {
       const v1::CommandResult& result = response.results(static_cast<int>(i - begin));
       const v1::PostPayment& payment = request.commands(static_cast<int>(i - begin)).command().post_payment();
-      if (result.has_refusal()) {
+      const v1::ErrorCode code = result.has_refusal() ? result.refusal().code() : v1::ERROR_CODE_UNSPECIFIED;
+      if (code == v1::ERROR_CODE_IDEMPOTENCY_KEY_REUSED || code == v1::ERROR_CODE_INVOICE_ALREADY_POSTED) {
+        // Posted before, but not as this line says now (another month, amount, count or practices).
+        ++differing;
+        // Both refusals name the entry that posted it: "... entry N ...".
+        const std::string& message = result.refusal().message();
+        const std::size_t at = message.find("entry ");
+        const std::string entry =
+            at == std::string::npos
+                ? std::string()
+                : " by entry " + message.substr(at + 6, message.find_first_not_of("0123456789", at + 6) - at - 6);
+        std::cerr << (isatty(STDERR_FILENO) != 0 ? "\r" : "") << file << ":" << lines[i].line
+                  << ": invoice " << payment.invoice_reference() << " was posted already" << entry
+                  << ", with other details than this line's (month, amount, cases or practices); "
+                     "it is not posted again\n";
+      } else if (result.has_refusal()) {
         ++refused;
         const v1::Refusal& refusal = result.refusal();
         std::cerr << (isatty(STDERR_FILENO) != 0 ? "\r" : "") << file << ":" << lines[i].line
@@ -343,14 +366,17 @@ int ImportPayments(const Options& options, const std::string& file, const std::s
     }
     ShowProgress(end, lines.size());
   }
-  const std::string summary = "posted " + std::to_string(posted) + " invoices (" +
-                              Money::FromPence(posted_pence).ToString() + "), " +
-                              std::to_string(already) + " already posted and skipped, " +
-                              std::to_string(refused) + " refused";
+  std::string summary = "posted " + std::to_string(posted) + " invoices (" +
+                        Money::FromPence(posted_pence).ToString() + "), " + std::to_string(already) +
+                        " already posted and skipped, ";
+  if (differing != 0) {
+    summary += std::to_string(differing) + " posted already with other details and skipped, ";
+  }
+  summary += std::to_string(refused) + " refused";
   if (options.format() == Format::kJson) {
     std::cout << "{\"posted\":" << posted << ",\"postedAmount\":\""
               << Money::FromPence(posted_pence).ToString() << "\",\"alreadyPosted\":" << already
-              << ",\"refused\":" << refused << "}\n";
+              << ",\"postedWithOtherDetails\":" << differing << ",\"refused\":" << refused << "}\n";
   } else {
     std::cout << summary << "\n";
   }
@@ -1092,7 +1118,13 @@ int Main(int argc, char** argv) {
     v1::PostPayment* payment = command.mutable_post_payment();
     payment->set_contract_id(contract_id);
     SetPeriod(*payment->mutable_period(), year, month);
-    payment->mutable_amount()->set_value(amount);
+    payment->mutable_amount()->set_value(CanonicalAmount(amount));
+    if (!IsPrintableAsciiToken(invoice, kInvoiceReferenceLengthMax)) {
+      std::cerr << "lcp: --invoice must be 1 to " << kInvoiceReferenceLengthMax
+                << " printable characters without spaces\n";
+      exit_code = kExitUsage;
+      return;
+    }
     payment->set_invoice_reference(invoice);
     payment->set_activity_count(activity);
     for (const std::string& part : practice_parts) {
@@ -1103,8 +1135,10 @@ int Main(int argc, char** argv) {
         return;
       }
       v1::PracticeAmount* line = payment->add_practice_amounts();
-      line->set_ods_code(part.substr(0, equals));
-      line->mutable_amount()->set_value(part.substr(equals + 1));
+      std::string practice_code = part.substr(0, equals);
+      for (char& c : practice_code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      line->set_ods_code(practice_code);
+      line->mutable_amount()->set_value(CanonicalAmount(part.substr(equals + 1)));
     }
     Options keyed = options;
     keyed.key = InvoiceKey(*payment);
