@@ -704,10 +704,9 @@ Result<Effects> DecidePostPayment(const State& state, const v1::PostPayment& com
     }
   }
   auto contract = std::make_shared<Contract>(current);
-  const std::uint64_t seq = state.last_seq() + 1;
-  contract->entry_seqs.push_back(seq);
   contract->status = v1::CONTRACT_STATUS_ACTIVE;
   ++contract->payment_count;
+  contract->last_payment_seq = state.last_seq() + 1;
   ContractYear after = figures;
   after.paid = paid_after;
   after.cases += cases;

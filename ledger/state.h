@@ -159,6 +159,9 @@ struct Contract {
   std::uint64_t closed_seq = 0;
   std::optional<Variation> pending;
   std::uint64_t payment_count = 0;
+  std::uint64_t last_payment_seq = 0;
+  // The entries that registered, approved, varied, committed (a year's opening) or closed it; not its
+  // payments, which would make every payment copy a growing list.
   std::vector<std::uint64_t> entry_seqs;
   std::map<int, ContractYear> years;  // By start year, for the years committed or paid so far.
 };

@@ -113,6 +113,7 @@ void ToContractView(const Contracts& contracts, const Contract& contract, bool f
     pending->set_reason(contract.pending->reason);
   }
   view.set_payment_count(contract.payment_count);
+  view.set_last_payment_seq(contract.last_payment_seq);
   for (const auto& [year, figures] : contract.years) {
     v1::ContractYearView* row = view.add_years();
     row->set_year(FormatYear(year));

@@ -373,7 +373,9 @@ std::string ContractDetail(const v1::ContractView& view) {
            pending.proposed_by() + ": " + TermsText(pending.terms()) + " (" + pending.reason() +
            ")\n";
   }
-  out += "  payments: " + std::to_string(view.payment_count()) + "\n";
+  out += "  payments: " + std::to_string(view.payment_count()) +
+         (view.payment_count() == 0 ? "" : " (the last at entry " + std::to_string(view.last_payment_seq()) + ")") +
+         "\n";
   if (!view.years().empty()) {
     out += "  " + PadRight("year", 8) + PadRight("months", 9) + PadLeft("value", 16) +
            PadLeft("ceiling", 16) + PadLeft("paid", 16) + PadLeft("outstanding", 16) +
@@ -393,7 +395,7 @@ std::string ContractDetail(const v1::ContractView& view) {
     for (const v1::InterestView& interest : view.interests()) out += "  " + InterestLine(interest);
   }
   if (!view.entry_seqs().empty()) {
-    out += "  entries:";
+    out += "  entries (besides payments):";
     for (std::uint64_t seq : view.entry_seqs()) out += " " + std::to_string(seq);
     out += "\n";
   }
