@@ -100,6 +100,27 @@ class Caller {
     v1::GetHeadResponse response;
     return Finish(context, stub_.GetHead(&context, v1::GetHeadRequest(), &response));
   }
+  // Any unary read RPC: Read(&Stub::GetContract, request).
+  template <typename Request, typename Response>
+  Outcome Read(grpc::Status (v1::LedgerService::Stub::*rpc)(grpc::ClientContext*, const Request&,
+                                                             Response*),
+               const Request& request = Request()) {
+    grpc::ClientContext context;
+    Prepare(context);
+    Response response;
+    return Finish(context, (stub_.*rpc)(&context, request, &response));
+  }
+  // The reads that every role may make, each with a request that succeeds for the standard set-up
+  // (GetContract of an unknown id is NOT_FOUND, which shows the call got past authorization).
+  std::vector<Outcome> EveryoneReads() {
+    v1::GetContractRequest contract;
+    contract.set_contract_id("C-NONE");
+    return {Read(&v1::LedgerService::Stub::ListPractices, v1::ListPracticesRequest()),
+            Read(&v1::LedgerService::Stub::GetContract, contract),
+            Read(&v1::LedgerService::Stub::ListContracts, v1::ListContractsRequest()),
+            Read(&v1::LedgerService::Stub::ListInterests, v1::ListInterestsRequest()),
+            Read(&v1::LedgerService::Stub::GetStatement, v1::GetStatementRequest())};
+  }
 
  private:
   void Prepare(grpc::ClientContext& context) {
@@ -348,6 +369,8 @@ TEST_F(AccessTest, CallsWithoutGoodCredentialsAreUnauthenticatedOnEveryRpc) {
         caller.Submit(OneCommand(testing::RegisterPracticeCommand("A81009"), "anon")),
         caller.Balances({}), caller.Entry(1), caller.List(), caller.Stream(&streamed),
         caller.Head()};
+    for (Outcome& read : caller.EveryoneReads()) outcomes.push_back(std::move(read));
+    outcomes.push_back(caller.Read(&v1::LedgerService::Stub::GetAllocation, v1::GetAllocationRequest()));
     for (const Outcome& outcome : outcomes) {
       EXPECT_EQ(outcome.code, grpc::StatusCode::UNAUTHENTICATED);
       EXPECT_EQ(outcome.message, expected);
@@ -680,6 +703,18 @@ TEST_F(AccessTest, StatementsInterestsAndApprovalsFollowWhoIsCalling) {
   ASSERT_TRUE(server_->stub().ListInterests(&context, v1::ListInterestsRequest(), &interests).ok());
   ASSERT_EQ(interests.interests_size(), 1);
   EXPECT_EQ(interests.interests(0).declared_by(), "riverside");
+
+  // Every role lists practices, contracts and interests, and reads a statement (its own, for a
+  // practice).
+  for (const auto& [id, unused] : kPrincipals) {
+    SCOPED_TRACE(id);
+    const std::vector<Outcome> reads = As(id).EveryoneReads();
+    const std::vector<grpc::StatusCode> expected = {grpc::StatusCode::OK, grpc::StatusCode::NOT_FOUND,
+                                                    grpc::StatusCode::OK, grpc::StatusCode::OK,
+                                                    grpc::StatusCode::OK};
+    ASSERT_EQ(reads.size(), expected.size());
+    for (std::size_t i = 0; i < reads.size(); ++i) EXPECT_EQ(reads[i].code, expected[i]) << i;
+  }
 
   // On a TLS server the caller is whom the token names: "lcp-acting-as" is refused, not obeyed.
   grpc::ClientContext acting;
