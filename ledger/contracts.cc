@@ -121,6 +121,7 @@ ContractYear YearFigures(const Contract& contract, const ContractTermsValue& ter
   if (existing != nullptr) figures = *existing;
   figures.first_month = year == contract.start_year ? contract.start_month : 1;
   figures.last_month = year == contract.end_year ? contract.end_month : 12;
+  figures.annual_value = terms.annual_value;
   figures.value = Prorate(terms.annual_value, figures.first_month, figures.last_month);
   figures.ceiling = Prorate(terms.annual_ceiling, figures.first_month, figures.last_month);
   figures.volume = static_cast<std::int64_t>(

@@ -123,7 +123,8 @@ struct ContractTermsValue {
 struct ContractYear {
   int first_month = 1;  // The months of the year the contract runs in.
   int last_month = 12;
-  Int value;            // The committed value for the year.
+  Int annual_value;     // The annual value of the terms the year's figures come from.
+  Int value;            // The committed value for the year: annual_value's part for its months.
   Int ceiling;
   std::int64_t volume = 0;
   Int price;

@@ -128,6 +128,11 @@ void ToContractView(const Contracts& contracts, const Contract& contract, bool f
     row->set_cases(figures.cases);
     row->mutable_outstanding()->set_value(PenceText(figures.outstanding));
     row->mutable_headroom()->set_value(PenceText(figures.ceiling - figures.paid));
+    for (int month = figures.first_month; month <= figures.last_month; ++month) {
+      v1::MonthAmount* part = row->add_schedule();
+      part->set_month(FormatMonth(month));
+      part->mutable_amount()->set_value(PenceText(Prorate(figures.annual_value, month, month)));
+    }
   }
   if (!full) return;
   for (std::uint64_t seq : contract.entry_seqs) view.add_entry_seqs(seq);

@@ -8,8 +8,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <set>
 
+#include "ledger/accounts.h"
 #include "ledger/chain.h"
 #include "ledger/journal.h"
 #include "ledger/periods.h"
@@ -480,6 +482,50 @@ TEST(Contracts, AnApprovalCommitsEveryOpenYearEachInItsOwnPeriod) {
                                     "lcp:encumbrance:COMMUNITY -3.00 2027/28 M01"}));
   EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY", 2026), "-3.00");
   EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY", 2027), "-3.00");
+}
+
+// A capitation payment's parts always sum to the payment, and each is within a penny of its exact
+// quota, whatever the amount: every amount from 0.01 to 10.00 against weights 500 / 300 / 200.
+TEST(Contracts, CapitationAttributionSumsExactly) {
+  Journal journal = ContractLedger();
+  MustSubmitAs(journal, Register(ContractSpec{}), kOfficer);
+  MustSubmitAs(journal, Approve("C-1"), kSecondOfficer);
+  Int total = 0;
+  for (int pence = 1; pence <= 1000; ++pence) {
+    const std::string amount = Money::FromPence(pence).ToString();
+    const v1::JournalRecord paid = MustSubmitAs(journal, Pay("C-1", amount, "I-" + amount), kOfficer);
+    v1::JournalEntry entry;
+    ASSERT_TRUE(entry.ParseFromString(paid.body()));
+    std::map<std::string, Int> posted;  // A part of 0.00 is not posted.
+    for (const v1::Posting& posting : entry.postings()) {
+      posted[posting.account()] = Money::Parse(posting.amount().value())->pence();
+    }
+    Int spend = 0;
+    const int shares[] = {5, 3, 2};
+    const char* const practices[] = {"A81001", "A81002", "A81003"};
+    for (int i = 0; i < 3; ++i) {
+      const Int part = posted[PracticeAccount(practices[i], "spend", "COMMUNITY")];
+      spend += part;
+      // |part - pence x share / 10| < 1 penny, in tenths of a penny.
+      const Int error = part * 10 - pence * shares[i];
+      EXPECT_LT(error < 0 ? Int(-error) : error, 10) << amount << " " << i;
+    }
+    EXPECT_EQ(spend, pence) << amount;
+    total += pence;
+  }
+  EXPECT_EQ(Balance(journal, "provider:RX1:payable"), Money::FromPence(-total).ToString());
+  Int spent = 0;
+  for (const std::string ods : {"A81001", "A81002", "A81003"}) {
+    spent += Money::Parse(Balance(journal, "practice:" + ods + ":spend:COMMUNITY"))->pence();
+  }
+  EXPECT_EQ(spent, total);
+  // 500,500 pence paid of 12,000,000 committed: the commitments sum to the rest.
+  Int committed = 0;
+  for (const std::string ods : {"A81001", "A81002", "A81003"}) {
+    committed += Money::Parse(Balance(journal, "practice:" + ods + ":commitment:COMMUNITY"))->pence();
+  }
+  EXPECT_EQ(committed, 12'000'000 - 500'500);
+  EXPECT_EQ(Balance(journal, "lcp:encumbrance:COMMUNITY"), "-114995.00");
 }
 
 // Each year keeps its own figures: an approval in a later year commits the earlier open year too (into

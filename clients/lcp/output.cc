@@ -389,6 +389,22 @@ std::string ContractDetail(const v1::ContractView& view) {
                                : "  no") +
              "\n";
     }
+    // Each year's value month by month, runs of equal months together: "M01-M04 8333.34".
+    for (const v1::ContractYearView& year : view.years()) {
+      std::string months;
+      for (int i = 0; i < year.schedule_size();) {
+        int j = i;
+        while (j + 1 < year.schedule_size() &&
+               year.schedule(j + 1).amount().value() == year.schedule(i).amount().value()) {
+          ++j;
+        }
+        months += (months.empty() ? "" : ", ") + year.schedule(i).month() +
+                  (j > i ? "-" + year.schedule(j).month() : std::string()) + " " +
+                  year.schedule(i).amount().value();
+        i = j + 1;
+      }
+      if (!months.empty()) out += "  " + year.year() + " by month: " + months + "\n";
+    }
   }
   if (!view.interests().empty()) {
     out += "  declared interests:\n";
