@@ -72,6 +72,19 @@ Result<Balances> BalancesAsOf(const EntryLog& log, std::uint64_t as_of_seq) {
 }
 
 
+// The practice a query is about: what was asked ("" for every practice), or for a PRACTICE caller its
+// own. Asking for another practice is refused whether or not that practice exists.
+Result<std::string> PracticeAsked(const v1::Actor& actor, const std::string& asked,
+                                  const std::string& what) {
+  if (RightsOf(actor.role())->balances == BalanceScope::kEverything) return asked;
+  if (!asked.empty() && asked != actor.practice_ods_code()) {
+    return Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                         "role " + RoleName(actor.role()) + " (practice " + actor.practice_ods_code() +
+                             ") may read only its own " + what + ", not " + Quoted(asked) + "'s");
+  }
+  return actor.practice_ods_code();
+}
+
 std::string PenceText(const Int& pence) { return Money::FromPence(pence).ToString(); }
 
 void ToInterestView(const Interest& interest, v1::InterestView& view) {
@@ -501,19 +514,9 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetAllocation(grpc::CallbackServerC
   };
   Result<v1::Actor> actor = authenticator_.Authenticate(*context);
   if (!actor.ok()) return fail(actor.status());
-  // A practice sees its own row and the totals; asking for another practice's is refused whether or
-  // not that practice exists.
-  std::string only = request->ods_code();
-  if (RightsOf(actor->role())->balances != BalanceScope::kEverything) {
-    if (!only.empty() && only != actor->practice_ods_code()) {
-      return fail(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
-                                "role " + RoleName(actor->role()) + " (practice " +
-                                    actor->practice_ods_code() +
-                                    ") may read only its own row of an allocation, not " +
-                                    Quoted(only) + "'s"));
-    }
-    only = actor->practice_ods_code();
-  }
+  // A practice sees its own row and the totals.
+  Result<std::string> only = PracticeAsked(*actor, request->ods_code(), "row of an allocation");
+  if (!only.ok()) return fail(only.status());
   std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
   const Capitation& capitation = *snapshot->capitation;
   std::uint64_t seq = request->run_seq();
@@ -533,10 +536,10 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetAllocation(grpc::CallbackServerC
     return fail(Status::Error(v1::ERROR_CODE_ENTRY_UNKNOWN,
                               "entry " + std::to_string(seq) + " is not a capitation run"));
   }
-  ToAllocationView(*run->second, capitation, only, *response->mutable_allocation());
-  if (!only.empty() && response->allocation().rows().empty()) {
+  ToAllocationView(*run->second, capitation, *only, *response->mutable_allocation());
+  if (!only->empty() && response->allocation().rows().empty()) {
     return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
-                              "practice " + Quoted(only) + " has no row in the run at entry " +
+                              "practice " + Quoted(*only) + " has no row in the run at entry " +
                                   std::to_string(seq)));
   }
   return fail(Status::Ok());
@@ -625,17 +628,9 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetStatement(grpc::CallbackServerCo
   };
   Result<v1::Actor> actor = authenticator_.Authenticate(*context);
   if (!actor.ok()) return fail(actor.status());
-  std::string only = request->ods_code();
-  if (RightsOf(actor->role())->balances != BalanceScope::kEverything) {
-    if (!only.empty() && only != actor->practice_ods_code()) {
-      return fail(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
-                                "role " + RoleName(actor->role()) + " (practice " +
-                                    actor->practice_ods_code() +
-                                    ") may read only its own statement, not " + Quoted(only) +
-                                    "'s"));
-    }
-    only = actor->practice_ods_code();
-  }
+  Result<std::string> one = PracticeAsked(*actor, request->ods_code(), "statement");
+  if (!one.ok()) return fail(one.status());
+  const std::string& only = *one;
   std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
   if (snapshot->years->empty()) {
     return fail(Status::Error(v1::ERROR_CODE_YEAR_NOT_OPEN, "no financial year has been opened yet"));
