@@ -1,0 +1,89 @@
+// What every lcp command shares: the global options, exit codes, the connection they describe, how a
+// command is submitted and a reply printed, and how a failed call is reported.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "clients/lcp/ledger_client.h"
+#include "clients/lcp/output.h"
+#include "lcp/v1/ledger_service.pb.h"
+
+namespace lcp::client {
+
+// Exit codes: 0 success; 1 the server refused; 2 the command line was wrong; 3 the server could not
+// be reached or failed.
+inline constexpr int kExitRefused = 1;
+inline constexpr int kExitUsage = 2;
+inline constexpr int kExitUnavailable = 3;
+
+// The options before the command group, shared by every command.
+struct Options {
+  std::string server = "127.0.0.1:50051";
+  std::string output = "table";
+  int timeout_seconds = 30;
+  std::string key;
+  std::string token_file;
+  bool tls = false;
+  std::string ca_cert;
+  std::string client_cert;
+  std::string client_key;
+  std::string acting_as;
+  Format format() const { return output == "json" ? Format::kJson : Format::kTable; }
+};
+
+// A fresh idempotency key: "lcp-" and 24 random hexadecimal digits.
+std::string NewKey();
+
+// True for failures that say nothing about the command itself: the server could not be reached, was
+// busy or stopping, or failed. Such a command may or may not have been posted.
+bool IsTransient(grpc::StatusCode code);
+
+// Reports a failed call on standard error (and with --output json as a JSON object on standard
+// output); returns the exit code: 1 for a refusal, 3 for anything else.
+int Fail(const Options& options, const grpc::Status& status, const std::string& error_code,
+         const std::vector<std::string>& keys = {});
+
+// The connection the options describe, or nullopt after saying on standard error what is wrong.
+std::optional<Connection> MakeConnection(const Options& options);
+
+// Submits the request (every command without a key gets a fresh one) and prints the reply; returns the
+// exit code.
+int SubmitAndPrint(const Options& options, v1::SubmitRequest& request);
+// The same for one command, with --key as its key when given.
+int SubmitOne(const Options& options, v1::Command command);
+
+// Adds --key to a command that posts.
+void AddKeyOption(CLI::App* command, Options& options);
+
+// A period from --year and --month.
+void SetPeriod(v1::Period& period, const std::string& year, const std::string& month);
+
+// Makes a connection, calls the server with `call(client, response)`, and prints the response as
+// JSON or with `table`. Returns the exit code.
+template <typename Response, typename Call, typename Table>
+int Query(const Options& options, Call call, Table table) {
+  std::optional<Connection> connection = MakeConnection(options);
+  if (!connection) return kExitUsage;
+  LedgerClient client(*connection);
+  Response response;
+  grpc::Status status = call(client, response);
+  if (!status.ok()) return Fail(options, status, "");
+  std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n" : table(response));
+  return 0;
+}
+
+// Parses an enum value given without its prefix and in any case ("buy" for CONTRACT_MODE_BUY).
+template <typename Enum>
+bool ParseEnum(std::string text, const std::string& prefix,
+               bool (*parse)(google::protobuf::ConstStringParam, Enum*), Enum& value) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return parse(prefix + text, &value) && static_cast<int>(value) != 0;
+}
+
+}  // namespace lcp::client
