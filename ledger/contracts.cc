@@ -206,9 +206,15 @@ class Posting {
 
   // Posts the change of a contract year's commitment from `before` to `after` (both totals), per
   // practice of the year's basis, in (year, month).
-  void MoveCommitment(const Contract& contract, const ContractYear& figures, const Int& before,
+  //
+  // The postings go into `month`, or the month of the year's latest commitment posting if that is
+  // later, so that a release never comes before what it releases and no month end shows a negative
+  // commitment; `figures.commitment_month` records the month used.
+  void MoveCommitment(const Contract& contract, ContractYear& figures, const Int& before,
                       const Int& after, int year, int month) {
     if (before == after) return;
+    month = std::max(month, figures.commitment_month);
+    figures.commitment_month = month;
     const AllocationRun& basis = *figures.basis;
     const std::vector<Int> old_parts = SplitByRun(before, basis);
     const std::vector<Int> new_parts = SplitByRun(after, basis);

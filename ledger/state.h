@@ -134,6 +134,8 @@ struct ContractYear {
   Int paid;
   std::int64_t cases = 0;
   Int outstanding;  // max(0, value - paid) while committed and open; 0 otherwise.
+  // The month (1..12) of the year's latest commitment posting; 0 before the first.
+  int commitment_month = 0;
 };
 
 struct Variation {

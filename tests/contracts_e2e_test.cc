@@ -111,6 +111,22 @@ TEST(ContractsEndToEnd, RegisterApproveImportAndReadTheStatement) {
             std::string::npos)
       << third.err;
   EXPECT_EQ(Lcp(server, {"head"}).out, head.out);
+  // One invoice by hand: the same details are the same payment; other details are refused.
+  const std::vector<std::string> pay = {"contract", "pay", "C-2026-001", "--year", "2026/27",
+                                        "--month", "M03", "--amount", "50000", "--invoice",
+                                        "NLO01-2026-04"};
+  RunResult same = Lcp(server, pay);
+  EXPECT_EQ(same.exit_code, 0) << same.err;
+  EXPECT_NE(same.out.find("entry 17"), std::string::npos) << same.out;
+  std::vector<std::string> other = pay;
+  other[6] = "M04";
+  RunResult paid = Lcp(server, other);
+  EXPECT_EQ(paid.exit_code, 1);
+  EXPECT_EQ(paid.err,
+            "lcp: refused: ERROR_CODE_IDEMPOTENCY_KEY_REUSED: invoice NLO01-2026-04 of contract "
+            "C-2026-001 was paid already by entry 17, with other details than these; it is not paid "
+            "twice\nlcp: nothing was posted\n");
+  EXPECT_EQ(Lcp(server, {"head"}).out, head.out);
 
   // The statement, worked out independently with Python's fractions from the rules: budgets as above;
   // C-2026-001's outstanding 450,000.00 and C-2026-002's 148,750.00 (170,000.00 - 21,250.00) each
