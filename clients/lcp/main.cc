@@ -1,7 +1,10 @@
 // lcp: the command-line client for finance officers and practices.
 //
 //   lcp [--server ADDR] [--output table|json] [--token-file FILE] [--ca-cert FILE]
-//       [--client-cert FILE --client-key FILE] GROUP VERB ...
+//       [--client-cert FILE --client-key FILE] [--as NAME] GROUP VERB ...
+//
+// The contract groups (contract, interest, statement, payments) are in contract_commands.cc; what
+// every command shares is in cli.h.
 //
 // The token (--token-file, or the token itself in LCP_TOKEN) is sent only over TLS; --ca-cert (or
 // LCP_CA_CERT) names the CA that signed the server's certificate.
