@@ -31,7 +31,7 @@ bool IsContractId(std::string_view id) {
 // A month index counted from April 2000, for spans across years.
 int MonthIndex(int start_year, int month) { return start_year * 12 + month - 1; }
 
-// Money that must be above zero (`positive`) or may be empty meaning zero.
+// An amount of a contract's terms: empty means zero; a negative one is refused.
 Result<Int> TermsMoney(const v1::Decimal& decimal, const std::string& what) {
   if (decimal.value().empty()) return Int(0);
   Result<Money> money = Money::Parse(decimal.value());
@@ -189,7 +189,7 @@ std::vector<Int> SplitByRun(const Int& pence, const AllocationRun& run) {
   return parts;
 }
 
-// Collects a command's legs, each in its own period, and the contracts it changes.
+// Collects a command's legs, each in its own period, and turns them into the command's effects.
 class Posting {
  public:
   Posting(int year, int month) : year_(year), month_(month) {}
@@ -270,7 +270,8 @@ bool IsPct(const v1::Actor& actor) {
   return actor.role() == v1::ROLE_PCT_FINANCE || actor.role() == v1::ROLE_LOCAL_ADMIN;
 }
 
-// The approval rules of DOMAIN.md ("Governance"), for the contract or its variation.
+// The approval rules of DOMAIN.md ("Make-or-buy contracts", governance), for the contract or its
+// variation.
 Status CheckApprover(const State& state, const Contract& contract, const std::string& proposer,
                      const std::string& what, const v1::Actor& actor) {
   if (actor.principal_id() == proposer) {
