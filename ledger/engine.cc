@@ -270,8 +270,12 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
       year.lines.assign(c.budget_lines().begin(), c.budget_lines().end());
       year.line_set.insert(year.lines.begin(), year.lines.end());
       if (undo != nullptr)
-        undo->push_back([start_year = year.start_year](State& s) { s.years.erase(start_year); });
+        undo->push_back([start_year = year.start_year](State& s) {
+          s.years.erase(start_year);
+          ++s.years_version;
+        });
       state.years.emplace(year.start_year, std::move(year));
+      ++state.years_version;
       break;
     }
     case v1::Command::kReverseEntry:

@@ -200,9 +200,10 @@ struct State {
   Contracts contracts;
   // (provider, invoice reference) -> the payment's entry.
   std::map<std::pair<std::string, std::string>, std::uint64_t> invoices;
-  // Count changes to `practices`, `capitation` and `contracts` (an undo is one more), so that readers'
-  // copies are refreshed only then.
+  // Count changes to `practices`, `years`, `capitation` and `contracts` (an undo is one more), so that
+  // readers' copies are refreshed only then.
   std::uint64_t practices_version = 0;
+  std::uint64_t years_version = 0;
   std::uint64_t capitation_version = 0;
   std::uint64_t contracts_version = 0;
 

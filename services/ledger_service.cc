@@ -359,7 +359,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetBalances(grpc::CallbackServerCon
   // Named accounts are reported for every open year (or the one asked for), posted to or not.
   static const std::map<std::string, Int> kNoPostings;
   std::vector<std::pair<int, const std::map<std::string, Int>*>> years;
-  for (int year : snapshot->open_years) {
+  for (const auto& [year, unused] : *snapshot->years) {
     if (only_year != 0 && year != only_year) continue;
     auto it = balances->find(year);
     if (it != balances->end()) {

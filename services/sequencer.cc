@@ -390,7 +390,6 @@ std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() {
   snapshot->head_seq = book_->journal().head_seq();
   snapshot->head_hash = book_->journal().head_hash();
   snapshot->balances = std::make_shared<const Balances>(state.balances);
-  for (const auto& [year, unused] : state.years) snapshot->open_years.push_back(year);
   // Versions count every change and undo, so an unchanged version means unchanged contents.
   if (practices_copy_version_ != state.practices_version || practices_copy_ == nullptr) {
     practices_copy_ = std::make_shared<const std::map<std::string, Practice>>(state.practices);
@@ -408,7 +407,11 @@ std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() {
   snapshot->practices = practices_copy_;
   snapshot->capitation = capitation_copy_;
   snapshot->contracts = contracts_copy_;
-  snapshot->years = std::make_shared<const std::map<int, Year>>(state.years);
+  if (years_copy_version_ != state.years_version || years_copy_ == nullptr) {
+    years_copy_ = std::make_shared<const std::map<int, Year>>(state.years);
+    years_copy_version_ = state.years_version;
+  }
+  snapshot->years = years_copy_;
   return snapshot;
 }
 

@@ -44,12 +44,11 @@ struct Snapshot {
   std::uint64_t head_seq = 0;
   std::string head_hash;
   std::shared_ptr<const Balances> balances;
-  std::vector<int> open_years;  // Start years, ascending.
   // Copies of the engine's practices and capitation state, shared between snapshots until they change.
   std::shared_ptr<const std::map<std::string, Practice>> practices;
   std::shared_ptr<const Capitation> capitation;
   std::shared_ptr<const Contracts> contracts;
-  std::shared_ptr<const std::map<int, Year>> years;  // The open years with their lines.
+  std::shared_ptr<const std::map<int, Year>> years;  // The open years with their lines, by start year.
 };
 
 // One Submit call waiting for the sequencer. `request` and `response` belong to the RPC and stay valid
@@ -129,6 +128,8 @@ class Sequencer {
   std::uint64_t practices_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<const Capitation> capitation_copy_;
   std::uint64_t capitation_copy_version_ = ~std::uint64_t{0};
+  std::shared_ptr<const std::map<int, Year>> years_copy_;
+  std::uint64_t years_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<const Contracts> contracts_copy_;
   std::uint64_t contracts_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<EntryLog> log_;
