@@ -225,8 +225,11 @@ class Posting {
     Add("lcp:encumbrance:" + contract.line, before - after, year, month);
   }
 
-  // Each leg's year, with the legs of that year: for the balance checks.
+  // The balance limits, year by year (the legs of one year name distinct accounts).
   Status CheckLimits(const State& state) const {
+    const bool one_year = std::all_of(legs_.begin(), legs_.end(),
+                                      [](const Leg& leg) { return leg.year == 0; });
+    if (one_year) return CheckBalanceLimits(state, year_, legs_, /*distinct_accounts=*/true);
     std::map<int, std::vector<Leg>> by_year;
     for (const Leg& leg : legs_) by_year[leg.year == 0 ? year_ : leg.year].push_back(leg);
     for (const auto& [year, legs] : by_year) {

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "clients/lcp/csv_import.h"
 #include "clients/lcp/ledger_client.h"
 #include "clients/lcp/output.h"
 #include "lcp/v1/ledger_service.pb.h"
@@ -82,8 +83,7 @@ int Query(const Options& options, Call call, Table table) {
 template <typename Enum>
 bool ParseEnum(std::string text, const std::string& prefix,
                bool (*parse)(google::protobuf::ConstStringParam, Enum*), Enum& value) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return parse(prefix + text, &value) && static_cast<int>(value) != 0;
+  return parse(prefix + Upper(std::move(text)), &value) && static_cast<int>(value) != 0;
 }
 
 }  // namespace lcp::client

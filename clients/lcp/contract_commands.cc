@@ -344,9 +344,7 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
         return;
       }
       v1::PracticeAmount* line = payment->add_practice_amounts();
-      std::string practice_code = part.substr(0, equals);
-      for (char& c : practice_code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      line->set_ods_code(practice_code);
+      line->set_ods_code(Upper(part.substr(0, equals)));
       line->mutable_amount()->set_value(CanonicalAmount(part.substr(equals + 1)));
     }
     exit_code = PayInvoice(options, std::move(command));
@@ -419,9 +417,7 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
     Arguments& a = *args;
     v1::Command command;
     v1::DeclareInterest* declare = command.mutable_declare_interest();
-    std::string practice = a.i_practice;
-    for (char& c : practice) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    declare->set_ods_code(practice);
+    declare->set_ods_code(Upper(a.i_practice));
     declare->set_clinician(a.i_clinician);
     if (!a.i_contract.empty()) declare->set_contract_id(a.i_contract);
     if (!a.i_provider.empty()) declare->set_provider_code(a.i_provider);

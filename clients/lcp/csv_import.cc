@@ -10,6 +10,12 @@
 #include "ledger/text.h"
 
 namespace lcp::client {
+
+std::string Upper(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return text;
+}
+
 namespace {
 
 // Splits one CSV line: commas, and fields in double quotes (with "" for a quote). Returns nullopt for
@@ -54,10 +60,6 @@ bool ReadLine(std::istream& in, std::string& line, std::size_t& number) {
   return true;
 }
 
-std::string Upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
-}
 
 // The whole number in `text` (digits only), or nullopt.
 std::optional<std::int64_t> WholeNumber(const std::string& text) {

@@ -15,6 +15,9 @@
 
 namespace lcp::client {
 
+// `text` in ASCII upper case, as ODS codes, bands and enum names are written.
+std::string Upper(std::string text);
+
 struct CsvProblem {
   std::size_t line = 0;  // 1-based; 0 for the file as a whole.
   std::string message;

@@ -28,15 +28,6 @@
 #include "clients/lcp/output.h"
 
 namespace lcp::client {
-namespace {
-
-bool ParseProviderKind(std::string text, v1::ProviderKind& kind) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return v1::ProviderKind_Parse("PROVIDER_KIND_" + text, &kind) &&
-         kind != v1::PROVIDER_KIND_UNSPECIFIED;
-}
-
-}  // namespace
 
 int Main(int argc, char** argv) {
   // gRPC's own log lines (a failed TLS handshake, say) repeat, less clearly, what lcp reports itself;
@@ -97,7 +88,7 @@ int Main(int argc, char** argv) {
   key_option(provider_add);
   provider_add->callback([&] {
     v1::ProviderKind kind;
-    if (!ParseProviderKind(kind_text, kind)) {
+    if (!ParseEnum(kind_text, "PROVIDER_KIND_", &v1::ProviderKind_Parse, kind)) {
       std::cerr << "lcp: --kind must be foundation_trust, community, independent or "
                    "lcp_provider_arm\n";
       exit_code = kExitUsage;
