@@ -725,5 +725,50 @@ TEST_F(AccessTest, StatementsInterestsAndApprovalsFollowWhoIsCalling) {
   EXPECT_EQ(refused.error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
+// Statement and contract queries that cannot be answered say exactly why.
+TEST_F(AccessTest, StatementAndContractQueriesRefuseWithTheirCodes) {
+  auto statement = [&](const std::string& year, const std::string& month, const std::string& ods) {
+    v1::GetStatementRequest request;
+    request.set_year(year);
+    request.set_month(month);
+    request.set_ods_code(ods);
+    return As("finance").Read(&v1::LedgerService::Stub::GetStatement, request);
+  };
+  const struct {
+    Outcome outcome;
+    grpc::StatusCode code;
+    std::string message;
+  } cases[] = {
+      {statement("2030/31", "", ""), grpc::StatusCode::FAILED_PRECONDITION,
+       "ERROR_CODE_YEAR_NOT_OPEN: financial year 2030/31 has not been opened"},
+      {statement("2026-27", "", ""), grpc::StatusCode::INVALID_ARGUMENT, "ERROR_CODE_YEAR_MALFORMED: "},
+      {statement("", "M13", ""), grpc::StatusCode::INVALID_ARGUMENT, "ERROR_CODE_MONTH_MALFORMED: "},
+      {statement("", "", "B99999"), grpc::StatusCode::NOT_FOUND,
+       "ERROR_CODE_PRACTICE_UNKNOWN: practice \"B99999\" is not a registered member"},
+      {[&] {
+         v1::GetContractRequest request;
+         request.set_contract_id("C-NONE");
+         return As("auditor").Read(&v1::LedgerService::Stub::GetContract, request);
+       }(),
+       grpc::StatusCode::NOT_FOUND, "ERROR_CODE_CONTRACT_UNKNOWN: no contract \"C-NONE\" is registered"},
+  };
+  for (const auto& c : cases) {
+    EXPECT_EQ(c.outcome.code, c.code) << c.message;
+    EXPECT_TRUE(c.outcome.message.starts_with(c.message)) << c.outcome.message;
+    EXPECT_EQ(c.outcome.error_code, c.message.substr(0, c.message.find(':')));
+  }
+  // The month end a statement is asked for counts only postings into that month or earlier: the
+  // invoice of M02 (entry 7) is not in M01's figures.
+  v1::GetStatementRequest m01;
+  m01.set_month("M01");
+  m01.set_ods_code("A81002");
+  grpc::ClientContext context;
+  context.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at("finance").second));
+  v1::GetStatementResponse response;
+  ASSERT_TRUE(server_->stub().GetStatement(&context, m01, &response).ok());
+  EXPECT_EQ(response.practices(0).lines(0).actual().value(), "0.00");
+  EXPECT_EQ(response.practices(0).lines(0).budget().value(), "950.00");
+}
+
 }  // namespace
 }  // namespace lcp
