@@ -21,6 +21,9 @@ constexpr std::array kCategoryTable = {
     CategorySpec{Scope::kLcp, "encumbrance", true,
                  "the contra of commitments on the line (credit)"},
     CategorySpec{Scope::kLcp, "reserve", false, "the partnership's contingency reserve (credit)"},
+    CategorySpec{Scope::kLcp, "risk_pool", false,
+                 "the pooled variance a settlement shared out: debit for savings, credit for an "
+                 "overspend"},
     CategorySpec{Scope::kPct, "allocation", true,
                  "the PCT's allocation on the line, the contra of budgets (credit)"},
     CategorySpec{Scope::kPct, "funding", false, "cash the PCT has paid the LCP (credit)"},
@@ -156,6 +159,7 @@ Result<AccountRef> ParseAccount(std::string_view path) {
 
 bool IsKeptByContracts(std::string_view path) {
   if (path.starts_with("lcp:encumbrance:")) return true;
+  if (path == "lcp:risk_pool") return true;
   return path.starts_with("practice:") && path.find(":commitment:") != std::string_view::npos;
 }
 

@@ -55,18 +55,13 @@ Result<Int> PositiveRate(const std::string& text, const std::string& what) {
 
 Result<const Year*> CheckYearAndLine(const State& state, const std::string& year_text,
                                      const std::string* line) {
-  Result<int> start_year = ParseYear(year_text);
-  if (!start_year.ok()) return start_year.status();
-  auto year = state.years.find(*start_year);
-  if (year == state.years.end()) {
-    return Refuse(v1::ERROR_CODE_YEAR_NOT_OPEN,
-                  "financial year " + year_text + " has not been opened; open it first");
-  }
-  if (line != nullptr && !year->second.line_set.contains(*line)) {
+  Result<const Year*> year = CheckOpenYear(state, year_text);
+  if (!year.ok()) return year.status();
+  if (line != nullptr && !(*year)->line_set.contains(*line)) {
     return Refuse(v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
                   "budget line " + Quoted(*line) + " is not one of " + year_text + "'s lines");
   }
-  return &year->second;
+  return *year;
 }
 
 std::string Pounds(const Int& pence) { return Money::FromPence(pence).ToString(); }

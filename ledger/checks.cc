@@ -13,17 +13,37 @@ Status Refuse(ErrorCode code, std::string message) {
 
 }  // namespace
 
+Result<const Year*> CheckOpenYear(const State& state, const std::string& year_text) {
+  Result<int> start_year = ParseYear(year_text);
+  if (!start_year.ok()) return start_year.status();
+  auto year = state.years.find(*start_year);
+  if (year == state.years.end()) {
+    return Refuse(v1::ERROR_CODE_YEAR_NOT_OPEN,
+                  "financial year " + year_text + " has not been opened; open it first");
+  }
+  if (year->second.settled_seq != 0) {
+    return Refuse(v1::ERROR_CODE_YEAR_SETTLED,
+                  "financial year " + year_text + " was settled by entry " +
+                      std::to_string(year->second.settled_seq) +
+                      " and is locked; nothing more is posted or changed in it");
+  }
+  return &year->second;
+}
+
 Result<OpenPeriod> CheckPeriod(const State& state, const v1::Period& period) {
   Result<int> start_year = ParseYear(period.year());
   if (!start_year.ok()) return start_year.status();
   Result<int> month = ParseMonth(period.month());
   if (!month.ok()) return month.status();
-  auto year = state.years.find(*start_year);
-  if (year == state.years.end()) {
-    return Refuse(v1::ERROR_CODE_YEAR_NOT_OPEN,
-                  "financial year " + period.year() + " has not been opened; open it first");
+  Result<const Year*> year = CheckOpenYear(state, period.year());
+  if (!year.ok()) return year.status();
+  if ((*year)->is_closed(*month)) {
+    return Refuse(v1::ERROR_CODE_MONTH_CLOSED,
+                  period.year() + " " + period.month() + " is closed (months are closed through " +
+                      FormatMonth((*year)->closed_through()) +
+                      "); post into an open month, naming the entry it corrects");
   }
-  return OpenPeriod{&year->second, *month};
+  return OpenPeriod{*year, *month};
 }
 
 // Checks that an account follows the chart and names a registered party and a line of `year`.

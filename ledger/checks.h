@@ -10,12 +10,17 @@
 
 namespace lcp {
 
-// The period of a posting command: well formed and in an open year.
+// The period of a posting command: well formed, in an open year that is not settled, not closed.
 struct OpenPeriod {
   const Year* year = nullptr;
   int month = 0;
 };
 
+// A year named by a command that changes it: well formed, open (YEAR_NOT_OPEN) and not settled
+// (YEAR_SETTLED).
+Result<const Year*> CheckOpenYear(const State& state, const std::string& year_text);
+
+// As CheckOpenYear, and the month is well formed and not closed (MONTH_CLOSED).
 Result<OpenPeriod> CheckPeriod(const State& state, const v1::Period& period);
 
 // Checks that an account follows the chart and names a registered party and a line of `year`.

@@ -146,7 +146,7 @@ ContractYear FiguresFor(const Contract& contract, int year) {
 }
 
 Int OutstandingOf(const ContractYear& year) {
-  if (!year.committed) return 0;
+  if (!year.committed || year.settled) return 0;
   return year.value > year.paid ? Int(year.value - year.paid) : Int(0);
 }
 
@@ -302,6 +302,9 @@ Status CommitOpenYears(const State& state, Contract& contract, Posting& posting,
     const ContractYear* existing = nullptr;
     if (auto it = contract.years.find(year); it != contract.years.end()) existing = &it->second;
     if (existing != nullptr && existing->committed) continue;
+    // A year whose month for the postings is closed (an earlier year's M12) is over: it is not
+    // committed any more, and takes no payments.
+    if (open->second.is_closed(LegMonth(year, period_year, period_month))) continue;
     if (!open->second.line_set.contains(contract.line)) {
       return Refuse(v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
                     "contract " + contract.id + " runs into " + FormatYear(year) + " on line " +
@@ -761,8 +764,10 @@ Result<Effects> DecideCloseContract(const State& state, const v1::CloseContract&
   Posting posting(period_year, period->month);
   for (auto& [year, figures] : contract->years) {
     if (figures.outstanding == 0) continue;
-    posting.MoveCommitment(*contract, figures, figures.outstanding, 0, year,
-                           LegMonth(year, period_year, period->month));
+    const int month = LegMonth(year, period_year, period->month);
+    // An earlier year whose M12 is closed keeps its commitment until its settlement releases it.
+    if (state.years.at(year).is_closed(month)) continue;
+    posting.MoveCommitment(*contract, figures, figures.outstanding, 0, year, month);
     figures.outstanding = 0;
   }
   LCP_RETURN_IF_ERROR(posting.CheckLimits(state));
@@ -816,6 +821,26 @@ Status RollContractsForward(const State& state, const Year& year, Effects& effec
   effects.legs = std::move(legs);
   effects.contracts = std::move(rolled.contracts);
   return Status::Ok();
+}
+
+void ReleaseForSettlement(const State& state, int year, std::vector<Leg>& legs,
+                          std::vector<std::shared_ptr<const Contract>>& changed) {
+  Posting posting(year, kMonthsPerYear);
+  for (const auto& [id, current] : state.contracts.by_id) {
+    auto figures = current->years.find(year);
+    if (figures == current->years.end()) continue;
+    auto contract = std::make_shared<Contract>(*current);
+    ContractYear& released = contract->years.at(year);
+    if (released.outstanding != 0) {
+      posting.MoveCommitment(*contract, released, released.outstanding, 0, year, kMonthsPerYear);
+    }
+    released.outstanding = 0;
+    released.settled = true;
+    contract->entry_seqs.push_back(state.last_seq() + 1);
+    changed.push_back(std::move(contract));
+  }
+  Effects released = posting.Finish({});
+  for (Leg& leg : released.legs) legs.push_back(std::move(leg));
 }
 
 void EvolveContracts(State& state, const Effects& effects, std::uint64_t seq, UndoLog* undo) {

@@ -55,6 +55,12 @@ Result<Effects> DecideCloseContract(const State& state, const v1::CloseContract&
 // effects.contracts. Refuses BUDGET_LINE_UNKNOWN when such a contract's line is not among the year's.
 Status RollContractsForward(const State& state, const Year& year, Effects& effects);
 
+// The settlement of `year`: releases every contract's outstanding commitment in the year into its
+// M12 (legs appended to `legs`, one per practice and contract) and marks each contract's year settled
+// (appended to `changed`), so that nothing commits it again.
+void ReleaseForSettlement(const State& state, int year, std::vector<Leg>& legs,
+                          std::vector<std::shared_ptr<const Contract>>& changed);
+
 // Applies the contract part of accepted effects (Evolve's part), logging the inverse in `undo`.
 void EvolveContracts(State& state, const Effects& effects, std::uint64_t seq, UndoLog* undo);
 

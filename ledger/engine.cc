@@ -8,6 +8,7 @@
 #include "ledger/checks.h"
 #include "ledger/contracts.h"
 #include "ledger/periods.h"
+#include "ledger/risk_sharing.h"
 #include "ledger/text.h"
 
 namespace lcp {
@@ -86,6 +87,14 @@ Result<Effects> DecideOpenYear(const State& state, const v1::OpenYear& command) 
                     "budget line " + line + " is named twice");
     }
   }
+  // Months close in order across years, so a year cannot begin before a month already closed.
+  for (auto later = state.years.upper_bound(*start_year); later != state.years.end(); ++later) {
+    if (later->second.closed_through() > 0) {
+      return Refuse(v1::ERROR_CODE_MONTH_CLOSED,
+                    FormatYear(later->first) + " has closed months already, so the earlier year " +
+                        command.year() + " can no longer be opened");
+    }
+  }
   Year year;
   year.start_year = *start_year;
   year.line_set = std::move(seen);
@@ -109,6 +118,27 @@ Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& com
                       std::to_string(kPostingsPerJournalMax) + " postings; " +
                       std::to_string(count) + " were given");
   }
+  if (command.corrects_seq() != 0) {
+    const std::string which = "entry " + std::to_string(command.corrects_seq());
+    if (command.corrects_seq() > state.last_seq()) {
+      return Refuse(v1::ERROR_CODE_ENTRY_UNKNOWN, "the journal corrects " + which +
+                                                      ", which does not exist; the journal has " +
+                                                      std::to_string(state.last_seq()) + " entries");
+    }
+    const EntryFacts& corrected = state.entries[command.corrects_seq() - 1];
+    if (corrected.legs.empty()) {
+      return Refuse(v1::ERROR_CODE_ENTRY_HAS_NO_POSTINGS,
+                    which + " posted nothing, so there is nothing to correct");
+    }
+    if (std::pair(period->year->start_year, period->month) <
+        std::pair(corrected.year, corrected.month)) {
+      return Refuse(v1::ERROR_CODE_CORRECTION_BACKDATED,
+                    which + " was posted in " + FormatYear(corrected.year) + " " +
+                        FormatMonth(corrected.month) +
+                        "; a correction goes into that period or a later open one, never an "
+                        "earlier one");
+    }
+  }
   Effects effects;
   effects.year = period->year->start_year;
   effects.month = period->month;
@@ -123,9 +153,12 @@ Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& com
     LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, posting.account()));
     if (IsKeptByContracts(posting.account())) {
       return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
-                    "account " + Quoted(posting.account()) +
-                        " is moved only by contracts, so that it always equals their outstanding "
-                        "commitments; vary or close the contract instead");
+                    posting.account() == "lcp:risk_pool"
+                        ? "account \"lcp:risk_pool\" is moved only by year settlements, so that "
+                          "the pool always nets to zero once a year is settled"
+                        : "account " + Quoted(posting.account()) +
+                              " is moved only by contracts, so that it always equals their "
+                              "outstanding commitments; vary or close the contract instead");
     }
     Result<Money> amount = Money::Parse(posting.amount().value());
     if (!amount.ok()) return amount.status();
@@ -175,6 +208,11 @@ Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& c
                   which + " moved a contract's commitments or payments, which the contract's own "
                           "figures follow; vary or close the contract instead (a journal may move "
                           "spend between practices)");
+  }
+  if (original.irreversible == Irreversible::kSettlement) {
+    return Refuse(v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
+                  which + " settled " + FormatYear(original.year) +
+                      ", which is locked; a settlement is never reversed");
   }
   if (original.legs.empty()) {
     return Refuse(v1::ERROR_CODE_ENTRY_HAS_NO_POSTINGS,
@@ -236,6 +274,14 @@ Result<Effects> Decide(const State& state, const v1::Command& command, const v1:
       return DecidePostPayment(state, command.post_payment());
     case v1::Command::kCloseContract:
       return DecideCloseContract(state, command.close_contract());
+    case v1::Command::kProposeAgreement:
+      return DecideProposeAgreement(state, command.propose_agreement(), actor);
+    case v1::Command::kCosignAgreement:
+      return DecideCosignAgreement(state, command.cosign_agreement(), actor);
+    case v1::Command::kCloseMonth:
+      return DecideCloseMonth(state, command.close_month(), actor);
+    case v1::Command::kSettleYear:
+      return DecideSettleYear(state, command.settle_year());
     case v1::Command::KIND_NOT_SET:
       break;
   }
@@ -299,8 +345,23 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
     case v1::Command::kVaryContract:
     case v1::Command::kPostPayment:
     case v1::Command::kCloseContract:
+    case v1::Command::kProposeAgreement:
+    case v1::Command::kCosignAgreement:
+    case v1::Command::kCloseMonth:
+    case v1::Command::kSettleYear:
     case v1::Command::KIND_NOT_SET:
       break;
+  }
+  if (effects.year_after) {
+    Year& slot = state.years.at(effects.year_after->start_year);
+    if (undo != nullptr) {
+      undo->push_back([before = slot](State& s) {
+        s.years.at(before.start_year) = before;
+        ++s.years_version;
+      });
+    }
+    slot = *effects.year_after;
+    ++state.years_version;
   }
   EvolveContracts(state, effects, seq, undo);
   for (const Leg& leg : effects.legs) {
@@ -322,7 +383,9 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
         }
       });
   }
-  const Irreversible irreversible = effects.run != nullptr          ? Irreversible::kAllocation
+  const bool settlement = command.kind_case() == v1::Command::kSettleYear;
+  const Irreversible irreversible = settlement                      ? Irreversible::kSettlement
+                                    : effects.run != nullptr          ? Irreversible::kAllocation
                                     : !effects.contracts.empty()     ? Irreversible::kContract
                                                                      : Irreversible::kNo;
   state.entries.push_back(EntryFacts{effects.year, effects.month, effects.legs, effects.reverses_seq,
@@ -338,7 +401,12 @@ void Undo(State& state, UndoLog& undo) {
 void RecordEffects(const Effects& effects, v1::JournalEntry& entry) {
   entry.clear_period();
   entry.clear_postings();
+  entry.clear_checkpoint();
   entry.set_reverses_seq(effects.reverses_seq);
+  if (effects.checkpoint) {
+    entry.mutable_checkpoint()->set_seq(effects.checkpoint->first);
+    entry.mutable_checkpoint()->set_hash(effects.checkpoint->second);
+  }
   if (effects.legs.empty()) return;
   entry.mutable_period()->set_year(FormatYear(effects.year));
   entry.mutable_period()->set_month(FormatMonth(effects.month));

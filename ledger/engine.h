@@ -40,6 +40,10 @@ struct Effects {
   std::optional<Interest> interest;
   // For a PostPayment: (provider, invoice reference).
   std::optional<std::pair<std::string, std::string>> invoice;
+  // For risk-sharing commands, month closes and settlements: the year's new value.
+  std::optional<Year> year_after;
+  // For a CloseMonth: the chain head before it (seq, hash), recorded in the entry.
+  std::optional<std::pair<std::uint64_t, std::string>> checkpoint;
 };
 
 // Returns the effects of `command`, issued by `actor`, on `state`, or the first check it fails. Never
@@ -62,7 +66,7 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects,
 // that logged them.
 void Undo(State& state, UndoLog& undo);
 
-// The effects as they are recorded in a JournalEntry (period, postings, reverses_seq).
+// The effects as they are recorded in a JournalEntry (period, postings, reverses_seq, checkpoint).
 void RecordEffects(const Effects& effects, v1::JournalEntry& entry);
 
 }  // namespace lcp

@@ -14,13 +14,18 @@ namespace {
 
 // The recorded effects as text, for a message that shows where a replay differs.
 std::string Describe(const v1::JournalEntry& entry) {
-  std::string text = "period " + entry.period().year() + " " + entry.period().month() + ";";
+  std::string text = entry.has_period()
+                         ? "period " + entry.period().year() + " " + entry.period().month() + ";"
+                         : std::string("no period;");
   for (const v1::Posting& posting : entry.postings()) {
     text += " " + posting.account() + " " + posting.amount().value();
     if (posting.has_period()) text += " in " + posting.period().year() + " " + posting.period().month();
     text += ";";
   }
   if (entry.reverses_seq() != 0) text += " reverses " + std::to_string(entry.reverses_seq());
+  if (entry.has_checkpoint()) {
+    text += " checkpoint " + std::to_string(entry.checkpoint().seq()) + " " + ToHex(entry.checkpoint().hash());
+  }
   return text;
 }
 
@@ -29,6 +34,9 @@ bool SameEffects(const v1::JournalEntry& recorded, const v1::JournalEntry& recom
       recorded.period().month() != recomputed.period().month() ||
       recorded.has_period() != recomputed.has_period() ||
       recorded.reverses_seq() != recomputed.reverses_seq() ||
+      recorded.has_checkpoint() != recomputed.has_checkpoint() ||
+      recorded.checkpoint().seq() != recomputed.checkpoint().seq() ||
+      recorded.checkpoint().hash() != recomputed.checkpoint().hash() ||
       recorded.postings_size() != recomputed.postings_size()) {
     return false;
   }
@@ -105,7 +113,7 @@ Status CheckEnvelope(const v1::JournalEntry& entry) {
 
 }  // namespace
 
-Journal::Journal() : head_hash_(GenesisHash()) {}
+Journal::Journal() { state_.head_hash = GenesisHash(); }
 
 Result<v1::JournalRecord> Journal::Submit(v1::JournalEntry request) {
   std::unique_ptr<v1::Command> command(request.release_command());
@@ -152,7 +160,7 @@ Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::Journa
   // The engine's limits on every field keep an entry far below the bound; a breach is a bug here.
   assert(serialized && body.size() <= kEntryBodyBytesMax);
   (void)serialized;
-  v1::JournalRecord record = MakeRecord(state_.last_seq() + 1, head_hash_, std::move(body));
+  v1::JournalRecord record = MakeRecord(state_.last_seq() + 1, state_.head_hash, std::move(body));
   Apply(command, envelope.idempotency_key(), *effects, record.hash());
   return record;
 }
@@ -164,7 +172,7 @@ Status UnknownFieldsRefusal(const std::string& path) {
 }
 
 Status Journal::Replay(const v1::JournalRecord& record) {
-  LCP_RETURN_IF_ERROR(VerifyLink(record, state_.last_seq(), head_hash_));
+  LCP_RETURN_IF_ERROR(VerifyLink(record, state_.last_seq(), state_.head_hash));
   const std::string where = "record " + std::to_string(record.seq()) + ": ";
   v1::JournalEntry recorded;
   if (!recorded.ParseFromString(record.body())) {
@@ -208,7 +216,8 @@ void Journal::Apply(const v1::Command& command, const std::string& key, const Ef
   Evolve(state_, command, effects, in_group_ ? &undo_ : nullptr);
   state_.seq_by_key.emplace(key, seq);
   if (in_group_) undo_.push_back([key](State& s) { s.seq_by_key.erase(key); });
-  head_hash_ = hash;
+  if (in_group_) undo_.push_back([before = state_.head_hash](State& s) { s.head_hash = before; });
+  state_.head_hash = hash;
 }
 
 std::uint64_t Journal::SeqForKey(const std::string& key) const {
@@ -219,14 +228,12 @@ std::uint64_t Journal::SeqForKey(const std::string& key) const {
 void Journal::BeginGroup() {
   assert(!in_group_);
   in_group_ = true;
-  group_head_hash_ = head_hash_;
 }
 
 void Journal::EndGroup(bool keep) {
   assert(in_group_);
   if (!keep) {
     Undo(state_, undo_);
-    head_hash_ = group_head_hash_;
   }
   undo_.clear();
   in_group_ = false;

@@ -47,7 +47,7 @@ class Journal {
 
   const State& state() const { return state_; }
   std::uint64_t head_seq() const { return state_.last_seq(); }
-  const std::string& head_hash() const { return head_hash_; }
+  const std::string& head_hash() const { return state_.head_hash; }
 
   // Decides `request.command` (actor, recorded_at and idempotency_key as given; postings ignored): the
   // actor's role must be allowed to issue it (permissions.h), then the engine decides. If it is
@@ -80,11 +80,9 @@ class Journal {
   void Apply(const v1::Command& command, const std::string& key, const Effects& effects,
              const std::string& hash);
 
-  State state_;
-  std::string head_hash_;
+  State state_;  // Its head_hash is the chain head.
   bool in_group_ = false;
   UndoLog undo_;  // While a group is open.
-  std::string group_head_hash_;
 };
 
 }  // namespace lcp

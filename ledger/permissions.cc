@@ -15,9 +15,11 @@ constexpr std::uint64_t kFinanceCommands =
     Bit(Kind::kPostJournal) | Bit(Kind::kReverseEntry) | Bit(Kind::kSetBandWeights) |
     Bit(Kind::kRecordPopulation) | Bit(Kind::kSetPracticeIndices) | Bit(Kind::kRunAllocation) |
     Bit(Kind::kRegisterContract) | Bit(Kind::kDeclareInterest) | Bit(Kind::kApproveContract) |
-    Bit(Kind::kVaryContract) | Bit(Kind::kPostPayment) | Bit(Kind::kCloseContract);
-// PCT finance approves contracts and variations (and alone may approve MAKE or conflicted ones).
-constexpr std::uint64_t kPctCommands = Bit(Kind::kApproveContract);
+    Bit(Kind::kVaryContract) | Bit(Kind::kPostPayment) | Bit(Kind::kCloseContract) |
+    Bit(Kind::kProposeAgreement) | Bit(Kind::kCloseMonth) | Bit(Kind::kSettleYear);
+// PCT finance approves contracts and variations (and alone may approve MAKE or conflicted ones), and
+// co-signs risk-sharing agreements.
+constexpr std::uint64_t kPctCommands = Bit(Kind::kApproveContract) | Bit(Kind::kCosignAgreement);
 // A practice declares its own interests (the engine checks that it is its own).
 constexpr std::uint64_t kPracticeCommands = Bit(Kind::kDeclareInterest);
 
@@ -29,7 +31,7 @@ constexpr std::array<RoleRights, 6> kRoleRights = {{
     {v1::ROLE_PCT_FINANCE,  "PCT_FINANCE",  kPctCommands,     BalanceScope::kEverything,            true,  true},
     {v1::ROLE_PRACTICE,     "PRACTICE",     kPracticeCommands, BalanceScope::kOwnPracticeAndLcpWide, false, true},
     {v1::ROLE_AUDITOR,      "AUDITOR",      0,                BalanceScope::kEverything,            true,  true},
-    {v1::ROLE_LOCAL_ADMIN,  "LOCAL_ADMIN",  kAdminCommands | kFinanceCommands,
+    {v1::ROLE_LOCAL_ADMIN,  "LOCAL_ADMIN",  kAdminCommands | kFinanceCommands | kPctCommands,
                                                               BalanceScope::kEverything,            true,  false},
 }};
 
@@ -103,6 +105,14 @@ std::string_view CommandKindText(v1::Command::KindCase kind) {
       return "post a contract payment";
     case Kind::kCloseContract:
       return "close a contract";
+    case Kind::kProposeAgreement:
+      return "propose a risk-sharing agreement";
+    case Kind::kCosignAgreement:
+      return "co-sign a risk-sharing agreement";
+    case Kind::kCloseMonth:
+      return "close a month";
+    case Kind::kSettleYear:
+      return "settle a year";
     case Kind::KIND_NOT_SET:
       break;
   }

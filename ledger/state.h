@@ -28,10 +28,60 @@ struct Provider {
   v1::ProviderKind kind = v1::PROVIDER_KIND_UNSPECIFIED;
 };
 
+// Risk sharing (DOMAIN.md "Risk sharing"; ledger/risk_sharing.h). Rates in billionths.
+struct ShareBandTerms {
+  std::optional<Int> upper_nanos;  // None on the last, unbounded band.
+  Int lcp_rate_nanos;
+  bool operator==(const ShareBandTerms& other) const = default;
+};
+
+struct ShareSideTerms {
+  Int threshold_nanos;
+  v1::ShareMode mode = v1::SHARE_MODE_UNSPECIFIED;
+  std::vector<ShareBandTerms> bands;
+  std::optional<Int> cap_nanos;  // None: no cap.
+  bool operator==(const ShareSideTerms& other) const = default;
+};
+
+struct AgreementTermsValue {
+  std::vector<std::string> pooled_lines;  // In the order given.
+  ShareSideTerms savings;
+  ShareSideTerms overspend;
+  Int alpha_budget_nanos;
+  Int alpha_contribution_nanos;
+  bool operator==(const AgreementTermsValue& other) const = default;
+};
+
+// A proposal, or once co-signed the agreement in force.
+struct Agreement {
+  std::uint64_t proposal_seq = 0;
+  std::string proposed_by;
+  std::uint64_t cosign_seq = 0;  // 0 while pending.
+  std::string cosigned_by;
+  std::uint64_t replaces_seq = 0;
+  std::string reason;
+  AgreementTermsValue terms;
+};
+
+struct MonthClose {
+  int month = 0;
+  std::uint64_t seq = 0;              // The CloseMonth entry.
+  std::uint64_t checkpoint_seq = 0;   // The entry before it, and its hash.
+  std::string checkpoint_hash;
+  std::string closed_by;
+};
+
 struct Year {
   int start_year = 0;
   std::vector<std::string> lines;  // In the order they were given.
   std::set<std::string> line_set;
+  std::vector<MonthClose> closes;  // The months closed, M01 first; closes.size() is the last closed.
+  std::uint64_t settled_seq = 0;   // The SettleYear entry; 0 while not settled.
+  std::optional<Agreement> agreement;  // In force.
+  std::optional<Agreement> pending;    // Awaiting co-signature.
+
+  int closed_through() const { return static_cast<int>(closes.size()); }
+  bool is_closed(int month) const { return month <= closed_through(); }
 };
 
 // One leg of a transaction as the engine keeps it.
@@ -46,7 +96,7 @@ struct Leg {
 };
 
 // Why an entry cannot be reversed.
-enum class Irreversible : std::uint8_t { kNo, kAllocation, kContract };
+enum class Irreversible : std::uint8_t { kNo, kAllocation, kContract, kSettlement };
 
 // What the engine remembers of each accepted entry.
 struct EntryFacts {
@@ -129,6 +179,7 @@ struct ContractYear {
   std::int64_t volume = 0;
   Int price;
   bool committed = false;
+  bool settled = false;  // The year was settled: its outstanding commitment was released for good.
   // The run whose weighted populations split the commitment (set when committed).
   std::shared_ptr<const AllocationRun> basis;
   Int paid;
@@ -206,6 +257,8 @@ struct State {
   std::uint64_t years_version = 0;
   std::uint64_t capitation_version = 0;
   std::uint64_t contracts_version = 0;
+  // The hash of the last entry (the chain head), kept by the Journal; a month close records it.
+  std::string head_hash;
 
   std::uint64_t last_seq() const { return entries.size(); }
 };

@@ -11,6 +11,7 @@
 #include "ledger/journal.h"
 #include "ledger/periods.h"
 #include "ledger/permissions.h"
+#include "ledger/risk_sharing.h"
 #include "ledger/text.h"
 #include "services/grpc_status.h"
 
@@ -189,6 +190,87 @@ void FillStatementLine(const std::string& line, const Int& budget, const Int& co
   out.mutable_forecast()->set_value(PenceText(actual + commitments));
   out.mutable_variance()->set_value(PenceText(budget - actual - commitments));
 }
+
+// The year a query names ("" for the latest open year): YEAR_MALFORMED, or YEAR_NOT_OPEN.
+Result<const Year*> YearAsked(const Snapshot& snapshot, const std::string& year_text) {
+  if (year_text.empty()) {
+    if (snapshot.years->empty()) {
+      return Status::Error(v1::ERROR_CODE_YEAR_NOT_OPEN, "no financial year has been opened yet");
+    }
+    return &snapshot.years->rbegin()->second;
+  }
+  Result<int> asked = ParseYear(year_text);
+  if (!asked.ok()) return asked.status();
+  auto open = snapshot.years->find(*asked);
+  if (open == snapshot.years->end()) {
+    return Status::Error(v1::ERROR_CODE_YEAR_NOT_OPEN,
+                         "financial year " + FormatYear(*asked) + " has not been opened");
+  }
+  return &open->second;
+}
+
+void ToAgreementView(const Agreement& agreement, v1::AgreementView& view) {
+  view.set_proposal_seq(agreement.proposal_seq);
+  view.set_proposed_by(agreement.proposed_by);
+  view.set_cosign_seq(agreement.cosign_seq);
+  view.set_cosigned_by(agreement.cosigned_by);
+  view.set_replaces_seq(agreement.replaces_seq);
+  view.set_reason(agreement.reason);
+  ToAgreementTermsMessage(agreement.terms, *view.mutable_terms());
+}
+
+void SetExact(const Rational& pence, v1::Decimal& out) { out.set_value(ExactPounds(pence)); }
+
+void FillRiskShare(const RiskShareOutcome& outcome, v1::GetRiskShareResponse& response) {
+  response.mutable_pooled_budget()->set_value(PenceText(outcome.budget));
+  response.mutable_actual()->set_value(PenceText(outcome.actual));
+  response.mutable_commitments()->set_value(PenceText(outcome.commitments));
+  response.mutable_what_if_total()->set_value(PenceText(outcome.what_if));
+  response.mutable_outturn()->set_value(PenceText(outcome.outturn));
+  response.mutable_variance()->set_value(PenceText(outcome.variance));
+  response.set_side(outcome.side);
+  response.set_member_count(static_cast<std::uint32_t>(outcome.members.size()));
+  response.mutable_lcp_amount()->set_value(PenceText(outcome.lcp));
+  response.mutable_pct_amount()->set_value(PenceText(outcome.pct));
+  response.mutable_budget_part()->set_value(PenceText(outcome.budget_part));
+  response.mutable_contribution_part()->set_value(PenceText(outcome.contribution_part));
+  response.set_contribution_by_budget(outcome.contribution_by_budget);
+  response.mutable_contribution_basis_total()->set_value(PenceText(outcome.contribution_basis_total));
+  if (outcome.terms == nullptr) return;  // V = 0: no side applies.
+  const ShareSideTerms& side = *outcome.terms;
+  response.mutable_threshold_rate()->set_value(Rate::FromNanos(side.threshold_nanos).ToString());
+  SetExact(outcome.threshold_amount, *response.mutable_threshold_amount());
+  response.set_threshold_met(outcome.threshold_met);
+  response.set_mode(side.mode);
+  for (const BandOutcome& band : outcome.bands) {
+    v1::BandStep* step = response.add_bands();
+    SetExact(band.lower, *step->mutable_lower());
+    if (band.upper) SetExact(*band.upper, *step->mutable_upper());
+    step->mutable_lcp_rate()->set_value(Rate::FromNanos(band.lcp_rate_nanos).ToString());
+    SetExact(band.in_band, *step->mutable_amount_in_band());
+    SetExact(band.lcp, *step->mutable_lcp_amount());
+  }
+  SetExact(outcome.uncapped, *response.mutable_lcp_share_uncapped());
+  if (side.cap_nanos) {
+    response.mutable_cap_rate()->set_value(Rate::FromNanos(*side.cap_nanos).ToString());
+    SetExact(*outcome.cap_amount, *response.mutable_cap_amount());
+  }
+  response.set_cap_binds(outcome.cap_binds);
+  SetExact(outcome.lcp_exact, *response.mutable_lcp_share_exact());
+}
+
+void FillMember(const MemberOutcome& member, const std::string& name, v1::MemberRiskShare& out) {
+  out.set_ods_code(member.ods_code);
+  out.set_name(name);
+  out.mutable_budget()->set_value(PenceText(member.budget));
+  out.mutable_outturn()->set_value(PenceText(member.outturn));
+  out.mutable_variance()->set_value(PenceText(member.variance));
+  out.mutable_contribution_basis()->set_value(PenceText(member.contribution_basis));
+  out.mutable_budget_share()->set_value(PenceText(member.budget_share));
+  out.mutable_contribution_share()->set_value(PenceText(member.contribution_share));
+  out.mutable_share()->set_value(PenceText(member.share));
+}
+
 }  // namespace
 
 namespace {
@@ -630,20 +712,9 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetStatement(grpc::CallbackServerCo
   if (!one.ok()) return fail(one.status());
   const std::string& only = *one;
   std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
-  if (snapshot->years->empty()) {
-    return fail(Status::Error(v1::ERROR_CODE_YEAR_NOT_OPEN, "no financial year has been opened yet"));
-  }
-  int year = snapshot->years->rbegin()->first;
-  if (!request->year().empty()) {
-    Result<int> asked = ParseYear(request->year());
-    if (!asked.ok()) return fail(asked.status());
-    year = *asked;
-  }
-  auto open = snapshot->years->find(year);
-  if (open == snapshot->years->end()) {
-    return fail(Status::Error(v1::ERROR_CODE_YEAR_NOT_OPEN,
-                              "financial year " + FormatYear(year) + " has not been opened"));
-  }
+  Result<const Year*> open = YearAsked(*snapshot, request->year());
+  if (!open.ok()) return fail(open.status());
+  const int year = (*open)->start_year;
   if (!only.empty() && !snapshot->practices->contains(only)) {
     return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
                               "practice " + Quoted(only) + " is not a registered member"));
@@ -669,7 +740,7 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetStatement(grpc::CallbackServerCo
   response->set_year(FormatYear(year));
   response->set_month(request->month());
   response->set_as_of_seq(snapshot->head_seq);
-  const std::vector<std::string>& lines = open->second.lines;
+  const std::vector<std::string>& lines = (*open)->lines;
   std::vector<std::array<Int, 3>> lcp(lines.size() + 1);
   for (const auto& [code, practice] : *snapshot->practices) {
     if (!only.empty() && code != only) continue;
@@ -695,6 +766,135 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetStatement(grpc::CallbackServerCo
       FillStatementLine(i < lines.size() ? lines[i] : "TOTAL", lcp[i][0], lcp[i][1], lcp[i][2],
                         *response->add_lcp_totals());
     }
+  }
+  return fail(Status::Ok());
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetYear(grpc::CallbackServerContext* context,
+                                                     const v1::GetYearRequest* request,
+                                                     v1::GetYearResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto fail = [&](const Status& status) {
+    FinishWith(context, reactor, status);
+    return reactor;
+  };
+  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
+  if (!actor.ok()) return fail(actor.status());
+  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  Result<const Year*> found = YearAsked(*snapshot, request->year());
+  if (!found.ok()) return fail(found.status());
+  const Year& year = **found;
+  response->set_year(FormatYear(year.start_year));
+  for (const std::string& line : year.lines) response->add_budget_lines(line);
+  for (const MonthClose& close : year.closes) {
+    v1::MonthCloseView* view = response->add_closed_months();
+    view->set_month(FormatMonth(close.month));
+    view->set_seq(close.seq);
+    view->mutable_checkpoint()->set_seq(close.checkpoint_seq);
+    view->mutable_checkpoint()->set_hash(close.checkpoint_hash);
+    view->set_closed_by(close.closed_by);
+  }
+  if (year.closed_through() < kMonthsPerYear) {
+    response->set_next_month_to_close(FormatMonth(year.closed_through() + 1));
+  }
+  response->set_settlement_seq(year.settled_seq);
+  if (year.agreement) ToAgreementView(*year.agreement, *response->mutable_agreement());
+  if (year.pending) ToAgreementView(*year.pending, *response->mutable_pending());
+  response->set_has_postings(snapshot->balances->contains(year.start_year));
+  return fail(Status::Ok());
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetRiskShare(grpc::CallbackServerContext* context,
+                                                          const v1::GetRiskShareRequest* request,
+                                                          v1::GetRiskShareResponse* response) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  auto fail = [&](const Status& status) {
+    FinishWith(context, reactor, status);
+    return reactor;
+  };
+  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
+  if (!actor.ok()) return fail(actor.status());
+  Result<std::string> one = PracticeAsked(*actor, request->ods_code(), "risk share");
+  if (!one.ok()) return fail(one.status());
+  const std::string& only = *one;
+  const bool own_only = RightsOf(actor->role())->balances != BalanceScope::kEverything;
+  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+  Result<const Year*> found = YearAsked(*snapshot, request->year());
+  if (!found.ok()) return fail(found.status());
+  const Year& year = **found;
+  const std::string year_text = FormatYear(year.start_year);
+  if (!v1::RiskBasis_IsValid(request->basis())) {
+    return fail(QueryInvalid("basis " + std::to_string(request->basis()) +
+                             " is not PROJECTED or SETTLED"));
+  }
+  const bool settled = request->basis() == v1::RISK_BASIS_SETTLED;
+  if (!year.agreement) {
+    return fail(Status::Error(v1::ERROR_CODE_AGREEMENT_MISSING,
+                              year_text + " has no risk-sharing agreement in force yet"));
+  }
+  if (settled && year.settled_seq == 0) {
+    return fail(Status::Error(v1::ERROR_CODE_YEAR_NOT_SETTLED,
+                              year_text + " has not been settled yet; ask for the PROJECTED share"));
+  }
+  if (settled && request->what_ifs_size() != 0) {
+    return fail(QueryInvalid("what-ifs apply to projections only, not to the SETTLED share"));
+  }
+  if (request->what_ifs_size() > kWhatIfsMax) {
+    return fail(QueryInvalid("at most " + std::to_string(kWhatIfsMax) + " what-ifs may be asked at once"));
+  }
+  const std::map<std::string, Practice>& practices = *snapshot->practices;
+  if (!only.empty() && !practices.contains(only)) {
+    return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
+                              "practice " + Quoted(only) + " is not a registered member"));
+  }
+  const AgreementTermsValue& terms = year.agreement->terms;
+  auto balances = snapshot->balances->find(year.start_year);
+  std::vector<MemberFigures> members = PooledFigures(
+      practices, balances == snapshot->balances->end() ? nullptr : &balances->second,
+      terms.pooled_lines);
+  for (const v1::WhatIf& what_if : request->what_ifs()) {
+    const std::string& code = what_if.ods_code();
+    if (own_only && code != actor->practice_ods_code()) {
+      return fail(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                                "role PRACTICE (practice " + actor->practice_ods_code() +
+                                    ") may ask what-ifs only of its own spend, not " + Quoted(code) +
+                                    "'s"));
+    }
+    auto member = std::lower_bound(members.begin(), members.end(), code,
+                                   [](const MemberFigures& m, const std::string& c) { return m.ods_code < c; });
+    if (member == members.end() || member->ods_code != code) {
+      return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
+                                "what-if practice " + Quoted(code) + " is not a registered member"));
+    }
+    if (std::find(terms.pooled_lines.begin(), terms.pooled_lines.end(), what_if.budget_line()) ==
+        terms.pooled_lines.end()) {
+      return fail(QueryInvalid("what-if line " + Quoted(what_if.budget_line()) + " is not pooled in " +
+                               year_text + ", so it does not change the risk share"));
+    }
+    Result<Money> amount = Money::Parse(what_if.amount().value());
+    if (!amount.ok()) {
+      return fail(Status::Error(amount.status().code(),
+                                "what-if amount for " + code + " " + what_if.budget_line() + ": " +
+                                    amount.status().message()));
+    }
+    if (amount->is_zero()) {
+      return fail(QueryInvalid("a what-if amount is extra spend (+) or savings (-), never 0"));
+    }
+    member->what_if += amount->pence();
+  }
+  Result<RiskShareOutcome> outcome = ComputeRiskShare(terms, members, /*projected=*/!settled);
+  if (!outcome.ok()) return fail(outcome.status());
+  response->set_year(year_text);
+  response->set_basis(settled ? v1::RISK_BASIS_SETTLED : v1::RISK_BASIS_PROJECTED);
+  response->set_as_of_seq(snapshot->head_seq);
+  response->set_agreement_seq(year.agreement->proposal_seq);
+  ToAgreementTermsMessage(terms, *response->mutable_terms());
+  if (settled) response->set_settlement_seq(year.settled_seq);
+  *response->mutable_what_ifs() = request->what_ifs();
+  FillRiskShare(*outcome, *response);
+  for (const MemberOutcome& member : outcome->members) {
+    if (!only.empty() && member.ods_code != only) continue;
+    FillMember(member, practices.at(member.ods_code).name, *response->add_members());
   }
   return fail(Status::Ok());
 }

@@ -17,6 +17,8 @@ inline constexpr std::uint32_t kPageSizeDefault = 100;
 inline constexpr std::uint32_t kPageSizeMax = 1'000;
 // The most exact accounts one GetBalances may name.
 inline constexpr int kBalanceAccountsMax = 1'000;
+// The most what-ifs one GetRiskShare may carry.
+inline constexpr int kWhatIfsMax = 1'000;
 
 // Allocates each Submit's request and response on one protobuf arena, freed whole when the call ends:
 // a batch of 1,000 commands is otherwise tens of thousands of small allocations and frees.
@@ -71,6 +73,12 @@ class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
   grpc::ServerUnaryReactor* GetStatement(grpc::CallbackServerContext* context,
                                          const v1::GetStatementRequest* request,
                                          v1::GetStatementResponse* response) override;
+  grpc::ServerUnaryReactor* GetYear(grpc::CallbackServerContext* context,
+                                    const v1::GetYearRequest* request,
+                                    v1::GetYearResponse* response) override;
+  grpc::ServerUnaryReactor* GetRiskShare(grpc::CallbackServerContext* context,
+                                         const v1::GetRiskShareRequest* request,
+                                         v1::GetRiskShareResponse* response) override;
 
  private:
   Sequencer& sequencer_;

@@ -48,7 +48,8 @@ struct Snapshot {
   std::shared_ptr<const std::map<std::string, Practice>> practices;
   std::shared_ptr<const Capitation> capitation;
   std::shared_ptr<const Contracts> contracts;
-  std::shared_ptr<const std::map<int, Year>> years;  // The open years with their lines, by start year.
+  // The open years by start year: lines, month closes, settlement, agreements.
+  std::shared_ptr<const std::map<int, Year>> years;
 };
 
 // One Submit call waiting for the sequencer. `request` and `response` belong to the RPC and stay valid

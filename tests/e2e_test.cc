@@ -148,7 +148,8 @@ TEST(EndToEnd, HealthAndReflectionServeGenericClients) {
   EXPECT_EQ(methods, (std::set<std::string>{"Submit", "GetBalances", "GetEntry", "ListEntries",
                                             "StreamEntries", "GetHead", "ListPractices",
                                             "GetAllocation", "GetContract", "ListContracts",
-                                            "ListInterests", "GetStatement"}));
+                                            "ListInterests", "GetStatement", "GetYear",
+                                            "GetRiskShare"}));
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ(server.StopWith(SIGTERM), 0);

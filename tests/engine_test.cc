@@ -505,6 +505,10 @@ TEST(EngineRefusal, EveryEngineCodeIsCovered) {
   for (int code = v1::ERROR_CODE_CONTRACT_ID_MALFORMED; code <= v1::ERROR_CODE_ACCOUNT_RESERVED; ++code) {
     covered.insert(code);  // contracts_test, CoversEveryContractCode.
   }
+  for (int code = v1::ERROR_CODE_MONTH_CLOSED; code <= v1::ERROR_CODE_CORRECTION_BACKDATED; ++code) {
+    covered.insert(code);  // risk_sharing_test, CoversEveryRiskSharingCode.
+  }
+  covered.insert(v1::ERROR_CODE_YEAR_NOT_SETTLED);  // access_test: only the risk-share query.
   for (int code = 1; code < 500; ++code) {  // Engine codes: 1-49 and 200-499.
     if ((code >= 50 && code < 200) || !v1::ErrorCode_IsValid(code)) continue;
     EXPECT_TRUE(covered.contains(code)) << v1::ErrorCode_Name(static_cast<v1::ErrorCode>(code));

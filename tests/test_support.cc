@@ -123,14 +123,89 @@ v1::Command RunCommand(const std::string& year, const std::string& month, const 
   return command;
 }
 
+v1::ShareTerms ShareTermsOf(const std::string& threshold, v1::ShareMode mode,
+                            const std::vector<std::string>& bands, const std::string& cap) {
+  v1::ShareTerms terms;
+  terms.mutable_threshold()->set_value(threshold);
+  terms.set_mode(mode);
+  for (const std::string& band : bands) {
+    v1::ShareBand* out = terms.add_bands();
+    const std::size_t colon = band.find(':');
+    if (colon == std::string::npos) {
+      out->mutable_lcp_rate()->set_value(band);
+    } else {
+      out->mutable_upper_bound()->set_value(band.substr(0, colon));
+      out->mutable_lcp_rate()->set_value(band.substr(colon + 1));
+    }
+  }
+  if (!cap.empty()) terms.mutable_cap()->set_value(cap);
+  return terms;
+}
+
+v1::AgreementTerms AgreementTermsOf(const std::vector<std::string>& pooled,
+                                    const v1::ShareTerms& savings, const v1::ShareTerms& overspend,
+                                    const std::string& alpha_budget,
+                                    const std::string& alpha_contribution) {
+  v1::AgreementTerms terms;
+  for (const std::string& line : pooled) terms.add_pooled_lines(line);
+  *terms.mutable_savings() = savings;
+  *terms.mutable_overspend() = overspend;
+  terms.mutable_alpha_budget()->set_value(alpha_budget);
+  terms.mutable_alpha_contribution()->set_value(alpha_contribution);
+  return terms;
+}
+
+v1::AgreementTerms WorkedExampleTerms() {
+  return AgreementTermsOf(
+      {"ELECTIVE", "PRESCRIBING"},
+      ShareTermsOf("0.01", v1::SHARE_MODE_FIRST_POUND, {"0.70"}, "0.05"),
+      ShareTermsOf("0", v1::SHARE_MODE_FIRST_POUND, {"0.02:1.00", "0.05:0.50", "0.00"}, "0.03"),
+      "0.5", "0.5");
+}
+
+v1::Command ProposeAgreementCommand(const std::string& year, const v1::AgreementTerms& terms,
+                                    std::uint64_t replaces_seq, const std::string& reason) {
+  v1::Command command;
+  v1::ProposeAgreement* c = command.mutable_propose_agreement();
+  c->set_year(year);
+  *c->mutable_terms() = terms;
+  c->set_replaces_seq(replaces_seq);
+  c->set_reason(reason);
+  return command;
+}
+
+v1::Command CosignAgreementCommand(const std::string& year, std::uint64_t proposal_seq) {
+  v1::Command command;
+  command.mutable_cosign_agreement()->set_year(year);
+  command.mutable_cosign_agreement()->set_proposal_seq(proposal_seq);
+  return command;
+}
+
+v1::Command CloseMonthCommand(const std::string& year, const std::string& month) {
+  v1::Command command;
+  command.mutable_close_month()->mutable_period()->set_year(year);
+  command.mutable_close_month()->mutable_period()->set_month(month);
+  return command;
+}
+
+v1::Command SettleYearCommand(const std::string& year) {
+  v1::Command command;
+  command.mutable_settle_year()->set_year(year);
+  return command;
+}
+
 v1::JournalEntry Request(const v1::Command& command, const std::string& key) {
   v1::JournalEntry request;
   *request.mutable_command() = command;
-  // Registrations and years are an administrator's; journals and reversals a finance officer's.
+  // Registrations and years are an administrator's; co-signatures PCT finance's; the rest a finance
+  // officer's.
   const bool admin = command.has_register_practice() || command.has_register_provider() ||
                      command.has_open_year();
-  request.mutable_actor()->set_principal_id(admin ? "admin" : "finance.officer");
-  request.mutable_actor()->set_role(admin ? v1::ROLE_ADMIN : v1::ROLE_LCP_FINANCE);
+  const bool pct = command.has_cosign_agreement();
+  request.mutable_actor()->set_principal_id(admin ? "admin" : pct ? "pct.finance" : "finance.officer");
+  request.mutable_actor()->set_role(admin ? v1::ROLE_ADMIN
+                                    : pct ? v1::ROLE_PCT_FINANCE
+                                          : v1::ROLE_LCP_FINANCE);
   request.mutable_recorded_at()->set_seconds(1'775'000'000);
   request.set_idempotency_key(key);
   return request;

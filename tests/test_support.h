@@ -38,8 +38,26 @@ v1::Command RunCommand(const std::string& year, const std::string& month, const 
                        const std::string& extract_date = "", std::uint64_t weights_seq = 0,
                        std::uint64_t indices_seq = 0);
 
+// Risk sharing. Bands are "UPPER:RATE" or, for the last, unbounded band, "RATE"; cap "" for none.
+v1::ShareTerms ShareTermsOf(const std::string& threshold, v1::ShareMode mode,
+                            const std::vector<std::string>& bands, const std::string& cap);
+v1::AgreementTerms AgreementTermsOf(const std::vector<std::string>& pooled,
+                                    const v1::ShareTerms& savings, const v1::ShareTerms& overspend,
+                                    const std::string& alpha_budget,
+                                    const std::string& alpha_contribution);
+// DOMAIN.md's worked examples' terms on ELECTIVE and PRESCRIBING: savings t 0.01, FIRST_POUND, one
+// band LCP 0.70, cap 0.05; overspend t 0, FIRST_POUND, bands to 2% LCP 1.00, to 5% LCP 0.50, then
+// 0.00, cap 0.03; alpha_budget = alpha_contribution = 0.5.
+v1::AgreementTerms WorkedExampleTerms();
+v1::Command ProposeAgreementCommand(const std::string& year, const v1::AgreementTerms& terms,
+                                    std::uint64_t replaces_seq = 0, const std::string& reason = "");
+v1::Command CosignAgreementCommand(const std::string& year, std::uint64_t proposal_seq);
+v1::Command CloseMonthCommand(const std::string& year, const std::string& month);
+v1::Command SettleYearCommand(const std::string& year);
+
 // A request as the server would build it, with a fixed time and the actor whose role issues such a
-// command: "admin" (ADMIN) for registrations and years, "finance.officer" (LCP_FINANCE) otherwise.
+// command: "admin" (ADMIN) for registrations and years, "pct.finance" (PCT_FINANCE) for co-signatures,
+// "finance.officer" (LCP_FINANCE) otherwise.
 v1::JournalEntry Request(const v1::Command& command, const std::string& key);
 
 // Submits `command` with a fresh key; fails the test if it is refused.

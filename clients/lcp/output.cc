@@ -94,6 +94,21 @@ std::string Describe(const v1::Command& command) {
     }
     case v1::Command::kCloseContract:
       return "close contract " + command.close_contract().contract_id();
+    case v1::Command::kProposeAgreement: {
+      const auto& c = command.propose_agreement();
+      return "propose risk-sharing agreement for " + c.year() +
+             (c.replaces_seq() == 0 ? std::string()
+                                    : ", replacing entry " + std::to_string(c.replaces_seq()));
+    }
+    case v1::Command::kCosignAgreement:
+      return "co-sign risk-sharing proposal " +
+             std::to_string(command.cosign_agreement().proposal_seq()) + " for " +
+             command.cosign_agreement().year();
+    case v1::Command::kCloseMonth:
+      return "close " + command.close_month().period().year() + " " +
+             command.close_month().period().month();
+    case v1::Command::kSettleYear:
+      return "settle " + command.settle_year().year();
     case v1::Command::KIND_NOT_SET:
       break;
   }

@@ -1,0 +1,116 @@
+// Risk sharing (DOMAIN.md "Risk sharing"), month close and year settlement: the agreement's terms and
+// their checks, the risk-share computation with every step kept exact, and the four commands that
+// propose and co-sign agreements, close months and settle years. Pure, like the engine that calls it.
+//
+// ComputeRiskShare is the one place the rules live: the server's projections and what-ifs, the
+// settlement entry and the auditor's replay all go through it.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/decimal.h"
+#include "ledger/engine.h"
+#include "ledger/state.h"
+#include "ledger/status.h"
+#include "lcp/v1/ledger.pb.h"
+
+namespace lcp {
+
+inline constexpr std::size_t kShareBandsMax = 16;
+// The most postings a settlement entry may have (one per member with a share, and the commitments it
+// releases).
+inline constexpr std::size_t kSettlementPostingsMax = 100'000;
+
+// Checks the terms against `year` (its lines) and returns them as values. Refuses
+// AGREEMENT_TERMS_INVALID, BUDGET_LINE_UNKNOWN for a pooled line the year lacks, and the decimal
+// codes (AMOUNT_MALFORMED, AMOUNT_TOO_LARGE) for rates that do not parse.
+Result<AgreementTermsValue> CheckAgreementTerms(const Year& year, const v1::AgreementTerms& message);
+// The terms as the wire carries them.
+void ToAgreementTermsMessage(const AgreementTermsValue& terms, v1::AgreementTerms& message);
+
+// One member's figures on the pooled lines, in pence.
+struct MemberFigures {
+  std::string ods_code;
+  Int budget;
+  Int actual;
+  Int commitments;
+  Int what_if;  // Extra spend (or savings, negative) of a what-if.
+};
+
+// Every registered practice's figures on `lines` from one year's balances (null: none), by ODS code.
+std::vector<MemberFigures> PooledFigures(const std::map<std::string, Practice>& practices,
+                                         const std::map<std::string, Int>* balances,
+                                         const std::vector<std::string>& lines);
+
+// Every step of the computation. Exact figures are rationals in pence; posted ones whole pence.
+struct BandOutcome {
+  Rational lower;
+  std::optional<Rational> upper;  // None for the unbounded last band.
+  Int lcp_rate_nanos;
+  Rational in_band;
+  Rational lcp;
+};
+
+struct MemberOutcome {
+  std::string ods_code;
+  Int budget;
+  Int outturn;
+  Int variance;            // budget - outturn.
+  Int contribution_basis;  // Its underspend or overspend when it qualifies (its budget when none does).
+  Int budget_share;
+  Int contribution_share;
+  Int share;
+};
+
+struct RiskShareOutcome {
+  Int budget;       // B.
+  Int actual;
+  Int commitments;  // Counted in the outturn only when projected.
+  Int what_if;
+  Int outturn;      // O.
+  Int variance;     // V = B - O.
+  v1::RiskSide side = v1::RISK_SIDE_NONE;
+  const ShareSideTerms* terms = nullptr;  // The applied side; null when V = 0.
+  Rational threshold_amount;              // t x B.
+  bool threshold_met = false;
+  std::vector<BandOutcome> bands;
+  Rational uncapped;
+  std::optional<Rational> cap_amount;  // c x B; none with no cap.
+  bool cap_binds = false;
+  Rational lcp_exact;  // S.
+  Int lcp;             // A: the LCP's whole-pence part of |V|.
+  Int pct;             // |V| - A.
+  Int budget_part;
+  Int contribution_part;
+  bool contribution_by_budget = false;
+  Int contribution_basis_total;
+  std::vector<MemberOutcome> members;  // By ODS code.
+};
+
+// Applies `terms` to the members' figures (by ODS code). `projected`: the outturn counts outstanding
+// commitments (and what-ifs); otherwise actual spend only. Refuses SPLIT_WEIGHTS_INVALID when the LCP's
+// amount cannot be split among members (a negative pooled budget, or none at all).
+Result<RiskShareOutcome> ComputeRiskShare(const AgreementTermsValue& terms,
+                                          const std::vector<MemberFigures>& members, bool projected);
+
+// An exact amount in pence as pounds with as many places as it needs (at least 2): 30000000/1 pence
+// as "300000.00", 7/2 pence as "0.035".
+std::string ExactPounds(const Rational& pence);
+
+Result<Effects> DecideProposeAgreement(const State& state, const v1::ProposeAgreement& command,
+                                       const v1::Actor& actor);
+Result<Effects> DecideCosignAgreement(const State& state, const v1::CosignAgreement& command,
+                                      const v1::Actor& actor);
+Result<Effects> DecideCloseMonth(const State& state, const v1::CloseMonth& command,
+                                 const v1::Actor& actor);
+Result<Effects> DecideSettleYear(const State& state, const v1::SettleYear& command);
+
+// The next month to close: (start year, month) of the earliest open year whose M12 is open, or nullopt
+// when every open year's M12 is closed.
+std::optional<std::pair<int, int>> NextMonthToClose(const std::map<int, Year>& years);
+
+}  // namespace lcp
