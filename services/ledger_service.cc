@@ -881,6 +881,9 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetRiskShare(grpc::CallbackServerCo
       return fail(QueryInvalid("a what-if amount is extra spend (+) or savings (-), never 0"));
     }
     member->what_if += amount->pence();
+    v1::WhatIf* echoed = response->add_what_ifs();
+    *echoed = what_if;
+    echoed->mutable_amount()->set_value(amount->ToString());
   }
   Result<RiskShareOutcome> outcome = ComputeRiskShare(terms, members, /*projected=*/!settled);
   if (!outcome.ok()) return fail(outcome.status());
@@ -890,7 +893,6 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetRiskShare(grpc::CallbackServerCo
   response->set_agreement_seq(year.agreement->proposal_seq);
   ToAgreementTermsMessage(terms, *response->mutable_terms());
   if (settled) response->set_settlement_seq(year.settled_seq);
-  *response->mutable_what_ifs() = request->what_ifs();
   FillRiskShare(*outcome, *response);
   for (const MemberOutcome& member : outcome->members) {
     if (!only.empty() && member.ods_code != only) continue;

@@ -108,6 +108,19 @@ grpc::Status LedgerClient::GetStatement(const v1::GetStatementRequest& request,
   return stub_->GetStatement(&context, request, &response);
 }
 
+grpc::Status LedgerClient::GetYear(const v1::GetYearRequest& request, v1::GetYearResponse& response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->GetYear(&context, request, &response);
+}
+
+grpc::Status LedgerClient::GetRiskShare(const v1::GetRiskShareRequest& request,
+                                        v1::GetRiskShareResponse& response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->GetRiskShare(&context, request, &response);
+}
+
 grpc::Status LedgerClient::StreamEntries(
     const v1::StreamEntriesRequest& request,
     const std::function<void(const v1::StreamEntriesResponse&)>& on_entry) {

@@ -49,6 +49,9 @@ class LedgerClient {
                              v1::ListInterestsResponse& response);
   grpc::Status GetStatement(const v1::GetStatementRequest& request,
                             v1::GetStatementResponse& response);
+  grpc::Status GetYear(const v1::GetYearRequest& request, v1::GetYearResponse& response);
+  grpc::Status GetRiskShare(const v1::GetRiskShareRequest& request,
+                            v1::GetRiskShareResponse& response);
   // Calls `on_entry` for each streamed entry until the stream ends (without a deadline when following).
   grpc::Status StreamEntries(const v1::StreamEntriesRequest& request,
                              const std::function<void(const v1::StreamEntriesResponse&)>& on_entry);

@@ -24,6 +24,7 @@
 
 #include "clients/lcp/cli.h"
 #include "clients/lcp/contract_commands.h"
+#include "clients/lcp/risk_commands.h"
 #include "clients/lcp/csv_import.h"
 #include "clients/lcp/output.h"
 
@@ -125,6 +126,9 @@ int Main(int argc, char** argv) {
   journal_post->add_option("--year", year, "Financial year, e.g. 2026/27")->required();
   journal_post->add_option("--month", month, "Month M01 (April) to M12 (March)")->required();
   journal_post->add_option("--narrative", narrative, "Why the journal is posted")->required();
+  std::uint64_t corrects = 0;
+  journal_post->add_option("--corrects", corrects,
+                           "The entry this journal corrects (one of a closed month, say)");
   journal_post
       ->add_option("postings", postings,
                    "ACCOUNT=AMOUNT, debits positive and credits negative, e.g. lcp:cash=100.00 "
@@ -136,6 +140,7 @@ int Main(int argc, char** argv) {
     v1::PostJournal* post = command.mutable_post_journal();
     SetPeriod(*post->mutable_period(), year, month);
     post->set_narrative(narrative);
+    post->set_corrects_seq(corrects);
     for (const std::string& text : postings) {
       const std::size_t equals = text.rfind('=');
       if (equals == std::string::npos || equals == 0) {
@@ -627,6 +632,7 @@ int Main(int argc, char** argv) {
   });
 
   AddContractCommands(app, options, exit_code);
+  AddRiskCommands(app, options, exit_code);
 
   try {
     app.parse(argc, argv);

@@ -477,4 +477,192 @@ std::string StatementTable(const v1::GetStatementResponse& response) {
   return out;
 }
 
+namespace {
+
+std::string JoinWith(const google::protobuf::RepeatedPtrField<std::string>& items, const std::string& by) {
+  std::string out;
+  for (const std::string& item : items) out += (out.empty() ? "" : by) + item;
+  return out;
+}
+
+std::string ShareModeText(v1::ShareMode mode) {
+  return mode == v1::SHARE_MODE_ABOVE_THRESHOLD ? "ABOVE_THRESHOLD" : "FIRST_POUND";
+}
+
+std::string SideText(const v1::ShareTerms& terms) {
+  std::string bands;
+  for (const v1::ShareBand& band : terms.bands()) {
+    bands += (bands.empty() ? "" : ", ") +
+             (band.has_upper_bound() && !band.upper_bound().value().empty()
+                  ? "to " + band.upper_bound().value() + " of B"
+                  : std::string(terms.bands_size() == 1 ? "all" : "above")) +
+             " LCP " + band.lcp_rate().value();
+  }
+  return "threshold " + terms.threshold().value() + " of B, " + ShareModeText(terms.mode()) +
+         ", bands [" + bands + "], " +
+         (terms.cap().value().empty() ? std::string("no cap") : "cap " + terms.cap().value() + " of B");
+}
+
+std::string AgreementViewText(const v1::AgreementView& view, const std::string& what) {
+  std::string out = what + ": proposed by " + view.proposed_by() + " (entry " +
+                    std::to_string(view.proposal_seq()) + ")";
+  if (view.cosign_seq() != 0) {
+    out += ", co-signed by " + view.cosigned_by() + " (entry " + std::to_string(view.cosign_seq()) + ")";
+  }
+  if (view.replaces_seq() != 0) out += ", replacing entry " + std::to_string(view.replaces_seq());
+  out += "\n";
+  if (!view.reason().empty()) out += "  reason: " + view.reason() + "\n";
+  return out + AgreementTermsText(view.terms(), "  ");
+}
+
+}  // namespace
+
+std::string AgreementTermsText(const v1::AgreementTerms& terms, const std::string& indent) {
+  return indent + "pooled lines: " + JoinWith(terms.pooled_lines(), ", ") + "\n" + indent +
+         "savings:   " + SideText(terms.savings()) + "\n" + indent +
+         "overspend: " + SideText(terms.overspend()) + "\n" + indent +
+         "members: alpha_budget " + terms.alpha_budget().value() + ", alpha_contribution " +
+         terms.alpha_contribution().value() + "\n";
+}
+
+std::string YearTable(const v1::GetYearResponse& response) {
+  std::string out = "year " + response.year() + ": lines " + JoinWith(response.budget_lines(), ", ") + "\n";
+  if (response.closed_months().empty()) {
+    out += "no month closed yet";
+  } else {
+    out += "months closed through " +
+           response.closed_months(response.closed_months_size() - 1).month();
+  }
+  out += response.next_month_to_close().empty()
+             ? "; every month is closed\n"
+             : "; next to close: " + response.next_month_to_close() + "\n";
+  for (const v1::MonthCloseView& close : response.closed_months()) {
+    out += "  " + close.month() + " closed at entry " + std::to_string(close.seq()) + " by " +
+           close.closed_by() + "; checkpoint: entry " + std::to_string(close.checkpoint().seq()) +
+           ", hash " + ToHex(close.checkpoint().hash()) + "\n";
+  }
+  out += response.settlement_seq() == 0
+             ? "not settled\n"
+             : "settled at entry " + std::to_string(response.settlement_seq()) + "; the year is locked\n";
+  if (response.has_agreement()) {
+    out += AgreementViewText(response.agreement(), "risk-sharing agreement in force");
+  } else {
+    out += "no risk-sharing agreement in force\n";
+  }
+  if (response.has_pending()) {
+    out += AgreementViewText(response.pending(), "proposal awaiting PCT co-signature");
+  }
+  return out;
+}
+
+std::string RiskShareTable(const v1::GetRiskShareResponse& r, bool explain) {
+  const bool settled = r.basis() == v1::RISK_BASIS_SETTLED;
+  const bool savings = r.side() == v1::RISK_SIDE_SAVINGS;
+  std::string out = "risk share for " + r.year() + ", " +
+                    (settled ? "settled at entry " + std::to_string(r.settlement_seq()) +
+                                   " (outturn = actual spend)"
+                             : std::string("projected (outturn = actual spend + outstanding commitments)")) +
+                    ", as of entry " + std::to_string(r.as_of_seq()) + "\n";
+  out += "agreement in force: entry " + std::to_string(r.agreement_seq()) + "; pooled lines " +
+         JoinWith(r.terms().pooled_lines(), ", ") + "\n";
+  for (const v1::WhatIf& what_if : r.what_ifs()) {
+    const std::string& amount = what_if.amount().value();
+    out += "what if: " + what_if.ods_code() + " " + what_if.budget_line() + " " +
+           (amount.starts_with("-") ? amount : "+" + amount) + " (not posted)\n";
+  }
+  const std::string kept = savings ? "kept for reinvestment" : "borne";
+  const std::string pct = savings ? "recovered by the PCT" : "underwritten by the PCT";
+  auto members_table = [&] {
+    std::string t = "  " + PadRight("practice", 10) + PadLeft("budget", 15) + PadLeft("outturn", 15) +
+                    PadLeft("variance", 14) + PadLeft("basis", 14) + PadLeft("budget part", 13) +
+                    PadLeft("contribution", 13) + PadLeft("share", 13) + "\n";
+    for (const v1::MemberRiskShare& m : r.members()) {
+      t += "  " + PadRight(m.ods_code(), 10) + PadLeft(m.budget().value(), 15) +
+           PadLeft(m.outturn().value(), 15) + PadLeft(m.variance().value(), 14) +
+           PadLeft(m.contribution_basis().value(), 14) + PadLeft(m.budget_share().value(), 13) +
+           PadLeft(m.contribution_share().value(), 13) + PadLeft(m.share().value(), 13) + "\n";
+    }
+    return t;
+  };
+  if (!explain) {
+    out += "pool: budget " + r.pooled_budget().value() + ", outturn " + r.outturn().value() +
+           ", variance " + r.variance().value() +
+           (r.side() == v1::RISK_SIDE_NONE ? " (nothing to share)\n"
+                                           : savings ? " (savings)\n" : " (overspend)\n");
+    if (r.side() != v1::RISK_SIDE_NONE) {
+      out += "LCP " + r.lcp_amount().value() + " " + kept + "; PCT " + r.pct_amount().value() + " " +
+             (savings ? "recovered" : "underwritten") + "\n";
+    }
+    return out + members_table();
+  }
+  int n = 0;
+  auto add = [&](const std::string& text) {
+    ++n;
+    out += PadLeft(std::to_string(n) + ".", 3) + " " + text + "\n";
+  };
+  add("Pooled budget B (members' budgets on " + JoinWith(r.terms().pooled_lines(), ", ") + "): " +
+      r.pooled_budget().value());
+  add("Outturn O = actual " + r.actual().value() +
+      (settled ? std::string() : " + commitments " + r.commitments().value()) +
+      (r.what_ifs().empty() ? std::string() : " + what-ifs " + r.what_if_total().value()) + " = " +
+      r.outturn().value());
+  if (r.side() == v1::RISK_SIDE_NONE) {
+    add("Variance V = B - O = 0.00: nothing to share");
+    return out + members_table();
+  }
+  add("Variance V = B - O = " + r.variance().value() + ": " +
+      (savings ? "an underspend, so the savings terms apply" : "an overspend, so the overspend terms apply"));
+  const std::string abs_v = savings ? r.variance().value() : r.variance().value().substr(1);
+  add("Threshold: t = " + r.threshold_rate().value() + ", t x B = " + r.threshold_amount().value() +
+      "; |V| = " + abs_v + (r.threshold_met() ? " is at least that: met" : " is below it: not met, so the LCP shares nothing"));
+  add("Bands, " + ShareModeText(r.mode()) +
+      (r.mode() == v1::SHARE_MODE_ABOVE_THRESHOLD ? " (only the part of |V| above t x B shares):"
+                                                  : " (from the first pound):"));
+  for (int i = 0; i < r.bands_size(); ++i) {
+    const v1::BandStep& band = r.bands(i);
+    out += "      band " + std::to_string(i + 1) + ", " + band.lower().value() +
+           (band.has_upper() && !band.upper().value().empty() ? " to " + band.upper().value()
+                                                               : std::string(" and above")) +
+           ": " + band.amount_in_band().value() + " x LCP " + band.lcp_rate().value() + " = " +
+           band.lcp_amount().value() + "\n";
+  }
+  add("LCP's share before the cap: " + r.lcp_share_uncapped().value());
+  if (r.cap_rate().value().empty()) {
+    add("Cap: none");
+  } else {
+    add("Cap: c = " + r.cap_rate().value() + ", c x B = " + r.cap_amount().value() + "; " +
+        (r.cap_binds() ? "binds, so the LCP's share is " + r.cap_amount().value()
+                       : "does not bind"));
+  }
+  add("LCP's exact share S = " + r.lcp_share_exact().value() + " of |V| = " + abs_v +
+      "; split by largest remainder: LCP " + r.lcp_amount().value() + " (" + kept + "), PCT " +
+      r.pct_amount().value() + " (" + pct + ")");
+  add("The LCP's " + r.lcp_amount().value() + " by alpha_budget " + r.terms().alpha_budget().value() +
+      " and alpha_contribution " + r.terms().alpha_contribution().value() + ": budget part " +
+      r.budget_part().value() + ", contribution part " + r.contribution_part().value());
+  add("Budget part " + r.budget_part().value() + " by members' pooled budgets (" +
+      r.pooled_budget().value() + " in all)");
+  add("Contribution part " + r.contribution_part().value() +
+      (r.contribution_by_budget()
+           ? " by pooled budgets, since no member qualified"
+           : (savings ? " by members' own underspends (" : " by members' own overspends (") +
+                 r.contribution_basis_total().value() + " in all; " +
+                 (savings ? "members that overspent get none)" : "members that underspent get none)")));
+  if (r.members_size() == 1) {
+    const v1::MemberRiskShare& m = r.members(0);
+    add(m.ods_code() + " " + m.name() + ": budget " + m.budget().value() + ", outturn " +
+        m.outturn().value() + ", variance " + m.variance().value());
+    out += "      budget part:       " + m.budget().value() + " / " + r.pooled_budget().value() +
+           " of " + r.budget_part().value() + " = " + m.budget_share().value() + "\n";
+    out += "      contribution part: " + m.contribution_basis().value() + " / " +
+           r.contribution_basis_total().value() + " of " + r.contribution_part().value() + " = " +
+           m.contribution_share().value() + "\n";
+    out += "      share: " + m.share().value() + " (" + kept + ")\n";
+    out += "    (each part is a largest-remainder split: within a penny of its exact quota)\n";
+    return out;
+  }
+  add("Shares (" + kept + "; each part a largest-remainder split, ties to the lower ODS code):");
+  return out + members_table();
+}
+
 }  // namespace lcp::client

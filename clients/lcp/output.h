@@ -36,4 +36,13 @@ std::string InterestsTable(const v1::ListInterestsResponse& response);
 // Per practice, per line: budget, commitments, actual, forecast and variance; then the LCP totals.
 std::string StatementTable(const v1::GetStatementResponse& response);
 
+// A risk-sharing agreement's terms, one side per line.
+std::string AgreementTermsText(const v1::AgreementTerms& terms, const std::string& indent);
+// A year: its months closed with their checkpoints, its settlement, its agreement and a pending
+// proposal.
+std::string YearTable(const v1::GetYearResponse& response);
+// A risk share: the pool's figures, the LCP/PCT split and the members' shares; with `explain`, every
+// step of the calculation with its exact figures.
+std::string RiskShareTable(const v1::GetRiskShareResponse& response, bool explain);
+
 }  // namespace lcp::client

@@ -1,0 +1,199 @@
+// Risk sharing end to end through the real lcp-ledgerd and lcp: DOMAIN.md's worked examples (1 as the
+// books stand, 2 as a what-if on them), a what-if that leaves the chain head where it was, months
+// closed in order, a correction naming the entry it corrects, the refusals of an early settlement and
+// of anything after it, and the settlement's postings.
+#include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
+
+#include "lcp/v1/ledger_service.pb.h"
+#include "tests/process.h"
+#include "tests/service_fixture.h"
+
+namespace lcp {
+namespace {
+
+using testing::Run;
+using testing::RunResult;
+using testing::ServerProcess;
+using testing::TempDir;
+
+RunResult Lcp(const ServerProcess& server, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--server", server.address()});
+  return Run(LCP_CLI_PATH, args);
+}
+
+void MustRun(const ServerProcess& server, const std::vector<std::string>& args) {
+  RunResult result = Lcp(server, args);
+  ASSERT_EQ(result.exit_code, 0) << result.err;
+}
+
+v1::GetRiskShareResponse Share(const ServerProcess& server, std::vector<std::string> args) {
+  args.insert(args.begin(), {"--output", "json", "share"});
+  RunResult result = Lcp(server, args);
+  EXPECT_EQ(result.exit_code, 0) << result.err;
+  v1::GetRiskShareResponse response;
+  EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(result.out, &response).ok()) << result.out;
+  return response;
+}
+
+std::vector<std::string> MemberShares(const v1::GetRiskShareResponse& response) {
+  std::vector<std::string> shares;
+  for (const v1::MemberRiskShare& member : response.members()) {
+    shares.push_back(member.ods_code() + " " + member.share().value());
+  }
+  return shares;
+}
+
+// Worked example 1's books: budgets 4,000,000 / 3,500,000 / 2,500,000 and outturns 3,800,000 /
+// 3,550,000 / 2,350,000 on ELECTIVE and PRESCRIBING (entries 6 and 7), and the agreement of the
+// worked examples proposed (8) and co-signed (9).
+void SetUpWorkedExample(const ServerProcess& server) {
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"practice", "add", "A81001", "Riverside Medical Centre"},
+        {"practice", "add", "A81002", "Hillview Surgery"},
+        {"practice", "add", "A81003", "Park Lane Practice"},
+        {"provider", "add", "RX1", "Riverside Hospitals", "--kind", "foundation_trust"},
+        {"year", "open", "2026/27", "ELECTIVE", "PRESCRIBING", "COMMUNITY"},
+        {"journal", "post", "--year", "2026/27", "--month", "M01", "--narrative", "Budgets",
+         "practice:A81001:budget:ELECTIVE=3000000", "practice:A81001:budget:PRESCRIBING=1000000",
+         "practice:A81002:budget:ELECTIVE=2500000", "practice:A81002:budget:PRESCRIBING=1000000",
+         "practice:A81003:budget:ELECTIVE=2000000", "practice:A81003:budget:PRESCRIBING=500000",
+         "pct:allocation:ELECTIVE=-7500000", "pct:allocation:PRESCRIBING=-2500000"},
+        {"journal", "post", "--year", "2026/27", "--month", "M02", "--narrative", "Invoices",
+         "practice:A81001:spend:ELECTIVE=2900000", "practice:A81001:spend:PRESCRIBING=900000",
+         "practice:A81002:spend:ELECTIVE=2600000", "practice:A81002:spend:PRESCRIBING=950000",
+         "practice:A81003:spend:ELECTIVE=1850000", "practice:A81003:spend:PRESCRIBING=500000",
+         "provider:RX1:payable=-9700000"},
+        {"--as", "officer", "agreement", "propose", "--year", "2026/27", "--pooled",
+         "ELECTIVE,PRESCRIBING", "--savings-threshold", "0.01", "--savings-mode", "first_pound",
+         "--savings-bands", "0.70", "--savings-cap", "0.05", "--overspend-threshold", "0",
+         "--overspend-mode", "first_pound", "--overspend-bands", "0.02:1.00,0.05:0.50,0.00",
+         "--overspend-cap", "0.03", "--alpha-budget", "0.5", "--alpha-contribution", "0.5"}}) {
+    MustRun(server, args);
+  }
+  // The proposer cannot co-sign, even as the insecure local administrator.
+  RunResult own = Lcp(server, {"--as", "officer", "agreement", "cosign", "--year", "2026/27",
+                               "--proposal", "8"});
+  EXPECT_EQ(own.exit_code, 1);
+  EXPECT_NE(own.err.find("ERROR_CODE_COSIGNER_IS_PROPOSER: the proposal at entry 8 was made by "
+                         "local-admin/officer"),
+            std::string::npos)
+      << own.err;
+  MustRun(server, {"--as", "pct", "agreement", "cosign", "--year", "2026/27", "--proposal", "8"});
+}
+
+TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
+  TempDir dir;
+  ServerProcess server(LCP_LEDGERD_PATH, dir.path() / "data");
+  ASSERT_TRUE(server.started()) << server.Log();
+  SetUpWorkedExample(server);
+
+  // Worked example 1, projected (no commitments, so the outturn is the actual spend).
+  const v1::GetRiskShareResponse savings = Share(server, {});
+  EXPECT_EQ(savings.pooled_budget().value(), "10000000.00");
+  EXPECT_EQ(savings.outturn().value(), "9700000.00");
+  EXPECT_EQ(savings.variance().value(), "300000.00");
+  EXPECT_EQ(savings.side(), v1::RISK_SIDE_SAVINGS);
+  EXPECT_EQ(savings.threshold_amount().value(), "100000.00");
+  EXPECT_TRUE(savings.threshold_met());
+  EXPECT_EQ(savings.cap_amount().value(), "500000.00");
+  EXPECT_FALSE(savings.cap_binds());
+  EXPECT_EQ(savings.lcp_amount().value(), "210000.00");
+  EXPECT_EQ(savings.pct_amount().value(), "90000.00");
+  EXPECT_EQ(savings.budget_part().value(), "105000.00");
+  EXPECT_EQ(savings.contribution_part().value(), "105000.00");
+  EXPECT_EQ(MemberShares(savings), (std::vector<std::string>{"A81001 102000.00", "A81002 36750.00",
+                                                             "A81003 71250.00"}));
+  EXPECT_EQ(savings.members(1).contribution_share().value(), "0.00");
+
+  // Worked example 2 as a what-if: 900,000.00 more spend makes outturns 4.3 / 3.7 / 2.6 million.
+  const RunResult head = Lcp(server, {"head"});
+  const v1::GetRiskShareResponse overspend =
+      Share(server, {"--what-if", "A81001:ELECTIVE=+500000", "--what-if", "A81002:PRESCRIBING=+150000",
+                     "--what-if", "a81003:elective=+250000.00"});
+  EXPECT_EQ(overspend.what_if_total().value(), "900000.00");
+  EXPECT_EQ(overspend.variance().value(), "-600000.00");
+  EXPECT_EQ(overspend.side(), v1::RISK_SIDE_OVERSPEND);
+  ASSERT_EQ(overspend.bands_size(), 3);
+  EXPECT_EQ(overspend.bands(0).lcp_amount().value(), "200000.00");
+  EXPECT_EQ(overspend.bands(1).lcp_amount().value(), "150000.00");
+  EXPECT_EQ(overspend.bands(2).lcp_amount().value(), "0.00");
+  EXPECT_EQ(overspend.lcp_share_uncapped().value(), "350000.00");
+  EXPECT_TRUE(overspend.cap_binds());
+  EXPECT_EQ(overspend.lcp_amount().value(), "300000.00");
+  EXPECT_EQ(overspend.pct_amount().value(), "300000.00");
+  EXPECT_EQ(MemberShares(overspend), (std::vector<std::string>{"A81001 135000.00", "A81002 102500.00",
+                                                               "A81003 62500.00"}));
+  // The what-if posted nothing: the head is where it was, and the plain projection is unchanged.
+  EXPECT_EQ(Lcp(server, {"head"}).out, head.out);
+  EXPECT_EQ(Share(server, {}).variance().value(), "300000.00");
+
+  // The explanation a practice reads names every step.
+  RunResult explained = Lcp(server, {"share", "--practice", "A81001", "--explain"});
+  ASSERT_EQ(explained.exit_code, 0) << explained.err;
+  for (const char* step :
+       {" 4. Threshold: t = 0.01, t x B = 100000.00; |V| = 300000.00 is at least that: met\n",
+        "      band 1, 0.00 and above: 300000.00 x LCP 0.70 = 210000.00\n",
+        " 7. Cap: c = 0.05, c x B = 500000.00; does not bind\n",
+        "      budget part:       4000000.00 / 10000000.00 of 105000.00 = 42000.00\n",
+        "      contribution part: 200000.00 / 350000.00 of 105000.00 = 60000.00\n",
+        "      share: 102000.00 (kept for reinvestment)\n"}) {
+    EXPECT_NE(explained.out.find(step), std::string::npos) << step << explained.out;
+  }
+
+  // Months close in order; nothing goes into a closed month; a correction names the entry.
+  MustRun(server, {"month", "close", "--year", "2026/27"});
+  MustRun(server, {"month", "close", "--year", "2026/27"});
+  RunResult closed = Lcp(server, {"journal", "post", "--year", "2026/27", "--month", "M02",
+                                  "--narrative", "Moved", "practice:A81001:spend:ELECTIVE=-100",
+                                  "practice:A81002:spend:ELECTIVE=100"});
+  EXPECT_EQ(closed.exit_code, 1);
+  EXPECT_NE(closed.err.find("ERROR_CODE_MONTH_CLOSED: 2026/27 M02 is closed"), std::string::npos)
+      << closed.err;
+  MustRun(server, {"journal", "post", "--year", "2026/27", "--month", "M03", "--narrative",
+                   "Invoice 7 was Hillview's", "--corrects", "7", "practice:A81001:spend:ELECTIVE=-100",
+                   "practice:A81002:spend:ELECTIVE=100"});
+  for (int month = 3; month <= 11; ++month) MustRun(server, {"month", "close", "--year", "2026/27"});
+  RunResult early = Lcp(server, {"year", "settle", "--year", "2026/27"});
+  EXPECT_EQ(early.exit_code, 1);
+  EXPECT_NE(early.err.find("ERROR_CODE_YEAR_NOT_CLOSED: 2026/27 is settled after its M12 is closed; "
+                           "months are closed through M11"),
+            std::string::npos)
+      << early.err;
+  RunResult m12 = Lcp(server, {"month", "close", "--year", "2026/27"});
+  ASSERT_EQ(m12.exit_code, 0) << m12.err;
+  EXPECT_NE(m12.out.find("2026/27 M12 is closed (entry 22); checkpoint: entry 21, hash "),
+            std::string::npos)
+      << m12.out;
+
+  // Settled: the moved 100.00 changes the members' underspends (A81001 200,100, A81002 -50,100), so
+  // the contribution part splits 105,000 by 200,100 : 150,000: exact quotas 60,012.85 135/389 and
+  // 44,987.14 254/389 pence-wise, so the leftover penny goes to A81003: 60,012.85 / 44,987.15.
+  RunResult settled = Lcp(server, {"year", "settle", "--year", "2026/27"});
+  ASSERT_EQ(settled.exit_code, 0) << settled.err;
+  EXPECT_NE(settled.out.find("accepted: entry 23 in 2026/27 M12 (key settle:2026/27)\n"
+                             "  practice:A81001:reinvestment          -102012.85\n"
+                             "  practice:A81002:reinvestment           -36750.00\n"
+                             "  practice:A81003:reinvestment           -71237.15\n"
+                             "  pct:risk_share                         -90000.00\n"
+                             "  lcp:risk_pool                          300000.00\n"),
+            std::string::npos)
+      << settled.out;
+  const v1::GetRiskShareResponse final_share = Share(server, {"--settled"});
+  EXPECT_EQ(final_share.settlement_seq(), 23u);
+  EXPECT_EQ(MemberShares(final_share), (std::vector<std::string>{"A81001 102012.85", "A81002 36750.00",
+                                                                 "A81003 71237.15"}));
+  // Locked: nothing more for 2026/27.
+  RunResult after = Lcp(server, {"journal", "post", "--year", "2026/27", "--month", "M12",
+                                 "--narrative", "Late", "lcp:cash=1", "pct:funding=-1"});
+  EXPECT_EQ(after.exit_code, 1);
+  EXPECT_NE(after.err.find("ERROR_CODE_YEAR_SETTLED: financial year 2026/27 was settled by entry 23"),
+            std::string::npos)
+      << after.err;
+  RunResult what_if_settled = Lcp(server, {"share", "--settled", "--what-if", "A81001:ELECTIVE=+1"});
+  EXPECT_EQ(what_if_settled.exit_code, 1);
+  EXPECT_NE(what_if_settled.err.find("what-ifs apply to projections only"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace lcp
