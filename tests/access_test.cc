@@ -111,7 +111,8 @@ class Caller {
     return Finish(context, (stub_.*rpc)(&context, request, &response));
   }
   // The reads that every role may make, each with a request that succeeds for the standard set-up
-  // (GetContract of an unknown id is NOT_FOUND, which shows the call got past authorization).
+  // (GetContract of an unknown id is NOT_FOUND, and GetRiskShare without an agreement
+  // FAILED_PRECONDITION, which shows the call got past authorization).
   std::vector<Outcome> EveryoneReads() {
     v1::GetContractRequest contract;
     contract.set_contract_id("C-NONE");
@@ -119,7 +120,9 @@ class Caller {
             Read(&v1::LedgerService::Stub::GetContract, contract),
             Read(&v1::LedgerService::Stub::ListContracts, v1::ListContractsRequest()),
             Read(&v1::LedgerService::Stub::ListInterests, v1::ListInterestsRequest()),
-            Read(&v1::LedgerService::Stub::GetStatement, v1::GetStatementRequest())};
+            Read(&v1::LedgerService::Stub::GetStatement, v1::GetStatementRequest()),
+            Read(&v1::LedgerService::Stub::GetYear, v1::GetYearRequest()),
+            Read(&v1::LedgerService::Stub::GetRiskShare, v1::GetRiskShareRequest())};
   }
 
  private:
@@ -709,9 +712,9 @@ TEST_F(AccessTest, StatementsInterestsAndApprovalsFollowWhoIsCalling) {
   for (const auto& [id, unused] : kPrincipals) {
     SCOPED_TRACE(id);
     const std::vector<Outcome> reads = As(id).EveryoneReads();
-    const std::vector<grpc::StatusCode> expected = {grpc::StatusCode::OK, grpc::StatusCode::NOT_FOUND,
-                                                    grpc::StatusCode::OK, grpc::StatusCode::OK,
-                                                    grpc::StatusCode::OK};
+    const std::vector<grpc::StatusCode> expected = {
+        grpc::StatusCode::OK, grpc::StatusCode::NOT_FOUND, grpc::StatusCode::OK, grpc::StatusCode::OK,
+        grpc::StatusCode::OK, grpc::StatusCode::OK, grpc::StatusCode::FAILED_PRECONDITION};
     ASSERT_EQ(reads.size(), expected.size());
     for (std::size_t i = 0; i < reads.size(); ++i) EXPECT_EQ(reads[i].code, expected[i]) << i;
   }
@@ -768,6 +771,125 @@ TEST_F(AccessTest, StatementAndContractQueriesRefuseWithTheirCodes) {
   ASSERT_TRUE(server_->stub().GetStatement(&context, m01, &response).ok());
   EXPECT_EQ(response.practices(0).lines(0).actual().value(), "0.00");
   EXPECT_EQ(response.practices(0).lines(0).budget().value(), "950.00");
+}
+
+// A year's state and its risk share: who may read what, the what-ifs a practice may ask, and every
+// refusal with its code. The books: budgets 1,200.00 / 950.00 / 0.00 on PRESCRIBING, spend 310.25 by
+// A81002, so V = 1,839.75 of savings.
+TEST_F(AccessTest, RiskShareFollowsWhoIsCallingAndRefusesWithItsCodes) {
+  auto share = [&](const std::string& id, const std::string& ods,
+                   const std::vector<std::tuple<std::string, std::string, std::string>>& what_ifs,
+                   v1::RiskBasis basis, v1::GetRiskShareResponse* out) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at(id).second));
+    v1::GetRiskShareRequest request;
+    request.set_ods_code(ods);
+    request.set_basis(basis);
+    for (const auto& [code, line, amount] : what_ifs) {
+      v1::WhatIf* what_if = request.add_what_ifs();
+      what_if->set_ods_code(code);
+      what_if->set_budget_line(line);
+      what_if->mutable_amount()->set_value(amount);
+    }
+    return server_->stub().GetRiskShare(&context, request, out);
+  };
+  v1::GetRiskShareResponse response;
+  grpc::Status missing = share("finance", "", {}, v1::RISK_BASIS_PROJECTED, &response);
+  EXPECT_EQ(missing.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(missing.error_message(),
+            "ERROR_CODE_AGREEMENT_MISSING: 2026/27 has no risk-sharing agreement in force yet");
+
+  // Savings: t 0.01, one band LCP 0.70, cap 0.05 of B (107.50, which binds); alphas 0.5 / 0.5.
+  const v1::AgreementTerms terms = testing::AgreementTermsOf(
+      {"PRESCRIBING"}, testing::ShareTermsOf("0.01", v1::SHARE_MODE_FIRST_POUND, {"0.70"}, "0.05"),
+      testing::ShareTermsOf("0", v1::SHARE_MODE_FIRST_POUND, {"1"}, ""), "0.5", "0.5");
+  ASSERT_EQ(As("finance").Submit(OneCommand(testing::ProposeAgreementCommand("2026/27", terms), "a-1")).code,
+            grpc::StatusCode::OK);
+  Outcome own_cosign = As("finance").Submit(OneCommand(testing::CosignAgreementCommand("2026/27", 8), "a-2"));
+  EXPECT_EQ(own_cosign.code, grpc::StatusCode::PERMISSION_DENIED);
+  ASSERT_EQ(As("pct").Submit(OneCommand(testing::CosignAgreementCommand("2026/27", 8), "a-3")).code,
+            grpc::StatusCode::OK);
+
+  // Every role reads the year.
+  for (const auto& [id, unused] : kPrincipals) {
+    grpc::ClientContext context;
+    context.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at(id).second));
+    v1::GetYearResponse year;
+    ASSERT_TRUE(server_->stub().GetYear(&context, v1::GetYearRequest(), &year).ok()) << id;
+    EXPECT_EQ(year.agreement().proposal_seq(), 8u);
+    EXPECT_EQ(year.agreement().cosigned_by(), "pct");
+    EXPECT_EQ(year.next_month_to_close(), "M01");
+    EXPECT_TRUE(year.has_postings());
+  }
+
+  // A practice gets the LCP-wide steps and its own row: 30.00 of the budget part (1,200 / 2,150 of
+  // 53.75) and 35.06 of the contribution part (1,200 / 1,839.75 of 53.75 is 35.059..., and the
+  // leftover penny's larger remainder).
+  ASSERT_TRUE(share("riverside", "", {}, v1::RISK_BASIS_UNSPECIFIED, &response).ok());
+  EXPECT_EQ(response.basis(), v1::RISK_BASIS_PROJECTED);
+  EXPECT_EQ(response.variance().value(), "1839.75");
+  EXPECT_TRUE(response.cap_binds());
+  EXPECT_EQ(response.lcp_amount().value(), "107.50");
+  EXPECT_EQ(response.pct_amount().value(), "1732.25");
+  EXPECT_EQ(response.member_count(), 3u);
+  ASSERT_EQ(response.members_size(), 1);
+  EXPECT_EQ(response.members(0).ods_code(), "A81001");
+  EXPECT_EQ(response.members(0).budget_share().value(), "30.00");
+  EXPECT_EQ(response.members(0).contribution_share().value(), "35.06");
+  EXPECT_EQ(response.members(0).share().value(), "65.06");
+  v1::GetRiskShareResponse all;
+  ASSERT_TRUE(share("auditor", "", {}, v1::RISK_BASIS_PROJECTED, &all).ok());
+  ASSERT_EQ(all.members_size(), 3);
+  EXPECT_EQ(all.members(1).share().value(), "42.44");
+  EXPECT_EQ(all.members(2).share().value(), "0.00");
+
+  // A what-if posts nothing.
+  const std::uint64_t head = HeadSeq();
+  ASSERT_TRUE(share("riverside", "A81001", {{"A81001", "PRESCRIBING", "1000"}},
+                    v1::RISK_BASIS_PROJECTED, &response).ok());
+  EXPECT_EQ(response.what_ifs(0).amount().value(), "1000.00");
+  EXPECT_EQ(response.variance().value(), "839.75");
+  EXPECT_EQ(HeadSeq(), head);
+
+  const struct {
+    std::string id, ods;
+    std::vector<std::tuple<std::string, std::string, std::string>> what_ifs;
+    v1::RiskBasis basis;
+    grpc::StatusCode code;
+    std::string message;
+  } cases[] = {
+      {"riverside", "A81002", {}, v1::RISK_BASIS_PROJECTED, grpc::StatusCode::PERMISSION_DENIED,
+       "ERROR_CODE_PERMISSION_DENIED: role PRACTICE (practice A81001) may read only its own risk "
+       "share, not \"A81002\"'s"},
+      {"riverside", "", {{"A81002", "PRESCRIBING", "5"}}, v1::RISK_BASIS_PROJECTED,
+       grpc::StatusCode::PERMISSION_DENIED,
+       "ERROR_CODE_PERMISSION_DENIED: role PRACTICE (practice A81001) may ask what-ifs only of its "
+       "own spend, not \"A81002\"'s"},
+      {"finance", "", {{"B99999", "PRESCRIBING", "5"}}, v1::RISK_BASIS_PROJECTED,
+       grpc::StatusCode::NOT_FOUND,
+       "ERROR_CODE_PRACTICE_UNKNOWN: what-if practice \"B99999\" is not a registered member"},
+      {"finance", "", {{"A81001", "COMMUNITY", "5"}}, v1::RISK_BASIS_PROJECTED,
+       grpc::StatusCode::INVALID_ARGUMENT,
+       "ERROR_CODE_QUERY_INVALID: what-if line \"COMMUNITY\" is not pooled in 2026/27, so it does "
+       "not change the risk share"},
+      {"finance", "", {{"A81001", "PRESCRIBING", "0"}}, v1::RISK_BASIS_PROJECTED,
+       grpc::StatusCode::INVALID_ARGUMENT,
+       "ERROR_CODE_QUERY_INVALID: a what-if amount is extra spend (+) or savings (-), never 0"},
+      {"finance", "", {{"A81001", "PRESCRIBING", "1e3"}}, v1::RISK_BASIS_PROJECTED,
+       grpc::StatusCode::INVALID_ARGUMENT, "ERROR_CODE_AMOUNT_MALFORMED: what-if amount for A81001 "
+                                           "PRESCRIBING: "},
+      {"finance", "", {}, v1::RISK_BASIS_SETTLED, grpc::StatusCode::FAILED_PRECONDITION,
+       "ERROR_CODE_YEAR_NOT_SETTLED: 2026/27 has not been settled yet; ask for the PROJECTED share"},
+      {"finance", "B99999", {}, v1::RISK_BASIS_PROJECTED, grpc::StatusCode::NOT_FOUND,
+       "ERROR_CODE_PRACTICE_UNKNOWN: practice \"B99999\" is not a registered member"},
+  };
+  for (const auto& c : cases) {
+    v1::GetRiskShareResponse refused;
+    grpc::Status status = share(c.id, c.ods, c.what_ifs, c.basis, &refused);
+    EXPECT_EQ(status.error_code(), c.code) << c.message;
+    EXPECT_TRUE(status.error_message().starts_with(c.message)) << status.error_message();
+  }
+  EXPECT_EQ(HeadSeq(), head);
 }
 
 }  // namespace

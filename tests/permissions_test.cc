@@ -9,6 +9,7 @@
 
 #include "ledger/chain.h"
 #include "ledger/journal.h"
+#include "ledger/periods.h"
 #include "tests/test_support.h"
 
 namespace lcp {
@@ -46,6 +47,12 @@ v1::Command ContractCommand(const std::string& id) {
   c->set_attribution(v1::ATTRIBUTION_CAPITATION);
   c->set_description("Medicines optimisation");
   return command;
+}
+
+// A risk-sharing agreement's terms: half of either side to the LCP, all by budget.
+v1::AgreementTerms MatrixTerms() {
+  const v1::ShareTerms half = testing::ShareTermsOf("0", v1::SHARE_MODE_FIRST_POUND, {"0.5"}, "");
+  return testing::AgreementTermsOf({"PRESCRIBING"}, half, half, "1", "0");
 }
 
 // One valid command of each kind, given the ledger of SetUpMatrixLedger.
@@ -101,6 +108,10 @@ std::map<std::string, v1::Command> OneOfEachKind() {
          command.mutable_close_contract()->set_reason("Ended");
          return command;
        }()},
+      {"propose_agreement", testing::ProposeAgreementCommand("2026/27", MatrixTerms())},
+      {"cosign_agreement", testing::CosignAgreementCommand("2026/27", 30)},
+      {"close_month", testing::CloseMonthCommand("2026/27", "M01")},
+      {"settle_year", testing::SettleYearCommand("2025/26")},
   };
 }
 
@@ -110,15 +121,15 @@ const std::map<v1::Role, std::set<std::string>> kMayIssue = {
     {v1::ROLE_LCP_FINANCE,
      {"post_journal", "reverse_entry", "set_band_weights", "record_population", "set_practice_indices",
       "run_allocation", "register_contract", "declare_interest", "approve_contract", "vary_contract",
-      "post_payment", "close_contract"}},
-    {v1::ROLE_PCT_FINANCE, {"approve_contract"}},
+      "post_payment", "close_contract", "propose_agreement", "close_month", "settle_year"}},
+    {v1::ROLE_PCT_FINANCE, {"approve_contract", "cosign_agreement"}},
     {v1::ROLE_PRACTICE, {"declare_interest"}},
     {v1::ROLE_AUDITOR, {}},
     {v1::ROLE_LOCAL_ADMIN,
      {"register_practice", "register_provider", "open_year", "post_journal", "reverse_entry",
       "set_band_weights", "record_population", "set_practice_indices", "run_allocation",
       "register_contract", "declare_interest", "approve_contract", "vary_contract", "post_payment",
-      "close_contract"}},
+      "close_contract", "propose_agreement", "cosign_agreement", "close_month", "settle_year"}},
 };
 
 const std::map<std::string, std::string> kDeniedMessage = {
@@ -139,10 +150,18 @@ const std::map<std::string, std::string> kDeniedMessage = {
     {"vary_contract", "may not propose a contract variation; ask a principal with role LCP_FINANCE"},
     {"post_payment", "may not post a contract payment; ask a principal with role LCP_FINANCE"},
     {"close_contract", "may not close a contract; ask a principal with role LCP_FINANCE"},
+    {"propose_agreement",
+     "may not propose a risk-sharing agreement; ask a principal with role LCP_FINANCE"},
+    {"cosign_agreement",
+     "may not co-sign a risk-sharing agreement; ask a principal with role PCT_FINANCE"},
+    {"close_month", "may not close a month; ask a principal with role LCP_FINANCE"},
+    {"settle_year", "may not settle a year; ask a principal with role LCP_FINANCE"},
 };
 
 // The standard ledger, then a journal (6), PRESCRIBING weights and lists (7-10), a run (11), a draft
-// contract C-1 (12) and an approved contract C-2 (13, 14), both proposed by finance.officer.
+// contract C-1 (12) and an approved contract C-2 (13, 14), both proposed by finance.officer; then
+// 2025/26 opened (15) with an agreement (16, 17) and every month closed (18-29), so that it may be
+// settled; and a proposal for 2026/27 awaiting co-signature (30).
 void SetUpMatrixLedger(Journal& journal) {
   testing::SetUpStandardLedger(journal);
   testing::MustSubmit(journal, JournalCommand("2026/27", "M01",
@@ -162,6 +181,14 @@ void SetUpMatrixLedger(Journal& journal) {
   request.mutable_actor()->set_principal_id("pct.finance");
   request.mutable_actor()->set_role(v1::ROLE_PCT_FINANCE);
   ASSERT_TRUE(journal.Submit(request).ok());
+  testing::MustSubmit(journal, OpenYearCommand("2025/26", {"PRESCRIBING"}));
+  testing::MustSubmit(journal, testing::ProposeAgreementCommand("2025/26", MatrixTerms()));
+  testing::MustSubmit(journal, testing::CosignAgreementCommand("2025/26", 16));
+  for (int month = 1; month <= 12; ++month) {
+    testing::MustSubmit(journal, testing::CloseMonthCommand("2025/26", FormatMonth(month)));
+  }
+  testing::MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", MatrixTerms()));
+  ASSERT_EQ(journal.head_seq(), 30u);
 }
 
 TEST(Permissions, EveryRoleAgainstEveryCommandKind) {
@@ -176,18 +203,18 @@ TEST(Permissions, EveryRoleAgainstEveryCommandKind) {
       Result<v1::JournalRecord> result = journal.Submit(request);
       if (allowed.contains(kind)) {
         ASSERT_TRUE(result.ok()) << result.status().ToString();
-        EXPECT_EQ(journal.head_seq(), 15u);
+        EXPECT_EQ(journal.head_seq(), 31u);
       } else {
         ASSERT_FALSE(result.ok());
         EXPECT_EQ(result.status().code(), v1::ERROR_CODE_PERMISSION_DENIED);
         EXPECT_EQ(result.status().message(), "role " + RoleName(role) + " " + kDeniedMessage.at(kind));
-        EXPECT_EQ(journal.head_seq(), 14u);
+        EXPECT_EQ(journal.head_seq(), 30u);
         EXPECT_EQ(journal.SeqForKey("matrix-key"), 0u);
       }
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 90);  // 6 roles x 15 command kinds.
+  EXPECT_EQ(cells, 114);  // 6 roles x 19 command kinds.
   // Every role in the enum is in the matrix above.
   for (int role = 1; v1::Role_IsValid(role); ++role) {
     EXPECT_TRUE(kMayIssue.contains(static_cast<v1::Role>(role))) << role;

@@ -677,6 +677,11 @@ TEST(Settlement, ReleasesOutstandingCommitmentsAndClosedYearsAreNotCommittedAgai
                                                       "1", "0")));
   MustSubmit(journal, CosignAgreementCommand("2026/27", journal.head_seq()));
   CloseMonths(journal, 12);
+  // No payment goes into a closed month: the 70.00 outstanding can no longer be paid in 2026/27.
+  v1::Command late = pay;
+  late.mutable_post_payment()->mutable_period()->set_month("M12");
+  late.mutable_post_payment()->set_invoice_reference("INV-2");
+  EXPECT_EQ(SubmitAs(journal, late).status().code(), v1::ERROR_CODE_MONTH_CLOSED);
   const v1::JournalRecord settled = MustSubmit(journal, SettleYearCommand("2026/27"));
   // Budget 1,000.00, spend 50.00: savings 950.00, LCP 475.00 (600 : 400 -> 285 / 190), PCT 475.00;
   // then the 70.00 outstanding is released (42.00 / 28.00).

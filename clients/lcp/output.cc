@@ -602,10 +602,12 @@ std::string RiskShareTable(const v1::GetRiskShareResponse& r, bool explain) {
   };
   add("Pooled budget B (members' budgets on " + JoinWith(r.terms().pooled_lines(), ", ") + "): " +
       r.pooled_budget().value());
-  add("Outturn O = actual " + r.actual().value() +
-      (settled ? std::string() : " + commitments " + r.commitments().value()) +
-      (r.what_ifs().empty() ? std::string() : " + what-ifs " + r.what_if_total().value()) + " = " +
-      r.outturn().value());
+  add(settled ? "Outturn O = actual spend " + r.outturn().value()
+              : "Outturn O = actual " + r.actual().value() + " + commitments " +
+                    r.commitments().value() +
+                    (r.what_ifs().empty() ? std::string()
+                                          : " + what-ifs " + r.what_if_total().value()) +
+                    " = " + r.outturn().value());
   if (r.side() == v1::RISK_SIDE_NONE) {
     add("Variance V = B - O = 0.00: nothing to share");
     return out + members_table();
