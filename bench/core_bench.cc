@@ -9,6 +9,8 @@
 #include "bench/transaction.h"
 #include "ledger/capitation.h"
 #include "ledger/journal.h"
+#include "ledger/periods.h"
+#include "ledger/risk_sharing.h"
 #include "services/book.h"
 #include "services/storage/sqlite_store.h"
 
@@ -321,6 +323,82 @@ void BM_PaymentActivitySubmit(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_PaymentActivitySubmit);
+
+// Risk sharing at England's scale: the worked examples' terms on the COMMUNITY line of the contract
+// journal (6,500 practices with budgets and commitments).
+v1::Command AgreementProposal(const std::string& year) {
+  v1::Command command;
+  v1::ProposeAgreement* p = command.mutable_propose_agreement();
+  p->set_year(year);
+  v1::AgreementTerms* terms = p->mutable_terms();
+  terms->add_pooled_lines("COMMUNITY");
+  for (v1::ShareTerms* side : {terms->mutable_savings(), terms->mutable_overspend()}) {
+    side->mutable_threshold()->set_value("0.01");
+    side->set_mode(v1::SHARE_MODE_FIRST_POUND);
+    side->add_bands()->mutable_upper_bound()->set_value("0.02");
+    side->mutable_bands(0)->mutable_lcp_rate()->set_value("1");
+    side->add_bands()->mutable_lcp_rate()->set_value("0.5");
+    side->mutable_cap()->set_value("0.03");
+  }
+  terms->mutable_alpha_budget()->set_value("0.5");
+  terms->mutable_alpha_contribution()->set_value("0.5");
+  return command;
+}
+
+// What GetRiskShare computes for a projection: every practice's pooled figures from the balances,
+// then the shares.
+void BM_RiskShareProjection6500Practices(benchmark::State& state) {
+  const Journal& journal = ContractJournal();
+  Year year;
+  year.start_year = 2026;
+  year.line_set = {"COMMUNITY"};
+  const AgreementTermsValue terms =
+      *CheckAgreementTerms(year, AgreementProposal("2026/27").propose_agreement().terms());
+  const auto& balances = journal.state().balances.at(2026);
+  for (auto _ : state) {
+    std::vector<MemberFigures> members =
+        PooledFigures(journal.state().practices, &balances, terms.pooled_lines);
+    Result<RiskShareOutcome> outcome = ComputeRiskShare(terms, members, /*projected=*/true);
+    if (!outcome.ok()) state.SkipWithError(outcome.status().ToString().c_str());
+    benchmark::DoNotOptimize(outcome);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_RiskShareProjection6500Practices)->Unit(benchmark::kMillisecond);
+
+// The settlement of a year for 6,500 practices: the shares and the release of the contract's
+// 6,500 commitments, decided (the postings built and their balances checked).
+void BM_SettleYearDecide6500Practices(benchmark::State& state) {
+  static Journal* journal = [] {
+    auto* j = new Journal(ContractJournal());
+    std::uint64_t key = 6'000'000'000;
+    Check(j->Submit(Request(Payment("C-1", 999'999, false), ++key)));
+    const std::uint64_t proposal = j->head_seq() + 1;
+    Check(j->Submit(Request(AgreementProposal("2026/27"), ++key)));
+    v1::Command cosign;
+    cosign.mutable_cosign_agreement()->set_year("2026/27");
+    cosign.mutable_cosign_agreement()->set_proposal_seq(proposal);
+    v1::JournalEntry cosigned = Request(cosign, ++key);
+    cosigned.mutable_actor()->set_principal_id("bench-pct");  // Not the proposer.
+    Check(j->Submit(cosigned));
+    for (int month = 1; month <= 12; ++month) {
+      v1::Command close;
+      close.mutable_close_month()->mutable_period()->set_year("2026/27");
+      close.mutable_close_month()->mutable_period()->set_month(FormatMonth(month));
+      Check(j->Submit(Request(close, ++key)));
+    }
+    return j;
+  }();
+  v1::Command settle;
+  settle.mutable_settle_year()->set_year("2026/27");
+  for (auto _ : state) {
+    Result<Effects> effects = Decide(journal->state(), settle, v1::Actor());
+    if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
+    benchmark::DoNotOptimize(effects);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_SettleYearDecide6500Practices)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace lcp
