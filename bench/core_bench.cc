@@ -357,7 +357,7 @@ void BM_RiskShareProjection6500Practices(benchmark::State& state) {
   const auto& balances = journal.state().balances.at(2026);
   for (auto _ : state) {
     std::vector<MemberFigures> members =
-        PooledFigures(journal.state().practices, &balances, terms.pooled_lines);
+        PooledFigures(Members(journal.state().practices), &balances, terms.pooled_lines);
     Result<RiskShareOutcome> outcome = ComputeRiskShare(terms, members, /*projected=*/true);
     if (!outcome.ok()) state.SkipWithError(outcome.status().ToString().c_str());
     benchmark::DoNotOptimize(outcome);

@@ -157,9 +157,10 @@ Result<AccountRef> ParseAccount(std::string_view path) {
   return ref;
 }
 
+bool IsKeptBySettlements(std::string_view path) { return path == "lcp:risk_pool"; }
+
 bool IsKeptByContracts(std::string_view path) {
   if (path.starts_with("lcp:encumbrance:")) return true;
-  if (path == "lcp:risk_pool") return true;
   return path.starts_with("practice:") && path.find(":commitment:") != std::string_view::npos;
 }
 

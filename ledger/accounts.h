@@ -50,10 +50,11 @@ bool IsProviderCode(std::string_view code);
 // True for "PRESCRIBING": 1 to 32 characters, a capital letter then capitals, digits and underscores.
 bool IsBudgetLineName(std::string_view name);
 
-// Whether only the engine's own rules may post to the account: "practice:<ODS>:commitment:<LINE>" and
-// "lcp:encumbrance:<LINE>" follow the contracts' own figures, and "lcp:risk_pool" the settlements'.
-// REQUIRES: a well-formed path.
+// Whether only contracts may post to the account: "practice:<ODS>:commitment:<LINE>" and
+// "lcp:encumbrance:<LINE>" follow the contracts' own figures. REQUIRES: a well-formed path.
 bool IsKeptByContracts(std::string_view path);
+// Whether only year settlements may post to the account: "lcp:risk_pool".
+bool IsKeptBySettlements(std::string_view path);
 
 // Builds "practice:<ods>:<category>[:<line>]".
 std::string PracticeAccount(std::string_view ods, std::string_view category, std::string_view line = {});

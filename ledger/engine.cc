@@ -87,7 +87,21 @@ Result<Effects> DecideOpenYear(const State& state, const v1::OpenYear& command) 
                     "budget line " + line + " is named twice");
     }
   }
-  // Months close in order across years, so a year cannot begin before a month already closed.
+  // Years are contiguous and months close in order across them, so a year is opened next to the open
+  // ones, and never before a month already closed.
+  if (!state.years.empty()) {
+    const int first = state.years.begin()->first;
+    const int last = state.years.rbegin()->first;
+    if (*start_year != last + 1 && *start_year != first - 1) {
+      return Refuse(v1::ERROR_CODE_YEAR_NOT_CONTIGUOUS,
+                    "financial years are opened one after another, so that months close in order: "
+                    "open " + FormatYear(last + 1) + " (after " + FormatYear(last) + ")" +
+                        (first > kYearFirst ? " or " + FormatYear(first - 1) + " (before " +
+                                                  FormatYear(first) + ")"
+                                            : std::string()) +
+                        ", not " + command.year());
+    }
+  }
   for (auto later = state.years.upper_bound(*start_year); later != state.years.end(); ++later) {
     if (later->second.closed_through() > 0) {
       return Refuse(v1::ERROR_CODE_MONTH_CLOSED,
@@ -153,12 +167,15 @@ Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& com
     LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, posting.account()));
     if (IsKeptByContracts(posting.account())) {
       return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
-                    posting.account() == "lcp:risk_pool"
-                        ? "account \"lcp:risk_pool\" is moved only by year settlements, so that "
-                          "the pool always nets to zero once a year is settled"
-                        : "account " + Quoted(posting.account()) +
-                              " is moved only by contracts, so that it always equals their "
-                              "outstanding commitments; vary or close the contract instead");
+                    "account " + Quoted(posting.account()) +
+                        " is moved only by contracts, so that it always equals their outstanding "
+                        "commitments; vary or close the contract instead");
+    }
+    if (IsKeptBySettlements(posting.account())) {
+      return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
+                    "account " + Quoted(posting.account()) +
+                        " is moved only by year settlements, so that the pool always nets to zero "
+                        "once a year is settled");
     }
     Result<Money> amount = Money::Parse(posting.amount().value());
     if (!amount.ok()) return amount.status();

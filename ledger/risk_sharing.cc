@@ -183,7 +183,14 @@ void ToAgreementTermsMessage(const AgreementTermsValue& terms, v1::AgreementTerm
       Rate::FromNanos(terms.alpha_contribution_nanos).ToString());
 }
 
-std::vector<MemberFigures> PooledFigures(const std::map<std::string, Practice>& practices,
+std::vector<std::string> Members(const std::map<std::string, Practice>& practices) {
+  std::vector<std::string> members;
+  members.reserve(practices.size());
+  for (const auto& [code, practice] : practices) members.push_back(code);
+  return members;
+}
+
+std::vector<MemberFigures> PooledFigures(const std::vector<std::string>& members_in,
                                          const std::map<std::string, Int>* balances,
                                          const std::vector<std::string>& lines) {
   auto balance = [&](const std::string& account) {
@@ -192,8 +199,8 @@ std::vector<MemberFigures> PooledFigures(const std::map<std::string, Practice>& 
     return it == balances->end() ? Int(0) : it->second;
   };
   std::vector<MemberFigures> members;
-  members.reserve(practices.size());
-  for (const auto& [code, practice] : practices) {
+  members.reserve(members_in.size());
+  for (const std::string& code : members_in) {
     MemberFigures figures;
     figures.ods_code = code;
     for (const std::string& line : lines) {
@@ -266,39 +273,32 @@ Result<RiskShareOutcome> ComputeRiskShare(const AgreementTermsValue& terms,
   if (!parts.ok()) return parts.status();
   out.budget_part = (*parts)[0];
   out.contribution_part = (*parts)[1];
-  // Among members, by ODS code (their order here) on ties.
-  std::vector<Rational> by_budget;
-  for (const MemberOutcome& member : out.members) {
-    if (member.budget < 0 && out.lcp != 0) {
-      return Refuse(v1::ERROR_CODE_SPLIT_WEIGHTS_INVALID,
-                    "member " + member.ods_code + "'s pooled budget is negative (" +
-                        Money::FromPence(member.budget).ToString() +
-                        "), so the LCP's share cannot be split by budget; correct its budget first");
-    }
-    by_budget.emplace_back(member.budget);
-  }
+  // Among members, by ODS code (their order here) on ties. A negative pooled budget (journals can make
+  // one) counts as none.
   const int sign = out.variance > 0 ? 1 : -1;
+  std::vector<Rational> by_budget;
   std::vector<Rational> by_contribution;
   for (MemberOutcome& member : out.members) {
+    member.budget_basis = member.budget > 0 ? member.budget : Int(0);
+    out.budget_basis_total += member.budget_basis;
+    by_budget.emplace_back(member.budget_basis);
     const Int own = member.variance * sign;  // Its own underspend (savings) or overspend.
     member.contribution_basis = own > 0 ? own : Int(0);
     out.contribution_basis_total += member.contribution_basis;
     by_contribution.emplace_back(member.contribution_basis);
   }
+  // With V != 0 some member's own variance has V's sign, so at most one of the two bases is empty;
+  // an empty one borrows the other, and no split is ever left without weights.
   if (out.contribution_basis_total == 0) {
     out.contribution_by_budget = true;
     by_contribution = by_budget;
-    for (MemberOutcome& member : out.members) {
-      member.contribution_basis = member.budget;
-      out.contribution_basis_total += member.budget;
-    }
-  }
-  const bool no_budget = std::none_of(out.members.begin(), out.members.end(),
-                                      [](const MemberOutcome& m) { return m.budget > 0; });
-  if (no_budget && (out.budget_part != 0 || (out.contribution_by_budget && out.contribution_part != 0))) {
-    return Refuse(v1::ERROR_CODE_SPLIT_WEIGHTS_INVALID,
-                  "no member has a pooled budget, so the LCP's share cannot be split by budget; set "
-                  "the budgets first");
+    for (MemberOutcome& member : out.members) member.contribution_basis = member.budget_basis;
+    out.contribution_basis_total = out.budget_basis_total;
+  } else if (out.budget_basis_total == 0) {
+    out.budget_by_contribution = true;
+    by_budget = by_contribution;
+    for (MemberOutcome& member : out.members) member.budget_basis = member.contribution_basis;
+    out.budget_basis_total = out.contribution_basis_total;
   }
   Result<std::vector<Int>> budget_shares = Split(out.budget_part, by_budget);
   if (!budget_shares.ok()) return budget_shares.status();
@@ -336,6 +336,11 @@ std::optional<std::pair<int, int>> NextMonthToClose(const std::map<int, Year>& y
   return std::nullopt;
 }
 
+int CurrentYear(const std::map<int, Year>& years) {
+  const std::optional<std::pair<int, int>> next = NextMonthToClose(years);
+  return next ? next->first : years.rbegin()->first;
+}
+
 Result<Effects> DecideProposeAgreement(const State& state, const v1::ProposeAgreement& command,
                                        const v1::Actor& actor) {
   Result<const Year*> year = CheckOpenYear(state, command.year());
@@ -350,12 +355,15 @@ Result<Effects> DecideProposeAgreement(const State& state, const v1::ProposeAgre
                                  std::to_string(in_force_seq) + "; name it as the one replaced"
                            : command.year() + " has no agreement in force; replace none (0)");
   }
-  const bool variation = in_force && state.balances.contains((*year)->start_year);
+  // Terms are agreed before the year begins; once it has postings, any agreement (a first one recorded
+  // late, or a replacement) is a variation, with its reason on the record.
+  const bool variation = state.balances.contains((*year)->start_year);
   if (variation || !command.reason().empty()) {
     if (!IsPrintableText(command.reason(), kNarrativeLengthMax)) {
       return Refuse(v1::ERROR_CODE_NARRATIVE_INVALID,
-                    std::string(variation ? "a variation of the agreement in force, once the year "
-                                            "has postings, needs a reason: "
+                    std::string(variation ? command.year() +
+                                                " has postings already, so this agreement varies "
+                                                "the year's terms and needs a reason: "
                                           : "the reason must be: ") +
                         "1 to " + std::to_string(kNarrativeLengthMax) +
                         " characters of UTF-8 text without control characters");
@@ -379,6 +387,15 @@ Result<Effects> DecideCosignAgreement(const State& state, const v1::CosignAgreem
                       " is not a proposal for " + command.year() + " awaiting co-signature" +
                       (pending ? "; the pending one is entry " + std::to_string(pending->proposal_seq)
                                : "; none is pending"));
+  }
+  // A proposal made before the year's first posting and co-signed after it varies the year's terms
+  // all the same: it needs its reason on the record.
+  if (pending->reason.empty() && state.balances.contains((*year)->start_year)) {
+    return Refuse(v1::ERROR_CODE_NARRATIVE_INVALID,
+                  "the proposal at entry " + std::to_string(pending->proposal_seq) +
+                      " has no reason, and " + command.year() +
+                      " has postings now, so co-signing it would vary the year's terms without "
+                      "one; ask for it to be proposed again with a reason");
   }
   if (actor.principal_id() == pending->proposed_by) {
     return Refuse(v1::ERROR_CODE_COSIGNER_IS_PROPOSER,
@@ -437,8 +454,9 @@ Result<Effects> DecideSettleYear(const State& state, const v1::SettleYear& comma
                                    "agreement propose) and have PCT finance co-sign it");
   }
   auto balances = state.balances.find(year.start_year);
+  const std::vector<std::string> codes = Members(state.practices);
   const std::vector<MemberFigures> members =
-      PooledFigures(state.practices, balances == state.balances.end() ? nullptr : &balances->second,
+      PooledFigures(codes, balances == state.balances.end() ? nullptr : &balances->second,
                     year.agreement->terms.pooled_lines);
   Result<RiskShareOutcome> outcome =
       ComputeRiskShare(year.agreement->terms, members, /*projected=*/false);
@@ -478,6 +496,7 @@ Result<Effects> DecideSettleYear(const State& state, const v1::SettleYear& comma
       CheckBalanceLimits(state, year.start_year, effects.legs, /*distinct_accounts=*/true));
   Year& after = effects.year_after.emplace(year);
   after.settled_seq = state.last_seq() + 1;
+  after.settled_members = codes;
   return effects;
 }
 

@@ -41,10 +41,13 @@ struct MemberFigures {
   Int what_if;  // Extra spend (or savings, negative) of a what-if.
 };
 
-// Every registered practice's figures on `lines` from one year's balances (null: none), by ODS code.
-std::vector<MemberFigures> PooledFigures(const std::map<std::string, Practice>& practices,
+// The members' figures on `lines` from one year's balances (null: none), in the order of `members`
+// (ODS codes ascending).
+std::vector<MemberFigures> PooledFigures(const std::vector<std::string>& members,
                                          const std::map<std::string, Int>* balances,
                                          const std::vector<std::string>& lines);
+// The members who share a year's risk: every registered practice, by ODS code.
+std::vector<std::string> Members(const std::map<std::string, Practice>& practices);
 
 // Every step of the computation. Exact figures are rationals in pence; posted ones whole pence.
 struct BandOutcome {
@@ -60,7 +63,8 @@ struct MemberOutcome {
   Int budget;
   Int outturn;
   Int variance;            // budget - outturn.
-  Int contribution_basis;  // Its underspend or overspend when it qualifies (its budget when none does).
+  Int budget_basis;        // What the budget part goes by: max(0, budget) (see budget_by_contribution).
+  Int contribution_basis;  // Its underspend or overspend when it qualifies (see contribution_by_budget).
   Int budget_share;
   Int contribution_share;
   Int share;
@@ -86,14 +90,18 @@ struct RiskShareOutcome {
   Int pct;             // |V| - A.
   Int budget_part;
   Int contribution_part;
+  // When no member has a positive pooled budget, the budget part goes by the contribution basis; when
+  // no member qualifies for the contribution part (impossible while V != 0), it goes by budget.
+  bool budget_by_contribution = false;
   bool contribution_by_budget = false;
+  Int budget_basis_total;
   Int contribution_basis_total;
   std::vector<MemberOutcome> members;  // By ODS code.
 };
 
 // Applies `terms` to the members' figures (by ODS code). `projected`: the outturn counts outstanding
-// commitments (and what-ifs); otherwise actual spend only. Refuses SPLIT_WEIGHTS_INVALID when the LCP's
-// amount cannot be split among members (a negative pooled budget, or none at all).
+// commitments (and what-ifs); otherwise actual spend only. Refuses only what Apportion refuses (more
+// than kSplitPartiesMax members), so that a year can always be settled.
 Result<RiskShareOutcome> ComputeRiskShare(const AgreementTermsValue& terms,
                                           const std::vector<MemberFigures>& members, bool projected);
 
@@ -112,5 +120,8 @@ Result<Effects> DecideSettleYear(const State& state, const v1::SettleYear& comma
 // The next month to close: (start year, month) of the earliest open year whose M12 is open, or nullopt
 // when every open year's M12 is closed.
 std::optional<std::pair<int, int>> NextMonthToClose(const std::map<int, Year>& years);
+// The year in progress: the year of the next month to close, or the latest when every month is
+// closed. REQUIRES: `years` is not empty.
+int CurrentYear(const std::map<int, Year>& years);
 
 }  // namespace lcp

@@ -77,6 +77,7 @@ struct Year {
   std::set<std::string> line_set;
   std::vector<MonthClose> closes;  // The months closed, M01 first; closes.size() is the last closed.
   std::uint64_t settled_seq = 0;   // The SettleYear entry; 0 while not settled.
+  std::vector<std::string> settled_members;  // Who shared the settlement, by ODS code.
   std::optional<Agreement> agreement;  // In force.
   std::optional<Agreement> pending;    // Awaiting co-signature.
 

@@ -191,13 +191,14 @@ void FillStatementLine(const std::string& line, const Int& budget, const Int& co
   out.mutable_variance()->set_value(PenceText(budget - actual - commitments));
 }
 
-// The year a query names ("" for the latest open year): YEAR_MALFORMED, or YEAR_NOT_OPEN.
+// The year a query names ("" for the year in progress, CurrentYear): YEAR_MALFORMED, or
+// YEAR_NOT_OPEN.
 Result<const Year*> YearAsked(const Snapshot& snapshot, const std::string& year_text) {
   if (year_text.empty()) {
     if (snapshot.years->empty()) {
       return Status::Error(v1::ERROR_CODE_YEAR_NOT_OPEN, "no financial year has been opened yet");
     }
-    return &snapshot.years->rbegin()->second;
+    return &snapshot.years->at(CurrentYear(*snapshot.years));
   }
   Result<int> asked = ParseYear(year_text);
   if (!asked.ok()) return asked.status();
@@ -235,6 +236,8 @@ void FillRiskShare(const RiskShareOutcome& outcome, v1::GetRiskShareResponse& re
   response.mutable_budget_part()->set_value(PenceText(outcome.budget_part));
   response.mutable_contribution_part()->set_value(PenceText(outcome.contribution_part));
   response.set_contribution_by_budget(outcome.contribution_by_budget);
+  response.set_budget_by_contribution(outcome.budget_by_contribution);
+  response.mutable_budget_basis_total()->set_value(PenceText(outcome.budget_basis_total));
   response.mutable_contribution_basis_total()->set_value(PenceText(outcome.contribution_basis_total));
   if (outcome.terms == nullptr) return;  // V = 0: no side applies.
   const ShareSideTerms& side = *outcome.terms;
@@ -266,6 +269,7 @@ void FillMember(const MemberOutcome& member, const std::string& name, v1::Member
   out.mutable_outturn()->set_value(PenceText(member.outturn));
   out.mutable_variance()->set_value(PenceText(member.variance));
   out.mutable_contribution_basis()->set_value(PenceText(member.contribution_basis));
+  out.mutable_budget_basis()->set_value(PenceText(member.budget_basis));
   out.mutable_budget_share()->set_value(PenceText(member.budget_share));
   out.mutable_contribution_share()->set_value(PenceText(member.contribution_share));
   out.mutable_share()->set_value(PenceText(member.share));
@@ -849,9 +853,11 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetRiskShare(grpc::CallbackServerCo
   }
   const AgreementTermsValue& terms = year.agreement->terms;
   auto balances = snapshot->balances->find(year.start_year);
+  // A settled year's members are those the settlement shared among (a practice registered since has
+  // no part in it).
   std::vector<MemberFigures> members = PooledFigures(
-      practices, balances == snapshot->balances->end() ? nullptr : &balances->second,
-      terms.pooled_lines);
+      settled ? year.settled_members : Members(practices),
+      balances == snapshot->balances->end() ? nullptr : &balances->second, terms.pooled_lines);
   for (const v1::WhatIf& what_if : request->what_ifs()) {
     const std::string& code = what_if.ods_code();
     if (own_only && code != actor->practice_ods_code()) {

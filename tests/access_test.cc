@@ -803,7 +803,7 @@ TEST_F(AccessTest, RiskShareFollowsWhoIsCallingAndRefusesWithItsCodes) {
   const v1::AgreementTerms terms = testing::AgreementTermsOf(
       {"PRESCRIBING"}, testing::ShareTermsOf("0.01", v1::SHARE_MODE_FIRST_POUND, {"0.70"}, "0.05"),
       testing::ShareTermsOf("0", v1::SHARE_MODE_FIRST_POUND, {"1"}, ""), "0.5", "0.5");
-  ASSERT_EQ(As("finance").Submit(OneCommand(testing::ProposeAgreementCommand("2026/27", terms), "a-1")).code,
+  ASSERT_EQ(As("finance").Submit(OneCommand(testing::ProposeAgreementCommand("2026/27", terms, 0, "Late"), "a-1")).code,
             grpc::StatusCode::OK);
   Outcome own_cosign = As("finance").Submit(OneCommand(testing::CosignAgreementCommand("2026/27", 8), "a-2"));
   EXPECT_EQ(own_cosign.code, grpc::StatusCode::PERMISSION_DENIED);

@@ -1,10 +1,12 @@
 // Random sequences of contract commands (register, approve, vary, pay, close, declare, new capitation
-// runs, years opened in any order), some inside groups that are kept or taken back, checking after
-// every step the rule of ledger/contracts.h: each contract year's outstanding commitment is
-// max(0, value - paid) while it is committed and open, every open year of an open contract is
-// committed, and the practices' commitment and the encumbrance balances are exactly the
-// largest-remainder splits of those amounts. At the end: no month end of any year shows a negative
-// commitment, and a replay of the kept records gives the same balances.
+// runs, years opened in any order), month closes, agreements and year settlements, some inside groups
+// that are kept or taken back, checking after every step the rule of ledger/contracts.h: each contract
+// year's outstanding commitment is max(0, value - paid) while it is committed and open (a closed
+// contract may keep it only in a year whose M12 had closed, until that year's settlement releases it),
+// every open year of an open contract is committed unless its M12 is closed, the practices'
+// commitment and the encumbrance balances are exactly the largest-remainder splits of those amounts,
+// and nothing lands in a closed month but a settlement. At the end: no month end of any year shows a
+// negative commitment, and a replay of the kept records gives the same balances.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -16,6 +18,7 @@
 #include "ledger/contracts.h"
 #include "ledger/journal.h"
 #include "ledger/periods.h"
+#include "ledger/risk_sharing.h"
 #include "tests/test_support.h"
 
 namespace lcp {
@@ -257,8 +260,41 @@ struct Fuzzer {
     Submit(command, kOfficer, "interest");
   }
 
+  // Closes the next month; settles a year whose M12 is closed (agreeing terms first when it has none).
+  void MonthEnd() {
+    for (const auto& [start, year] : journal.state().years) {
+      if (year.closed_through() < kMonthsPerYear || year.settled_seq != 0 || !Coin(50)) continue;
+      const std::string text = FormatYear(start);
+      if (!year.agreement) {
+        const v1::ShareTerms side = testing::ShareTermsOf(
+            "0.01", Coin(50) ? v1::SHARE_MODE_FIRST_POUND : v1::SHARE_MODE_ABOVE_THRESHOLD,
+            {"0.02:0.9", "0.4"}, Coin(50) ? "0.03" : "");
+        const std::uint64_t proposal = journal.head_seq() + 1;
+        if (!Submit(testing::ProposeAgreementCommand(
+                        text, testing::AgreementTermsOf({"COMMUNITY"}, side, side, "0.5", "0.5"), 0,
+                        "Recorded late"),
+                    kOfficer, "propose")) {
+          return;
+        }
+        if (!Submit(testing::CosignAgreementCommand(text, proposal), kPct, "cosign")) return;
+      }
+      Submit(testing::SettleYearCommand(text), kOfficer, "settle");
+      return;
+    }
+    const std::optional<std::pair<int, int>> next = NextMonthToClose(journal.state().years);
+    if (!next) return;
+    const std::uint64_t before = journal.head_seq();
+    const std::string head = journal.head_hash();
+    if (Submit(testing::CloseMonthCommand(FormatYear(next->first), FormatMonth(next->second)), kOfficer,
+               "close-month")) {
+      const MonthClose& close = journal.state().years.at(next->first).closes.back();
+      ASSERT_EQ(close.checkpoint_seq, before);
+      ASSERT_EQ(close.checkpoint_hash, head);
+    }
+  }
+
   void Step() {
-    switch (Rand(0, 11)) {
+    switch (Rand(0, 13)) {
       case 0: case 1: Register(); break;
       case 2: case 3: Approve(false); break;
       case 4: Vary(); break;
@@ -267,6 +303,7 @@ struct Fuzzer {
       case 9: if (Coin(25)) Close(); break;
       case 10: if (Coin(30)) OpenNextYear(); else if (Coin(20)) NewRun(RandomOpenYear(), Coin(50) ? "COMMUNITY" : "ELECTIVE"); break;
       case 11: if (Coin(10)) Interest(); break;
+      case 12: case 13: MonthEnd(); break;
     }
   }
 
@@ -301,13 +338,35 @@ struct Fuzzer {
   // The invariant, from the contracts' own figures.
   void Check(const std::string& where) {
     const State& state = journal.state();
+    // Nothing but a settlement goes into a closed month.
+    if (!state.entries.empty()) {
+      const EntryFacts& last = state.entries.back();
+      const bool settlement = last.irreversible == Irreversible::kSettlement;
+      for (const Leg& leg : last.legs) {
+        const int year = leg.year != 0 ? leg.year : last.year;
+        const int month = leg.year != 0 ? leg.month : last.month;
+        const int closed_before = state.years.at(year).closed_through();
+        ASSERT_TRUE(settlement || month > closed_before)
+            << where << " a leg of entry " << state.last_seq() << " went into closed "
+            << FormatYear(year) << " " << FormatMonth(month);
+      }
+    }
     std::map<int, std::map<std::string, Int>> expected;  // year -> account -> pence
     for (const auto& [id, contract] : state.contracts.by_id) {
       const bool open = contract->status == v1::CONTRACT_STATUS_APPROVED ||
                         contract->status == v1::CONTRACT_STATUS_ACTIVE;
       for (const auto& [year, figures] : contract->years) {
-        const Int want = (open && figures.committed && figures.value > figures.paid) ? Int(figures.value - figures.paid) : Int(0);
-        ASSERT_EQ(figures.outstanding, want) << where << " " << id << " " << year;
+        const Int rule = (figures.committed && figures.value > figures.paid) ? Int(figures.value - figures.paid) : Int(0);
+        const bool year_closed = state.years.at(year).closed_through() == kMonthsPerYear;
+        if (figures.settled) {
+          ASSERT_EQ(figures.outstanding, 0) << where << " " << id << " " << year << " settled";
+        } else if (open) {
+          ASSERT_EQ(figures.outstanding, rule) << where << " " << id << " " << year;
+        } else if (year_closed) {
+          ASSERT_TRUE(figures.outstanding == 0 || figures.outstanding == rule) << where << " " << id;
+        } else {
+          ASSERT_EQ(figures.outstanding, 0) << where << " " << id << " " << year;
+        }
         ASSERT_LE(figures.paid, figures.ceiling) << where << " " << id << " " << year;
         if (figures.outstanding == 0) continue;
         const AllocationRun& basis = *figures.basis;
@@ -322,10 +381,11 @@ struct Fuzzer {
         }
         expected[year]["lcp:encumbrance:" + contract->line] -= figures.outstanding;
       }
-      // Every open year the open contract runs in is committed.
+      // Every open year the open contract runs in is committed, but one whose M12 has closed.
       if (open) {
-        for (const auto& [year, _] : state.years) {
+        for (const auto& [year, open_year] : state.years) {
           if (year < contract->start_year || year > contract->end_year) continue;
+          if (open_year.closed_through() == kMonthsPerYear) continue;
           auto f = contract->years.find(year);
           ASSERT_TRUE(f != contract->years.end() && f->second.committed)
               << where << " " << id << " year " << year << " not committed";
@@ -402,7 +462,8 @@ TEST(ContractsFuzz, InvariantHoldsThroughRandomSequences) {
   }
   // The sequences must reach every command, accepted as well as refused.
   for (const char* what : {"register", "approve", "approve-variation", "vary", "pay", "close",
-                           "interest", "open-year", "run"}) {
+                           "interest", "open-year", "run", "close-month", "propose", "cosign",
+                           "settle"}) {
     EXPECT_GT(accepted[what], 0) << what;
   }
 }

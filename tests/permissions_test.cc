@@ -108,7 +108,7 @@ std::map<std::string, v1::Command> OneOfEachKind() {
          command.mutable_close_contract()->set_reason("Ended");
          return command;
        }()},
-      {"propose_agreement", testing::ProposeAgreementCommand("2026/27", MatrixTerms())},
+      {"propose_agreement", testing::ProposeAgreementCommand("2026/27", MatrixTerms(), 0, "Late")},
       {"cosign_agreement", testing::CosignAgreementCommand("2026/27", 30)},
       {"close_month", testing::CloseMonthCommand("2026/27", "M01")},
       {"settle_year", testing::SettleYearCommand("2025/26")},
@@ -187,7 +187,7 @@ void SetUpMatrixLedger(Journal& journal) {
   for (int month = 1; month <= 12; ++month) {
     testing::MustSubmit(journal, testing::CloseMonthCommand("2025/26", FormatMonth(month)));
   }
-  testing::MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", MatrixTerms()));
+  testing::MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", MatrixTerms(), 0, "Late"));
   ASSERT_EQ(journal.head_seq(), 30u);
 }
 

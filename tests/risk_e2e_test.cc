@@ -44,9 +44,9 @@ std::vector<std::string> MemberShares(const v1::GetRiskShareResponse& response) 
   return shares;
 }
 
-// Worked example 1's books: budgets 4,000,000 / 3,500,000 / 2,500,000 and outturns 3,800,000 /
-// 3,550,000 / 2,350,000 on ELECTIVE and PRESCRIBING (entries 6 and 7), and the agreement of the
-// worked examples proposed (8) and co-signed (9).
+// The worked examples' agreement, proposed (6) and co-signed (7) before anything is posted, then
+// worked example 1's books: budgets 4,000,000 / 3,500,000 / 2,500,000 and outturns 3,800,000 /
+// 3,550,000 / 2,350,000 on ELECTIVE and PRESCRIBING (entries 8 and 9).
 void SetUpWorkedExample(const ServerProcess& server) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"practice", "add", "A81001", "Riverside Medical Centre"},
@@ -54,16 +54,6 @@ void SetUpWorkedExample(const ServerProcess& server) {
         {"practice", "add", "A81003", "Park Lane Practice"},
         {"provider", "add", "RX1", "Riverside Hospitals", "--kind", "foundation_trust"},
         {"year", "open", "2026/27", "ELECTIVE", "PRESCRIBING", "COMMUNITY"},
-        {"journal", "post", "--year", "2026/27", "--month", "M01", "--narrative", "Budgets",
-         "practice:A81001:budget:ELECTIVE=3000000", "practice:A81001:budget:PRESCRIBING=1000000",
-         "practice:A81002:budget:ELECTIVE=2500000", "practice:A81002:budget:PRESCRIBING=1000000",
-         "practice:A81003:budget:ELECTIVE=2000000", "practice:A81003:budget:PRESCRIBING=500000",
-         "pct:allocation:ELECTIVE=-7500000", "pct:allocation:PRESCRIBING=-2500000"},
-        {"journal", "post", "--year", "2026/27", "--month", "M02", "--narrative", "Invoices",
-         "practice:A81001:spend:ELECTIVE=2900000", "practice:A81001:spend:PRESCRIBING=900000",
-         "practice:A81002:spend:ELECTIVE=2600000", "practice:A81002:spend:PRESCRIBING=950000",
-         "practice:A81003:spend:ELECTIVE=1850000", "practice:A81003:spend:PRESCRIBING=500000",
-         "provider:RX1:payable=-9700000"},
         {"--as", "officer", "agreement", "propose", "--year", "2026/27", "--pooled",
          "ELECTIVE,PRESCRIBING", "--savings-threshold", "0.01", "--savings-mode", "first_pound",
          "--savings-bands", "0.70", "--savings-cap", "0.05", "--overspend-threshold", "0",
@@ -73,13 +63,27 @@ void SetUpWorkedExample(const ServerProcess& server) {
   }
   // The proposer cannot co-sign, even as the insecure local administrator.
   RunResult own = Lcp(server, {"--as", "officer", "agreement", "cosign", "--year", "2026/27",
-                               "--proposal", "8"});
+                               "--proposal", "6"});
   EXPECT_EQ(own.exit_code, 1);
-  EXPECT_NE(own.err.find("ERROR_CODE_COSIGNER_IS_PROPOSER: the proposal at entry 8 was made by "
+  EXPECT_NE(own.err.find("ERROR_CODE_COSIGNER_IS_PROPOSER: the proposal at entry 6 was made by "
                          "local-admin/officer"),
             std::string::npos)
       << own.err;
-  MustRun(server, {"--as", "pct", "agreement", "cosign", "--year", "2026/27", "--proposal", "8"});
+  for (const std::vector<std::string>& args :
+       {std::vector<std::string>{"--as", "pct", "agreement", "cosign", "--year", "2026/27",
+                                 "--proposal", "6"},
+        {"journal", "post", "--year", "2026/27", "--month", "M01", "--narrative", "Budgets",
+         "practice:A81001:budget:ELECTIVE=3000000", "practice:A81001:budget:PRESCRIBING=1000000",
+         "practice:A81002:budget:ELECTIVE=2500000", "practice:A81002:budget:PRESCRIBING=1000000",
+         "practice:A81003:budget:ELECTIVE=2000000", "practice:A81003:budget:PRESCRIBING=500000",
+         "pct:allocation:ELECTIVE=-7500000", "pct:allocation:PRESCRIBING=-2500000"},
+        {"journal", "post", "--year", "2026/27", "--month", "M02", "--narrative", "Invoices",
+         "practice:A81001:spend:ELECTIVE=2900000", "practice:A81001:spend:PRESCRIBING=900000",
+         "practice:A81002:spend:ELECTIVE=2600000", "practice:A81002:spend:PRESCRIBING=950000",
+         "practice:A81003:spend:ELECTIVE=1850000", "practice:A81003:spend:PRESCRIBING=500000",
+         "provider:RX1:payable=-9700000"}}) {
+    MustRun(server, args);
+  }
 }
 
 TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
@@ -142,8 +146,8 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   }
 
   // Months close in order; nothing goes into a closed month; a correction names the entry.
-  MustRun(server, {"month", "close", "--year", "2026/27"});
-  MustRun(server, {"month", "close", "--year", "2026/27"});
+  MustRun(server, {"month", "close", "--month", "M01"});
+  MustRun(server, {"month", "close", "--month", "M02"});
   RunResult closed = Lcp(server, {"journal", "post", "--year", "2026/27", "--month", "M02",
                                   "--narrative", "Moved", "practice:A81001:spend:ELECTIVE=-100",
                                   "practice:A81002:spend:ELECTIVE=100"});
@@ -151,16 +155,18 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   EXPECT_NE(closed.err.find("ERROR_CODE_MONTH_CLOSED: 2026/27 M02 is closed"), std::string::npos)
       << closed.err;
   MustRun(server, {"journal", "post", "--year", "2026/27", "--month", "M03", "--narrative",
-                   "Invoice 7 was Hillview's", "--corrects", "7", "practice:A81001:spend:ELECTIVE=-100",
+                   "Invoice 9 was Hillview's", "--corrects", "9", "practice:A81001:spend:ELECTIVE=-100",
                    "practice:A81002:spend:ELECTIVE=100"});
-  for (int month = 3; month <= 11; ++month) MustRun(server, {"month", "close", "--year", "2026/27"});
+  for (const char* month : {"M03", "M04", "M05", "M06", "M07", "M08", "M09", "M10", "M11"}) {
+    MustRun(server, {"month", "close", "--month", month});
+  }
   RunResult early = Lcp(server, {"year", "settle", "--year", "2026/27"});
   EXPECT_EQ(early.exit_code, 1);
   EXPECT_NE(early.err.find("ERROR_CODE_YEAR_NOT_CLOSED: 2026/27 is settled after its M12 is closed; "
                            "months are closed through M11"),
             std::string::npos)
       << early.err;
-  RunResult m12 = Lcp(server, {"month", "close", "--year", "2026/27"});
+  RunResult m12 = Lcp(server, {"month", "close", "--month", "M12"});
   ASSERT_EQ(m12.exit_code, 0) << m12.err;
   EXPECT_NE(m12.out.find("2026/27 M12 is closed (entry 22); checkpoint: entry 21, hash "),
             std::string::npos)
@@ -193,6 +199,20 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   RunResult what_if_settled = Lcp(server, {"share", "--settled", "--what-if", "A81001:ELECTIVE=+1"});
   EXPECT_EQ(what_if_settled.exit_code, 1);
   EXPECT_NE(what_if_settled.err.find("what-ifs apply to projections only"), std::string::npos);
+
+  // The next year: opened next to the last (not after a gap); it is now the year in progress, which
+  // the commands default to; a practice registered now has no part in 2026/27's settlement.
+  RunResult gap = Lcp(server, {"year", "open", "2028/29", "ELECTIVE"});
+  EXPECT_EQ(gap.exit_code, 1);
+  EXPECT_NE(gap.err.find("ERROR_CODE_YEAR_NOT_CONTIGUOUS"), std::string::npos) << gap.err;
+  MustRun(server, {"year", "open", "2027/28", "ELECTIVE", "PRESCRIBING"});
+  MustRun(server, {"practice", "add", "A81004", "New Road Surgery"});
+  RunResult next = Lcp(server, {"month", "close", "--month", "M01"});
+  ASSERT_EQ(next.exit_code, 0) << next.err;
+  EXPECT_NE(next.out.find("2027/28 M01 is closed (entry "), std::string::npos) << next.out;
+  EXPECT_EQ(Lcp(server, {"share"}).exit_code, 1);  // 2027/28 has no agreement yet.
+  EXPECT_EQ(MemberShares(Share(server, {"--settled", "--year", "2026/27"})),
+            (std::vector<std::string>{"A81001 102012.85", "A81002 36750.00", "A81003 71237.15"}));
 }
 
 }  // namespace

@@ -288,13 +288,29 @@ TEST(RiskShare, AProjectionCountsCommitmentsAndWhatIfs) {
   EXPECT_EQ(Pounds(actual.outturn), "1300.00");
 }
 
-TEST(RiskShare, ANegativeMemberBudgetCannotBeSplitBy) {
-  Result<RiskShareOutcome> outcome = ComputeRiskShare(
-      TermsValue(WorkedExampleTerms()), Members({{"1000.00", "500.00"}, {"-10.00", "0.00"}}), false);
-  EXPECT_EQ(outcome.status().code(), v1::ERROR_CODE_SPLIT_WEIGHTS_INVALID);
-  EXPECT_EQ(outcome.status().message(),
-            "member A81002's pooled budget is negative (-10.00), so the LCP's share cannot be split "
-            "by budget; correct its budget first");
+TEST(RiskShare, ANegativeMemberBudgetCountsAsNoneInTheBudgetSplit) {
+  // B = 990.00, O = 500.00, V = 490.00: t x B = 9.90 met, LCP 0.70 = 343.00 (the cap, 49.50, binds):
+  // 49.50 to the LCP, 24.75 by budget (all A81001's: A81002's -10.00 counts as 0) and 24.75 by
+  // underspend (A81001 500.00, A81002 -10.00 overspent: none).
+  const RiskShareOutcome out = MustCompute(WorkedExampleTerms(), Members({{"1000.00", "500.00"}, {"-10.00", "0.00"}}));
+  EXPECT_EQ(Pounds(out.lcp), "49.50");
+  EXPECT_EQ(Pounds(out.budget_basis_total), "1000.00");
+  EXPECT_EQ(out.members[1].budget_basis, 0);
+  EXPECT_FALSE(out.budget_by_contribution);
+  EXPECT_EQ(Shares(out), (std::vector<std::string>{"49.50", "0.00"}));
+}
+
+TEST(RiskShare, WithNoPositiveBudgetTheBudgetPartGoesAsTheContributionPart) {
+  // No budgets at all: spend of 300.00 and 100.00 is an overspend of 400.00, every pound of it shared
+  // 0.5 (no cap): 200.00, half by "budget", which goes by the overspends 300 : 100 like the rest.
+  const v1::AgreementTerms terms = AgreementTermsOf(
+      {"ELECTIVE"}, ShareTermsOf("0", v1::SHARE_MODE_FIRST_POUND, {"0.5"}, ""),
+      ShareTermsOf("0", v1::SHARE_MODE_FIRST_POUND, {"0.5"}, ""), "0.5", "0.5");
+  const RiskShareOutcome out = MustCompute(terms, Members({{"0.00", "300.00"}, {"0.00", "100.00"}}));
+  EXPECT_TRUE(out.budget_by_contribution);
+  EXPECT_FALSE(out.contribution_by_budget);
+  EXPECT_EQ(Pounds(out.budget_basis_total), "400.00");
+  EXPECT_EQ(Shares(out), (std::vector<std::string>{"150.00", "50.00"}));
 }
 
 TEST(RiskShare, ExactPoundsPrintsEveryPlaceItNeeds) {
@@ -429,10 +445,12 @@ Journal OverspendLedger() {
                      {"A81003", "2000000.00", "500000.00", "2100000.00", "500000.00"}});
 }
 
-// Proposes (entry N) and co-signs (N + 1) the worked examples' terms.
+// Proposes (entry N) and co-signs (N + 1) the worked examples' terms; the year has postings, so with
+// a reason.
+constexpr const char* kLate = "Agreed by the PCT board on 12 March; recorded late";
 void AgreeWorkedExampleTerms(Journal& journal) {
   const std::uint64_t proposal = journal.head_seq() + 1;
-  MustSubmit(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms()));
+  MustSubmit(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));
   MustSubmit(journal, CosignAgreementCommand("2026/27", proposal));
 }
 
@@ -498,7 +516,7 @@ TEST(Settlement, WorkedExampleTwoPostsTheBorneOverspendAndTheUnderwriting) {
 TEST(Settlement, ALockedYearRefusesEverythingAndTheWholeJournalReplays) {
   Recorder recorder;
   BuildLedger([&](const v1::Command& command) { recorder.Submit(command); }, kSavingsBooks);
-  recorder.Submit(ProposeAgreementCommand("2026/27", WorkedExampleTerms()));
+  recorder.Submit(ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));
   recorder.Submit(CosignAgreementCommand("2026/27", 8));
   for (int month = 1; month <= 12; ++month) {
     recorder.Submit(CloseMonthCommand("2026/27", FormatMonth(month)));
@@ -577,10 +595,12 @@ TEST(MonthClose, ACorrectionGoesIntoAnOpenMonthAndNamesTheEntry) {
 TEST(Agreement, ProposalsWaitForTheCosignatureAndVariationsNeedAReasonAndOne) {
   Journal journal = SavingsLedger();
   const v1::Actor second_officer = Actor("second.officer", v1::ROLE_LCP_FINANCE);
-  MustSubmit(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms()));  // 8.
+  MustSubmit(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));  // 8.
   EXPECT_FALSE(journal.state().years.at(2026).agreement.has_value());
   // A new proposal supersedes the pending one.
-  ASSERT_TRUE(SubmitAs(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms()), &second_officer).ok());  // 9.
+  ASSERT_TRUE(SubmitAs(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate),
+                       &second_officer)
+                  .ok());  // 9.
   EXPECT_EQ(SubmitAs(journal, CosignAgreementCommand("2026/27", 8)).status().code(),
             v1::ERROR_CODE_AGREEMENT_PROPOSAL_UNKNOWN);
   MustSubmit(journal, CosignAgreementCommand("2026/27", 9));  // 10.
@@ -674,7 +694,8 @@ TEST(Settlement, ReleasesOutstandingCommitmentsAndClosedYearsAreNotCommittedAgai
                           "2026/27", AgreementTermsOf({"COMMUNITY"},
                                                       ShareTermsOf("0", v1::SHARE_MODE_FIRST_POUND, {"0.5"}, ""),
                                                       ShareTermsOf("0", v1::SHARE_MODE_FIRST_POUND, {"0.5"}, ""),
-                                                      "1", "0")));
+                                                      "1", "0"),
+                          0, kLate));
   MustSubmit(journal, CosignAgreementCommand("2026/27", journal.head_seq()));
   CloseMonths(journal, 12);
   // No payment goes into a closed month: the 70.00 outstanding can no longer be paid in 2026/27.
@@ -897,12 +918,17 @@ std::vector<RiskRefusal> Refusals() {
        v1::ERROR_CODE_AGREEMENT_REVISION_MISMATCH, "2026/27 has no agreement in force; replace none (0)"},
       {"VariationWithoutAReason", Agreed, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 8),
        std::nullopt, v1::ERROR_CODE_NARRATIVE_INVALID,
-       "a variation of the agreement in force, once the year has postings, needs a reason: 1 to 500 "
-       "characters of UTF-8 text without control characters"},
+       "2026/27 has postings already, so this agreement varies the year's terms and needs a reason: 1 "
+       "to 500 characters of UTF-8 text without control characters"},
+      {"FirstAgreementAfterPostingsWithoutAReason", SavingsLedger,
+       ProposeAgreementCommand("2026/27", WorkedExampleTerms()), std::nullopt,
+       v1::ERROR_CODE_NARRATIVE_INVALID,
+       "2026/27 has postings already, so this agreement varies the year's terms and needs a reason: 1 "
+       "to 500 characters of UTF-8 text without control characters"},
       {"CosignAnotherEntry",
        [] {
          Journal j = SavingsLedger();
-         MustSubmit(j, ProposeAgreementCommand("2026/27", WorkedExampleTerms()));  // 8.
+         MustSubmit(j, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));  // 8.
          return j;
        },
        CosignAgreementCommand("2026/27", 7), std::nullopt, v1::ERROR_CODE_AGREEMENT_PROPOSAL_UNKNOWN,
@@ -913,8 +939,8 @@ std::vector<RiskRefusal> Refusals() {
       {"CosignOwnProposal",
        [] {
          Journal j = SavingsLedger();
-         v1::JournalEntry request =
-             testing::Request(ProposeAgreementCommand("2026/27", WorkedExampleTerms()), "propose");
+         v1::JournalEntry request = testing::Request(
+             ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate), "propose");
          *request.mutable_actor() = Actor("local-admin", v1::ROLE_LOCAL_ADMIN);
          EXPECT_TRUE(j.Submit(request).ok());  // 8.
          return j;
@@ -937,6 +963,24 @@ std::vector<RiskRefusal> Refusals() {
        },
        testing::ReverseCommand(22, "2027/28", "M01"), std::nullopt, v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
        "entry 22 settled 2026/27, which is locked; a settlement is never reversed"},
+      {"OpenAYearAfterAGap", SavingsLedger, testing::OpenYearCommand("2028/29", {"ELECTIVE"}),
+       std::nullopt, v1::ERROR_CODE_YEAR_NOT_CONTIGUOUS,
+       "financial years are opened one after another, so that months close in order: open 2027/28 "
+       "(after 2026/27) or 2025/26 (before 2026/27), not 2028/29"},
+      {"CosignAReasonlessProposalOnceTheYearHasPostings",
+       [] {
+         Journal j;
+         BuildLedger([&](const v1::Command& command) {
+           if (command.has_post_journal() && j.head_seq() == 5) {
+             MustSubmit(j, ProposeAgreementCommand("2026/27", WorkedExampleTerms()));  // 6.
+           }
+           MustSubmit(j, command);
+         }, kSavingsBooks);
+         return j;
+       },
+       CosignAgreementCommand("2026/27", 6), std::nullopt, v1::ERROR_CODE_NARRATIVE_INVALID,
+       "the proposal at entry 6 has no reason, and 2026/27 has postings now, so co-signing it would "
+       "vary the year's terms without one; ask for it to be proposed again with a reason"},
       {"JournalToTheRiskPool", SavingsLedger,
        JournalCommand("2026/27", "M03", {{"lcp:risk_pool", "1.00"}, {"pct:funding", "-1.00"}}),
        std::nullopt, v1::ERROR_CODE_ACCOUNT_RESERVED,
@@ -965,7 +1009,7 @@ TEST_P(RiskRefusalTest, RefusesWithItsCodeAndMessageAndPostsNothing) {
 INSTANTIATE_TEST_SUITE_P(Cases, RiskRefusalTest, ::testing::ValuesIn(Refusals()),
                          [](const auto& param) { return param.param.name; });
 
-// Every risk-sharing and period code (230-240) has a case above, but YEAR_NOT_SETTLED, which only
+// Every risk-sharing and period code (230-241) has a case above, but YEAR_NOT_SETTLED, which only
 // the risk-share query returns (access_test).
 TEST(RiskRefusal, CoversEveryRiskSharingCode) {
   std::set<int> covered;
@@ -973,6 +1017,7 @@ TEST(RiskRefusal, CoversEveryRiskSharingCode) {
   for (int code = v1::ERROR_CODE_MONTH_CLOSED; code <= v1::ERROR_CODE_CORRECTION_BACKDATED; ++code) {
     EXPECT_TRUE(covered.contains(code)) << v1::ErrorCode_Name(static_cast<v1::ErrorCode>(code));
   }
+  EXPECT_TRUE(covered.contains(v1::ERROR_CODE_YEAR_NOT_CONTIGUOUS));
 }
 
 }  // namespace

@@ -49,6 +49,7 @@ v1::AgreementTerms AgreementTermsOf(const std::vector<std::string>& pooled,
 // band LCP 0.70, cap 0.05; overspend t 0, FIRST_POUND, bands to 2% LCP 1.00, to 5% LCP 0.50, then
 // 0.00, cap 0.03; alpha_budget = alpha_contribution = 0.5.
 v1::AgreementTerms WorkedExampleTerms();
+// The reason is required once the year has postings.
 v1::Command ProposeAgreementCommand(const std::string& year, const v1::AgreementTerms& terms,
                                     std::uint64_t replaces_seq = 0, const std::string& reason = "");
 v1::Command CosignAgreementCommand(const std::string& year, std::uint64_t proposal_seq);

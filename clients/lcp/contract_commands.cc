@@ -443,7 +443,7 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* statement = app.add_subcommand(
       "statement", "Budget, commitments, actual spend, forecast outturn and variance per line");
   statement->add_option("--practice", args->s_practice, "One practice (a practice principal: its own)");
-  statement->add_option("--year", args->s_year, "The year (default: the latest open year)");
+  statement->add_option("--year", args->s_year, "The year (default: the year in progress)");
   statement->add_option("--month", args->s_month, "As of this month end, e.g. M06 (default: now)");
   statement->callback([&options, &exit_code, args] {
     Arguments& a = *args;

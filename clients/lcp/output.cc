@@ -642,8 +642,13 @@ std::string RiskShareTable(const v1::GetRiskShareResponse& r, bool explain) {
   add("The LCP's " + r.lcp_amount().value() + " by alpha_budget " + r.terms().alpha_budget().value() +
       " and alpha_contribution " + r.terms().alpha_contribution().value() + ": budget part " +
       r.budget_part().value() + ", contribution part " + r.contribution_part().value());
-  add("Budget part " + r.budget_part().value() + " by members' pooled budgets (" +
-      r.pooled_budget().value() + " in all)");
+  add("Budget part " + r.budget_part().value() +
+      (r.budget_by_contribution()
+           ? " as the contribution part, since no member has a positive pooled budget"
+           : " by members' pooled budgets (" + r.budget_basis_total().value() + " in all" +
+                 (r.budget_basis_total().value() == r.pooled_budget().value()
+                      ? std::string(")")
+                      : "; negative budgets count as 0)")));
   add("Contribution part " + r.contribution_part().value() +
       (r.contribution_by_budget()
            ? " by pooled budgets, since no member qualified"
@@ -654,8 +659,9 @@ std::string RiskShareTable(const v1::GetRiskShareResponse& r, bool explain) {
     const v1::MemberRiskShare& m = r.members(0);
     add(m.ods_code() + " " + m.name() + ": budget " + m.budget().value() + ", outturn " +
         m.outturn().value() + ", variance " + m.variance().value());
-    out += "      budget part:       " + m.budget().value() + " / " + r.pooled_budget().value() +
-           " of " + r.budget_part().value() + " = " + m.budget_share().value() + "\n";
+    out += "      budget part:       " + m.budget_basis().value() + " / " +
+           r.budget_basis_total().value() + " of " + r.budget_part().value() + " = " +
+           m.budget_share().value() + "\n";
     out += "      contribution part: " + m.contribution_basis().value() + " / " +
            r.contribution_basis_total().value() + " of " + r.contribution_part().value() + " = " +
            m.contribution_share().value() + "\n";

@@ -140,8 +140,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
                       "Share that goes by members' own underspends (savings) or overspends")
       ->required();
   propose->add_option("--replaces", args->replaces,
-                      "The agreement in force it replaces (its entry), 0 for none (default: the one "
-                      "in force now)");
+                      "The agreement in force it replaces (its entry); required when one is in force");
   propose->add_option("--reason", args->reason,
                       "Why: required for a variation once the year has postings");
   AddKeyOption(propose, options);
@@ -171,10 +170,13 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
         exit_code = failed;
         return;
       }
-      p->set_replaces_seq(year.agreement().proposal_seq());
-      if (year.has_agreement() && options.format() == Format::kTable) {
-        std::cout << "replacing the agreement in force, entry " << year.agreement().proposal_seq()
-                  << "\n";
+      if (year.has_agreement()) {
+        // Naming the agreement replaced is the guard against two proposals crossing: never guessed.
+        std::cerr << "lcp: " << year.year() << " has an agreement in force (entry "
+                  << year.agreement().proposal_seq() << "); to vary it, give --replaces "
+                  << year.agreement().proposal_seq() << " and a --reason\n";
+        exit_code = kExitUsage;
+        return;
       }
     }
     exit_code = SubmitOne(options, command);
@@ -199,7 +201,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
   // agreement show
   CLI::App* show = agreement->add_subcommand(
       "show", "A year's agreement in force, a proposal awaiting co-signature, month closes and settlement");
-  show->add_option("--year", args->year, "The year (default: the latest open year)");
+  show->add_option("--year", args->year, "The year (default: the year in progress)");
   show->callback([&options, &exit_code, args] {
     v1::GetYearRequest request;
     request.set_year(args->year);
@@ -213,8 +215,11 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* close = month->add_subcommand(
       "close", "Close the next month: nothing more is posted into it; records a checkpoint of the "
                "chain head");
-  close->add_option("--year", args->year, "The year (default: the latest open year)");
-  close->add_option("--month", args->month, "The month, M01 to M12 (default: the next to close)");
+  close->add_option("--year", args->year, "The year (default: the year in progress)");
+  close->add_option("--month", args->month,
+                    "The month to close, M01 to M12: the next one (named, so that a retry never "
+                    "closes another)")
+      ->required();
   AddKeyOption(close, options);
   close->callback([&options, &exit_code, args] {
     Arguments& a = *args;
@@ -223,12 +228,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
       exit_code = failed;
       return;
     }
-    std::string which = a.month.empty() ? year.next_month_to_close() : Upper(a.month);
-    if (which.empty()) {
-      std::cerr << "lcp: every month of " << year.year() << " is closed already\n";
-      exit_code = kExitRefused;
-      return;
-    }
+    const std::string which = Upper(a.month);
     v1::Command command;
     SetPeriod(*command.mutable_close_month()->mutable_period(), year.year(), which);
     exit_code = SubmitWithKey(options, command, "close:" + year.year() + ":" + which);
@@ -269,7 +269,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* share = app.add_subcommand(
       "share", "A year's risk share: projected (actual + commitments) or settled, every step with "
                "--explain, what-ifs that post nothing");
-  share->add_option("--year", args->year, "The year (default: the latest open year)");
+  share->add_option("--year", args->year, "The year (default: the year in progress)");
   share->add_option("--practice", args->practice, "One practice (a practice principal: its own)");
   share->add_option("--what-if", args->what_ifs,
                     "Extra spend or savings, PRACTICE:LINE=+AMOUNT or =-AMOUNT (repeatable); "
