@@ -645,6 +645,37 @@ TEST(Agreement, ACosignedVariationIsWhatTheSettlementApplies) {
                                                          "lcp:risk_pool 300000.00"}));
 }
 
+// A BLOCK contract C-1 of 120.00 a year on COMMUNITY with RX1, attributed by capitation, from
+// `start_month` of 2026/27 to M12 of 2027/28.
+v1::Command TwoYearContract(const std::string& start_month) {
+  v1::Command command;
+  v1::RegisterContract* c = command.mutable_register_contract();
+  c->set_contract_id("C-1");
+  c->set_provider_code("RX1");
+  c->set_mode(v1::CONTRACT_MODE_BUY);
+  c->set_budget_line("COMMUNITY");
+  c->mutable_start()->set_year("2026/27");
+  c->mutable_start()->set_month(start_month);
+  c->mutable_end()->set_year("2027/28");
+  c->mutable_end()->set_month("M12");
+  c->mutable_terms()->set_type(v1::CONTRACT_TYPE_BLOCK);
+  c->mutable_terms()->mutable_annual_value()->set_value("120.00");
+  c->set_attribution(v1::ATTRIBUTION_CAPITATION);
+  c->set_description("Nursing");
+  return command;
+}
+
+// Approves C-1 in M01 of `year`, as an officer who did not propose it.
+Result<v1::JournalRecord> ApproveAsSecondOfficer(Journal& journal, const std::string& year) {
+  v1::Command approve;
+  approve.mutable_approve_contract()->set_contract_id("C-1");
+  approve.mutable_approve_contract()->mutable_period()->set_year(year);
+  approve.mutable_approve_contract()->mutable_period()->set_month("M01");
+  v1::JournalEntry approval = testing::Request(approve, "approve");
+  *approval.mutable_actor() = Actor("second.officer", v1::ROLE_LCP_FINANCE);
+  return journal.Submit(approval);
+}
+
 TEST(Settlement, ReleasesOutstandingCommitmentsAndClosedYearsAreNotCommittedAgain) {
   Recorder recorder;
   Journal& journal = recorder.journal();
@@ -659,28 +690,8 @@ TEST(Settlement, ReleasesOutstandingCommitmentsAndClosedYearsAreNotCommittedAgai
     recorder.Submit(command);
   }
   // A block contract of 120.00 a year over two years, approved, 50.00 paid in 2026/27.
-  v1::Command registered;
-  v1::RegisterContract* c = registered.mutable_register_contract();
-  c->set_contract_id("C-1");
-  c->set_provider_code("RX1");
-  c->set_mode(v1::CONTRACT_MODE_BUY);
-  c->set_budget_line("COMMUNITY");
-  c->mutable_start()->set_year("2026/27");
-  c->mutable_start()->set_month("M01");
-  c->mutable_end()->set_year("2027/28");
-  c->mutable_end()->set_month("M12");
-  c->mutable_terms()->set_type(v1::CONTRACT_TYPE_BLOCK);
-  c->mutable_terms()->mutable_annual_value()->set_value("120.00");
-  c->set_attribution(v1::ATTRIBUTION_CAPITATION);
-  c->set_description("Nursing");
-  recorder.Submit(registered);  // 9.
-  v1::Command approve;
-  approve.mutable_approve_contract()->set_contract_id("C-1");
-  approve.mutable_approve_contract()->mutable_period()->set_year("2026/27");
-  approve.mutable_approve_contract()->mutable_period()->set_month("M01");
-  v1::JournalEntry approval = testing::Request(approve, "approve");
-  *approval.mutable_actor() = Actor("second.officer", v1::ROLE_LCP_FINANCE);
-  Result<v1::JournalRecord> approved = journal.Submit(approval);
+  recorder.Submit(TwoYearContract("M01"));  // 9.
+  Result<v1::JournalRecord> approved = ApproveAsSecondOfficer(journal, "2026/27");
   ASSERT_TRUE(approved.ok()) << approved.status().ToString();
   v1::Command pay;
   pay.mutable_post_payment()->set_contract_id("C-1");
@@ -741,30 +752,10 @@ TEST(Settlement, AContractApprovedAfterItsFirstYearClosedIsNotCommittedInThatYea
         testing::RunCommand("2026/27", "M01", "COMMUNITY", "1000.00")}) {
     MustSubmit(journal, command);
   }
-  v1::Command registered;
-  v1::RegisterContract* c = registered.mutable_register_contract();
-  c->set_contract_id("C-1");
-  c->set_provider_code("RX1");
-  c->set_mode(v1::CONTRACT_MODE_BUY);
-  c->set_budget_line("COMMUNITY");
-  c->mutable_start()->set_year("2026/27");
-  c->mutable_start()->set_month("M07");
-  c->mutable_end()->set_year("2027/28");
-  c->mutable_end()->set_month("M12");
-  c->mutable_terms()->set_type(v1::CONTRACT_TYPE_BLOCK);
-  c->mutable_terms()->mutable_annual_value()->set_value("120.00");
-  c->set_attribution(v1::ATTRIBUTION_CAPITATION);
-  c->set_description("Nursing");
-  MustSubmit(journal, registered);
+  MustSubmit(journal, TwoYearContract("M07"));
   CloseMonths(journal, 12);
   MustSubmit(journal, testing::OpenYearCommand("2027/28", {"COMMUNITY"}));
-  v1::Command approve;
-  approve.mutable_approve_contract()->set_contract_id("C-1");
-  approve.mutable_approve_contract()->mutable_period()->set_year("2027/28");
-  approve.mutable_approve_contract()->mutable_period()->set_month("M01");
-  v1::JournalEntry approval = testing::Request(approve, "approve");
-  *approval.mutable_actor() = Actor("second.officer", v1::ROLE_LCP_FINANCE);
-  Result<v1::JournalRecord> approved = journal.Submit(approval);
+  Result<v1::JournalRecord> approved = ApproveAsSecondOfficer(journal, "2027/28");
   ASSERT_TRUE(approved.ok()) << approved.status().ToString();
   // Only 2027/28 is committed: 2026/27's M12 is closed.
   EXPECT_EQ(Postings(*approved), (std::vector<std::string>{"practice:A81001:commitment:COMMUNITY 120.00",
