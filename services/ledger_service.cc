@@ -29,6 +29,17 @@ void FinishWith(grpc::CallbackServerContext* context, grpc::ServerUnaryReactor* 
   reactor->Finish(ToGrpcStatus(status));
 }
 
+// Answers a unary call: authenticates the caller, runs `body(actor)` and finishes the call with the
+// status it returns (UNAUTHENTICATED without running it when the caller is not known).
+template <typename Body>
+grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
+                                 const Authenticator& authenticator, Body body) {
+  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
+  Result<v1::Actor> actor = authenticator.Authenticate(*context);
+  FinishWith(context, reactor, actor.ok() ? body(*actor) : actor.status());
+  return reactor;
+}
+
 // PERMISSION_DENIED for a role that may not read journal entries.
 Status JournalDenied(const v1::Actor& actor) {
   return Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
@@ -378,275 +389,239 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
 grpc::ServerUnaryReactor* LedgerServiceImpl::GetBalances(grpc::CallbackServerContext* context,
                                                          const v1::GetBalancesRequest* request,
                                                          v1::GetBalancesResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto fail = [&](const Status& status) {
-    FinishWith(context, reactor, status);
-    return reactor;
-  };
-  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
-  if (!actor.ok()) return fail(actor.status());
-  auto denied = [&](const std::string& asked) {
-    return fail(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
-                              "role " + RoleName(actor->role()) +
-                                  (actor->practice_ods_code().empty()
-                                       ? std::string()
-                                       : " (practice " + actor->practice_ods_code() + ")") +
-                                  " may read " + ReadableAccountsText(*actor) + "; " + asked +
-                                  " is not among them"));
-  };
-  if (request->accounts_size() > kBalanceAccountsMax) {
-    return fail(QueryInvalid("at most " + std::to_string(kBalanceAccountsMax) +
-                             " accounts may be named at once"));
-  }
-  for (const std::string& account : request->accounts()) {
-    Result<AccountRef> ref = ParseAccount(account);
-    if (!ref.ok()) return fail(ref.status());
-    if (!MayReadAccount(*actor, account)) return denied("account " + Quoted(account));
-  }
-  if (!request->accounts().empty() && !request->account_prefix().empty()) {
-    return fail(QueryInvalid("give exact accounts or an account prefix, not both"));
-  }
-  if (request->account_prefix().size() > kAccountLengthMax) {
-    return fail(QueryInvalid("an account prefix has at most " + std::to_string(kAccountLengthMax) +
-                             " characters"));
-  }
-  if (!MayReadSomeAccountWithPrefix(*actor, request->account_prefix())) {
-    return denied("prefix " + Quoted(request->account_prefix()));
-  }
-  int only_year = 0;
-  if (!request->year().empty()) {
-    Result<int> year = ParseYear(request->year());
-    if (!year.ok()) return fail(year.status());
-    only_year = *year;
-  }
-  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
-  // Balances entry by entry would show, by their differences, what each entry posted to the LCP-wide
-  // accounts, and so other practices' figures: a role that may not read the journal reads the head.
-  if (request->as_of_seq() != 0 && !RightsOf(actor->role())->reads_journal) {
-    return fail(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
-                              "role " + RoleName(actor->role()) +
-                                  " reads balances as of the head only; leave as_of_seq at 0"));
-  }
-  const std::uint64_t as_of = request->as_of_seq() == 0 ? snapshot->head_seq : request->as_of_seq();
-  if (as_of > snapshot->head_seq) {
-    return fail(QueryInvalid("as_of_seq " + std::to_string(as_of) + " is beyond the head, " +
-                             std::to_string(snapshot->head_seq)));
-  }
-  std::shared_ptr<const Balances> balances = snapshot->balances;
-  if (as_of != snapshot->head_seq) {
-    Result<Balances> earlier = BalancesAsOf(sequencer_.log(), as_of);
-    if (!earlier.ok()) return fail(earlier.status());
-    balances = std::make_shared<const Balances>(std::move(earlier).value());
-  }
-  response->set_as_of_seq(as_of);
-  const bool by_prefix = request->accounts().empty();
-  // Named accounts are reported for every open year (or the one asked for), posted to or not.
-  static const std::map<std::string, Int> kNoPostings;
-  std::vector<std::pair<int, const std::map<std::string, Int>*>> years;
-  for (const auto& [year, unused] : *snapshot->years) {
-    if (only_year != 0 && year != only_year) continue;
-    auto it = balances->find(year);
-    if (it != balances->end()) {
-      years.emplace_back(year, &it->second);
-    } else if (!by_prefix) {
-      years.emplace_back(year, &kNoPostings);
-    }
-  }
-  for (const auto& [year, accounts_pointer] : years) {
-    const std::map<std::string, Int>& accounts = *accounts_pointer;
-    auto add = [&, y = year](const std::string& account, const Int& pence) {
-      v1::Balance* balance = response->add_balances();
-      balance->set_year(FormatYear(y));
-      balance->set_account(account);
-      balance->mutable_balance()->set_value(Money::FromPence(pence).ToString());
+  return Answer(context, authenticator_, [&](const v1::Actor& actor) -> Status {
+    auto denied = [&](const std::string& asked) {
+      return Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                           "role " + RoleName(actor.role()) +
+                               (actor.practice_ods_code().empty()
+                                    ? std::string()
+                                    : " (practice " + actor.practice_ods_code() + ")") +
+                               " may read " + ReadableAccountsText(actor) + "; " + asked +
+                               " is not among them");
     };
-    if (by_prefix) {
-      // A prefix may cover accounts the caller may not read ("" does, for a practice): those are
-      // left out, as if they had no postings.
-      for (auto it = accounts.lower_bound(request->account_prefix());
-           it != accounts.end() && it->first.starts_with(request->account_prefix()); ++it) {
-        if (MayReadAccount(*actor, it->first)) add(it->first, it->second);
-      }
-    } else {
-      std::vector<std::string> wanted(request->accounts().begin(), request->accounts().end());
-      std::sort(wanted.begin(), wanted.end());
-      wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
-      for (const std::string& account : wanted) {
-        auto it = accounts.find(account);
-        add(account, it == accounts.end() ? Int(0) : it->second);
+    if (request->accounts_size() > kBalanceAccountsMax) {
+      return QueryInvalid("at most " + std::to_string(kBalanceAccountsMax) +
+                          " accounts may be named at once");
+    }
+    for (const std::string& account : request->accounts()) {
+      Result<AccountRef> ref = ParseAccount(account);
+      if (!ref.ok()) return ref.status();
+      if (!MayReadAccount(actor, account)) return denied("account " + Quoted(account));
+    }
+    if (!request->accounts().empty() && !request->account_prefix().empty()) {
+      return QueryInvalid("give exact accounts or an account prefix, not both");
+    }
+    if (request->account_prefix().size() > kAccountLengthMax) {
+      return QueryInvalid("an account prefix has at most " + std::to_string(kAccountLengthMax) +
+                          " characters");
+    }
+    if (!MayReadSomeAccountWithPrefix(actor, request->account_prefix())) {
+      return denied("prefix " + Quoted(request->account_prefix()));
+    }
+    int only_year = 0;
+    if (!request->year().empty()) {
+      Result<int> year = ParseYear(request->year());
+      if (!year.ok()) return year.status();
+      only_year = *year;
+    }
+    std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+    // Balances entry by entry would show, by their differences, what each entry posted to the
+    // LCP-wide accounts, and so other practices' figures: a role that may not read the journal
+    // reads the head.
+    if (request->as_of_seq() != 0 && !RightsOf(actor.role())->reads_journal) {
+      return Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                           "role " + RoleName(actor.role()) +
+                               " reads balances as of the head only; leave as_of_seq at 0");
+    }
+    const std::uint64_t as_of =
+        request->as_of_seq() == 0 ? snapshot->head_seq : request->as_of_seq();
+    if (as_of > snapshot->head_seq) {
+      return QueryInvalid("as_of_seq " + std::to_string(as_of) + " is beyond the head, " +
+                          std::to_string(snapshot->head_seq));
+    }
+    std::shared_ptr<const Balances> balances = snapshot->balances;
+    if (as_of != snapshot->head_seq) {
+      Result<Balances> earlier = BalancesAsOf(sequencer_.log(), as_of);
+      if (!earlier.ok()) return earlier.status();
+      balances = std::make_shared<const Balances>(std::move(earlier).value());
+    }
+    response->set_as_of_seq(as_of);
+    const bool by_prefix = request->accounts().empty();
+    // Named accounts are reported for every open year (or the one asked for), posted to or not.
+    static const std::map<std::string, Int> kNoPostings;
+    std::vector<std::pair<int, const std::map<std::string, Int>*>> years;
+    for (const auto& [year, unused] : *snapshot->years) {
+      if (only_year != 0 && year != only_year) continue;
+      auto it = balances->find(year);
+      if (it != balances->end()) {
+        years.emplace_back(year, &it->second);
+      } else if (!by_prefix) {
+        years.emplace_back(year, &kNoPostings);
       }
     }
-  }
-  FinishWith(context, reactor, Status::Ok());
-  return reactor;
+    for (const auto& [year, accounts_pointer] : years) {
+      const std::map<std::string, Int>& accounts = *accounts_pointer;
+      auto add = [&, y = year](const std::string& account, const Int& pence) {
+        v1::Balance* balance = response->add_balances();
+        balance->set_year(FormatYear(y));
+        balance->set_account(account);
+        balance->mutable_balance()->set_value(Money::FromPence(pence).ToString());
+      };
+      if (by_prefix) {
+        // A prefix may cover accounts the caller may not read ("" does, for a practice): those are
+        // left out, as if they had no postings.
+        for (auto it = accounts.lower_bound(request->account_prefix());
+             it != accounts.end() && it->first.starts_with(request->account_prefix()); ++it) {
+          if (MayReadAccount(actor, it->first)) add(it->first, it->second);
+        }
+      } else {
+        std::vector<std::string> wanted(request->accounts().begin(), request->accounts().end());
+        std::sort(wanted.begin(), wanted.end());
+        wanted.erase(std::unique(wanted.begin(), wanted.end()), wanted.end());
+        for (const std::string& account : wanted) {
+          auto it = accounts.find(account);
+          add(account, it == accounts.end() ? Int(0) : it->second);
+        }
+      }
+    }
+    return Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::GetEntry(grpc::CallbackServerContext* context,
                                                       const v1::GetEntryRequest* request,
                                                       v1::GetEntryResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (Result<v1::Actor> reader = JournalReader(authenticator_, *context); !reader.ok()) {
-    FinishWith(context, reactor, reader.status());
-    return reactor;
-  }
-  const std::uint64_t head = sequencer_.snapshot()->head_seq;
-  std::optional<v1::JournalRecord> record;
-  if (request->seq() >= 1 && request->seq() <= head) record = sequencer_.log().Get(request->seq());
-  if (!record) {
-    FinishWith(context, reactor,
-               Status::Error(v1::ERROR_CODE_ENTRY_UNKNOWN,
-                             "entry " + std::to_string(request->seq()) +
-                                 " does not exist; the journal has " + std::to_string(head) +
-                                 " entries"));
-    return reactor;
-  }
-  if (!ToEntryView(*record, *response->mutable_entry())) {
-    FinishWith(context, reactor,
-               Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
-                             "entry " + std::to_string(request->seq()) + " does not parse"));
-    return reactor;
-  }
-  FinishWith(context, reactor, Status::Ok());
-  return reactor;
+  return Answer(context, authenticator_, [&](const v1::Actor& actor) -> Status {
+    if (!RightsOf(actor.role())->reads_journal) return JournalDenied(actor);
+    const std::uint64_t head = sequencer_.snapshot()->head_seq;
+    std::optional<v1::JournalRecord> record;
+    if (request->seq() >= 1 && request->seq() <= head) record = sequencer_.log().Get(request->seq());
+    if (!record) {
+      return Status::Error(v1::ERROR_CODE_ENTRY_UNKNOWN,
+                           "entry " + std::to_string(request->seq()) +
+                               " does not exist; the journal has " + std::to_string(head) +
+                               " entries");
+    }
+    if (!ToEntryView(*record, *response->mutable_entry())) {
+      return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                           "entry " + std::to_string(request->seq()) + " does not parse");
+    }
+    return Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::ListEntries(grpc::CallbackServerContext* context,
                                                          const v1::ListEntriesRequest* request,
                                                          v1::ListEntriesResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (Result<v1::Actor> reader = JournalReader(authenticator_, *context); !reader.ok()) {
-    FinishWith(context, reactor, reader.status());
-    return reactor;
-  }
-  std::uint64_t from = request->from_seq() == 0 ? 1 : request->from_seq();
-  if (!request->page_token().empty()) {
-    const std::string& token = request->page_token();
-    const bool digits = token.size() <= 19 &&
-                        std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; });
-    if (!digits || token == "0") {
-      FinishWith(context, reactor,
-                 QueryInvalid("page_token " + token.substr(0, 40) +
-                              " is not one this server returned; start again without it"));
-      return reactor;
+  return Answer(context, authenticator_, [&](const v1::Actor& actor) -> Status {
+    if (!RightsOf(actor.role())->reads_journal) return JournalDenied(actor);
+    std::uint64_t from = request->from_seq() == 0 ? 1 : request->from_seq();
+    if (!request->page_token().empty()) {
+      const std::string& token = request->page_token();
+      const bool digits = token.size() <= 19 && std::all_of(token.begin(), token.end(), [](char c) {
+                            return c >= '0' && c <= '9';
+                          });
+      if (!digits || token == "0") {
+        return QueryInvalid("page_token " + token.substr(0, 40) +
+                            " is not one this server returned; start again without it");
+      }
+      from = std::stoull(token);
     }
-    from = std::stoull(token);
-  }
-  std::uint32_t page_size = request->page_size() == 0 ? kPageSizeDefault : request->page_size();
-  if (page_size > kPageSizeMax) {
-    FinishWith(context, reactor,
-               QueryInvalid("page_size may be at most " + std::to_string(kPageSizeMax)));
-    return reactor;
-  }
-  const std::uint64_t head = sequencer_.snapshot()->head_seq;
-  std::size_t available = from > head ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(page_size, head - from + 1));
-  for (const v1::JournalRecord& record : sequencer_.log().Range(from, available)) {
-    if (!ToEntryView(record, *response->add_entries())) {
-      response->Clear();
-      FinishWith(context, reactor,
-                 Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
-                               "entry " + std::to_string(record.seq()) + " does not parse"));
-      return reactor;
+    std::uint32_t page_size = request->page_size() == 0 ? kPageSizeDefault : request->page_size();
+    if (page_size > kPageSizeMax) {
+      return QueryInvalid("page_size may be at most " + std::to_string(kPageSizeMax));
     }
-  }
-  const std::uint64_t next = from + available;
-  if (available > 0 && next <= head) response->set_next_page_token(std::to_string(next));
-  FinishWith(context, reactor, Status::Ok());
-  return reactor;
+    const std::uint64_t head = sequencer_.snapshot()->head_seq;
+    std::size_t available =
+        from > head ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(page_size, head - from + 1));
+    for (const v1::JournalRecord& record : sequencer_.log().Range(from, available)) {
+      if (!ToEntryView(record, *response->add_entries())) {
+        return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                             "entry " + std::to_string(record.seq()) + " does not parse");
+      }
+    }
+    const std::uint64_t next = from + available;
+    if (available > 0 && next <= head) response->set_next_page_token(std::to_string(next));
+    return Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::GetHead(grpc::CallbackServerContext* context,
                                                      const v1::GetHeadRequest* /*request*/,
                                                      v1::GetHeadResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (Result<v1::Actor> actor = authenticator_.Authenticate(*context); !actor.ok()) {
-    FinishWith(context, reactor, actor.status());
-    return reactor;
-  }
-  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
-  response->set_seq(snapshot->head_seq);
-  response->set_hash(snapshot->head_hash);
-  response->set_hash_hex(ToHex(snapshot->head_hash));
-  FinishWith(context, reactor, Status::Ok());
-  return reactor;
+  return Answer(context, authenticator_, [&](const v1::Actor&) -> Status {
+    std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+    response->set_seq(snapshot->head_seq);
+    response->set_hash(snapshot->head_hash);
+    response->set_hash_hex(ToHex(snapshot->head_hash));
+    return Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::ListPractices(grpc::CallbackServerContext* context,
                                                            const v1::ListPracticesRequest* /*request*/,
                                                            v1::ListPracticesResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  if (Result<v1::Actor> actor = authenticator_.Authenticate(*context); !actor.ok()) {
-    FinishWith(context, reactor, actor.status());
-    return reactor;
-  }
-  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
-  for (const auto& [code, practice] : *snapshot->practices) {
-    v1::PracticeView* view = response->add_practices();
-    view->set_ods_code(code);
-    view->set_name(practice.name);
-  }
-  FinishWith(context, reactor, Status::Ok());
-  return reactor;
+  return Answer(context, authenticator_, [&](const v1::Actor&) -> Status {
+    std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+    for (const auto& [code, practice] : *snapshot->practices) {
+      v1::PracticeView* view = response->add_practices();
+      view->set_ods_code(code);
+      view->set_name(practice.name);
+    }
+    return Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::GetAllocation(grpc::CallbackServerContext* context,
                                                            const v1::GetAllocationRequest* request,
                                                            v1::GetAllocationResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto fail = [&](const Status& status) {
-    FinishWith(context, reactor, status);
-    return reactor;
-  };
-  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
-  if (!actor.ok()) return fail(actor.status());
-  // A practice sees its own row and the totals.
-  Result<std::string> only = PracticeAsked(*actor, request->ods_code(), "row of an allocation");
-  if (!only.ok()) return fail(only.status());
-  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
-  const Capitation& capitation = *snapshot->capitation;
-  std::uint64_t seq = request->run_seq();
-  if (seq == 0) {
-    Result<int> year = ParseYear(request->year());
-    if (!year.ok()) return fail(year.status());
-    auto latest = capitation.latest_run.find({*year, request->budget_line()});
-    if (latest == capitation.latest_run.end()) {
-      return fail(Status::Error(v1::ERROR_CODE_ENTRY_UNKNOWN,
-                                "no capitation run for " + request->year() + " " +
-                                    Quoted(request->budget_line()) + " yet"));
+  return Answer(context, authenticator_, [&](const v1::Actor& actor) -> Status {
+    // A practice sees its own row and the totals.
+    Result<std::string> only = PracticeAsked(actor, request->ods_code(), "row of an allocation");
+    if (!only.ok()) return only.status();
+    std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+    const Capitation& capitation = *snapshot->capitation;
+    std::uint64_t seq = request->run_seq();
+    if (seq == 0) {
+      Result<int> year = ParseYear(request->year());
+      if (!year.ok()) return year.status();
+      auto latest = capitation.latest_run.find({*year, request->budget_line()});
+      if (latest == capitation.latest_run.end()) {
+        return Status::Error(v1::ERROR_CODE_ENTRY_UNKNOWN,
+                             "no capitation run for " + request->year() + " " +
+                                 Quoted(request->budget_line()) + " yet");
+      }
+      seq = latest->second;
     }
-    seq = latest->second;
-  }
-  auto run = capitation.runs.find(seq);
-  if (run == capitation.runs.end()) {
-    return fail(Status::Error(v1::ERROR_CODE_ENTRY_UNKNOWN,
-                              "entry " + std::to_string(seq) + " is not a capitation run"));
-  }
-  ToAllocationView(*run->second, capitation, *only, *response->mutable_allocation());
-  if (!only->empty() && response->allocation().rows().empty()) {
-    return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
-                              "practice " + Quoted(*only) + " has no row in the run at entry " +
-                                  std::to_string(seq)));
-  }
-  return fail(Status::Ok());
+    auto run = capitation.runs.find(seq);
+    if (run == capitation.runs.end()) {
+      return Status::Error(v1::ERROR_CODE_ENTRY_UNKNOWN,
+                           "entry " + std::to_string(seq) + " is not a capitation run");
+    }
+    ToAllocationView(*run->second, capitation, *only, *response->mutable_allocation());
+    if (!only->empty() && response->allocation().rows().empty()) {
+      return Status::Error(
+          v1::ERROR_CODE_PRACTICE_UNKNOWN,
+          "practice " + Quoted(*only) + " has no row in the run at entry " + std::to_string(seq));
+    }
+    return Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::GetContract(grpc::CallbackServerContext* context,
                                                          const v1::GetContractRequest* request,
                                                          v1::GetContractResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto fail = [&](const Status& status) {
-    FinishWith(context, reactor, status);
-    return reactor;
-  };
-  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
-  if (!actor.ok()) return fail(actor.status());
-  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
-  auto found = snapshot->contracts->by_id.find(request->contract_id());
-  if (found == snapshot->contracts->by_id.end()) {
-    return fail(Status::Error(v1::ERROR_CODE_CONTRACT_UNKNOWN,
-                              "no contract " + Quoted(request->contract_id()) + " is registered"));
-  }
-  ToContractView(*snapshot->contracts, *found->second, /*full=*/true, *response->mutable_contract());
-  return fail(Status::Ok());
+  return Answer(context, authenticator_, [&](const v1::Actor&) -> Status {
+    std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+    auto found = snapshot->contracts->by_id.find(request->contract_id());
+    if (found == snapshot->contracts->by_id.end()) {
+      return Status::Error(v1::ERROR_CODE_CONTRACT_UNKNOWN,
+                           "no contract " + Quoted(request->contract_id()) + " is registered");
+    }
+    ToContractView(*snapshot->contracts, *found->second, /*full=*/true,
+                   *response->mutable_contract());
+    return Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::ListContracts(grpc::CallbackServerContext* context,
@@ -705,206 +680,193 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::ListInterests(grpc::CallbackServerC
 grpc::ServerUnaryReactor* LedgerServiceImpl::GetStatement(grpc::CallbackServerContext* context,
                                                           const v1::GetStatementRequest* request,
                                                           v1::GetStatementResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto fail = [&](const Status& status) {
-    FinishWith(context, reactor, status);
-    return reactor;
-  };
-  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
-  if (!actor.ok()) return fail(actor.status());
-  Result<std::string> one = PracticeAsked(*actor, request->ods_code(), "statement");
-  if (!one.ok()) return fail(one.status());
-  const std::string& only = *one;
-  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
-  Result<const Year*> open = YearAsked(*snapshot, request->year());
-  if (!open.ok()) return fail(open.status());
-  const int year = (*open)->start_year;
-  if (!only.empty() && !snapshot->practices->contains(only)) {
-    return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
-                              "practice " + Quoted(only) + " is not a registered member"));
-  }
-  static const std::map<std::string, Int> kNone;
-  const std::map<std::string, Int>* balances = &kNone;
-  std::map<std::string, Int> to_month;
-  if (!request->month().empty()) {
-    Result<int> month = ParseMonth(request->month());
-    if (!month.ok()) return fail(month.status());
-    Result<std::map<std::string, Int>> computed =
-        PracticeBalancesToMonth(sequencer_.log(), snapshot->head_seq, year, *month);
-    if (!computed.ok()) return fail(computed.status());
-    to_month = std::move(computed).value();
-    balances = &to_month;
-  } else if (auto found = snapshot->balances->find(year); found != snapshot->balances->end()) {
-    balances = &found->second;
-  }
-  auto balance = [&](const std::string& account) {
-    auto it = balances->find(account);
-    return it == balances->end() ? Int(0) : it->second;
-  };
-  response->set_year(FormatYear(year));
-  response->set_month(request->month());
-  response->set_as_of_seq(snapshot->head_seq);
-  const std::vector<std::string>& lines = (*open)->lines;
-  std::vector<std::array<Int, 3>> lcp(lines.size() + 1);
-  for (const auto& [code, practice] : *snapshot->practices) {
-    if (!only.empty() && code != only) continue;
-    v1::PracticeStatement* statement = response->add_practices();
-    statement->set_ods_code(code);
-    statement->set_name(practice.name);
-    std::array<Int, 3> total;
-    for (std::size_t i = 0; i < lines.size(); ++i) {
-      const std::array<Int, 3> figures = {balance(PracticeAccount(code, "budget", lines[i])),
-                                          balance(PracticeAccount(code, "commitment", lines[i])),
-                                          balance(PracticeAccount(code, "spend", lines[i]))};
-      FillStatementLine(lines[i], figures[0], figures[1], figures[2], *statement->add_lines());
-      for (std::size_t k = 0; k < 3; ++k) {
-        total[k] += figures[k];
-        lcp[i][k] += figures[k];
-        lcp[lines.size()][k] += figures[k];
+  return Answer(context, authenticator_, [&](const v1::Actor& actor) -> Status {
+    Result<std::string> one = PracticeAsked(actor, request->ods_code(), "statement");
+    if (!one.ok()) return one.status();
+    const std::string& only = *one;
+    std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+    Result<const Year*> open = YearAsked(*snapshot, request->year());
+    if (!open.ok()) return open.status();
+    const int year = (*open)->start_year;
+    if (!only.empty() && !snapshot->practices->contains(only)) {
+      return Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
+                           "practice " + Quoted(only) + " is not a registered member");
+    }
+    static const std::map<std::string, Int> kNone;
+    const std::map<std::string, Int>* balances = &kNone;
+    std::map<std::string, Int> to_month;
+    if (!request->month().empty()) {
+      Result<int> month = ParseMonth(request->month());
+      if (!month.ok()) return month.status();
+      Result<std::map<std::string, Int>> computed =
+          PracticeBalancesToMonth(sequencer_.log(), snapshot->head_seq, year, *month);
+      if (!computed.ok()) return computed.status();
+      to_month = std::move(computed).value();
+      balances = &to_month;
+    } else if (auto found = snapshot->balances->find(year); found != snapshot->balances->end()) {
+      balances = &found->second;
+    }
+    auto balance = [&](const std::string& account) {
+      auto it = balances->find(account);
+      return it == balances->end() ? Int(0) : it->second;
+    };
+    response->set_year(FormatYear(year));
+    response->set_month(request->month());
+    response->set_as_of_seq(snapshot->head_seq);
+    const std::vector<std::string>& lines = (*open)->lines;
+    std::vector<std::array<Int, 3>> lcp(lines.size() + 1);
+    for (const auto& [code, practice] : *snapshot->practices) {
+      if (!only.empty() && code != only) continue;
+      v1::PracticeStatement* statement = response->add_practices();
+      statement->set_ods_code(code);
+      statement->set_name(practice.name);
+      std::array<Int, 3> total;
+      for (std::size_t i = 0; i < lines.size(); ++i) {
+        const std::array<Int, 3> figures = {balance(PracticeAccount(code, "budget", lines[i])),
+                                            balance(PracticeAccount(code, "commitment", lines[i])),
+                                            balance(PracticeAccount(code, "spend", lines[i]))};
+        FillStatementLine(lines[i], figures[0], figures[1], figures[2], *statement->add_lines());
+        for (std::size_t k = 0; k < 3; ++k) {
+          total[k] += figures[k];
+          lcp[i][k] += figures[k];
+          lcp[lines.size()][k] += figures[k];
+        }
+      }
+      FillStatementLine("TOTAL", total[0], total[1], total[2], *statement->add_lines());
+    }
+    if (only.empty()) {
+      for (std::size_t i = 0; i <= lines.size(); ++i) {
+        FillStatementLine(i < lines.size() ? lines[i] : "TOTAL", lcp[i][0], lcp[i][1], lcp[i][2],
+                          *response->add_lcp_totals());
       }
     }
-    FillStatementLine("TOTAL", total[0], total[1], total[2], *statement->add_lines());
-  }
-  if (only.empty()) {
-    for (std::size_t i = 0; i <= lines.size(); ++i) {
-      FillStatementLine(i < lines.size() ? lines[i] : "TOTAL", lcp[i][0], lcp[i][1], lcp[i][2],
-                        *response->add_lcp_totals());
-    }
-  }
-  return fail(Status::Ok());
+    return Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::GetYear(grpc::CallbackServerContext* context,
                                                      const v1::GetYearRequest* request,
                                                      v1::GetYearResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto fail = [&](const Status& status) {
-    FinishWith(context, reactor, status);
-    return reactor;
-  };
-  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
-  if (!actor.ok()) return fail(actor.status());
-  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
-  Result<const Year*> found = YearAsked(*snapshot, request->year());
-  if (!found.ok()) return fail(found.status());
-  const Year& year = **found;
-  response->set_year(FormatYear(year.start_year));
-  for (const std::string& line : year.lines) response->add_budget_lines(line);
-  for (const MonthClose& close : year.closes) {
-    v1::MonthCloseView* view = response->add_closed_months();
-    view->set_month(FormatMonth(close.month));
-    view->set_seq(close.seq);
-    view->mutable_checkpoint()->set_seq(close.checkpoint_seq);
-    view->mutable_checkpoint()->set_hash(close.checkpoint_hash);
-    view->set_closed_by(close.closed_by);
-  }
-  if (year.closed_through() < kMonthsPerYear) {
-    response->set_next_month_to_close(FormatMonth(year.closed_through() + 1));
-  }
-  response->set_settlement_seq(year.settled_seq);
-  if (year.agreement) ToAgreementView(*year.agreement, *response->mutable_agreement());
-  if (year.pending) ToAgreementView(*year.pending, *response->mutable_pending());
-  response->set_has_postings(snapshot->balances->contains(year.start_year));
-  return fail(Status::Ok());
+  return Answer(context, authenticator_, [&](const v1::Actor&) -> Status {
+    std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+    Result<const Year*> found = YearAsked(*snapshot, request->year());
+    if (!found.ok()) return found.status();
+    const Year& year = **found;
+    response->set_year(FormatYear(year.start_year));
+    for (const std::string& line : year.lines) response->add_budget_lines(line);
+    for (const MonthClose& close : year.closes) {
+      v1::MonthCloseView* view = response->add_closed_months();
+      view->set_month(FormatMonth(close.month));
+      view->set_seq(close.seq);
+      view->mutable_checkpoint()->set_seq(close.checkpoint_seq);
+      view->mutable_checkpoint()->set_hash(close.checkpoint_hash);
+      view->set_closed_by(close.closed_by);
+    }
+    if (year.closed_through() < kMonthsPerYear) {
+      response->set_next_month_to_close(FormatMonth(year.closed_through() + 1));
+    }
+    response->set_settlement_seq(year.settled_seq);
+    if (year.agreement) ToAgreementView(*year.agreement, *response->mutable_agreement());
+    if (year.pending) ToAgreementView(*year.pending, *response->mutable_pending());
+    response->set_has_postings(snapshot->balances->contains(year.start_year));
+    return Status::Ok();
+  });
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::GetRiskShare(grpc::CallbackServerContext* context,
                                                           const v1::GetRiskShareRequest* request,
                                                           v1::GetRiskShareResponse* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  auto fail = [&](const Status& status) {
-    FinishWith(context, reactor, status);
-    return reactor;
-  };
-  Result<v1::Actor> actor = authenticator_.Authenticate(*context);
-  if (!actor.ok()) return fail(actor.status());
-  Result<std::string> one = PracticeAsked(*actor, request->ods_code(), "risk share");
-  if (!one.ok()) return fail(one.status());
-  const std::string& only = *one;
-  const bool own_only = RightsOf(actor->role())->balances != BalanceScope::kEverything;
-  std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
-  Result<const Year*> found = YearAsked(*snapshot, request->year());
-  if (!found.ok()) return fail(found.status());
-  const Year& year = **found;
-  const std::string year_text = FormatYear(year.start_year);
-  if (!v1::RiskBasis_IsValid(request->basis())) {
-    return fail(QueryInvalid("basis " + std::to_string(request->basis()) +
-                             " is not PROJECTED or SETTLED"));
-  }
-  const bool settled = request->basis() == v1::RISK_BASIS_SETTLED;
-  if (!year.agreement) {
-    return fail(Status::Error(v1::ERROR_CODE_AGREEMENT_MISSING,
-                              year_text + " has no risk-sharing agreement in force yet"));
-  }
-  if (settled && year.settled_seq == 0) {
-    return fail(Status::Error(v1::ERROR_CODE_YEAR_NOT_SETTLED,
-                              year_text + " has not been settled yet; ask for the PROJECTED share"));
-  }
-  if (settled && request->what_ifs_size() != 0) {
-    return fail(QueryInvalid("what-ifs apply to projections only, not to the SETTLED share"));
-  }
-  if (request->what_ifs_size() > kWhatIfsMax) {
-    return fail(QueryInvalid("at most " + std::to_string(kWhatIfsMax) + " what-ifs may be asked at once"));
-  }
-  const std::map<std::string, Practice>& practices = *snapshot->practices;
-  if (!only.empty() && !practices.contains(only)) {
-    return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
-                              "practice " + Quoted(only) + " is not a registered member"));
-  }
-  const AgreementTermsValue& terms = year.agreement->terms;
-  auto balances = snapshot->balances->find(year.start_year);
-  // A settled year's members are those the settlement shared among (a practice registered since has
-  // no part in it).
-  std::vector<MemberFigures> members = PooledFigures(
-      settled ? year.settled_members : Members(practices),
-      balances == snapshot->balances->end() ? nullptr : &balances->second, terms.pooled_lines);
-  for (const v1::WhatIf& what_if : request->what_ifs()) {
-    const std::string& code = what_if.ods_code();
-    if (own_only && code != actor->practice_ods_code()) {
-      return fail(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
-                                "role PRACTICE (practice " + actor->practice_ods_code() +
-                                    ") may ask what-ifs only of its own spend, not " + Quoted(code) +
-                                    "'s"));
+  return Answer(context, authenticator_, [&](const v1::Actor& actor) -> Status {
+    Result<std::string> one = PracticeAsked(actor, request->ods_code(), "risk share");
+    if (!one.ok()) return one.status();
+    const std::string& only = *one;
+    const bool own_only = RightsOf(actor.role())->balances != BalanceScope::kEverything;
+    std::shared_ptr<const Snapshot> snapshot = sequencer_.snapshot();
+    Result<const Year*> found = YearAsked(*snapshot, request->year());
+    if (!found.ok()) return found.status();
+    const Year& year = **found;
+    const std::string year_text = FormatYear(year.start_year);
+    if (!v1::RiskBasis_IsValid(request->basis())) {
+      return QueryInvalid("basis " + std::to_string(request->basis()) +
+                          " is not PROJECTED or SETTLED");
     }
-    auto member = std::lower_bound(members.begin(), members.end(), code,
-                                   [](const MemberFigures& m, const std::string& c) { return m.ods_code < c; });
-    if (member == members.end() || member->ods_code != code) {
-      return fail(Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
-                                "what-if practice " + Quoted(code) + " is not a registered member"));
+    const bool settled = request->basis() == v1::RISK_BASIS_SETTLED;
+    if (!year.agreement) {
+      return Status::Error(v1::ERROR_CODE_AGREEMENT_MISSING,
+                           year_text + " has no risk-sharing agreement in force yet");
     }
-    if (std::find(terms.pooled_lines.begin(), terms.pooled_lines.end(), what_if.budget_line()) ==
-        terms.pooled_lines.end()) {
-      return fail(QueryInvalid("what-if line " + Quoted(what_if.budget_line()) + " is not pooled in " +
-                               year_text + ", so it does not change the risk share"));
+    if (settled && year.settled_seq == 0) {
+      return Status::Error(v1::ERROR_CODE_YEAR_NOT_SETTLED,
+                           year_text + " has not been settled yet; ask for the PROJECTED share");
     }
-    Result<Money> amount = Money::Parse(what_if.amount().value());
-    if (!amount.ok()) {
-      return fail(Status::Error(amount.status().code(),
-                                "what-if amount for " + code + " " + what_if.budget_line() + ": " +
-                                    amount.status().message()));
+    if (settled && request->what_ifs_size() != 0) {
+      return QueryInvalid("what-ifs apply to projections only, not to the SETTLED share");
     }
-    if (amount->is_zero()) {
-      return fail(QueryInvalid("a what-if amount is extra spend (+) or savings (-), never 0"));
+    if (request->what_ifs_size() > kWhatIfsMax) {
+      return QueryInvalid("at most " + std::to_string(kWhatIfsMax) +
+                          " what-ifs may be asked at once");
     }
-    member->what_if += amount->pence();
-    v1::WhatIf* echoed = response->add_what_ifs();
-    *echoed = what_if;
-    echoed->mutable_amount()->set_value(amount->ToString());
-  }
-  Result<RiskShareOutcome> outcome = ComputeRiskShare(terms, members, /*projected=*/!settled);
-  if (!outcome.ok()) return fail(outcome.status());
-  response->set_year(year_text);
-  response->set_basis(settled ? v1::RISK_BASIS_SETTLED : v1::RISK_BASIS_PROJECTED);
-  response->set_as_of_seq(snapshot->head_seq);
-  response->set_agreement_seq(year.agreement->proposal_seq);
-  ToAgreementTermsMessage(terms, *response->mutable_terms());
-  if (settled) response->set_settlement_seq(year.settled_seq);
-  FillRiskShare(*outcome, *response);
-  for (const MemberOutcome& member : outcome->members) {
-    if (!only.empty() && member.ods_code != only) continue;
-    FillMember(member, practices.at(member.ods_code).name, *response->add_members());
-  }
-  return fail(Status::Ok());
+    const std::map<std::string, Practice>& practices = *snapshot->practices;
+    if (!only.empty() && !practices.contains(only)) {
+      return Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
+                           "practice " + Quoted(only) + " is not a registered member");
+    }
+    const AgreementTermsValue& terms = year.agreement->terms;
+    auto balances = snapshot->balances->find(year.start_year);
+    // A settled year's members are those the settlement shared among (a practice registered since
+    // has no part in it).
+    std::vector<MemberFigures> members = PooledFigures(
+        settled ? year.settled_members : Members(practices),
+        balances == snapshot->balances->end() ? nullptr : &balances->second, terms.pooled_lines);
+    for (const v1::WhatIf& what_if : request->what_ifs()) {
+      const std::string& code = what_if.ods_code();
+      if (own_only && code != actor.practice_ods_code()) {
+        return Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                             "role PRACTICE (practice " + actor.practice_ods_code() +
+                                 ") may ask what-ifs only of its own spend, not " + Quoted(code) +
+                                 "'s");
+      }
+      auto member = std::lower_bound(
+          members.begin(), members.end(), code,
+          [](const MemberFigures& m, const std::string& c) { return m.ods_code < c; });
+      if (member == members.end() || member->ods_code != code) {
+        return Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
+                             "what-if practice " + Quoted(code) + " is not a registered member");
+      }
+      if (std::find(terms.pooled_lines.begin(), terms.pooled_lines.end(), what_if.budget_line()) ==
+          terms.pooled_lines.end()) {
+        return QueryInvalid("what-if line " + Quoted(what_if.budget_line()) + " is not pooled in " +
+                            year_text + ", so it does not change the risk share");
+      }
+      Result<Money> amount = Money::Parse(what_if.amount().value());
+      if (!amount.ok()) {
+        return Status::Error(amount.status().code(), "what-if amount for " + code + " " +
+                                                         what_if.budget_line() + ": " +
+                                                         amount.status().message());
+      }
+      if (amount->is_zero()) {
+        return QueryInvalid("a what-if amount is extra spend (+) or savings (-), never 0");
+      }
+      member->what_if += amount->pence();
+      v1::WhatIf* echoed = response->add_what_ifs();
+      *echoed = what_if;
+      echoed->mutable_amount()->set_value(amount->ToString());
+    }
+    Result<RiskShareOutcome> outcome = ComputeRiskShare(terms, members, /*projected=*/!settled);
+    if (!outcome.ok()) return outcome.status();
+    response->set_year(year_text);
+    response->set_basis(settled ? v1::RISK_BASIS_SETTLED : v1::RISK_BASIS_PROJECTED);
+    response->set_as_of_seq(snapshot->head_seq);
+    response->set_agreement_seq(year.agreement->proposal_seq);
+    ToAgreementTermsMessage(terms, *response->mutable_terms());
+    if (settled) response->set_settlement_seq(year.settled_seq);
+    FillRiskShare(*outcome, *response);
+    for (const MemberOutcome& member : outcome->members) {
+      if (!only.empty() && member.ods_code != only) continue;
+      FillMember(member, practices.at(member.ods_code).name, *response->add_members());
+    }
+    return Status::Ok();
+  });
 }
 
 namespace {
