@@ -190,7 +190,7 @@ std::vector<std::string> Members(const std::map<std::string, Practice>& practice
   return members;
 }
 
-std::vector<MemberFigures> PooledFigures(const std::vector<std::string>& members_in,
+std::vector<MemberFigures> PooledFigures(const std::vector<std::string>& codes,
                                          const std::map<std::string, Int>* balances,
                                          const std::vector<std::string>& lines) {
   auto balance = [&](const std::string& account) {
@@ -199,8 +199,8 @@ std::vector<MemberFigures> PooledFigures(const std::vector<std::string>& members
     return it == balances->end() ? Int(0) : it->second;
   };
   std::vector<MemberFigures> members;
-  members.reserve(members_in.size());
-  for (const std::string& code : members_in) {
+  members.reserve(codes.size());
+  for (const std::string& code : codes) {
     MemberFigures figures;
     figures.ods_code = code;
     for (const std::string& line : lines) {
