@@ -1,6 +1,7 @@
 #include "services/ledger_service.h"
 
 #include <array>
+#include <chrono>
 #include <mutex>
 
 #include "ledger/accounts.h"
@@ -8,6 +9,7 @@
 #include "ledger/chain.h"
 #include "ledger/contracts.h"
 #include "ledger/decimal.h"
+#include "ledger/export_file.h"
 #include "ledger/journal.h"
 #include "ledger/periods.h"
 #include "ledger/permissions.h"
@@ -990,21 +992,103 @@ class EntryStreamer final : public grpc::ServerWriteReactor<v1::StreamEntriesRes
 };
 
 // A stream refused before it started.
-class RefusedStream final : public grpc::ServerWriteReactor<v1::StreamEntriesResponse> {
+template <typename Response>
+class RefusedStream final : public grpc::ServerWriteReactor<Response> {
  public:
   RefusedStream(grpc::CallbackServerContext* context, const Status& status) {
     context->AddTrailingMetadata(kErrorCodeMetadataKey, v1::ErrorCode_Name(status.code()));
-    Finish(ToGrpcStatus(status));
+    this->Finish(ToGrpcStatus(status));
   }
   void OnDone() override { delete this; }
 };
 
 }  // namespace
 
+namespace {
+
+// The most record bytes one ExportResponse carries (a single larger record goes alone).
+constexpr std::size_t kExportChunkBytes = 1024 * 1024;
+
+// Writes an export of records first..last, fixed when the call starts: the header, then the records in
+// messages of about kExportChunkBytes.
+class ExportStreamer final : public grpc::ServerWriteReactor<v1::ExportResponse> {
+ public:
+  ExportStreamer(const EntryLog& log, v1::ExportHeader header)
+      : log_(log), next_(header.first_seq()), last_(header.last_seq()) {
+    *response_.mutable_header() = std::move(header);
+    StartWrite(&response_);
+  }
+
+  void OnWriteDone(bool ok) override {
+    if (!ok) {
+      Finish(grpc::Status(grpc::StatusCode::CANCELLED, "the export was cancelled"));
+      return;
+    }
+    response_.Clear();
+    std::size_t bytes = 0;
+    while (next_ != 0 && next_ <= last_ && bytes < kExportChunkBytes) {
+      const std::size_t want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(256, last_ - next_ + 1));
+      for (v1::JournalRecord& record : log_.Range(next_, want)) {
+        bytes += record.ByteSizeLong();
+        *response_.add_records() = std::move(record);
+        ++next_;
+        if (bytes >= kExportChunkBytes) break;
+      }
+    }
+    if (response_.records().empty()) {
+      Finish(grpc::Status::OK);
+      return;
+    }
+    StartWrite(&response_);
+  }
+
+  void OnDone() override { delete this; }
+
+ private:
+  const EntryLog& log_;
+  std::uint64_t next_;  // 0 when the export has no records.
+  const std::uint64_t last_;
+  v1::ExportResponse response_;
+};
+
+}  // namespace
+
+grpc::ServerWriteReactor<v1::ExportResponse>* LedgerServiceImpl::Export(
+    grpc::CallbackServerContext* context, const v1::ExportRequest* request) {
+  Result<v1::Actor> reader = JournalReader(authenticator_, *context);
+  if (!reader.ok()) return new RefusedStream<v1::ExportResponse>(context, reader.status());
+  const std::uint64_t head = sequencer_.snapshot()->head_seq;
+  const std::uint64_t from = request->from_seq() == 0 ? 1 : request->from_seq();
+  const std::uint64_t to = request->to_seq() == 0 ? head : request->to_seq();
+  if (head != 0 && (from > to || to > head)) {
+    return new RefusedStream<v1::ExportResponse>(
+        context, QueryInvalid("the journal has entries 1 to " + std::to_string(head) +
+                              "; an export runs from from_seq to to_seq within them, not " +
+                              std::to_string(from) + " to " + std::to_string(to)));
+  }
+  if (head == 0 && (request->from_seq() > 1 || request->to_seq() != 0)) {
+    return new RefusedStream<v1::ExportResponse>(
+        context, QueryInvalid("the journal is empty; export it whole (from_seq and to_seq 0)"));
+  }
+  v1::ExportHeader header;
+  if (head == 0) {
+    header = MakeExportHeader(0, 0, GenesisHash(), GenesisHash());
+  } else {
+    const std::optional<v1::JournalRecord> first = sequencer_.log().Get(from);
+    const std::optional<v1::JournalRecord> last = sequencer_.log().Get(to);
+    header = MakeExportHeader(from, to, first->prev_hash(), last->hash());
+  }
+  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  header.mutable_exported_at()->set_seconds(
+      std::chrono::duration_cast<std::chrono::seconds>(now).count());
+  return new ExportStreamer(sequencer_.log(), std::move(header));
+}
+
 grpc::ServerWriteReactor<v1::StreamEntriesResponse>* LedgerServiceImpl::StreamEntries(
     grpc::CallbackServerContext* context, const v1::StreamEntriesRequest* request) {
   if (Result<v1::Actor> reader = JournalReader(authenticator_, *context); !reader.ok()) {
-    return new RefusedStream(context, reader.status());
+    return new RefusedStream<v1::StreamEntriesResponse>(context, reader.status());
   }
   return new EntryStreamer(sequencer_, authenticator_, context, request->from_seq(),
                            request->follow());

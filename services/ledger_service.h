@@ -52,6 +52,8 @@ class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
                                         v1::ListEntriesResponse* response) override;
   grpc::ServerWriteReactor<v1::StreamEntriesResponse>* StreamEntries(
       grpc::CallbackServerContext* context, const v1::StreamEntriesRequest* request) override;
+  grpc::ServerWriteReactor<v1::ExportResponse>* Export(grpc::CallbackServerContext* context,
+                                                       const v1::ExportRequest* request) override;
   grpc::ServerUnaryReactor* GetHead(grpc::CallbackServerContext* context,
                                     const v1::GetHeadRequest* request,
                                     v1::GetHeadResponse* response) override;

@@ -5,9 +5,12 @@
 #include <atomic>
 #include <functional>
 #include <map>
+#include <sstream>
 #include <thread>
 
+#include "ledger/export_file.h"
 #include "ledger/permissions.h"
+#include "ledger/replay.h"
 #include "services/auth.h"
 #include "tests/service_fixture.h"
 #include "tests/test_support.h"
@@ -92,6 +95,29 @@ class Caller {
       ++*count;
       if (on_entry) on_entry(*count);
     }
+    return Finish(context, reader->Finish());
+  }
+  // An export of from..to, its messages written out as an export file into `file`.
+  Outcome Export(std::uint64_t from, std::uint64_t to, std::string* file) {
+    grpc::ClientContext context;
+    Prepare(context);
+    v1::ExportRequest request;
+    request.set_from_seq(from);
+    request.set_to_seq(to);
+    auto reader = stub_.Export(&context, request);
+    std::ostringstream out;
+    ExportWriter writer(out);
+    v1::ExportResponse response;
+    while (reader->Read(&response)) {
+      if (response.has_header()) {
+        EXPECT_TRUE(writer.WriteHeader(response.header()).ok());
+      }
+      for (const v1::JournalRecord& record : response.records()) {
+        EXPECT_TRUE(writer.WriteRecord(record).ok());
+      }
+    }
+    EXPECT_TRUE(writer.Finish().ok());
+    *file = out.str();
     return Finish(context, reader->Finish());
   }
   Outcome Head() {
@@ -890,6 +916,43 @@ TEST_F(AccessTest, RiskShareFollowsWhoIsCallingAndRefusesWithItsCodes) {
     EXPECT_TRUE(status.error_message().starts_with(c.message)) << status.error_message();
   }
   EXPECT_EQ(HeadSeq(), head);
+}
+
+// An export is the journal for those who may read it: the whole of it or a range, verifiable on its
+// own; a practice may not export, and a range outside the journal is refused.
+TEST_F(AccessTest, ExportStreamsAVerifiableJournalToThoseWhoReadIt) {
+  std::string file;
+  ASSERT_EQ(As("auditor").Export(0, 0, &file).code, grpc::StatusCode::OK);
+  std::istringstream whole(file);
+  AuditOutcome verified = VerifyExport(whole);
+  ASSERT_TRUE(verified.status.ok()) << verified.status.ToString();
+  EXPECT_EQ(verified.header.first_seq(), 1u);
+  EXPECT_EQ(verified.header.last_seq(), 7u);
+  EXPECT_EQ(verified.records, 7u);
+  EXPECT_EQ(verified.header.head_hash(), server_->sequencer().snapshot()->head_hash);
+  // The whole export replays into the same state as the server's.
+  std::istringstream again(file);
+  Journal replayed;
+  ASSERT_TRUE(ReplayExport(again, replayed).status.ok());
+  EXPECT_EQ(replayed.head_hash(), server_->sequencer().snapshot()->head_hash);
+
+  ASSERT_EQ(As("finance").Export(3, 6, &file).code, grpc::StatusCode::OK);
+  std::istringstream range(file);
+  verified = VerifyExport(range);
+  ASSERT_TRUE(verified.status.ok()) << verified.status.ToString();
+  EXPECT_EQ(verified.header.first_seq(), 3u);
+  EXPECT_EQ(verified.records, 4u);
+
+  Outcome practice = As("riverside").Export(0, 0, &file);
+  EXPECT_EQ(practice.code, grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(practice.error_code, "ERROR_CODE_PERMISSION_DENIED");
+  EXPECT_TRUE(file.empty());
+  EXPECT_EQ(Anonymous().Export(0, 0, &file).code, grpc::StatusCode::UNAUTHENTICATED);
+  Outcome beyond = As("auditor").Export(5, 9, &file);
+  EXPECT_EQ(beyond.code, grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(beyond.message,
+            "ERROR_CODE_QUERY_INVALID: the journal has entries 1 to 7; an export runs from from_seq "
+            "to to_seq within them, not 5 to 9");
 }
 
 }  // namespace

@@ -149,7 +149,7 @@ TEST(EndToEnd, HealthAndReflectionServeGenericClients) {
                                             "StreamEntries", "GetHead", "ListPractices",
                                             "GetAllocation", "GetContract", "ListContracts",
                                             "ListInterests", "GetStatement", "GetYear",
-                                            "GetRiskShare"}));
+                                            "GetRiskShare", "Export"}));
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ(server.StopWith(SIGTERM), 0);

@@ -121,6 +121,21 @@ grpc::Status LedgerClient::GetRiskShare(const v1::GetRiskShareRequest& request,
   return stub_->GetRiskShare(&context, request, &response);
 }
 
+grpc::Status LedgerClient::Export(const v1::ExportRequest& request,
+                                  const std::function<bool(const v1::ExportResponse&)>& on_response) {
+  grpc::ClientContext context;
+  Prepare(context, /*deadline=*/false);
+  std::unique_ptr<grpc::ClientReader<v1::ExportResponse>> reader = stub_->Export(&context, request);
+  v1::ExportResponse response;
+  while (reader->Read(&response)) {
+    if (!on_response(response)) {
+      context.TryCancel();
+      break;
+    }
+  }
+  return reader->Finish();
+}
+
 grpc::Status LedgerClient::StreamEntries(
     const v1::StreamEntriesRequest& request,
     const std::function<void(const v1::StreamEntriesResponse&)>& on_entry) {

@@ -52,6 +52,10 @@ class LedgerClient {
   grpc::Status GetYear(const v1::GetYearRequest& request, v1::GetYearResponse& response);
   grpc::Status GetRiskShare(const v1::GetRiskShareRequest& request,
                             v1::GetRiskShareResponse& response);
+  // Calls `on_response` for each message of an export until the stream ends (without a deadline: an
+  // export of a large journal takes as long as it takes).
+  grpc::Status Export(const v1::ExportRequest& request,
+                      const std::function<bool(const v1::ExportResponse&)>& on_response);
   // Calls `on_entry` for each streamed entry until the stream ends (without a deadline when following).
   grpc::Status StreamEntries(const v1::StreamEntriesRequest& request,
                              const std::function<void(const v1::StreamEntriesResponse&)>& on_entry);

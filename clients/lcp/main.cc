@@ -24,6 +24,7 @@
 
 #include "clients/lcp/cli.h"
 #include "clients/lcp/contract_commands.h"
+#include "clients/lcp/export_command.h"
 #include "clients/lcp/risk_commands.h"
 #include "clients/lcp/csv_import.h"
 #include "clients/lcp/output.h"
@@ -633,6 +634,7 @@ int Main(int argc, char** argv) {
 
   AddContractCommands(app, options, exit_code);
   AddRiskCommands(app, options, exit_code);
+  AddExportCommand(app, options, exit_code);
 
   try {
     app.parse(argc, argv);
