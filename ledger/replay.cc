@@ -78,13 +78,36 @@ AuditOutcome Walk(std::istream& in, bool from_genesis, const RecordCheck& check)
   return outcome;
 }
 
+// The body must be a journal entry; a month close's checkpoint must name the record before it, whose
+// hash is this record's prev_hash (already checked against the chain).
+Status CheckBodyAndCheckpoint(const v1::JournalRecord& record, std::uint64_t& checkpoints) {
+  v1::JournalEntry entry;
+  const std::string where = "record " + std::to_string(record.seq()) + ": ";
+  if (!entry.ParseFromString(record.body())) {
+    return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT, where + "its body is not a readable journal entry");
+  }
+  if (!entry.has_checkpoint()) return Status::Ok();
+  const v1::Checkpoint& checkpoint = entry.checkpoint();
+  if (checkpoint.seq() + 1 != record.seq() || checkpoint.hash() != record.prev_hash()) {
+    return Status::Error(v1::ERROR_CODE_CHAIN_BROKEN,
+                         where + "its month-close checkpoint names entry " +
+                             std::to_string(checkpoint.seq()) + " with hash " +
+                             ToHex(checkpoint.hash()) + ", not the entry before it, " +
+                             std::to_string(record.seq() - 1) + " with hash " +
+                             ToHex(record.prev_hash()));
+  }
+  ++checkpoints;
+  return Status::Ok();
+}
+
 }  // namespace
 
 AuditOutcome VerifyExport(std::istream& in) {
   std::uint64_t prev_seq = 0;
   std::string prev_hash;
   bool started = false;
-  return Walk(in, /*from_genesis=*/false,
+  std::uint64_t checkpoints = 0;
+  AuditOutcome outcome = Walk(in, /*from_genesis=*/false,
               [&](const v1::JournalRecord& record, const v1::ExportHeader& header) {
     if (!started) {
       // The first record must start where the header says the file starts.
@@ -93,10 +116,13 @@ AuditOutcome VerifyExport(std::istream& in) {
       prev_hash = header.first_prev_hash();
     }
     LCP_RETURN_IF_ERROR(VerifyLink(record, prev_seq, prev_hash));
+    LCP_RETURN_IF_ERROR(CheckBodyAndCheckpoint(record, checkpoints));
     prev_seq = record.seq();
     prev_hash = record.hash();
     return Status::Ok();
   });
+  outcome.checkpoints = checkpoints;
+  return outcome;
 }
 
 AuditOutcome ReplayExport(std::istream& in, Journal& journal) {

@@ -19,10 +19,13 @@ struct AuditOutcome {
                                   // or if the header itself failed.
   std::uint64_t records = 0;      // Records that passed.
   v1::ExportHeader header;        // As read (empty if it could not be read).
+  std::uint64_t checkpoints = 0;  // VerifyExport: the month-close checkpoints checked.
 };
 
 // Checks the header, that every record links to the one before it (starting from the header's
-// first_prev_hash) and hashes correctly, and that the records match the header's counts and head.
+// first_prev_hash) and hashes correctly, that its body is a journal entry and any month-close
+// checkpoint in it names the record before it, and that the records match the header's counts and
+// head.
 AuditOutcome VerifyExport(std::istream& in);
 
 // As VerifyExport, and re-executes each record's command through `journal` (which must be new),

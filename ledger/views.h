@@ -1,0 +1,29 @@
+// Views of the ledger's figures as the wire carries them, built from the state alone, so that the
+// server's replies and the auditor's replay (lcp-audit) print the very same figures for the same
+// journal: a practice's statement and a year's risk share.
+#pragma once
+
+#include <map>
+#include <string>
+
+#include "ledger/decimal.h"
+#include "ledger/risk_sharing.h"
+#include "ledger/state.h"
+#include "lcp/v1/ledger_service.pb.h"
+
+namespace lcp {
+
+// The statement of one practice (`only`), or of every practice and the LCP's totals (`only` empty),
+// from a year's practice balances: per line budget, commitments, actual, forecast and variance, then
+// TOTAL. Sets the year, the practices and the totals; the caller sets month and as_of_seq.
+void FillStatement(const std::map<std::string, Practice>& practices, const Year& year,
+                   const std::map<std::string, Int>& balances, const std::string& only,
+                   v1::GetStatementResponse& response);
+
+// Every LCP-wide step of a risk share (all but the members, the request's echo and as_of_seq).
+void FillRiskShare(const RiskShareOutcome& outcome, v1::GetRiskShareResponse& response);
+
+// One member's row of a risk share.
+void FillMember(const MemberOutcome& member, const std::string& name, v1::MemberRiskShare& out);
+
+}  // namespace lcp
