@@ -263,9 +263,33 @@ TEST(Tamper, AbsurdSizePrefixIsRefusedWithoutReadingIt) {
 TEST(Tamper, UnparsableBodyWithValidHashIsCorrupt) {
   std::vector<v1::JournalRecord> records = SampleRecords();
   records.push_back(MakeRecord(10, records.back().hash(), std::string("\xff\xff\xff", 3)));
-  // The chain alone holds (the forger hashed the garbage); re-execution cannot read it.
-  EXPECT_TRUE(Verify(ExportBytes(records)).status.ok());
+  // The chain alone holds (the forger hashed the garbage), but the body is no journal entry: verify
+  // and re-execution both name the record.
+  ExpectFailsAt(Verify(ExportBytes(records)), 10, v1::ERROR_CODE_RECORD_CORRUPT);
   ExpectFailsAt(Replay(ExportBytes(records)), 10, v1::ERROR_CODE_RECORD_CORRUPT);
+}
+
+// A month close whose checkpoint names another head than the record before it fails verify at that
+// record, even when the forger recomputed every hash after it.
+TEST(Tamper, ACheckpointNamingAnotherHeadFailsVerify) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  v1::JournalEntry close;
+  close.mutable_command()->mutable_close_month()->mutable_period()->set_year("2026/27");
+  close.mutable_command()->mutable_close_month()->mutable_period()->set_month("M01");
+  close.mutable_checkpoint()->set_seq(9);
+  close.mutable_checkpoint()->set_hash(records[7].hash());  // Entry 8's, not 9's.
+  records.push_back(MakeRecord(10, records.back().hash(), close.SerializeAsString()));
+  const AuditOutcome outcome = Verify(ExportBytes(records));
+  ExpectFailsAt(outcome, 10, v1::ERROR_CODE_CHAIN_BROKEN);
+  EXPECT_TRUE(outcome.status.message().starts_with(
+      "record 10: its month-close checkpoint names entry 9 with hash "))
+      << outcome.status.message();
+  // Named rightly, it verifies, and is counted.
+  close.mutable_checkpoint()->set_hash(records[8].hash());
+  records.back() = MakeRecord(10, records[8].hash(), close.SerializeAsString());
+  const AuditOutcome good = Verify(ExportBytes(records));
+  ASSERT_TRUE(good.status.ok()) << good.status.ToString();
+  EXPECT_EQ(good.checkpoints, 1u);
 }
 
 // Corrupt exports of every kind are refused with a clear code, never a crash, and never pass: seeded
