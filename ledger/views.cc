@@ -115,4 +115,31 @@ void FillMember(const MemberOutcome& member, const std::string& name, v1::Member
   out.mutable_share()->set_value(PenceText(member.share));
 }
 
+Status FillRiskShareResponse(const std::map<std::string, Practice>& practices, const Year& year,
+                             const std::vector<MemberFigures>& members, bool settled,
+                             const std::string& only, v1::GetRiskShareResponse& response) {
+  const AgreementTermsValue& terms = year.agreement->terms;
+  Result<RiskShareOutcome> outcome = ComputeRiskShare(terms, members, /*projected=*/!settled);
+  if (!outcome.ok()) return outcome.status();
+  response.set_year(FormatYear(year.start_year));
+  response.set_basis(settled ? v1::RISK_BASIS_SETTLED : v1::RISK_BASIS_PROJECTED);
+  response.set_agreement_seq(year.agreement->proposal_seq);
+  ToAgreementTermsMessage(terms, *response.mutable_terms());
+  if (settled) response.set_settlement_seq(year.settled_seq);
+  FillRiskShare(*outcome, response);
+  for (const MemberOutcome& member : outcome->members) {
+    if (!only.empty() && member.ods_code != only) continue;
+    FillMember(member, practices.at(member.ods_code).name, *response.add_members());
+  }
+  return Status::Ok();
+}
+
+std::vector<MemberFigures> RiskShareMembers(const std::map<std::string, Practice>& practices,
+                                            const Year& year, const Balances& balances, bool settled) {
+  auto found = balances.find(year.start_year);
+  return PooledFigures(settled ? year.settled_members : Members(practices),
+                       found == balances.end() ? nullptr : &found->second,
+                       year.agreement->terms.pooled_lines);
+}
+
 }  // namespace lcp

@@ -20,6 +20,18 @@ void FillStatement(const std::map<std::string, Practice>& practices, const Year&
                    const std::map<std::string, Int>& balances, const std::string& only,
                    v1::GetStatementResponse& response);
 
+// A year's risk share, computed from the members' figures (with any what-ifs in them), for every
+// member or one (`only`): everything GetRiskShare returns but as_of_seq and the what-ifs' echo.
+// REQUIRES: the year has an agreement in force, and for `settled` a settlement.
+Status FillRiskShareResponse(const std::map<std::string, Practice>& practices, const Year& year,
+                             const std::vector<MemberFigures>& members, bool settled,
+                             const std::string& only, v1::GetRiskShareResponse& response);
+
+// The members' figures a year's risk share is computed from: every registered practice's now (a
+// projection), or for `settled` those of the practices that shared the settlement.
+std::vector<MemberFigures> RiskShareMembers(const std::map<std::string, Practice>& practices,
+                                            const Year& year, const Balances& balances, bool settled);
+
 // Every LCP-wide step of a risk share (all but the members, the request's echo and as_of_seq).
 void FillRiskShare(const RiskShareOutcome& outcome, v1::GetRiskShareResponse& response);
 

@@ -718,12 +718,8 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetRiskShare(grpc::CallbackServerCo
                            "practice " + Quoted(only) + " is not a registered member");
     }
     const AgreementTermsValue& terms = year.agreement->terms;
-    auto balances = snapshot->balances->find(year.start_year);
-    // A settled year's members are those the settlement shared among (a practice registered since
-    // has no part in it).
-    std::vector<MemberFigures> members = PooledFigures(
-        settled ? year.settled_members : Members(practices),
-        balances == snapshot->balances->end() ? nullptr : &balances->second, terms.pooled_lines);
+    std::vector<MemberFigures> members =
+        RiskShareMembers(practices, year, *snapshot->balances, settled);
     for (const v1::WhatIf& what_if : request->what_ifs()) {
       const std::string& code = what_if.ods_code();
       if (own_only && code != actor.practice_ods_code()) {
@@ -758,20 +754,8 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetRiskShare(grpc::CallbackServerCo
       *echoed = what_if;
       echoed->mutable_amount()->set_value(amount->ToString());
     }
-    Result<RiskShareOutcome> outcome = ComputeRiskShare(terms, members, /*projected=*/!settled);
-    if (!outcome.ok()) return outcome.status();
-    response->set_year(year_text);
-    response->set_basis(settled ? v1::RISK_BASIS_SETTLED : v1::RISK_BASIS_PROJECTED);
     response->set_as_of_seq(snapshot->head_seq);
-    response->set_agreement_seq(year.agreement->proposal_seq);
-    ToAgreementTermsMessage(terms, *response->mutable_terms());
-    if (settled) response->set_settlement_seq(year.settled_seq);
-    FillRiskShare(*outcome, *response);
-    for (const MemberOutcome& member : outcome->members) {
-      if (!only.empty() && member.ods_code != only) continue;
-      FillMember(member, practices.at(member.ods_code).name, *response->add_members());
-    }
-    return Status::Ok();
+    return FillRiskShareResponse(practices, year, members, settled, only, *response);
   });
 }
 

@@ -1,7 +1,9 @@
 // Risk sharing end to end through the real lcp-ledgerd and lcp: DOMAIN.md's worked examples (1 as the
 // books stand, 2 as a what-if on them), a what-if that leaves the chain head where it was, months
 // closed in order, a correction naming the entry it corrects, the refusals of an early settlement and
-// of anything after it, and the settlement's postings.
+// of anything after it, and the settlement's postings. Then the auditor's side: the year exported
+// with lcp export, and lcp-audit's verify, replay (whose figures must equal the server's, byte for
+// byte) and diff against an earlier export.
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
@@ -34,6 +36,17 @@ v1::GetRiskShareResponse Share(const ServerProcess& server, std::vector<std::str
   v1::GetRiskShareResponse response;
   EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(result.out, &response).ok()) << result.out;
   return response;
+}
+
+RunResult Audit(const std::vector<std::string>& args) { return Run(LCP_AUDIT_PATH, args); }
+
+// The hash of entry `seq`, in hexadecimal, as lcp entry prints it.
+std::string ToHexOfEntry(const ServerProcess& server, std::uint64_t seq) {
+  const RunResult entry = Lcp(server, {"entry", std::to_string(seq)});
+  const std::size_t at = entry.out.find("\n  hash ");
+  EXPECT_NE(at, std::string::npos) << entry.out;
+  const std::size_t start = entry.out.find_first_not_of(' ', at + 8);
+  return entry.out.substr(start, 64);
 }
 
 std::vector<std::string> MemberShares(const v1::GetRiskShareResponse& response) {
@@ -213,6 +226,48 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   EXPECT_EQ(Lcp(server, {"share"}).exit_code, 1);  // 2027/28 has no agreement yet.
   EXPECT_EQ(MemberShares(Share(server, {"--settled", "--year", "2026/27"})),
             (std::vector<std::string>{"A81001 102012.85", "A81002 36750.00", "A81003 71237.15"}));
+
+  // The auditor's side. An export of the first 23 entries (to the settlement), and one of the whole.
+  const std::string early_file = (dir.path() / "early.lcpx").string();
+  const std::string whole_file = (dir.path() / "whole.lcpx").string();
+  RunResult exported = Lcp(server, {"export", "--out", early_file, "--to", "23"});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  EXPECT_TRUE(exported.out.starts_with("exported 23 records (entries 1 to 23) to " + early_file + "\n"))
+      << exported.out;
+  exported = Lcp(server, {"export", "--out", whole_file});
+  ASSERT_EQ(exported.exit_code, 0) << exported.err;
+  const RunResult head_now = Lcp(server, {"head"});
+  // lcp head prints "entry N\nhash  H\n"; the export names the same head.
+  const std::string head_seq = head_now.out.substr(6, head_now.out.find('\n') - 6);
+  const std::string head_hash = head_now.out.substr(head_now.out.find("hash  ") + 6, 64);
+  EXPECT_NE(exported.out.find("head: entry " + head_seq + ", hash " + head_hash), std::string::npos)
+      << exported.out;
+
+  const RunResult verified = Audit({"verify", whole_file});
+  ASSERT_EQ(verified.exit_code, 0) << verified.err;
+  EXPECT_NE(verified.out.find("month-close checkpoints: 13 verified\n"), std::string::npos)
+      << verified.out;
+  EXPECT_EQ(Audit({"diff", early_file, whole_file}).out,
+            "NEW extends OLD: the same 23 records up to OLD's head, entry 23 (hash " +
+                ToHexOfEntry(server, 23) + "); NEW has " + std::to_string(std::stoi(head_seq) - 23) +
+                " more, to entry " + head_seq + " (hash " + head_hash + ")\n");
+  RunResult backwards = Audit({"diff", whole_file, early_file});
+  EXPECT_EQ(backwards.exit_code, 1);
+
+  // Replay: the very figures the server reports at the same head.
+  const RunResult replayed = Audit({"replay", whole_file, "--output", "json"});
+  ASSERT_EQ(replayed.exit_code, 0) << replayed.err;
+  std::vector<std::string> lines;
+  for (std::size_t at = 0, end; (end = replayed.out.find('\n', at)) != std::string::npos; at = end + 1) {
+    lines.push_back(replayed.out.substr(at, end - at + 1));
+  }
+  // The header, the balances, then per year its statement and (with an agreement) its risk share.
+  ASSERT_EQ(lines.size(), 5u) << replayed.out;
+  EXPECT_EQ(lines[1], Lcp(server, {"--output", "json", "balances"}).out);
+  EXPECT_EQ(lines[2], Lcp(server, {"--output", "json", "statement", "--year", "2026/27"}).out);
+  EXPECT_EQ(lines[3],
+            Lcp(server, {"--output", "json", "share", "--settled", "--year", "2026/27"}).out);
+  EXPECT_EQ(lines[4], Lcp(server, {"--output", "json", "statement", "--year", "2027/28"}).out);
 }
 
 }  // namespace

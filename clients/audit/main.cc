@@ -1,0 +1,211 @@
+// lcp-audit: the auditor's offline tool. It reads an export file (docs/export-format.md) and trusts
+// nothing else; it links the ledger core and never talks to the server.
+//
+//   verify FILE    the chain, the header's counts and head, every month close's checkpoint
+//   replay FILE    re-executes every command with the ledger's own engine, checking each recorded
+//                  posting and principal, then prints the trial balance, the practices' statements
+//                  and the risk shares, as the server reports them at the same head
+//   diff OLD NEW   whether NEW extends OLD (the same records up to OLD's head), or where they part
+//
+// Exit codes: 0 every check held; 1 a check failed (the first failing record is named); 2 a wrong
+// command line or a file that cannot be opened.
+#include <CLI/CLI.hpp>
+
+#include <fstream>
+#include <iostream>
+#include <memory>
+#include <optional>
+
+#include "clients/lcp/output.h"
+#include "ledger/chain.h"
+#include "ledger/export_file.h"
+#include "ledger/journal.h"
+#include "ledger/periods.h"
+#include "ledger/replay.h"
+#include "ledger/reports.h"
+#include "ledger/views.h"
+
+namespace lcp::audit {
+namespace {
+
+using client::Format;
+using client::ToJson;
+
+constexpr int kExitFailed = 1;
+constexpr int kExitUsage = 2;
+
+std::optional<std::ifstream> Open(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    std::cerr << "lcp-audit: cannot open " << path << "\n";
+    return std::nullopt;
+  }
+  return in;
+}
+
+std::string Range(const v1::ExportHeader& header) {
+  if (header.record_count() == 0) return "no records";
+  return std::to_string(header.record_count()) + " records (entries " +
+         std::to_string(header.first_seq()) + " to " + std::to_string(header.last_seq()) + ")";
+}
+
+int Failed(const std::string& path, const AuditOutcome& outcome) {
+  std::cerr << "lcp-audit: " << path << ": FAILED"
+            << (outcome.failed_seq != 0 ? " at record " + std::to_string(outcome.failed_seq) : "")
+            << ": " << v1::ErrorCode_Name(outcome.status.code()) << ": "
+            << outcome.status.message() << "\n";
+  return kExitFailed;
+}
+
+int Verify(const std::string& path) {
+  std::optional<std::ifstream> in = Open(path);
+  if (!in) return kExitUsage;
+  const AuditOutcome outcome = VerifyExport(*in);
+  if (!outcome.status.ok()) return Failed(path, outcome);
+  std::cout << path << ": " << Range(outcome.header) << "\n"
+            << "chain: every record links to the one before it and hashes correctly\n"
+            << "header: counts and head hash " << ToHex(outcome.header.head_hash()) << " match\n"
+            << "month-close checkpoints: " << outcome.checkpoints << " verified\n"
+            << "OK\n";
+  return 0;
+}
+
+// The balances as GetBalances returns them with no filter: every account of every year, by year.
+v1::GetBalancesResponse AllBalances(const State& state) {
+  v1::GetBalancesResponse response;
+  response.set_as_of_seq(state.last_seq());
+  for (const auto& [year, unused] : state.years) {
+    auto accounts = state.balances.find(year);
+    if (accounts == state.balances.end()) continue;
+    for (const auto& [account, pence] : accounts->second) {
+      v1::Balance* balance = response.add_balances();
+      balance->set_year(FormatYear(year));
+      balance->set_account(account);
+      balance->mutable_balance()->set_value(Money::FromPence(pence).ToString());
+    }
+  }
+  return response;
+}
+
+int Replay(const std::string& path, Format format) {
+  std::optional<std::ifstream> in = Open(path);
+  if (!in) return kExitUsage;
+  Journal journal;
+  const AuditOutcome outcome = ReplayExport(*in, journal);
+  if (!outcome.status.ok()) return Failed(path, outcome);
+  const State& state = journal.state();
+  const bool json = format == Format::kJson;
+  if (json) {
+    std::cout << ToJson(outcome.header) << "\n" << ToJson(AllBalances(state)) << "\n";
+  } else {
+    std::cout << path << ": " << Range(outcome.header)
+              << " replayed: every command re-executed by the ledger's rules gave exactly its "
+                 "recorded postings, and every recorded principal's role could issue it\n"
+              << "head: entry " << state.last_seq() << ", hash " << ToHex(journal.head_hash())
+              << "\n\n"
+              << FormatTrialBalances(TrialBalances(state));
+  }
+  for (const auto& [start, year] : state.years) {
+    static const std::map<std::string, Int> kNone;
+    auto balances = state.balances.find(start);
+    v1::GetStatementResponse statement;
+    statement.set_as_of_seq(state.last_seq());
+    FillStatement(state.practices, year, balances == state.balances.end() ? kNone : balances->second,
+                  "", statement);
+    std::cout << (json ? ToJson(statement) + "\n" : "\n" + client::StatementTable(statement));
+    if (!year.agreement) continue;
+    const bool settled = year.settled_seq != 0;
+    v1::GetRiskShareResponse share;
+    share.set_as_of_seq(state.last_seq());
+    Status filled = FillRiskShareResponse(
+        state.practices, year, RiskShareMembers(state.practices, year, state.balances, settled),
+        settled, "", share);
+    if (!filled.ok()) {
+      std::cerr << "lcp-audit: " << FormatYear(start) << ": risk share: " << filled.ToString() << "\n";
+      return kExitFailed;
+    }
+    std::cout << (json ? ToJson(share) + "\n" : "\n" + client::RiskShareTable(share, /*explain=*/false));
+  }
+  return 0;
+}
+
+// Whether NEW holds OLD's records unchanged up to OLD's head.
+int Diff(const std::string& old_path, const std::string& new_path) {
+  for (const std::string& path : {old_path, new_path}) {
+    std::optional<std::ifstream> in = Open(path);
+    if (!in) return kExitUsage;
+    const AuditOutcome outcome = VerifyExport(*in);
+    if (!outcome.status.ok()) return Failed(path, outcome);
+  }
+  std::optional<std::ifstream> old_in = Open(old_path);
+  std::optional<std::ifstream> new_in = Open(new_path);
+  if (!old_in || !new_in) return kExitUsage;
+  ExportReader old_reader(*old_in);
+  ExportReader new_reader(*new_in);
+  const v1::ExportHeader old_header = *old_reader.ReadHeader();
+  const v1::ExportHeader new_header = *new_reader.ReadHeader();
+  if (old_header.record_count() == 0) {
+    std::cout << "OLD has no records; NEW holds " << Range(new_header) << "\n";
+    return 0;
+  }
+  if (new_header.record_count() == 0 || new_header.first_seq() > old_header.first_seq() ||
+      new_header.last_seq() < old_header.last_seq()) {
+    std::cout << "NEW (" << Range(new_header) << ") does not cover OLD (" << Range(old_header)
+              << "), so it cannot extend it\n";
+    return kExitFailed;
+  }
+  std::optional<v1::JournalRecord> in_new;
+  do {  // Skip NEW's records before OLD's first.
+    in_new = *new_reader.Next();
+  } while (in_new && in_new->seq() < old_header.first_seq());
+  std::uint64_t same = 0;
+  while (std::optional<v1::JournalRecord> in_old = *old_reader.Next()) {
+    if (!in_new || in_new->hash() != in_old->hash() || in_new->body() != in_old->body()) {
+      std::cout << "OLD and NEW part at record " << in_old->seq() << ": OLD's hash "
+                << ToHex(in_old->hash()) << ", NEW's "
+                << (in_new ? ToHex(in_new->hash()) : std::string("(none)")) << "; the "
+                << same << " records before it are the same\n";
+      return kExitFailed;
+    }
+    ++same;
+    in_new = *new_reader.Next();
+  }
+  std::cout << "NEW extends OLD: the same " << same << " records up to OLD's head, entry "
+            << old_header.last_seq() << " (hash " << ToHex(old_header.head_hash()) << "); NEW has "
+            << new_header.last_seq() - old_header.last_seq() << " more, to entry "
+            << new_header.last_seq() << " (hash " << ToHex(new_header.head_hash()) << ")\n";
+  return 0;
+}
+
+int Main(int argc, char** argv) {
+  CLI::App app{"lcp-audit: verify, replay and compare lcpledger exports offline"};
+  app.require_subcommand(1);
+  std::string output = "table";
+  std::string file, old_file, new_file;
+  int exit_code = 0;
+  CLI::App* verify = app.add_subcommand("verify", "Check the chain, the header and the month-close checkpoints");
+  verify->add_option("file", file, "The export file")->required();
+  verify->callback([&] { exit_code = Verify(file); });
+  CLI::App* replay = app.add_subcommand(
+      "replay", "Re-execute every command and print the trial balance, statements and risk shares");
+  replay->add_option("file", file, "The export file (a whole journal, from entry 1)")->required();
+  replay->add_option("--output", output, "table or json (one JSON object per line)")
+      ->check(CLI::IsMember({"table", "json"}))
+      ->capture_default_str();
+  replay->callback([&] { exit_code = Replay(file, output == "json" ? Format::kJson : Format::kTable); });
+  CLI::App* diff = app.add_subcommand("diff", "Whether NEW extends OLD, or where they part");
+  diff->add_option("old", old_file, "The earlier export")->required();
+  diff->add_option("new", new_file, "The later export")->required();
+  diff->callback([&] { exit_code = Diff(old_file, new_file); });
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& error) {
+    return app.exit(error) == 0 ? 0 : kExitUsage;
+  }
+  return exit_code;
+}
+
+}  // namespace
+}  // namespace lcp::audit
+
+int main(int argc, char** argv) { return lcp::audit::Main(argc, argv); }
