@@ -9,6 +9,7 @@ LCP_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev libcli11-dev
   libgoogle-perftools-dev openssl
+  python3 python3-protobuf
 )
 
 lcp_install_packages() {
