@@ -9,7 +9,7 @@ LCP_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
   libboost-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev libcli11-dev
   libgoogle-perftools-dev openssl
-  python3 python3-protobuf
+  python3 python3-protobuf hledger beancount
 )
 
 lcp_install_packages() {

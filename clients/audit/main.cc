@@ -6,6 +6,8 @@
 //                  posting and principal, then prints the trial balance, the practices' statements
 //                  and the risk shares, as the server reports them at the same head
 //   diff OLD NEW   whether NEW extends OLD (the same records up to OLD's head), or where they part
+//   convert --to hledger|beancount FILE
+//                  the replayed postings as a journal those tools read, to cross-check the balances
 //
 // Exit codes: 0 every check held; 1 a check failed (the first failing record is named); 2 a wrong
 // command line or a file that cannot be opened.
@@ -16,6 +18,7 @@
 #include <memory>
 #include <optional>
 
+#include "clients/audit/convert.h"
 #include "clients/lcp/output.h"
 #include "ledger/chain.h"
 #include "ledger/export_file.h"
@@ -177,6 +180,33 @@ int Diff(const std::string& old_path, const std::string& new_path) {
   return 0;
 }
 
+// Replays the export (so that nothing unverified is converted), then writes its postings as a journal.
+int ConvertExport(const std::string& path, JournalFormat format, const std::string& out_path) {
+  {
+    std::optional<std::ifstream> in = Open(path);
+    if (!in) return kExitUsage;
+    Journal journal;
+    const AuditOutcome outcome = ReplayExport(*in, journal);
+    if (!outcome.status.ok()) return Failed(path, outcome);
+  }
+  std::optional<std::ifstream> in = Open(path);
+  if (!in) return kExitUsage;
+  std::ofstream file;
+  if (!out_path.empty()) {
+    file.open(out_path, std::ios::trunc);
+    if (!file) {
+      std::cerr << "lcp-audit: cannot write " << out_path << "\n";
+      return kExitUsage;
+    }
+  }
+  Status status = Convert(*in, format, out_path.empty() ? std::cout : file);
+  if (!status.ok()) {
+    std::cerr << "lcp-audit: " << path << ": " << status.ToString() << "\n";
+    return kExitFailed;
+  }
+  return 0;
+}
+
 int Main(int argc, char** argv) {
   CLI::App app{"lcp-audit: verify, replay and compare lcpledger exports offline"};
   app.require_subcommand(1);
@@ -197,6 +227,18 @@ int Main(int argc, char** argv) {
   diff->add_option("old", old_file, "The earlier export")->required();
   diff->add_option("new", new_file, "The later export")->required();
   diff->callback([&] { exit_code = Diff(old_file, new_file); });
+  std::string to, out;
+  CLI::App* convert = app.add_subcommand(
+      "convert", "Write the replayed postings as an hledger or beancount journal (accounts by year)");
+  convert->add_option("--to", to, "hledger or beancount")
+      ->required()
+      ->check(CLI::IsMember({"hledger", "beancount"}));
+  convert->add_option("file", file, "The export file (a whole journal, from entry 1)")->required();
+  convert->add_option("--out", out, "The journal file to write (default: standard output)");
+  convert->callback([&] {
+    exit_code = ConvertExport(file, to == "hledger" ? JournalFormat::kHledger : JournalFormat::kBeancount,
+                              out);
+  });
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& error) {

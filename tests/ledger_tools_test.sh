@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# The auditor's cross-check end to end: a year with budgets by capitation, a two-year contract (whose
+# commitment for the next year carries its own period), payments, a correction, month closes, an
+# agreement and the settlement, then the next year opened. lcp export, lcp-audit verify and replay, and
+# lcp-audit convert to hledger and beancount: both tools read the journals without error, and their
+# balances are the replay's, account by account. Arguments: the build folder and the source folder.
+# Uses Debian's hledger, beancount and python3 (installed by scripts/common.sh).
+set -euo pipefail
+build=$1
+source=$2
+work=$(mktemp -d)
+server_pid=""
+cleanup() {
+  [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+examples="$source/docs/examples"
+"$build/services/lcp-ledgerd" --data-dir "$work/data" --listen 127.0.0.1:0 --ready-file "$work/ready" \
+  --insecure 2>"$work/server.log" &
+server_pid=$!
+for _ in $(seq 1 300); do
+  [[ -s $work/ready ]] && break
+  sleep 0.02
+done
+lcp() { "$build/clients/lcp" --server "$(cat "$work/ready")" "$@" >/dev/null; }
+audit() { "$build/clients/lcp-audit" "$@"; }
+
+lcp practice add A81001 "Riverside Medical Centre"
+lcp practice add A81002 "Hillview Surgery"
+lcp practice add A81003 "Park Lane Practice"
+lcp provider add NLO01 "Riverside Community Health" --kind community
+lcp year open 2026/27 PRESCRIBING COMMUNITY
+lcp --as officer agreement propose --year 2026/27 --pooled PRESCRIBING,COMMUNITY \
+  --savings-threshold 0.01 --savings-mode first_pound --savings-bands 0.70 --savings-cap 0.05 \
+  --overspend-mode above_threshold --overspend-threshold 0.01 --overspend-bands 0.02:1,0.5 \
+  --alpha-budget 0.5 --alpha-contribution 0.5
+lcp --as pct agreement cosign --year 2026/27 --proposal 6
+lcp capitation weights "$examples/weights-community.csv" --year 2026/27 --line COMMUNITY
+lcp capitation indices "$examples/indices.csv" --year 2026/27
+lcp capitation lists "$examples/gp-reg-pat-prac-quin-age.csv"
+lcp capitation run --year 2026/27 --month M01 --line COMMUNITY --total 2400000
+lcp journal post --year 2026/27 --month M01 --narrative "Prescribing budgets" \
+  practice:A81001:budget:PRESCRIBING=400000 practice:A81002:budget:PRESCRIBING=650000 \
+  practice:A81003:budget:PRESCRIBING=350000 pct:allocation:PRESCRIBING=-1400000
+lcp --as officer contract add C-1 --provider NLO01 --mode buy --line COMMUNITY --start-year 2026/27 \
+  --start-month M04 --end-year 2027/28 --end-month M12 --type block --value 1200000 \
+  --attribution capitation --description "District nursing"
+lcp --as manager contract approve C-1 --year 2026/27 --month M04
+for month in M04 M05 M06 M07 M08 M09 M10 M11 M12; do
+  lcp contract pay C-1 --year 2026/27 --month $month --amount 99000 --invoice "NLO01-$month"
+done
+lcp journal post --year 2026/27 --month M06 --narrative "Prescribing, Q1" \
+  practice:A81001:spend:PRESCRIBING=120000.33 practice:A81002:spend:PRESCRIBING=201000.01 \
+  practice:A81003:spend:PRESCRIBING=80500 lcp:cash=-401500.34
+for month in M01 M02 M03 M04 M05 M06; do lcp month close --month $month; done
+lcp journal post --year 2026/27 --month M07 --corrects 26 --narrative "Q1 invoice was Park Lane's" \
+  practice:A81001:spend:PRESCRIBING=-20000 practice:A81003:spend:PRESCRIBING=20000
+for month in M07 M08 M09 M10 M11 M12; do lcp month close --month $month; done
+lcp year settle --year 2026/27
+lcp year open 2027/28 PRESCRIBING COMMUNITY
+"$build/clients/lcp" --server "$(cat "$work/ready")" export --out "$work/year.lcpx"
+
+audit verify "$work/year.lcpx"
+audit replay "$work/year.lcpx" --output json >"$work/replay.json"
+audit convert --to hledger "$work/year.lcpx" --out "$work/year.journal"
+audit convert --to beancount "$work/year.lcpx" --out "$work/year.beancount"
+hledger -f "$work/year.journal" balance --flat -N -O csv >"$work/hledger.csv"
+bean-check "$work/year.beancount"
+bean-query -f csv "$work/year.beancount" \
+  "SELECT account, sum(number) AS total GROUP BY account ORDER BY account" >"$work/beancount.csv"
+
+/usr/bin/python3 - "$work" <<'PY'
+import csv, json, sys
+from decimal import Decimal
+work = sys.argv[1]
+lines = open(work + "/replay.json").read().splitlines()
+balances = json.loads(lines[1])["balances"]
+# The replay's balances, without zeros (the tools leave zero balances out), by year and account.
+replay = {(b["year"], b["account"]): Decimal(b["balance"]["value"]) for b in balances
+          if Decimal(b["balance"]["value"]) != 0}
+hledger = {}
+for row in list(csv.reader(open(work + "/hledger.csv")))[1:]:
+    year, account = row[0].split(":", 1)
+    hledger[(year, account)] = Decimal(row[1].replace(" GBP", ""))
+beancount = {}
+for row in list(csv.reader(open(work + "/beancount.csv")))[1:]:
+    total = Decimal(row[1].strip())
+    if total != 0:
+        beancount[row[0].strip()] = total
+failed = 0
+if hledger != replay:
+    print("hledger differs:", sorted(set(hledger.items()) ^ set(replay.items()))[:10]); failed += 1
+from_replay = {}
+for (year, account), value in replay.items():
+    parts = account.split(":")
+    name = "Assets:FY%s-%s:" % (year[:4], year[5:]) + ":".join(
+        p.replace("_", "-")[:1].upper() + p.replace("_", "-")[1:] for p in parts)
+    from_replay[name] = value
+if beancount != from_replay:
+    print("beancount differs:", sorted(set(beancount.items()) ^ set(from_replay.items()))[:10]); failed += 1
+print("accounts with balances: %d; years: %s" % (len(replay), sorted({y for y, _ in replay})))
+print("ledger tools: %d passed, %d failed" % (2 - failed, failed))
+sys.exit(1 if failed else 0)
+PY
