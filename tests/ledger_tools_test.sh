@@ -1,29 +1,16 @@
 #!/usr/bin/env bash
-# The auditor's cross-check end to end: a year with budgets by capitation, a two-year contract (whose
-# commitment for the next year carries its own period), payments, a correction, month closes, an
-# agreement and the settlement, then the next year opened. lcp export, lcp-audit verify and replay, and
+# The auditor's cross-check end to end: a year with budgets by capitation, a two-year contract approved
+# once both years are open (its commitment for the next year carries its own period, M01 of 2027/28),
+# payments, a correction, month closes, an agreement and the settlement. lcp export, lcp-audit verify and replay, and
 # lcp-audit convert to hledger and beancount: both tools read the journals without error, and their
 # balances are the replay's, account by account. Arguments: the build folder and the source folder.
 # Uses Debian's hledger, beancount and python3 (installed by scripts/common.sh).
 set -euo pipefail
 build=$1
 source=$2
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$source/tests/insecure_server.sh"
 examples="$source/docs/examples"
-"$build/services/lcp-ledgerd" --data-dir "$work/data" --listen 127.0.0.1:0 --ready-file "$work/ready" \
-  --insecure 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 1 300); do
-  [[ -s $work/ready ]] && break
-  sleep 0.02
-done
-lcp() { "$build/clients/lcp" --server "$(cat "$work/ready")" "$@" >/dev/null; }
+lcp() { "$build/clients/lcp" --server "$address" "$@" >/dev/null; }
 audit() { "$build/clients/lcp-audit" "$@"; }
 
 lcp practice add A81001 "Riverside Medical Centre"
@@ -31,11 +18,12 @@ lcp practice add A81002 "Hillview Surgery"
 lcp practice add A81003 "Park Lane Practice"
 lcp provider add NLO01 "Riverside Community Health" --kind community
 lcp year open 2026/27 PRESCRIBING COMMUNITY
+lcp year open 2027/28 PRESCRIBING COMMUNITY
 lcp --as officer agreement propose --year 2026/27 --pooled PRESCRIBING,COMMUNITY \
   --savings-threshold 0.01 --savings-mode first_pound --savings-bands 0.70 --savings-cap 0.05 \
   --overspend-mode above_threshold --overspend-threshold 0.01 --overspend-bands 0.02:1,0.5 \
   --alpha-budget 0.5 --alpha-contribution 0.5
-lcp --as pct agreement cosign --year 2026/27 --proposal 6
+lcp --as pct agreement cosign --year 2026/27 --proposal 7
 lcp capitation weights "$examples/weights-community.csv" --year 2026/27 --line COMMUNITY
 lcp capitation indices "$examples/indices.csv" --year 2026/27
 lcp capitation lists "$examples/gp-reg-pat-prac-quin-age.csv"
@@ -54,17 +42,19 @@ lcp journal post --year 2026/27 --month M06 --narrative "Prescribing, Q1" \
   practice:A81001:spend:PRESCRIBING=120000.33 practice:A81002:spend:PRESCRIBING=201000.01 \
   practice:A81003:spend:PRESCRIBING=80500 lcp:cash=-401500.34
 for month in M01 M02 M03 M04 M05 M06; do lcp month close --month $month; done
-lcp journal post --year 2026/27 --month M07 --corrects 26 --narrative "Q1 invoice was Park Lane's" \
+lcp journal post --year 2026/27 --month M07 --corrects 27 --narrative "Q1 invoice was Park Lane's" \
   practice:A81001:spend:PRESCRIBING=-20000 practice:A81003:spend:PRESCRIBING=20000
 for month in M07 M08 M09 M10 M11 M12; do lcp month close --month $month; done
 lcp year settle --year 2026/27
-lcp year open 2027/28 PRESCRIBING COMMUNITY
-"$build/clients/lcp" --server "$(cat "$work/ready")" export --out "$work/year.lcpx"
+"$build/clients/lcp" --server "$address" export --out "$work/year.lcpx"
 
 audit verify "$work/year.lcpx"
 audit replay "$work/year.lcpx" --output json >"$work/replay.json"
 audit convert --to hledger "$work/year.lcpx" --out "$work/year.journal"
 audit convert --to beancount "$work/year.lcpx" --out "$work/year.beancount"
+# The approval's commitment for 2027/28 is its own transaction, in that year's M01.
+grep -q '^2027-04-01 ([0-9]*) entry [0-9]*: approve a contract or variation$' "$work/year.journal" ||
+  { echo "the approval's 2027/28 commitment is not a transaction of its own" >&2; exit 1; }
 hledger -f "$work/year.journal" balance --flat -N -O csv >"$work/hledger.csv"
 bean-check "$work/year.beancount"
 bean-query -f csv "$work/year.beancount" \

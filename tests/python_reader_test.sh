@@ -5,25 +5,12 @@
 set -euo pipefail
 build=$1
 source=$2
-work=$(mktemp -d)
-server_pid=""
-cleanup() {
-  [[ -n $server_pid ]] && kill -TERM "$server_pid" 2>/dev/null && wait "$server_pid" || true
-  rm -rf "$work"
-}
-trap cleanup EXIT
+source "$source/tests/insecure_server.sh"
 python=/usr/bin/python3
 mkdir "$work/gen"
 protoc --python_out="$work/gen" -I "$source/proto" "$source/proto/lcp/v1/ledger.proto"
 
-"$build/services/lcp-ledgerd" --data-dir "$work/data" --listen 127.0.0.1:0 --ready-file "$work/ready" \
-  --insecure 2>"$work/server.log" &
-server_pid=$!
-for _ in $(seq 1 300); do
-  [[ -s $work/ready ]] && break
-  sleep 0.02
-done
-lcp() { "$build/clients/lcp" --server "$(cat "$work/ready")" "$@" >/dev/null; }
+lcp() { "$build/clients/lcp" --server "$address" "$@" >/dev/null; }
 lcp practice add A81001 "Riverside Medical Centre"
 lcp year open 2026/27 PRESCRIBING
 lcp journal post --year 2026/27 --month M01 --narrative Budget \
@@ -31,12 +18,12 @@ lcp journal post --year 2026/27 --month M01 --narrative Budget \
 lcp month close --month M01
 lcp journal post --year 2026/27 --month M02 --narrative Invoice \
   practice:A81001:spend:PRESCRIBING=310.25 lcp:cash=-310.25
-"$build/clients/lcp" --server "$(cat "$work/ready")" export --out "$work/ledger.lcpx"
+"$build/clients/lcp" --server "$address" export --out "$work/ledger.lcpx"
 
 reader() { PYTHONPATH="$work/gen" "$python" "$source/docs/examples/read_export.py" "$@"; }
 out=$(reader "$work/ledger.lcpx")
 echo "$out"
-head=$("$build/clients/lcp" --server "$(cat "$work/ready")" head | sed -n 's/^hash  //p')
+head=$("$build/clients/lcp" --server "$address" head | sed -n 's/^hash  //p')
 expected="5 records (entries 1 to 5); chain, header and 1 month-close checkpoints verified; head $head"
 [[ $out == *"$expected" ]] || { echo "expected: ...$expected" >&2; exit 1; }
 
