@@ -86,7 +86,11 @@ Status CheckBodyAndCheckpoint(const v1::JournalRecord& record, std::uint64_t& ch
   if (!entry.ParseFromString(record.body())) {
     return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT, where + "its body is not a readable journal entry");
   }
-  if (!entry.has_checkpoint()) return Status::Ok();
+  if (!entry.has_checkpoint()) {
+    if (!entry.command().has_close_month()) return Status::Ok();
+    return Status::Error(v1::ERROR_CODE_CHAIN_BROKEN,
+                         where + "it closes a month but records no checkpoint of the chain head");
+  }
   const v1::Checkpoint& checkpoint = entry.checkpoint();
   if (checkpoint.seq() + 1 != record.seq() || checkpoint.hash() != record.prev_hash()) {
     return Status::Error(v1::ERROR_CODE_CHAIN_BROKEN,

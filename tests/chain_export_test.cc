@@ -292,6 +292,19 @@ TEST(Tamper, ACheckpointNamingAnotherHeadFailsVerify) {
   EXPECT_EQ(good.checkpoints, 1u);
 }
 
+// A month close without a checkpoint fails verify at that record, though its chain holds.
+TEST(Tamper, AMonthCloseWithoutACheckpointFailsVerify) {
+  std::vector<v1::JournalRecord> records = SampleRecords();
+  v1::JournalEntry close;
+  close.mutable_command()->mutable_close_month()->mutable_period()->set_year("2026/27");
+  close.mutable_command()->mutable_close_month()->mutable_period()->set_month("M01");
+  records.push_back(MakeRecord(10, records.back().hash(), close.SerializeAsString()));
+  const AuditOutcome outcome = Verify(ExportBytes(records));
+  ExpectFailsAt(outcome, 10, v1::ERROR_CODE_CHAIN_BROKEN);
+  EXPECT_EQ(outcome.status.message(),
+            "record 10: it closes a month but records no checkpoint of the chain head");
+}
+
 // Corrupt exports of every kind are refused with a clear code, never a crash, and never pass: seeded
 // random byte flips, insertions, deletions and truncations of a real export.
 TEST(Tamper, RandomCorruptionsNeverPassAndNeverCrash) {

@@ -13,6 +13,7 @@
 // command line or a file that cannot be opened.
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <memory>
@@ -192,6 +193,12 @@ int ConvertExport(const std::string& path, JournalFormat format, const std::stri
   std::optional<std::ifstream> in = Open(path);
   if (!in) return kExitUsage;
   std::ofstream file;
+  std::error_code same;
+  if (!out_path.empty() && std::filesystem::exists(out_path) &&
+      std::filesystem::equivalent(path, out_path, same)) {
+    std::cerr << "lcp-audit: --out " << out_path << " is the export itself; name another file\n";
+    return kExitUsage;
+  }
   if (!out_path.empty()) {
     file.open(out_path, std::ios::trunc);
     if (!file) {

@@ -64,7 +64,13 @@ int Export(const Options& options, const Arguments& args) {
     std::cerr << "lcp: the export received does not verify: " << outcome.status.ToString() << "\n";
     return kExitUnavailable;
   }
-  std::filesystem::rename(partial, args.out);
+  std::error_code renamed;
+  std::filesystem::rename(partial, args.out, renamed);
+  if (renamed) {
+    std::filesystem::remove(partial, renamed);
+    std::cerr << "lcp: cannot write " << args.out << ": " << renamed.message() << "\n";
+    return kExitUsage;
+  }
   const v1::ExportHeader& header = outcome.header;
   if (options.format() == Format::kJson) {
     std::cout << ToJson(header) << "\n";

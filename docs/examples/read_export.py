@@ -53,6 +53,12 @@ def check(data):
     header = ledger_pb2.ExportHeader.FromString(next(it))
     if header.format != "lcpledger-export" or header.format_version != 1:
         raise Bad("not an lcpledger export of format version 1")
+    if len(header.first_prev_hash) != 32 or len(header.head_hash) != 32:
+        raise Bad("header: first_prev_hash and head_hash must be 32 bytes")
+    if header.record_count == 0 and (header.first_seq or header.last_seq):
+        raise Bad("header: first_seq and last_seq must be 0 when there are no records")
+    if header.first_seq == 1 and header.first_prev_hash != bytes(32):
+        raise Bad("header: a file starting at record 1 starts from 32 zero bytes")
     expected = header.last_seq - header.first_seq + 1 if header.record_count else 0
     if header.record_count != expected:
         raise Bad("header: record_count %d does not match first_seq and last_seq" % header.record_count)
@@ -69,6 +75,8 @@ def check(data):
         if record.hash != hashlib.sha256(record.prev_hash + record.body).digest():
             raise Bad("%s: its hash does not cover its body (the record was altered)" % where)
         entry = ledger_pb2.JournalEntry.FromString(record.body)
+        if entry.command.HasField("close_month") and not entry.HasField("checkpoint"):
+            raise Bad("%s: it closes a month but records no checkpoint" % where)
         if entry.HasField("checkpoint"):
             if entry.checkpoint.seq != record.seq - 1 or entry.checkpoint.hash != record.prev_hash:
                 raise Bad("%s: its month-close checkpoint does not name the record before it" % where)
