@@ -3,6 +3,8 @@
 // (the chain, the header, checkpoints) and replay (every command re-executed and its postings
 // compared, every principal's role checked). Prints entries per second for each. Figures in
 // docs/performance.md.
+//   lcp-audit-bench [ENTRIES] [KEEP_PATH]   with KEEP_PATH, the export is left there (to profile
+//                                          `lcp-audit replay KEEP_PATH` on its own)
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -33,8 +35,11 @@ double Seconds(std::chrono::steady_clock::time_point since) {
 
 int Main(int argc, char** argv) {
   const std::uint64_t entries = argc > 1 ? std::stoull(argv[1]) : 1'000'000;
+  const bool keep = argc > 2;
   const std::filesystem::path path =
-      std::filesystem::temp_directory_path() / ("lcp-audit-bench-" + std::to_string(getpid()) + ".lcpx");
+      keep ? std::filesystem::path(argv[2])
+           : std::filesystem::temp_directory_path() /
+                 ("lcp-audit-bench-" + std::to_string(getpid()) + ".lcpx");
   std::vector<v1::JournalRecord> records;
   records.reserve(entries);
   Journal journal;
@@ -92,7 +97,7 @@ int Main(int argc, char** argv) {
   Journal replayed;
   const AuditOutcome replay = ReplayExport(replay_in, replayed);
   const double replay_seconds = Seconds(start);
-  std::filesystem::remove(path);
+  if (!keep) std::filesystem::remove(path);
   if (!verified.status.ok() || !replay.status.ok()) {
     std::fprintf(stderr, "audit failed: %s %s\n", verified.status.ToString().c_str(),
                  replay.status.ToString().c_str());

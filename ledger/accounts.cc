@@ -110,14 +110,14 @@ Result<AccountRef> ParseAccount(std::string_view path) {
     if (segments.size() < 2 || !IsOdsPracticeCode(segments[1])) {
       return Malformed(path, "must name a practice by ODS code, as in practice:A81001:spend:AE");
     }
-    ref.party = std::string(segments[1]);
+    ref.party = segments[1];
     next = 2;
   } else if (segments[0] == "provider") {
     ref.scope = Scope::kProvider;
     if (segments.size() < 2 || !IsProviderCode(segments[1])) {
       return Malformed(path, "must name a provider by code, as in provider:RX1:payable");
     }
-    ref.party = std::string(segments[1]);
+    ref.party = segments[1];
     next = 2;
   } else if (segments[0] == "lcp") {
     ref.scope = Scope::kLcp;
@@ -142,7 +142,7 @@ Result<AccountRef> ParseAccount(std::string_view path) {
     }
     return Malformed(path, "has an unknown category; here it may be one of: " + known);
   }
-  ref.category = std::string(category);
+  ref.category = category;
   const std::size_t expected = next + (spec->per_line ? 2 : 1);
   if (segments.size() != expected) {
     return Malformed(path, spec->per_line ? "must end with exactly one budget line"
@@ -152,9 +152,24 @@ Result<AccountRef> ParseAccount(std::string_view path) {
     if (!IsBudgetLineName(segments[next + 1])) {
       return Malformed(path, "ends with a malformed budget line name");
     }
-    ref.line = std::string(segments[next + 1]);
+    ref.line = segments[next + 1];
   }
   return ref;
+}
+
+AccountShape AccountShape::Of(std::string_view path, const AccountRef& ref) {
+  auto begin = [&](std::string_view part) {
+    return static_cast<std::uint8_t>(part.empty() ? 0 : part.data() - path.data());
+  };
+  AccountShape shape;
+  shape.scope = ref.scope;
+  shape.party_begin = begin(ref.party);
+  shape.party_size = static_cast<std::uint8_t>(ref.party.size());
+  shape.category_begin = begin(ref.category);
+  shape.category_size = static_cast<std::uint8_t>(ref.category.size());
+  shape.line_begin = begin(ref.line);
+  shape.line_size = static_cast<std::uint8_t>(ref.line.size());
+  return shape;
 }
 
 bool IsKeptBySettlements(std::string_view path) { return path == "lcp:risk_pool"; }

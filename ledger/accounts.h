@@ -9,6 +9,7 @@
 // accounts.cc (mirrored in README.md). Balances are kept per financial year, so a path has no year.
 #pragma once
 
+#include <cstdint>
 #include <span>
 #include <string>
 #include <string_view>
@@ -31,17 +32,36 @@ struct CategorySpec {
 // Every category of the chart, in the order README.md lists them.
 std::span<const CategorySpec> Categories();
 
-// A parsed account path.
+// A parsed account path. Its parts are views into the path that was parsed, which must outlive them.
 struct AccountRef {
   Scope scope = Scope::kLcp;
-  std::string party;  // The practice's ODS code or the provider's code; empty for lcp and pct.
-  std::string category;
-  std::string line;  // Empty unless the category is per line.
+  std::string_view party;  // The practice's ODS code or the provider's code; empty for lcp and pct.
+  std::string_view category;
+  std::string_view line;  // Empty unless the category is per line.
 };
 
 // Parses and checks the shape of an account path (ACCOUNT_MALFORMED). Whether its practice, provider and
-// line exist is the engine's concern.
+// line exist is the engine's concern. Every posting's account comes through here, so it builds nothing
+// but the views of its result (and a message on failure).
 Result<AccountRef> ParseAccount(std::string_view path);
+
+// Where ParseAccount found the parts of a path, as offsets into it, so that the AccountRef of an equal
+// path can be rebuilt without parsing it again (the state keeps one for every account posted to).
+struct AccountShape {
+  Scope scope = Scope::kLcp;
+  std::uint8_t party_begin = 0, party_size = 0;  // Paths are at most kAccountLengthMax characters.
+  std::uint8_t category_begin = 0, category_size = 0;
+  std::uint8_t line_begin = 0, line_size = 0;
+
+  // REQUIRES: `ref` is ParseAccount(path)'s.
+  static AccountShape Of(std::string_view path, const AccountRef& ref);
+  // The AccountRef of `path`. REQUIRES: path equals the one this shape was made of.
+  AccountRef Over(std::string_view path) const {
+    return AccountRef{scope, path.substr(party_begin, party_size),
+                      path.substr(category_begin, category_size), path.substr(line_begin, line_size)};
+  }
+};
+static_assert(kAccountLengthMax <= 255, "AccountShape keeps offsets in one byte");
 
 // True for "A81001": one capital letter and five digits.
 bool IsOdsPracticeCode(std::string_view code);

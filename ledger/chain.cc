@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 
 #include <cassert>
+#include <cstring>
 #include <memory>
 
 namespace lcp {
@@ -12,7 +13,10 @@ const std::string& GenesisHash() {
   return *kGenesis;
 }
 
-std::string ChainHash(std::string_view prev_hash, std::string_view body) {
+namespace {
+
+// SHA-256(prev_hash || body) into `digest`.
+void Digest(std::string_view prev_hash, std::string_view body, unsigned char (&digest)[kHashBytes]) {
   struct CtxFree {
     void operator()(EVP_MD_CTX* ctx) const { EVP_MD_CTX_free(ctx); }
   };
@@ -20,15 +24,23 @@ std::string ChainHash(std::string_view prev_hash, std::string_view body) {
   // and each thread reuses one context.
   static EVP_MD* const kSha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   thread_local std::unique_ptr<EVP_MD_CTX, CtxFree> ctx(EVP_MD_CTX_new());
-  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int length = 0;
   const bool ok = kSha256 != nullptr && ctx != nullptr &&
                   EVP_DigestInit_ex2(ctx.get(), kSha256, nullptr) == 1 &&
                   EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size()) == 1 &&
                   EVP_DigestUpdate(ctx.get(), body.data(), body.size()) == 1 &&
-                  EVP_DigestFinal_ex(ctx.get(), digest, &length) == 1;
+                  EVP_DigestFinal_ex(ctx.get(), out, &length) == 1;
   // SHA-256 over memory cannot fail unless OpenSSL itself is broken; go no further if it is.
   if (!ok || length != kHashBytes) std::abort();
+  std::memcpy(digest, out, kHashBytes);
+}
+
+}  // namespace
+
+std::string ChainHash(std::string_view prev_hash, std::string_view body) {
+  unsigned char digest[kHashBytes];
+  Digest(prev_hash, body, digest);
   return std::string(reinterpret_cast<const char*>(digest), kHashBytes);
 }
 
@@ -58,7 +70,10 @@ Status VerifyLink(const v1::JournalRecord& record, std::uint64_t prev_seq,
     return broken("its previous hash " + ToHex(record.prev_hash()) +
                   " is not the hash of the record before it, " + ToHex(prev_hash));
   }
-  if (record.hash().size() != kHashBytes || record.hash() != ChainHash(prev_hash, record.body())) {
+  unsigned char digest[kHashBytes];
+  Digest(prev_hash, record.body(), digest);
+  if (record.hash().size() != kHashBytes ||
+      std::memcmp(record.hash().data(), digest, kHashBytes) != 0) {
     return broken("its hash " + ToHex(record.hash()) +
                   " is not SHA-256 of the previous hash and its body (the record was altered)");
   }

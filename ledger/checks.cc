@@ -1,5 +1,7 @@
 #include "ledger/checks.h"
 
+#include <boost/container/small_vector.hpp>
+
 #include "ledger/accounts.h"
 #include "ledger/periods.h"
 #include "ledger/text.h"
@@ -48,20 +50,30 @@ Result<OpenPeriod> CheckPeriod(const State& state, const v1::Period& period) {
 
 // Checks that an account follows the chart and names a registered party and a line of `year`.
 Status CheckAccount(const State& state, const Year& year, const std::string& path) {
-  Result<AccountRef> ref = ParseAccount(path);
-  if (!ref.ok()) return ref.status();
-  if (ref->scope == Scope::kPractice && !state.practices.contains(ref->party)) {
-    return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN, "account " + Quoted(path) + " names practice " +
-                                                       ref->party + ", which is not registered");
+  // A path posted to before was parsed then; its parts are kept (every posting comes through here).
+  std::optional<AccountRef> known;
+  if (auto number = state.account_numbers.find(path); number != state.account_numbers.end()) {
+    if (const std::optional<AccountShape>& shape = state.account_shapes[number->second]) {
+      known = shape->Over(path);
+    }
   }
-  if (ref->scope == Scope::kProvider && !state.providers.contains(ref->party)) {
+  Result<AccountRef> ref = known ? Result<AccountRef>(*known) : ParseAccount(path);
+  if (!ref.ok()) return ref.status();
+  // Codes are at most 8 characters, so the keys built here stay in the strings' own buffers.
+  if (ref->scope == Scope::kPractice && !state.practices.contains(std::string(ref->party))) {
+    return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN, "account " + Quoted(path) + " names practice " +
+                                                       std::string(ref->party) +
+                                                       ", which is not registered");
+  }
+  if (ref->scope == Scope::kProvider && !state.providers.contains(std::string(ref->party))) {
     return Refuse(v1::ERROR_CODE_PROVIDER_UNKNOWN, "account " + Quoted(path) + " names provider " +
-                                                       ref->party + ", which is not registered");
+                                                       std::string(ref->party) +
+                                                       ", which is not registered");
   }
   if (!ref->line.empty() && !year.line_set.contains(ref->line)) {
     return Refuse(v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
-                  "account " + Quoted(path) + " names budget line " + ref->line + ", which " +
-                      FormatYear(year.start_year) + " does not have");
+                  "account " + Quoted(path) + " names budget line " + std::string(ref->line) +
+                      ", which " + FormatYear(year.start_year) + " does not have");
   }
   return Status::Ok();
 }
@@ -71,7 +83,8 @@ Status CheckBalanceLimits(const State& state, int start_year, const std::vector<
   // The running balance of each leg's account after that leg. A journal has a handful of legs (at most
   // 256), so a linear search for an earlier leg on the same account beats building a map; an
   // allocation's legs (one per practice) name distinct accounts and skip the search.
-  std::vector<Int> running(legs.size());
+  // On the stack for a journal's few legs: this runs for every command that posts.
+  boost::container::small_vector<Int, 8> running(legs.size());
   auto year_balances = state.balances.find(start_year);
   for (std::size_t i = 0; i < legs.size(); ++i) {
     std::size_t earlier = i;

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cassert>
 #include <limits>
+#include <string_view>
 
 #include "ledger/text.h"
 
@@ -85,26 +86,45 @@ Result<Int> ParseScaled(std::string_view text, int places, int integer_digits_ma
 }
 
 std::string FormatScaled(const Int& units, int places, int places_min) {
+  assert(places >= 0 && places_min >= 0 && places_min <= places);
   const bool negative = units.sign() < 0;
-  // Almost every value fits 64 bits; formatting those avoids cpp_int's general conversion.
-  std::string digits;
-  if (boost::multiprecision::abs(units) <= Int(std::numeric_limits<std::int64_t>::max())) {
-    const std::int64_t magnitude = boost::multiprecision::abs(units).convert_to<std::int64_t>();
-    digits = std::to_string(magnitude);
+  // The digits of |units|, at least places + 1 of them. Almost every value fits 64 bits; those are
+  // written straight into a buffer (this runs for every posting written or replayed), the rest by
+  // cpp_int's general conversion.
+  char small[24];
+  std::string large;
+  std::string_view digits;
+  if (units <= std::numeric_limits<std::int64_t>::max() &&
+      units >= -std::numeric_limits<std::int64_t>::max()) {
+    std::uint64_t magnitude = static_cast<std::uint64_t>(units.convert_to<std::int64_t>() *
+                                                         (negative ? -1 : 1));
+    char* end = small + sizeof small;
+    char* begin = end;
+    do {
+      *--begin = static_cast<char>('0' + magnitude % 10);
+      magnitude /= 10;
+    } while (magnitude != 0);
+    digits = std::string_view(begin, static_cast<std::size_t>(end - begin));
   } else {
-    digits = Int(boost::multiprecision::abs(units)).str();
+    large = Int(boost::multiprecision::abs(units)).str();
+    digits = large;
   }
-  if (digits.size() <= static_cast<std::size_t>(places)) {
-    digits.insert(0, static_cast<std::size_t>(places) + 1 - digits.size(), '0');
+  const std::size_t scale = static_cast<std::size_t>(places);
+  const std::size_t leading_zeros = digits.size() <= scale ? scale + 1 - digits.size() : 0;
+  const std::size_t total = leading_zeros + digits.size();  // > scale.
+  std::size_t fraction = scale;
+  auto digit_at = [&](std::size_t i) { return i < leading_zeros ? '0' : digits[i - leading_zeros]; };
+  while (fraction > static_cast<std::size_t>(places_min) && digit_at(total - scale + fraction - 1) == '0') {
+    --fraction;
   }
-  std::string integer = digits.substr(0, digits.size() - static_cast<std::size_t>(places));
-  std::string fraction = digits.substr(digits.size() - static_cast<std::size_t>(places));
-  while (fraction.size() > static_cast<std::size_t>(places_min) && fraction.back() == '0') {
-    fraction.pop_back();
+  std::string out;
+  out.reserve(1 + total + 1);
+  if (negative) out.push_back('-');
+  for (std::size_t i = 0; i < total - scale; ++i) out.push_back(digit_at(i));
+  if (fraction != 0) {
+    out.push_back('.');
+    for (std::size_t i = total - scale; i < total - scale + fraction; ++i) out.push_back(digit_at(i));
   }
-  std::string out = negative ? "-" : "";
-  out += integer;
-  if (!fraction.empty()) out += "." + fraction;
   return out;
 }
 
@@ -119,6 +139,25 @@ Result<Money> Money::Parse(std::string_view text) {
 }
 
 std::string Money::ToString() const { return FormatScaled(pence_, kMoneyPlaces, kMoneyPlaces); }
+
+bool Money::IsText(std::string_view text) const {
+  static_assert(kMoneyPlaces == 2);
+  constexpr std::int64_t kFast = std::numeric_limits<std::int64_t>::max() / 2;
+  if (pence_ > kFast || pence_ < -kFast) return text == ToString();
+  const std::int64_t pence = pence_.convert_to<std::int64_t>();
+  // The canonical text, right to left: at least "0.00", and "-" only for a negative amount.
+  std::uint64_t magnitude = static_cast<std::uint64_t>(pence < 0 ? -pence : pence);
+  char buffer[24];
+  char* end = buffer + sizeof buffer;
+  char* begin = end;
+  for (int digit = 0; digit < kMoneyPlaces + 1 || magnitude != 0; ++digit) {
+    if (digit == kMoneyPlaces) *--begin = '.';
+    *--begin = static_cast<char>('0' + magnitude % 10);
+    magnitude /= 10;
+  }
+  if (pence < 0) *--begin = '-';
+  return text == std::string_view(begin, static_cast<std::size_t>(end - begin));
+}
 
 Result<Rate> Rate::Parse(std::string_view text) {
   Result<Int> nanos = ParseScaled(text, kRatePlaces, kRateIntegerDigitsMax, "rate");

@@ -49,6 +49,9 @@ class Money {
   bool is_negative() const { return pence_.sign() < 0; }
   // The canonical text: exactly 2 places, "-" only for negative values ("1234.50", "-0.01", "0.00").
   std::string ToString() const;
+  // Whether `text` is exactly ToString(), found without building a string: a replay asks it of every
+  // recorded posting.
+  bool IsText(std::string_view text) const;
   Rational ToRational() const { return Rational(pence_, 100); }
 
   Money operator-() const { return Money(-pence_); }

@@ -1,6 +1,8 @@
 #include "ledger/engine.h"
 
 #include <cassert>
+#include <cstdlib>
+#include <limits>
 #include <set>
 
 #include "ledger/accounts.h"
@@ -74,7 +76,7 @@ Result<Effects> DecideOpenYear(const State& state, const v1::OpenYear& command) 
                   "a year needs 1 to " + std::to_string(kBudgetLinesPerYearMax) +
                       " budget lines; " + std::to_string(line_count) + " were given");
   }
-  std::set<std::string> seen;
+  std::set<std::string, std::less<>> seen;
   for (const std::string& line : command.budget_lines()) {
     if (!IsBudgetLineName(line)) {
       return Refuse(v1::ERROR_CODE_BUDGET_LINE_MALFORMED,
@@ -140,7 +142,7 @@ Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& com
                                                       std::to_string(state.last_seq()) + " entries");
     }
     const EntryFacts& corrected = state.entries[command.corrects_seq() - 1];
-    if (corrected.legs.empty()) {
+    if (!corrected.posted()) {
       return Refuse(v1::ERROR_CODE_ENTRY_HAS_NO_POSTINGS,
                     which + " posted nothing, so there is nothing to correct");
     }
@@ -231,7 +233,7 @@ Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& c
                   which + " settled " + FormatYear(original.year) +
                       ", which is locked; a settlement is never reversed");
   }
-  if (original.legs.empty()) {
+  if (!original.posted()) {
     return Refuse(v1::ERROR_CODE_ENTRY_HAS_NO_POSTINGS,
                   which + " posted nothing, so there is nothing to reverse");
   }
@@ -249,9 +251,9 @@ Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& c
   effects.year = period->year->start_year;
   effects.month = period->month;
   effects.reverses_seq = command.seq();
-  for (const Leg& leg : original.legs) {
+  for (Leg& leg : state.LegsOf(original)) {
     LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, leg.account));
-    effects.legs.push_back(Leg{leg.account, -leg.amount});
+    effects.legs.push_back(Leg{std::move(leg.account), -leg.amount});
   }
   LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, effects.year, effects.legs));
   return effects;
@@ -305,7 +307,30 @@ Result<Effects> Decide(const State& state, const v1::Command& command, const v1:
   return Refuse(v1::ERROR_CODE_COMMAND_EMPTY, "the command names no action");
 }
 
-void Evolve(State& state, const v1::Command& command, const Effects& effects, UndoLog* undo) {
+namespace {
+
+// The leg as the state keeps it, numbering its account if it is the first to name it.
+KeptLeg Keep(State& state, const Leg& leg) {
+  auto [number, added] = state.account_numbers.try_emplace(
+      leg.account, static_cast<std::uint32_t>(state.account_names.size()));
+  if (added) {
+    state.account_names.push_back(leg.account);
+    Result<AccountRef> ref = ParseAccount(leg.account);
+    state.account_shapes.push_back(ref.ok() ? std::optional(AccountShape::Of(leg.account, *ref))
+                                            : std::nullopt);
+  }
+  // The balance limit (CheckBalanceLimits) bounds every leg far inside 64 bits; one beyond it is a bug.
+  if (leg.amount.pence() > std::numeric_limits<std::int64_t>::max() ||
+      leg.amount.pence() < std::numeric_limits<std::int64_t>::min()) {
+    std::abort();
+  }
+  return KeptLeg{leg.amount.pence().convert_to<std::int64_t>(), number->second,
+                 static_cast<std::int16_t>(leg.year), static_cast<std::int8_t>(leg.month)};
+}
+
+}  // namespace
+
+void Evolve(State& state, const v1::Command& command, Effects effects, UndoLog* undo) {
   const std::uint64_t seq = state.last_seq() + 1;
   switch (command.kind_case()) {
     case v1::Command::kRegisterPractice: {
@@ -377,7 +402,7 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
         ++s.years_version;
       });
     }
-    slot = *effects.year_after;
+    slot = std::move(*effects.year_after);
     ++state.years_version;
   }
   EvolveContracts(state, effects, seq, undo);
@@ -405,9 +430,21 @@ void Evolve(State& state, const v1::Command& command, const Effects& effects, Un
                                     : effects.run != nullptr          ? Irreversible::kAllocation
                                     : !effects.contracts.empty()     ? Irreversible::kContract
                                                                      : Irreversible::kNo;
-  state.entries.push_back(EntryFacts{effects.year, effects.month, effects.legs, effects.reverses_seq,
-                                     0, irreversible});
-  if (undo != nullptr) undo->push_back([](State& s) { s.entries.pop_back(); });
+  EntryFacts facts;
+  facts.year = effects.year;
+  facts.month = effects.month;
+  facts.legs_begin = state.legs.size();
+  facts.legs_count = static_cast<std::uint32_t>(effects.legs.size());
+  facts.irreversible = irreversible;
+  facts.reverses_seq = effects.reverses_seq;
+  for (const Leg& leg : effects.legs) state.legs.push_back(Keep(state, leg));
+  state.entries.push_back(facts);
+  if (undo != nullptr) {
+    undo->push_back([](State& s) {
+      s.legs.resize(s.entries.back().legs_begin);
+      s.entries.pop_back();
+    });
+  }
 }
 
 void Undo(State& state, UndoLog& undo) {

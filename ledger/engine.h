@@ -58,9 +58,9 @@ using UndoLog = std::vector<std::function<void(State&)>>;
 // Applies the effects of an accepted command as entry number state.last_seq() + 1. When `undo` is
 // given, appends the steps that reverse each change, so that an all-or-nothing batch can be taken back.
 // Every branch of Evolve must log the inverse of each change it makes.
-// REQUIRES: `effects` is what Decide(state, command) returned.
-void Evolve(State& state, const v1::Command& command, const Effects& effects,
-            UndoLog* undo = nullptr);
+// REQUIRES: `effects` is what Decide(state, command) returned. Taken by value: the state keeps its
+// legs, so a caller done with them moves them in.
+void Evolve(State& state, const v1::Command& command, Effects effects, UndoLog* undo = nullptr);
 
 // Runs the steps of `undo` newest first, then clears it: the state is as it was before the Evolve calls
 // that logged them.

@@ -41,7 +41,8 @@ ExportReader::ExportReader(std::istream& in) : input_(new io::IstreamInputStream
 
 ExportReader::~ExportReader() = default;
 
-Result<bool> ExportReader::ReadDelimited(google::protobuf::MessageLite& message, const char* what) {
+Result<bool> ExportReader::ReadDelimited(google::protobuf::MessageLite& message,
+                                         std::uint64_t record_number) {
   // Look for a clean end of file before the size prefix.
   const void* data = nullptr;
   int size = 0;
@@ -55,34 +56,37 @@ Result<bool> ExportReader::ReadDelimited(google::protobuf::MessageLite& message,
   }
   if (!more) return false;
 
+  // Named only on failure: this runs for every record.
+  auto what = [record_number] {
+    return record_number == 0 ? std::string("the export header")
+                              : "record " + std::to_string(record_number) + " of the file";
+  };
   io::CodedInputStream coded(input_.get());
   std::uint32_t length = 0;
   if (!coded.ReadVarint32(&length)) {
     return Status::Error(v1::ERROR_CODE_EXPORT_MALFORMED,
-                         std::string("the file ends inside the size of ") + what +
+                         "the file ends inside the size of " + what() +
                              " (it is truncated or corrupt)");
   }
   if (length > kExportMessageBytesMax) {
     return Status::Error(v1::ERROR_CODE_EXPORT_MALFORMED,
-                         std::string("the size of ") + what + " is " + std::to_string(length) +
+                         "the size of " + what() + " is " + std::to_string(length) +
                              " bytes, more than the " + std::to_string(kExportMessageBytesMax) +
                              " allowed (the file is corrupt)");
   }
-  std::string bytes;
-  if (!coded.ReadString(&bytes, static_cast<int>(length))) {
+  if (!coded.ReadString(&bytes_, static_cast<int>(length))) {
     return Status::Error(v1::ERROR_CODE_EXPORT_MALFORMED,
-                         std::string("the file ends inside ") + what + " (it is truncated)");
+                         "the file ends inside " + what() + " (it is truncated)");
   }
-  if (!message.ParseFromString(bytes)) {
-    return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
-                         std::string("the bytes of ") + what + " do not parse");
+  if (!message.ParseFromString(bytes_)) {
+    return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT, "the bytes of " + what() + " do not parse");
   }
   return true;
 }
 
 Result<v1::ExportHeader> ExportReader::ReadHeader() {
   v1::ExportHeader header;
-  Result<bool> read = ReadDelimited(header, "the export header");
+  Result<bool> read = ReadDelimited(header, 0);
   if (!read.ok()) {
     return Status::Error(v1::ERROR_CODE_EXPORT_MALFORMED, read.status().message());
   }
@@ -120,12 +124,17 @@ Result<v1::ExportHeader> ExportReader::ReadHeader() {
 
 Result<std::optional<v1::JournalRecord>> ExportReader::Next() {
   v1::JournalRecord record;
-  const std::string what = "record " + std::to_string(records_read_ + 1) + " of the file";
-  Result<bool> read = ReadDelimited(record, what.c_str());
+  Result<bool> read = Next(record);
   if (!read.ok()) return read.status();
   if (!*read) return std::optional<v1::JournalRecord>();
-  ++records_read_;
   return std::optional<v1::JournalRecord>(std::move(record));
+}
+
+Result<bool> ExportReader::Next(v1::JournalRecord& record) {
+  record.Clear();
+  Result<bool> read = ReadDelimited(record, records_read_ + 1);
+  if (read.ok() && *read) ++records_read_;
+  return read;
 }
 
 v1::ExportHeader MakeExportHeader(std::uint64_t first_seq, std::uint64_t last_seq,

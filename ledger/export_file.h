@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <ostream>
+#include <string>
 
 #include "ledger/status.h"
 #include "lcp/v1/ledger.pb.h"
@@ -49,14 +50,19 @@ class ExportReader {
   // Reads the next record; std::nullopt at a clean end of file. Fails with EXPORT_MALFORMED when the
   // file ends inside a record or a size prefix, or with RECORD_CORRUPT when a record does not parse.
   Result<std::optional<v1::JournalRecord>> Next();
+  // The same into `record` (cleared first, so that its buffers are reused): true when a record was
+  // read, false at a clean end of file.
+  Result<bool> Next(v1::JournalRecord& record);
   // How many records Next() has returned.
   std::uint64_t records_read() const { return records_read_; }
 
  private:
-  // 0 when the stream is at a clean end; 1 when a message was parsed; an error otherwise.
-  Result<bool> ReadDelimited(google::protobuf::MessageLite& message, const char* what);
+  // false when the stream is at a clean end; true when a message was parsed; an error otherwise.
+  // `record_number` names the message in errors: 0 for the header, n for the file's nth record.
+  Result<bool> ReadDelimited(google::protobuf::MessageLite& message, std::uint64_t record_number);
 
   std::unique_ptr<google::protobuf::io::IstreamInputStream> input_;
+  std::string bytes_;  // The message being read; kept to reuse its buffer.
   std::uint64_t records_read_ = 0;
 };
 

@@ -1,11 +1,16 @@
 #include "ledger/journal.h"
 
+#include <algorithm>
+#include <array>
 #include <cassert>
 #include <memory>
+#include <unordered_map>
+#include <vector>
 
 #include "ledger/accounts.h"
 #include "ledger/chain.h"
 #include "ledger/engine.h"
+#include "ledger/periods.h"
 #include "ledger/permissions.h"
 #include "ledger/text.h"
 
@@ -29,23 +34,30 @@ std::string Describe(const v1::JournalEntry& entry) {
   return text;
 }
 
-bool SameEffects(const v1::JournalEntry& recorded, const v1::JournalEntry& recomputed) {
-  if (recorded.period().year() != recomputed.period().year() ||
-      recorded.period().month() != recomputed.period().month() ||
-      recorded.has_period() != recomputed.has_period() ||
-      recorded.reverses_seq() != recomputed.reverses_seq() ||
-      recorded.has_checkpoint() != recomputed.has_checkpoint() ||
-      recorded.checkpoint().seq() != recomputed.checkpoint().seq() ||
-      recorded.checkpoint().hash() != recomputed.checkpoint().hash() ||
-      recorded.postings_size() != recomputed.postings_size()) {
+bool SamePeriod(const v1::Period& recorded, int year, int month) {
+  return recorded.year() == FormatYear(year) && recorded.month() == FormatMonth(month);
+}
+
+// Whether `recorded` holds exactly what RecordEffects(effects) would write, compared in place: a
+// replay runs this for every entry, and building the entry to compare with would cost more than the
+// comparison.
+bool SameEffects(const v1::JournalEntry& recorded, const Effects& effects) {
+  if (recorded.reverses_seq() != effects.reverses_seq ||
+      recorded.has_checkpoint() != effects.checkpoint.has_value() ||
+      (effects.checkpoint && (recorded.checkpoint().seq() != effects.checkpoint->first ||
+                              recorded.checkpoint().hash() != effects.checkpoint->second)) ||
+      recorded.postings_size() != static_cast<int>(effects.legs.size()) ||
+      recorded.has_period() != !effects.legs.empty() ||
+      (!effects.legs.empty() && !SamePeriod(recorded.period(), effects.year, effects.month))) {
     return false;
   }
   for (int i = 0; i < recorded.postings_size(); ++i) {
-    const v1::Posting& a = recorded.postings(i);
-    const v1::Posting& b = recomputed.postings(i);
-    if (a.account() != b.account() || a.amount().value() != b.amount().value() ||
-        a.has_period() != b.has_period() || a.period().year() != b.period().year() ||
-        a.period().month() != b.period().month()) {
+    const v1::Posting& posting = recorded.postings(i);
+    const Leg& leg = effects.legs[static_cast<std::size_t>(i)];
+    if (posting.account() != leg.account || !posting.has_amount() ||
+        !leg.amount.IsText(posting.amount().value()) ||
+        posting.has_period() != (leg.year != 0) ||
+        (leg.year != 0 && !SamePeriod(posting.period(), leg.year, leg.month))) {
       return false;
     }
   }
@@ -54,29 +66,291 @@ bool SameEffects(const v1::JournalEntry& recorded, const v1::JournalEntry& recom
 
 }  // namespace
 
-std::string UnknownFieldPath(const google::protobuf::Message& message) {
-  const google::protobuf::Reflection* reflection = message.GetReflection();
-  const google::protobuf::UnknownFieldSet& unknown = reflection->GetUnknownFields(message);
+namespace {
+
+namespace pb = google::protobuf;
+
+// How to look for unknown fields in one message type: its reflection, found once (asking a message
+// for its reflection or descriptor costs a once-only check, with a thread-local, on every call), and
+// the fields that can hold other messages, each with the plan for the type it holds.
+struct FieldPlan {
+  const pb::Descriptor* descriptor = nullptr;
+  const pb::Reflection* reflection = nullptr;
+  std::vector<std::pair<const pb::FieldDescriptor*, const FieldPlan*>> singular;  // Outside oneofs.
+  std::vector<std::pair<const pb::FieldDescriptor*, const FieldPlan*>> repeated;
+  std::vector<const pb::OneofDescriptor*> oneofs;  // Those with a message-typed member.
+  std::vector<const FieldPlan*> by_field_index;    // For a oneof's member; null if not a message.
+};
+
+using FieldPlans = std::unordered_map<const pb::Descriptor*, FieldPlan>;
+
+// Plans `descriptor` and every message type it can hold, into `plans` (whose nodes never move).
+const FieldPlan* AddPlans(const pb::Descriptor* descriptor, const pb::Reflection* reflection,
+                          FieldPlans& plans) {
+  if (auto found = plans.find(descriptor); found != plans.end()) return &found->second;
+  FieldPlan& plan = plans[descriptor];
+  plan.descriptor = descriptor;
+  plan.reflection = reflection;
+  plan.by_field_index.assign(static_cast<std::size_t>(descriptor->field_count()), nullptr);
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const pb::FieldDescriptor* field = descriptor->field(i);
+    if (field->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) continue;
+    const pb::Message* prototype =
+        pb::MessageFactory::generated_factory()->GetPrototype(field->message_type());
+    const FieldPlan* inner = AddPlans(field->message_type(), prototype->GetReflection(), plans);
+    plan.by_field_index[static_cast<std::size_t>(i)] = inner;
+    if (field->is_repeated()) {
+      plan.repeated.emplace_back(field, inner);
+    } else if (const pb::OneofDescriptor* oneof = field->real_containing_oneof(); oneof != nullptr) {
+      if (std::find(plan.oneofs.begin(), plan.oneofs.end(), oneof) == plan.oneofs.end()) {
+        plan.oneofs.push_back(oneof);
+      }
+    } else {
+      plan.singular.emplace_back(field, inner);
+    }
+  }
+  return &plan;
+}
+
+// Every message type a journal entry can hold, planned once; never changed afterwards, so threads
+// share it without a lock.
+const FieldPlans& EntryPlans() {
+  static const FieldPlans* const kPlans = [] {
+    auto* plans = new FieldPlans;
+    AddPlans(v1::JournalEntry::descriptor(), v1::JournalEntry::GetReflection(), *plans);
+    return plans;
+  }();
+  return *kPlans;
+}
+
+// REQUIRES: `message` is of the plan's generated type.
+std::string UnknownFieldPathIn(const pb::Message& message, const FieldPlan& plan) {
+  const pb::Reflection* reflection = plan.reflection;
+  const pb::UnknownFieldSet& unknown = reflection->GetUnknownFields(message);
   if (!unknown.empty()) {
     return "field " + std::to_string(unknown.field(0).number()) + " of " +
-           message.GetDescriptor()->full_name();
+           plan.descriptor->full_name();
   }
-  const google::protobuf::Descriptor* descriptor = message.GetDescriptor();
-  for (int i = 0; i < descriptor->field_count(); ++i) {
-    const google::protobuf::FieldDescriptor* field = descriptor->field(i);
-    if (field->cpp_type() != google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) continue;
-    if (field->is_repeated()) {
-      const int size = reflection->FieldSize(message, field);
-      for (int k = 0; k < size; ++k) {
-        std::string path = UnknownFieldPath(reflection->GetRepeatedMessage(message, field, k));
-        if (!path.empty()) return path;
-      }
-    } else if (reflection->HasField(message, field)) {
-      std::string path = UnknownFieldPath(reflection->GetMessage(message, field));
+  for (const auto& [field, inner] : plan.singular) {
+    if (!reflection->HasField(message, field)) continue;
+    std::string path = UnknownFieldPathIn(reflection->GetMessage(message, field), *inner);
+    if (!path.empty()) return path;
+  }
+  for (const pb::OneofDescriptor* oneof : plan.oneofs) {
+    const pb::FieldDescriptor* field = reflection->GetOneofFieldDescriptor(message, oneof);
+    if (field == nullptr) continue;
+    const FieldPlan* inner = plan.by_field_index[static_cast<std::size_t>(field->index())];
+    if (inner == nullptr) continue;
+    std::string path = UnknownFieldPathIn(reflection->GetMessage(message, field), *inner);
+    if (!path.empty()) return path;
+  }
+  for (const auto& [field, inner] : plan.repeated) {
+    const int size = reflection->FieldSize(message, field);
+    for (int k = 0; k < size; ++k) {
+      std::string path = UnknownFieldPathIn(reflection->GetRepeatedMessage(message, field, k), *inner);
       if (!path.empty()) return path;
     }
   }
   return {};
+}
+
+// The same question asked of serialized bytes, without parsing them: a replay asks it of every
+// body, and walking a parsed message by reflection costs more than parsing it. For each message type,
+// the wire type each field number may arrive with (protobuf keeps a field that arrives with another
+// as an unknown field; a repeated number may also arrive packed), and the plan of the message a
+// length-delimited field holds.
+struct WirePlan;
+
+constexpr int kVarint = 0;
+constexpr int kFixed64 = 1;
+constexpr int kLengthDelimited = 2;
+constexpr int kFixed32 = 5;
+
+// What to do with a field that arrives with a given tag.
+enum class WireAction : std::uint8_t { kUnknown, kSkipVarint, kSkipFixed64, kSkipFixed32, kSkipBytes, kDescend };
+
+struct WireField {
+  bool known = false;
+  int wire_type = -1;
+  int packed_wire_type = -1;        // kLengthDelimited for a packable repeated field; -1 otherwise.
+  const WirePlan* inner = nullptr;  // For a message-typed field.
+};
+
+struct WirePlan {
+  std::vector<WireField> by_number;  // Indexed by field number; numbers beyond it are unknown.
+  // The action for each one-byte tag (field numbers 1 to 15, which is almost every field), so that
+  // such a field costs one table look-up.
+  std::array<WireAction, 128> by_tag{};
+
+  WireAction ActionFor(std::uint64_t number, int wire_type) const {
+    if (number == 0 || number >= by_number.size()) return WireAction::kUnknown;
+    const WireField& field = by_number[number];
+    if (!field.known || (wire_type != field.wire_type && wire_type != field.packed_wire_type)) {
+      return WireAction::kUnknown;
+    }
+    switch (wire_type) {
+      case kVarint:
+        return WireAction::kSkipVarint;
+      case kFixed64:
+        return WireAction::kSkipFixed64;
+      case kFixed32:
+        return WireAction::kSkipFixed32;
+      case kLengthDelimited:
+        return field.inner != nullptr && wire_type == field.wire_type ? WireAction::kDescend
+                                                                       : WireAction::kSkipBytes;
+      default:
+        return WireAction::kUnknown;
+    }
+  }
+};
+
+using WirePlans = std::unordered_map<const pb::Descriptor*, WirePlan>;
+
+int WireTypeOf(const pb::FieldDescriptor& field) {
+  switch (field.type()) {
+    case pb::FieldDescriptor::TYPE_DOUBLE:
+    case pb::FieldDescriptor::TYPE_FIXED64:
+    case pb::FieldDescriptor::TYPE_SFIXED64:
+      return kFixed64;
+    case pb::FieldDescriptor::TYPE_FLOAT:
+    case pb::FieldDescriptor::TYPE_FIXED32:
+    case pb::FieldDescriptor::TYPE_SFIXED32:
+      return kFixed32;
+    case pb::FieldDescriptor::TYPE_STRING:
+    case pb::FieldDescriptor::TYPE_BYTES:
+    case pb::FieldDescriptor::TYPE_MESSAGE:
+      return kLengthDelimited;
+    case pb::FieldDescriptor::TYPE_GROUP:
+      return -1;  // This ledger's schema has no groups; treat one as unknown.
+    default:
+      return kVarint;
+  }
+}
+
+const WirePlan* AddWirePlans(const pb::Descriptor* descriptor, WirePlans& plans) {
+  if (auto found = plans.find(descriptor); found != plans.end()) return &found->second;
+  WirePlan& plan = plans[descriptor];  // Nodes of an unordered_map never move.
+  int largest = 0;
+  for (int i = 0; i < descriptor->field_count(); ++i) largest = std::max(largest, descriptor->field(i)->number());
+  plan.by_number.resize(static_cast<std::size_t>(largest) + 1);
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const pb::FieldDescriptor* field = descriptor->field(i);
+    WireField& wire = plan.by_number[static_cast<std::size_t>(field->number())];
+    wire.known = true;
+    wire.wire_type = WireTypeOf(*field);
+    if (field->is_packable()) wire.packed_wire_type = kLengthDelimited;
+  }
+  for (int i = 0; i < descriptor->field_count(); ++i) {
+    const pb::FieldDescriptor* field = descriptor->field(i);
+    if (field->type() != pb::FieldDescriptor::TYPE_MESSAGE) continue;
+    plan.by_number[static_cast<std::size_t>(field->number())].inner =
+        AddWirePlans(field->message_type(), plans);
+  }
+  for (std::size_t tag = 0; tag < plan.by_tag.size(); ++tag) {
+    plan.by_tag[tag] = plan.ActionFor(tag >> 3, static_cast<int>(tag & 7));
+  }
+  return &plan;
+}
+
+// Reads a varint at p, moving p past it; false if it runs past `end` or beyond 10 bytes. Almost every
+// varint here (tags, lengths) is one byte: that case is the first test.
+inline bool ReadVarint(const char*& p, const char* end, std::uint64_t& value) {
+  if (p < end && static_cast<unsigned char>(*p) < 0x80) {
+    value = static_cast<unsigned char>(*p++);
+    return true;
+  }
+  value = 0;
+  for (int shift = 0; shift < 64 && p < end; shift += 7) {
+    const auto byte = static_cast<unsigned char>(*p++);
+    value |= static_cast<std::uint64_t>(byte & 0x7F) << shift;
+    if ((byte & 0x80) == 0) return true;
+  }
+  return false;
+}
+
+// Messages nested deeper than this are refused, as protobuf's own parser refuses them.
+constexpr int kWireDepthMax = 100;
+
+// True if the message in [p, end) holds a field `plan` does not know, in it or in any message inside
+// it (or bytes that are not a message at all). One loop over the bytes, with a stack of the messages
+// it is inside.
+bool HasUnknownFields(const char* p, const char* end, const WirePlan* plan) {
+  struct Outer {
+    const char* end;
+    const WirePlan* plan;
+  };
+  std::array<Outer, kWireDepthMax> outer;
+  int depth = 0;
+  while (true) {
+    if (p == end) {
+      if (depth == 0) return false;
+      --depth;  // The inner message ended where its length said; go on in the one around it.
+      end = outer[static_cast<std::size_t>(depth)].end;
+      plan = outer[static_cast<std::size_t>(depth)].plan;
+      continue;
+    }
+    WireAction action;
+    std::uint64_t number;
+    if (const auto byte = static_cast<unsigned char>(*p); byte < 0x80) {
+      ++p;
+      action = plan->by_tag[byte];
+      number = byte >> 3;
+    } else {
+      std::uint64_t tag = 0;
+      if (!ReadVarint(p, end, tag)) return true;
+      number = tag >> 3;
+      action = plan->ActionFor(number, static_cast<int>(tag & 7));
+    }
+    std::uint64_t value = 0;
+    switch (action) {
+      case WireAction::kUnknown:
+        return true;
+      case WireAction::kSkipVarint:
+        if (!ReadVarint(p, end, value)) return true;
+        break;
+      case WireAction::kSkipFixed64:
+        if (end - p < 8) return true;
+        p += 8;
+        break;
+      case WireAction::kSkipFixed32:
+        if (end - p < 4) return true;
+        p += 4;
+        break;
+      case WireAction::kSkipBytes:
+        if (!ReadVarint(p, end, value) || value > static_cast<std::uint64_t>(end - p)) return true;
+        p += value;
+        break;
+      case WireAction::kDescend:
+        if (!ReadVarint(p, end, value) || value > static_cast<std::uint64_t>(end - p)) return true;
+        if (depth == kWireDepthMax) return true;
+        outer[static_cast<std::size_t>(depth++)] = Outer{end, plan};
+        end = p + value;
+        plan = plan->by_number[number].inner;
+        break;
+    }
+  }
+}
+
+}  // namespace
+
+std::string UnknownFieldPath(const google::protobuf::Message& message) {
+  const pb::Descriptor* descriptor = message.GetDescriptor();
+  const FieldPlans& plans = EntryPlans();
+  if (auto plan = plans.find(descriptor); plan != plans.end()) {
+    return UnknownFieldPathIn(message, plan->second);
+  }
+  // A type no journal entry holds: plan it for this call only.
+  FieldPlans own;
+  return UnknownFieldPathIn(message, *AddPlans(descriptor, message.GetReflection(), own));
+}
+
+bool EntryBodyHasUnknownFields(std::string_view body) {
+  // Planned once, and the entry's plan found once: this runs for every replayed body.
+  static const WirePlan* const kEntryPlan = [] {
+    auto* plans = new WirePlans;
+    return AddWirePlans(v1::JournalEntry::descriptor(), *plans);
+  }();
+  return HasUnknownFields(body.data(), body.data() + body.size(), kEntryPlan);
 }
 
 namespace {
@@ -161,7 +435,10 @@ Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::Journa
   assert(serialized && body.size() <= kEntryBodyBytesMax);
   (void)serialized;
   v1::JournalRecord record = MakeRecord(state_.last_seq() + 1, state_.head_hash, std::move(body));
-  Apply(command, envelope.idempotency_key(), *effects, record.hash());
+  const std::uint64_t earlier = ClaimKey(envelope.idempotency_key());
+  assert(earlier == 0);  // Checked above.
+  (void)earlier;
+  Apply(command, std::move(effects).value(), record.hash());
   return record;
 }
 
@@ -171,58 +448,91 @@ Status UnknownFieldsRefusal(const std::string& path) {
                            ", which this server does not know; upgrade the server or leave it out");
 }
 
-Status Journal::Replay(const v1::JournalRecord& record) {
-  LCP_RETURN_IF_ERROR(VerifyLink(record, state_.last_seq(), state_.head_hash));
-  const std::string where = "record " + std::to_string(record.seq()) + ": ";
-  v1::JournalEntry recorded;
-  if (!recorded.ParseFromString(record.body())) {
+namespace {
+
+std::string Where(const v1::JournalRecord& record) {
+  return "record " + std::to_string(record.seq()) + ": ";
+}
+
+Status RefusedOnReplay(const v1::JournalRecord& record, const Status& refusal) {
+  return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH, Where(record) +
+                                                           "re-executing its command was refused (" +
+                                                           refusal.ToString() + ")");
+}
+
+}  // namespace
+
+Status Journal::CheckBody(const v1::JournalRecord& record, v1::JournalEntry& entry) {
+  if (!entry.ParseFromString(record.body())) {
     return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
-                         where + "its body is not a readable journal entry");
+                         Where(record) + "its body is not a readable journal entry");
   }
   // Our writer stores no unknown fields; a body with them was written by someone else.
-  if (!UnknownFieldPath(recorded).empty()) {
+  if (EntryBodyHasUnknownFields(record.body())) {
     return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
-                         where + "its body carries fields this ledger never writes");
+                         Where(record) + "its body carries fields this ledger never writes");
   }
-  Status envelope = CheckEnvelope(recorded);
+  Status envelope = CheckEnvelope(entry);
   // The recorded principal must have been allowed to issue the command.
-  if (envelope.ok()) envelope = CheckMayIssue(recorded.actor(), recorded.command());
-  Result<Effects> effects =
-      envelope.ok() ? Decide(state_, recorded.command(), recorded.actor()) : Result<Effects>(envelope);
-  if (!effects.ok()) {
-    return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH,
-                         where + "re-executing its command was refused (" +
-                             effects.status().ToString() + ")");
-  }
-  v1::JournalEntry recomputed;
-  RecordEffects(*effects, recomputed);
-  if (!SameEffects(recorded, recomputed)) {
-    return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH,
-                         where + "recorded postings [" + Describe(recorded) +
-                             "] differ from re-executed [" + Describe(recomputed) + "]");
-  }
-  if (const std::uint64_t earlier = SeqForKey(recorded.idempotency_key()); earlier != 0) {
-    return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH,
-                         where + "its idempotency key was recorded already by entry " +
-                             std::to_string(earlier));
-  }
-  Apply(recorded.command(), recorded.idempotency_key(), *effects, record.hash());
+  if (envelope.ok()) envelope = CheckMayIssue(entry.actor(), entry.command());
+  if (!envelope.ok()) return RefusedOnReplay(record, envelope);
   return Status::Ok();
 }
 
-void Journal::Apply(const v1::Command& command, const std::string& key, const Effects& effects,
-                    const std::string& hash) {
-  const std::uint64_t seq = state_.last_seq() + 1;
-  Evolve(state_, command, effects, in_group_ ? &undo_ : nullptr);
-  state_.seq_by_key.emplace(key, seq);
-  if (in_group_) undo_.push_back([key](State& s) { s.seq_by_key.erase(key); });
+Status Journal::ReplayChecked(const v1::JournalRecord& record, const v1::JournalEntry& recorded) {
+  // The link was checked against the record before; that one must have been the head.
+  if (record.seq() != state_.last_seq() + 1 || record.prev_hash() != state_.head_hash) {
+    return VerifyLink(record, state_.last_seq(), state_.head_hash);
+  }
+  Result<Effects> effects = Decide(state_, recorded.command(), recorded.actor());
+  if (!effects.ok()) return RefusedOnReplay(record, effects.status());
+  if (!SameEffects(recorded, *effects)) {
+    v1::JournalEntry recomputed;
+    RecordEffects(*effects, recomputed);
+    return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH,
+                         Where(record) + "recorded postings [" + Describe(recorded) +
+                             "] differ from re-executed [" + Describe(recomputed) + "]");
+  }
+  if (const std::uint64_t earlier = ClaimKey(recorded.idempotency_key()); earlier != 0) {
+    return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH,
+                         Where(record) + "its idempotency key was recorded already by entry " +
+                             std::to_string(earlier));
+  }
+  Apply(recorded.command(), std::move(effects).value(), record.hash());
+  return Status::Ok();
+}
+
+Status Journal::Replay(const v1::JournalRecord& record) {
+  LCP_RETURN_IF_ERROR(VerifyLink(record, state_.last_seq(), state_.head_hash));
+  v1::JournalEntry entry;
+  LCP_RETURN_IF_ERROR(CheckBody(record, entry));
+  return ReplayChecked(record, entry);
+}
+
+void Journal::Reserve(std::uint64_t entries) {
+  // A bound, so that a forged count in a small file cannot make this take much memory (about 25 MB
+  // at most for the key index); beyond it the index grows as entries come.
+  constexpr std::uint64_t kReservedMax = 1 << 20;
+  state_.keys.Reserve(static_cast<std::size_t>(std::min(entries, kReservedMax)));
+}
+
+std::uint64_t Journal::ClaimKey(const std::string& key) {
+  // One lookup, which both finds an earlier entry and records this one.
+  if (const std::uint64_t earlier = state_.keys.Claim(key, state_.last_seq() + 1); earlier != 0) {
+    return earlier;
+  }
+  if (in_group_) undo_.push_back([](State& s) { s.keys.UnclaimLast(); });
+  return 0;
+}
+
+void Journal::Apply(const v1::Command& command, Effects&& effects, const std::string& hash) {
+  Evolve(state_, command, std::move(effects), in_group_ ? &undo_ : nullptr);
   if (in_group_) undo_.push_back([before = state_.head_hash](State& s) { s.head_hash = before; });
   state_.head_hash = hash;
 }
 
 std::uint64_t Journal::SeqForKey(const std::string& key) const {
-  auto it = state_.seq_by_key.find(key);
-  return it == state_.seq_by_key.end() ? 0 : it->second;
+  return state_.keys.Find(key);
 }
 
 void Journal::BeginGroup() {

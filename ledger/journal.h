@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <string>
+#include <string_view>
 
 #include "ledger/engine.h"
 #include "ledger/export_file.h"
@@ -28,9 +29,14 @@ static_assert(kEntryBodyBytesMax + 1024 < kExportMessageBytesMax,
               "every record must fit in an export message");
 
 // "field N of lcp.v1.X" for the first field in `message`, or in any message inside it, that this
-// version's schema does not know; "" when there is none. Walks the schema (not ListFields, which
-// allocates).
+// version's schema does not know; "" when there is none. Walks the schema along a plan made once per
+// message type (not ListFields, which allocates): it runs on every command and every replayed entry.
 std::string UnknownFieldPath(const google::protobuf::Message& message);
+// The same question of a serialized JournalEntry, asked of its bytes without reflection: true when
+// `body` holds a field number this version's schema does not know, or a known one with another wire
+// type than the schema's (protobuf keeps both as unknown fields), in the entry or in any message
+// inside it. For a body that parses, this is exactly !UnknownFieldPath(parsed).empty().
+bool EntryBodyHasUnknownFields(std::string_view body);
 // The refusal for a command that carries such a field.
 Status UnknownFieldsRefusal(const std::string& path);
 
@@ -71,14 +77,38 @@ class Journal {
   void EndGroup(bool keep);
 
   // Checks that `record` links to the head, that its body parses, that its recorded actor's role was
-  // allowed to issue its command, that re-executing the command is accepted and gives exactly the recorded period and postings; then applies it. On failure returns
-  // CHAIN_BROKEN, RECORD_CORRUPT or REPLAY_MISMATCH naming the record's sequence number, and changes
-  // nothing.
+  // allowed to issue its command, that re-executing the command is accepted and gives exactly the
+  // recorded period and postings; then applies it. On failure returns CHAIN_BROKEN, RECORD_CORRUPT or
+  // REPLAY_MISMATCH naming the record's sequence number, and changes nothing.
   Status Replay(const v1::JournalRecord& record);
 
+  // Replay in three parts, so that a replay can run them on separate threads (ReplayExport does):
+  // Replay(record) is VerifyLink against the head, then CheckBody, then ReplayChecked, and a record
+  // gets the same checks and the same errors either way.
+  //
+  // CheckBody needs nothing but the record: a body that parses into `entry` with no field this ledger
+  // never writes, a valid envelope, and a recorded principal whose role may issue the command.
+  static Status CheckBody(const v1::JournalRecord& record, v1::JournalEntry& entry);
+  // The rest, for a record whose link to the record before it was verified and whose body passed
+  // CheckBody as `entry`: it must follow the head, and re-executing its command must be accepted and
+  // give exactly the recorded effects, under an idempotency key not recorded before. Then applies it;
+  // on failure changes nothing.
+  Status ReplayChecked(const v1::JournalRecord& record, const v1::JournalEntry& entry);
+
+  // Asks the processor to start fetching what SeqForKey(key) will read, so that a replay can ask a few
+  // entries ahead and find the memory there when it claims the key.
+  void PrefetchKey(const std::string& key) const { state_.keys.Prefetch(key); }
+
+  // Makes room for about `entries` entries in all in the state's indexes (a hint; any count is safe).
+  void Reserve(std::uint64_t entries);
+
  private:
-  void Apply(const v1::Command& command, const std::string& key, const Effects& effects,
-             const std::string& hash);
+  // Records `key` for the next entry, unless an earlier entry recorded it: returns that entry, or 0
+  // when the key is now this one's.
+  std::uint64_t ClaimKey(const std::string& key);
+  // Applies an accepted command's effects as the next entry, whose key is claimed, with chain hash
+  // `hash`.
+  void Apply(const v1::Command& command, Effects&& effects, const std::string& hash);
 
   State state_;  // Its head_hash is the chain head.
   bool in_group_ = false;

@@ -23,22 +23,23 @@ int ToInt(std::string_view digits) {
 }  // namespace
 
 Result<int> ParseYear(std::string_view text) {
-  const std::string quoted = Quoted(text);
+  // The message is built only on failure: every posting's period comes through here.
+  auto quoted = [&] { return Quoted(text); };
   if (text.size() != 7 || text[4] != '/' || !AllDigits(text.substr(0, 4)) ||
       !AllDigits(text.substr(5, 2))) {
     return Status::Error(v1::ERROR_CODE_YEAR_MALFORMED,
-                         "financial year " + quoted + " is not written like \"2026/27\"");
+                         "financial year " + quoted() + " is not written like \"2026/27\"");
   }
   const int start = ToInt(text.substr(0, 4));
   const int end = ToInt(text.substr(5, 2));
   if (start < kYearFirst || start > kYearLast) {
     return Status::Error(v1::ERROR_CODE_YEAR_MALFORMED,
-                         "financial year " + quoted + " must start between " +
+                         "financial year " + quoted() + " must start between " +
                              std::to_string(kYearFirst) + " and " + std::to_string(kYearLast));
   }
   if (end != (start + 1) % 100) {
     return Status::Error(v1::ERROR_CODE_YEAR_MALFORMED,
-                         "financial year " + quoted +
+                         "financial year " + quoted() +
                              " must end the year after it starts, as in \"" + FormatYear(start) +
                              "\"");
   }

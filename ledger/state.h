@@ -1,6 +1,6 @@
 // The ledger's state: everything the engine needs to decide the next command, derived only by folding
-// the engine over the journal (engine.h). Ordered containers only, so that nothing depends on hashing or
-// insertion order.
+// the engine over the journal (engine.h). Ordered containers (but for one index that is only looked
+// up), so that nothing depends on hashing or insertion order.
 #pragma once
 
 #include <array>
@@ -12,7 +12,10 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "ledger/accounts.h"
 #include "ledger/decimal.h"
+#include "ledger/key_index.h"
 #include "lcp/v1/ledger.pb.h"
 
 namespace lcp {
@@ -74,7 +77,7 @@ struct MonthClose {
 struct Year {
   int start_year = 0;
   std::vector<std::string> lines;  // In the order they were given.
-  std::set<std::string> line_set;
+  std::set<std::string, std::less<>> line_set;  // Looked up by string_view too.
   std::vector<MonthClose> closes;  // The months closed, M01 first; closes.size() is the last closed.
   std::uint64_t settled_seq = 0;   // The SettleYear entry; 0 while not settled.
   std::vector<std::string> settled_members;  // Who shared the settlement, by ODS code.
@@ -85,7 +88,7 @@ struct Year {
   bool is_closed(int month) const { return month <= closed_through(); }
 };
 
-// One leg of a transaction as the engine keeps it.
+// One leg of a transaction as the engine computes it.
 struct Leg {
   std::string account;
   Money amount;
@@ -99,14 +102,28 @@ struct Leg {
 // Why an entry cannot be reversed.
 enum class Irreversible : std::uint8_t { kNo, kAllocation, kContract, kSettlement };
 
+// A leg as the state keeps it for every entry, in 16 bytes (a Leg takes 80 and an allocation for its
+// account): the account by its number in State::account_names, and the amount in pence. The balance
+// limit keeps every balance within 10^16 pence, so a leg, which moves one, is within 2 x 10^16, far
+// inside 64 bits.
+struct KeptLeg {
+  std::int64_t pence = 0;
+  std::uint32_t account = 0;
+  std::int16_t year = 0;  // As Leg: the leg's own period, or 0 for the entry's.
+  std::int8_t month = 0;
+};
+
 // What the engine remembers of each accepted entry.
 struct EntryFacts {
   int year = 0;   // The start year of the postings' period; 0 when the entry posts nothing.
   int month = 0;  // 1..12; 0 when the entry posts nothing.
-  std::vector<Leg> legs;
+  std::uint64_t legs_begin = 0;  // Its legs are State::legs[legs_begin, legs_begin + legs_count).
+  std::uint32_t legs_count = 0;
+  Irreversible irreversible = Irreversible::kNo;
   std::uint64_t reverses_seq = 0;  // For a reversal, the entry it reverses.
   std::uint64_t reversed_by = 0;   // The reversal of this entry, once there is one.
-  Irreversible irreversible = Irreversible::kNo;
+
+  bool posted() const { return legs_count != 0; }
 };
 
 // Capitation (DOMAIN.md "Risk-adjusted capitation"; ledger/capitation.h).
@@ -247,7 +264,16 @@ struct State {
   std::map<int, Year> years;                  // By start year.
   Balances balances;
   std::vector<EntryFacts> entries;  // entries[seq - 1].
-  std::map<std::string, std::uint64_t> seq_by_key;  // The entry that recorded each idempotency key.
+  std::vector<KeptLeg> legs;        // Every entry's legs, in entry order.
+  // The accounts legs name, numbered in the order first posted. The numbers never leave the state
+  // (LegsOf gives names back), and an undone entry leaves its accounts numbered, which changes nothing.
+  std::vector<std::string> account_names;
+  // Each numbered account's parts, so that CheckAccount need not parse a path it has seen; empty for
+  // a path ParseAccount refuses (the engine never posts to one).
+  std::vector<std::optional<AccountShape>> account_shapes;
+  absl::flat_hash_map<std::string, std::uint32_t> account_numbers;  // Looked up, never walked.
+  // The entry that recorded each idempotency key (key_index.h).
+  KeyIndex keys;
   Capitation capitation;
   Contracts contracts;
   // (provider, invoice reference) -> the payment's entry.
@@ -262,6 +288,17 @@ struct State {
   std::string head_hash;
 
   std::uint64_t last_seq() const { return entries.size(); }
+
+  // An entry's legs as the engine computed them.
+  std::vector<Leg> LegsOf(const EntryFacts& entry) const {
+    std::vector<Leg> out;
+    out.reserve(entry.legs_count);
+    for (std::uint64_t i = entry.legs_begin; i < entry.legs_begin + entry.legs_count; ++i) {
+      const KeptLeg& leg = legs[i];
+      out.push_back(Leg{account_names[leg.account], Money::FromPence(Int(leg.pence)), leg.year, leg.month});
+    }
+    return out;
+  }
 };
 
 }  // namespace lcp

@@ -6,7 +6,7 @@ LCP_BUILD="${LCP_BUILD:-$LCP_ROOT/build}"
 
 LCP_PACKAGES=(
   g++ cmake ninja-build pkg-config
-  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
+  libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libboost-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev libcli11-dev
   libgoogle-perftools-dev openssl
   python3 python3-protobuf hledger beancount

@@ -37,10 +37,10 @@ void AcceptFresh(v1::CommandResult& result, const v1::JournalRecord& record, con
   accepted->set_seq(record.seq());
   accepted->set_hash(record.hash());
   if (facts.irreversible == Irreversible::kAllocation) AddAllocation(*accepted, state, record.seq());
-  if (facts.legs.empty()) return;
+  if (!facts.posted()) return;
   accepted->mutable_period()->set_year(FormatYear(facts.year));
   accepted->mutable_period()->set_month(FormatMonth(facts.month));
-  for (const Leg& leg : facts.legs) {
+  for (const Leg& leg : state.LegsOf(facts)) {
     v1::Posting* posting = accepted->add_postings();
     posting->set_account(leg.account);
     posting->mutable_amount()->set_value(leg.amount.ToString());

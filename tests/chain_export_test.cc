@@ -1,12 +1,15 @@
 // The hash chain and the export file: a faithful export verifies and replays; every kind of tampering
 // is caught at the sequence number where it happened.
+#include <google/protobuf/stubs/logging.h>
 #include <gtest/gtest.h>
 
+#include <array>
 #include <random>
 #include <sstream>
 
 #include "ledger/chain.h"
 #include "ledger/export_file.h"
+#include "ledger/journal.h"
 #include "ledger/replay.h"
 #include "ledger/reports.h"
 #include "tests/test_support.h"
@@ -343,6 +346,293 @@ TEST(Tamper, RandomCorruptionsNeverPassAndNeverCrash) {
   }
   EXPECT_GT(refused, 2900);
   EXPECT_LT(unchanged, 100);
+}
+
+
+// A journal long enough that a replay hands it between its stages in many batches (more than are in
+// flight at once): the standard ledger, then journals alternating between two practices, with every
+// 700th amount written "12.5" (which the postings record as "12.50").
+std::vector<v1::JournalRecord> LongRecords(std::size_t count) {
+  std::vector<v1::JournalRecord> records;
+  Journal journal;
+  auto submit = [&](const v1::Command& command) { records.push_back(testing::MustSubmit(journal, command)); };
+  submit(testing::RegisterPracticeCommand("A81001", "Riverside Medical Centre"));
+  submit(testing::RegisterPracticeCommand("A81002", "Hillview Surgery"));
+  submit(testing::RegisterProviderCommand("RX1"));
+  submit(testing::OpenYearCommand("2026/27", {"ELECTIVE", "PRESCRIBING", "COMMUNITY"}));
+  while (records.size() < count) {
+    const std::size_t n = records.size();
+    const std::string amount = n % 700 == 0 ? "12.5" : std::to_string(1 + n % 997) + ".0" + std::to_string(n % 10);
+    submit(testing::JournalCommand(
+        "2026/27", "M01",
+        {{n % 2 == 0 ? "practice:A81001:spend:ELECTIVE" : "practice:A81002:spend:ELECTIVE", amount},
+         {"provider:RX1:payable", "-" + amount}}));
+  }
+  return records;
+}
+
+// The replay the staged one must agree with: one record at a time through Journal::Replay, with the
+// file's own checks (the header's count and head) after the last.
+AuditOutcome ReplayOneByOne(const std::string& bytes) {
+  AuditOutcome outcome;
+  std::istringstream in(bytes);
+  ExportReader reader(in);
+  Result<v1::ExportHeader> header = reader.ReadHeader();
+  if (!header.ok()) {
+    outcome.status = header.status();
+    return outcome;
+  }
+  outcome.header = *header;
+  if (header->record_count() != 0 && header->first_seq() != 1) {
+    outcome.status = Status::Error(v1::ERROR_CODE_EXPORT_MALFORMED, "not from record 1");
+    return outcome;
+  }
+  Journal journal;
+  std::string last_hash = header->first_prev_hash();
+  while (true) {
+    const std::uint64_t position = 1 + outcome.records;
+    Result<std::optional<v1::JournalRecord>> next = reader.Next();
+    if (!next.ok()) {
+      outcome.failed_seq = position;
+      outcome.status = Status::Error(next.status().code(),
+                                     "record " + std::to_string(position) + ": " + next.status().message());
+      return outcome;
+    }
+    if (!next->has_value()) break;
+    if (outcome.records == header->record_count()) {
+      outcome.failed_seq = position;
+      outcome.status = Status::Error(v1::ERROR_CODE_EXPORT_MALFORMED, "more records than the header");
+      return outcome;
+    }
+    Status status = journal.Replay(**next);
+    if (!status.ok()) {
+      outcome.failed_seq = position;
+      outcome.status = std::move(status);
+      return outcome;
+    }
+    last_hash = (*next)->hash();
+    ++outcome.records;
+  }
+  if (outcome.records != header->record_count()) {
+    outcome.failed_seq = 1 + outcome.records;
+    outcome.status = Status::Error(v1::ERROR_CODE_EXPORT_MALFORMED, "fewer records than the header");
+  } else if (last_hash != header->head_hash()) {
+    outcome.failed_seq = header->last_seq();
+    outcome.status = Status::Error(v1::ERROR_CODE_EXPORT_MALFORMED, "another head");
+  }
+  return outcome;
+}
+
+// The staged replay reports exactly what a replay record by record reports: the same record, code and
+// (for failures inside a record) message, whichever of its stages finds the failure, with failures
+// placed in the first batch, in the middle and near the end of a long journal.
+TEST(StagedReplay, ReportsTheFirstFailureAsARecordByRecordReplayDoes) {
+  const std::vector<v1::JournalRecord> records = LongRecords(5000);
+  const std::string original = ExportBytes(records);
+  {
+    const AuditOutcome staged = Replay(original);
+    ASSERT_TRUE(staged.status.ok()) << staged.status.ToString();
+    EXPECT_EQ(staged.records, 5000u);
+  }
+  // Re-chains records[at..] after `replace` changed them, so that only re-execution can tell.
+  auto rechain = [](std::vector<v1::JournalRecord> changed, std::size_t at) {
+    for (std::size_t i = at; i < changed.size(); ++i) {
+      changed[i] = MakeRecord(changed[i].seq(), i == 0 ? GenesisHash() : changed[i - 1].hash(),
+                              changed[i].body());
+    }
+    return changed;
+  };
+  auto with_body = [&](std::vector<v1::JournalRecord> changed, std::size_t at, const std::string& body) {
+    changed[at].set_body(body);
+    return changed;
+  };
+  auto amount_changed = [&](std::size_t at) {
+    v1::JournalEntry entry;
+    EXPECT_TRUE(entry.ParseFromString(records[at].body()));
+    entry.mutable_postings(0)->mutable_amount()->set_value("999.99");
+    return entry.SerializeAsString();
+  };
+  auto principal_changed = [&](std::size_t at) {
+    v1::JournalEntry entry;
+    EXPECT_TRUE(entry.ParseFromString(records[at].body()));
+    entry.mutable_actor()->set_role(v1::ROLE_PRACTICE);
+    entry.mutable_actor()->set_practice_ods_code("A81001");
+    return entry.SerializeAsString();
+  };
+  struct Case {
+    std::string name;
+    std::string bytes;
+    std::uint64_t failed_seq;
+    ErrorCode code;
+  };
+  std::vector<Case> cases;
+  for (std::size_t at : {std::size_t{6}, std::size_t{1500}, std::size_t{4990}}) {
+    const std::string where = " at " + std::to_string(at + 1);
+    // The engine finds it (postings differ), the checker finds it (a practice may not post
+    // journals), the reader finds it (the link after an altered body).
+    cases.push_back({"amount rechained" + where,
+                     ExportBytes(rechain(with_body(records, at, amount_changed(at)), at)), at + 1,
+                     v1::ERROR_CODE_REPLAY_MISMATCH});
+    cases.push_back({"principal rechained" + where,
+                     ExportBytes(rechain(with_body(records, at, principal_changed(at)), at)), at + 1,
+                     v1::ERROR_CODE_REPLAY_MISMATCH});
+    cases.push_back({"amount not rechained" + where, ExportBytes(with_body(records, at, amount_changed(at))),
+                     at + 1, v1::ERROR_CODE_CHAIN_BROKEN});
+    cases.push_back({"garbage rechained" + where,
+                     ExportBytes(rechain(with_body(records, at, "\xff\xff"), at)), at + 1,
+                     v1::ERROR_CODE_RECORD_CORRUPT});
+  }
+  // Two failures: the earlier wins, whichever stage finds each. An engine failure at 2000 and a
+  // checker failure at 2001; a reader failure at 3001 (its body altered, its hash not) and an engine
+  // failure at 3002.
+  {
+    auto changed = with_body(records, 2000, principal_changed(2000));
+    changed = with_body(changed, 1999, amount_changed(1999));
+    cases.push_back({"engine before checker", ExportBytes(rechain(changed, 1999)), 2000,
+                     v1::ERROR_CODE_REPLAY_MISMATCH});
+    auto chained = rechain(with_body(records, 3001, amount_changed(3001)), 3001);
+    chained[3000].set_body(amount_changed(3000));
+    cases.push_back({"reader before engine", ExportBytes(chained), 3001, v1::ERROR_CODE_CHAIN_BROKEN});
+  }
+  // The file's own checks after the last record: a header that promises one record more.
+  {
+    std::ostringstream out;
+    ExportWriter writer(out);
+    ASSERT_TRUE(writer.WriteHeader(MakeExportHeader(1, 5001, GenesisHash(), records.back().hash())).ok());
+    for (const v1::JournalRecord& record : records) ASSERT_TRUE(writer.WriteRecord(record).ok());
+    ASSERT_TRUE(writer.Finish().ok());
+    cases.push_back({"a header for one record more", out.str(), 5001, v1::ERROR_CODE_EXPORT_MALFORMED});
+  }
+  for (const Case& c : cases) {
+    SCOPED_TRACE(c.name);
+    const AuditOutcome staged = Replay(c.bytes);
+    const AuditOutcome reference = ReplayOneByOne(c.bytes);
+    ExpectFailsAt(staged, c.failed_seq, c.code);
+    if (c.failed_seq != 5001) {
+      EXPECT_EQ(staged.status.message(), reference.status.message());
+    }
+    EXPECT_EQ(staged.status.code(), reference.status.code()) << staged.status.ToString();
+    EXPECT_EQ(staged.failed_seq, reference.failed_seq) << staged.status.ToString();
+    EXPECT_EQ(staged.records, reference.records);
+  }
+}
+
+// Random damage to a long export: the staged replay stops where a record-by-record replay stops,
+// with the same code, and never hangs or crashes however early a later stage stops the others.
+TEST(StagedReplay, AgreesWithARecordByRecordReplayOnRandomDamage) {
+  const std::string original = ExportBytes(LongRecords(3000));
+  std::mt19937_64 random(20261204);
+  for (int round = 0; round < 120; ++round) {
+    std::string bytes = original;
+    std::uniform_int_distribution<std::size_t> position(0, bytes.size() - 1);
+    switch (round % 3) {
+      case 0: {
+        const std::size_t at = position(random);
+        bytes[at] = static_cast<char>(bytes[at] ^ static_cast<char>(1 + random() % 255));
+        break;
+      }
+      case 1:
+        bytes.erase(position(random), 1 + random() % 400);
+        break;
+      case 2:
+        bytes.resize(position(random));
+        break;
+    }
+    SCOPED_TRACE("round " + std::to_string(round));
+    const AuditOutcome staged = Replay(bytes);
+    const AuditOutcome reference = ReplayOneByOne(bytes);
+    EXPECT_EQ(staged.status.code(), reference.status.code()) << staged.status.ToString();
+    EXPECT_EQ(staged.failed_seq, reference.failed_seq) << staged.status.ToString();
+    EXPECT_EQ(staged.records, reference.records);
+  }
+}
+
+// The check of a stored body for fields this ledger never writes reads the bytes without parsing
+// them; it must answer exactly as the walk of the parsed message does, for known fields, unknown ones
+// at any depth, known numbers arriving with another wire type, and bytes that are barely a message.
+TEST(UnknownFields, TheScanOfTheBytesAgreesWithTheWalkOfTheParsedEntry) {
+  std::vector<std::string> bodies;
+  for (const v1::JournalRecord& record : SampleRecords()) bodies.push_back(record.body());
+  // Encodings of a field: tag (number << 3 | wire type) then a payload of that wire type.
+  auto varint = [](std::uint64_t value) {
+    std::string out;
+    while (value >= 0x80) {
+      out += static_cast<char>((value & 0x7F) | 0x80);
+      value >>= 7;
+    }
+    out += static_cast<char>(value);
+    return out;
+  };
+  auto field = [&](std::uint64_t number, int wire_type) {
+    std::string out = varint(number << 3 | static_cast<std::uint64_t>(wire_type));
+    switch (wire_type) {
+      case 0: return out + varint(300);
+      case 1: return out + std::string(8, 'x');
+      case 5: return out + std::string(4, 'y');
+      default: return out + varint(3) + "abc";
+    }
+  };
+  // Known: every top-level field of the entry as it is. Unknown: a number the entry lacks, at the top
+  // and inside a posting's amount; a known number with another wire type; a two-byte tag.
+  const std::string base = bodies[6];  // An invoice: a journal with two postings.
+  v1::JournalEntry parsed;
+  ASSERT_TRUE(parsed.ParseFromString(base));
+  std::vector<std::pair<std::string, bool>> cases = {
+      {base, false},
+      {base + field(99, 0), true},
+      {base + field(99, 2), true},
+      {base + field(4, 0), true},   // idempotency_key (a string) as a varint.
+      {base + field(4, 2), false},  // ... and as what it is: a later value replaces the first.
+      {base + field(20000, 5), true},
+      {base + field(1, 5), true},
+  };
+  // A posting whose amount (a Decimal) carries an unknown field 7, three messages deep.
+  {
+    v1::JournalEntry entry = parsed;
+    std::string amount = entry.postings(0).amount().SerializeAsString() + field(7, 0);
+    v1::Posting posting = entry.postings(0);
+    posting.clear_amount();
+    std::string posting_bytes = posting.SerializeAsString() + varint(2 << 3 | 2) + varint(amount.size()) + amount;
+    entry.clear_postings();
+    std::string bytes = entry.SerializeAsString() + varint(6 << 3 | 2) + varint(posting_bytes.size()) + posting_bytes;
+    cases.emplace_back(bytes, true);
+  }
+  for (const auto& [bytes, unknown] : cases) {
+    v1::JournalEntry entry;
+    ASSERT_TRUE(entry.ParseFromString(bytes));
+    EXPECT_EQ(!UnknownFieldPath(entry).empty(), unknown) << ToHex(bytes);
+    EXPECT_EQ(EntryBodyHasUnknownFields(bytes), unknown) << ToHex(bytes);
+  }
+  // Random damage to every body: wherever the damaged bytes still parse, the two agree. (Protobuf
+  // logs each string it refuses as invalid UTF-8; those bodies do not parse and are not counted.)
+  google::protobuf::LogSilencer quiet;
+  std::mt19937_64 random(4242);
+  int parsed_count = 0;
+  int with_unknown = 0;
+  for (int round = 0; round < 20000; ++round) {
+    std::string bytes = bodies[static_cast<std::size_t>(round) % bodies.size()];
+    const int changes = 1 + static_cast<int>(random() % 3);
+    for (int k = 0; k < changes; ++k) {
+      std::uniform_int_distribution<std::size_t> position(0, bytes.size() - 1);
+      switch (random() % 4) {
+        case 0: bytes[position(random)] = static_cast<char>(random()); break;
+        case 1: bytes.insert(position(random), 1, static_cast<char>(random())); break;
+        case 2: bytes.erase(position(random), 1); break;
+        case 3: bytes += field(1 + random() % 40, static_cast<int>(std::array{0, 1, 2, 5}[random() % 4])); break;
+      }
+      if (bytes.empty()) bytes = "x";
+    }
+    v1::JournalEntry entry;
+    if (!entry.ParseFromString(bytes)) continue;
+    ++parsed_count;
+    const bool unknown = !UnknownFieldPath(entry).empty();
+    with_unknown += unknown;
+    ASSERT_EQ(EntryBodyHasUnknownFields(bytes), unknown) << "round " << round << ": " << ToHex(bytes);
+  }
+  // Both kinds were seen often enough to mean something.
+  EXPECT_GT(parsed_count, 3000);
+  EXPECT_GT(with_unknown, 1000);
+  EXPECT_GT(parsed_count - with_unknown, 500);
 }
 
 }  // namespace

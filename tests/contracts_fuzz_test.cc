@@ -312,7 +312,7 @@ struct Fuzzer {
   void CheckMonthEnds(const std::string& where) {
     std::map<int, std::map<int, std::map<std::string, Int>>> moves;  // year -> month -> account.
     for (const EntryFacts& entry : journal.state().entries) {
-      for (const Leg& leg : entry.legs) {
+      for (const Leg& leg : journal.state().LegsOf(entry)) {
         if (!IsKeptByContracts(leg.account)) continue;
         const int year = leg.year != 0 ? leg.year : entry.year;
         const int month = leg.year != 0 ? leg.month : entry.month;
@@ -342,7 +342,7 @@ struct Fuzzer {
     if (!state.entries.empty()) {
       const EntryFacts& last = state.entries.back();
       const bool settlement = last.irreversible == Irreversible::kSettlement;
-      for (const Leg& leg : last.legs) {
+      for (const Leg& leg : state.LegsOf(last)) {
         const int year = leg.year != 0 ? leg.year : last.year;
         const int month = leg.year != 0 ? leg.month : last.month;
         const int closed_before = state.years.at(year).closed_through();

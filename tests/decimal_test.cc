@@ -344,6 +344,37 @@ TEST(MoneyTest, FromPence) {
   EXPECT_EQ(Money::FromPence(Int(kBalancePenceMax)).ToString(), "100000000000000.00");
 }
 
+// IsText answers, without building a string, whether a text is exactly ToString(): a replay compares
+// every recorded posting's amount with it.
+TEST(MoneyTest, IsTextIsExactlyToString) {
+  std::vector<Int> pence = {0, 1, -1, 9, 10, 99, 100, 101, -100, 123450, -123450,
+                            Int(kAmountPenceMax), -Int(kAmountPenceMax), Int(kBalancePenceMax),
+                            Int(std::numeric_limits<std::int64_t>::max() / 2),
+                            Int(std::numeric_limits<std::int64_t>::max() / 2) + 1,
+                            Int(std::numeric_limits<std::int64_t>::max()),
+                            -Int(std::numeric_limits<std::int64_t>::max()) - 1,
+                            Int(std::numeric_limits<std::int64_t>::max()) * 1000 + 7};
+  for (std::int64_t n = -1000; n <= 1000; n += 7) pence.push_back(Int(n) * 1000003);
+  for (const Int& p : pence) {
+    const Money money = Money::FromPence(p);
+    const std::string text = money.ToString();
+    EXPECT_TRUE(money.IsText(text)) << text;
+    EXPECT_FALSE(money.IsText(text + "0")) << text;
+    EXPECT_FALSE(money.IsText(text.substr(0, text.size() - 1))) << text;
+    EXPECT_FALSE(money.IsText("-" + text)) << text;
+    EXPECT_FALSE(money.IsText("+" + text)) << text;
+    EXPECT_FALSE(money.IsText("0" + text)) << text;
+  }
+  EXPECT_TRUE(Money::FromPence(5).IsText("0.05"));
+  EXPECT_FALSE(Money::FromPence(5).IsText("0.5"));
+  EXPECT_FALSE(Money::FromPence(5).IsText(".05"));
+  EXPECT_FALSE(Money::FromPence(0).IsText("-0.00"));
+  EXPECT_FALSE(Money::FromPence(100).IsText("1"));
+  EXPECT_FALSE(Money::FromPence(100).IsText("1.0"));
+  EXPECT_FALSE(Money::FromPence(100).IsText(""));
+  EXPECT_TRUE(Money::FromPence(-123450).IsText("-1234.50"));
+}
+
 TEST(MoneyTest, ToRationalIsExact) {
   EXPECT_EQ(M("12.34").ToRational(), Rational(617, 50));
   EXPECT_EQ(M("-0.01").ToRational(), Rational(-1, 100));

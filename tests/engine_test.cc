@@ -373,7 +373,7 @@ TEST(JournalGroups, TakenBackGroupLeavesEverythingAsBefore) {
   MustSubmit(journal, JournalCommand("2026/27", "M01", {{"lcp:cash", "5.00"}, {"pct:funding", "-5.00"}}));
   const std::string head = journal.head_hash();
   const Balances balances = journal.state().balances;
-  const auto keys = journal.state().seq_by_key;
+  const KeyIndex keys = journal.state().keys;
 
   journal.BeginGroup();
   ASSERT_TRUE(journal.Submit(Request(RegisterPracticeCommand("A81009"), "g1")).ok());
@@ -392,7 +392,7 @@ TEST(JournalGroups, TakenBackGroupLeavesEverythingAsBefore) {
   EXPECT_EQ(journal.head_seq(), 6u);
   EXPECT_EQ(journal.head_hash(), head);
   EXPECT_EQ(journal.state().balances, balances);
-  EXPECT_EQ(journal.state().seq_by_key, keys);
+  EXPECT_EQ(journal.state().keys, keys);
   EXPECT_FALSE(journal.state().practices.contains("A81009"));
   EXPECT_FALSE(journal.state().providers.contains("NLO01"));
   EXPECT_FALSE(journal.state().years.contains(2027));
