@@ -374,7 +374,10 @@ void BM_SettleYearDecide6500Practices(benchmark::State& state) {
     std::uint64_t key = 6'000'000'000;
     Check(j->Submit(Request(Payment("C-1", 999'999, false), ++key)));
     const std::uint64_t proposal = j->head_seq() + 1;
-    Check(j->Submit(Request(AgreementProposal("2026/27"), ++key)));
+    // The year has postings already, so the agreement is recorded late and needs a reason.
+    v1::Command propose = AgreementProposal("2026/27");
+    propose.mutable_propose_agreement()->set_reason("Terms agreed in March, recorded late");
+    Check(j->Submit(Request(propose, ++key)));
     v1::Command cosign;
     cosign.mutable_cosign_agreement()->set_year("2026/27");
     cosign.mutable_cosign_agreement()->set_proposal_seq(proposal);
