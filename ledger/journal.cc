@@ -74,12 +74,16 @@ namespace pb = google::protobuf;
 // for its reflection or descriptor costs a once-only check, with a thread-local, on every call), and
 // the fields that can hold other messages, each with the plan for the type it holds.
 struct FieldPlan {
+  struct MessageField {
+    const pb::FieldDescriptor* field;
+    const FieldPlan* inner;
+    const pb::OneofDescriptor* oneof;  // For a member of a oneof; null otherwise.
+  };
   const pb::Descriptor* descriptor = nullptr;
   const pb::Reflection* reflection = nullptr;
-  std::vector<std::pair<const pb::FieldDescriptor*, const FieldPlan*>> singular;  // Outside oneofs.
-  std::vector<std::pair<const pb::FieldDescriptor*, const FieldPlan*>> repeated;
-  std::vector<const pb::OneofDescriptor*> oneofs;  // Those with a message-typed member.
-  std::vector<const FieldPlan*> by_field_index;    // For a oneof's member; null if not a message.
+  // The fields that can hold messages, in declaration order, so that the first unknown field found
+  // is the one a walk of the schema in order finds.
+  std::vector<MessageField> message_fields;
 };
 
 using FieldPlans = std::unordered_map<const pb::Descriptor*, FieldPlan>;
@@ -91,23 +95,13 @@ const FieldPlan* AddPlans(const pb::Descriptor* descriptor, const pb::Reflection
   FieldPlan& plan = plans[descriptor];
   plan.descriptor = descriptor;
   plan.reflection = reflection;
-  plan.by_field_index.assign(static_cast<std::size_t>(descriptor->field_count()), nullptr);
   for (int i = 0; i < descriptor->field_count(); ++i) {
     const pb::FieldDescriptor* field = descriptor->field(i);
     if (field->cpp_type() != pb::FieldDescriptor::CPPTYPE_MESSAGE) continue;
     const pb::Message* prototype =
         pb::MessageFactory::generated_factory()->GetPrototype(field->message_type());
     const FieldPlan* inner = AddPlans(field->message_type(), prototype->GetReflection(), plans);
-    plan.by_field_index[static_cast<std::size_t>(i)] = inner;
-    if (field->is_repeated()) {
-      plan.repeated.emplace_back(field, inner);
-    } else if (const pb::OneofDescriptor* oneof = field->real_containing_oneof(); oneof != nullptr) {
-      if (std::find(plan.oneofs.begin(), plan.oneofs.end(), oneof) == plan.oneofs.end()) {
-        plan.oneofs.push_back(oneof);
-      }
-    } else {
-      plan.singular.emplace_back(field, inner);
-    }
+    plan.message_fields.push_back({field, inner, field->real_containing_oneof()});
   }
   return &plan;
 }
@@ -131,25 +125,24 @@ std::string UnknownFieldPathIn(const pb::Message& message, const FieldPlan& plan
     return "field " + std::to_string(unknown.field(0).number()) + " of " +
            plan.descriptor->full_name();
   }
-  for (const auto& [field, inner] : plan.singular) {
-    if (!reflection->HasField(message, field)) continue;
-    std::string path = UnknownFieldPathIn(reflection->GetMessage(message, field), *inner);
-    if (!path.empty()) return path;
-  }
-  for (const pb::OneofDescriptor* oneof : plan.oneofs) {
-    const pb::FieldDescriptor* field = reflection->GetOneofFieldDescriptor(message, oneof);
-    if (field == nullptr) continue;
-    const FieldPlan* inner = plan.by_field_index[static_cast<std::size_t>(field->index())];
-    if (inner == nullptr) continue;
-    std::string path = UnknownFieldPathIn(reflection->GetMessage(message, field), *inner);
-    if (!path.empty()) return path;
-  }
-  for (const auto& [field, inner] : plan.repeated) {
-    const int size = reflection->FieldSize(message, field);
-    for (int k = 0; k < size; ++k) {
-      std::string path = UnknownFieldPathIn(reflection->GetRepeatedMessage(message, field, k), *inner);
-      if (!path.empty()) return path;
+  for (const FieldPlan::MessageField& planned : plan.message_fields) {
+    if (planned.field->is_repeated()) {
+      const int size = reflection->FieldSize(message, planned.field);
+      for (int k = 0; k < size; ++k) {
+        std::string path = UnknownFieldPathIn(
+            reflection->GetRepeatedMessage(message, planned.field, k), *planned.inner);
+        if (!path.empty()) return path;
+      }
+      continue;
     }
+    // A oneof's member is looked at only if it is the one set (one read of the case, where HasField
+    // would be one per member).
+    const bool set = planned.oneof != nullptr
+                         ? reflection->GetOneofFieldDescriptor(message, planned.oneof) == planned.field
+                         : reflection->HasField(message, planned.field);
+    if (!set) continue;
+    std::string path = UnknownFieldPathIn(reflection->GetMessage(message, planned.field), *planned.inner);
+    if (!path.empty()) return path;
   }
   return {};
 }
@@ -467,8 +460,10 @@ Status Journal::CheckBody(const v1::JournalRecord& record, v1::JournalEntry& ent
     return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
                          Where(record) + "its body is not a readable journal entry");
   }
-  // Our writer stores no unknown fields; a body with them was written by someone else.
-  if (EntryBodyHasUnknownFields(record.body())) {
+  // Our writer stores no unknown fields; a body with them was written by someone else. The scan of the
+  // bytes is exact when it finds none (every body of ours); when it finds some, they may be in a
+  // message protobuf dropped (a oneof member replaced by a later one), so the parsed entry decides.
+  if (EntryBodyHasUnknownFields(record.body()) && !UnknownFieldPath(entry).empty()) {
     return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
                          Where(record) + "its body carries fields this ledger never writes");
   }

@@ -35,7 +35,9 @@ std::string UnknownFieldPath(const google::protobuf::Message& message);
 // The same question of a serialized JournalEntry, asked of its bytes without reflection: true when
 // `body` holds a field number this version's schema does not know, or a known one with another wire
 // type than the schema's (protobuf keeps both as unknown fields), in the entry or in any message
-// inside it. For a body that parses, this is exactly !UnknownFieldPath(parsed).empty().
+// inside it. For a body that parses: false means UnknownFieldPath(parsed) is empty; true may also
+// come from a message protobuf drops while parsing (a oneof member that a later member replaces),
+// so a caller confirms a true with UnknownFieldPath.
 bool EntryBodyHasUnknownFields(std::string_view body);
 // The refusal for a command that carries such a field.
 Status UnknownFieldsRefusal(const std::string& path);

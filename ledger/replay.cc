@@ -1,5 +1,6 @@
 #include "ledger/replay.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <exception>
@@ -136,6 +137,14 @@ Status CheckBodyAndCheckpoint(const v1::JournalRecord& record, v1::JournalEntry&
 // in the file.
 constexpr std::size_t kBatchRecords = 128;
 constexpr std::size_t kBatchesInFlight = 16;
+// The bytes of records read and not yet handed back, at most (and one record more): entries may be
+// megabytes each (a settlement for every practice of England), and a forged file may be all records
+// of the largest size, so a count of batches alone would not bound the memory a run takes. Ordinary
+// journals never come near it (16 batches of 128 records of about 300 bytes).
+constexpr std::size_t kBytesInFlightMax = 64 << 20;
+// A record buffer larger than this is given back once its batch is reused, so that one huge record
+// does not keep its memory for the rest of the run.
+constexpr std::size_t kRecordBytesKeptMax = 1 << 20;
 // Room for the bodies of a batch of typical entries, so that an arena rarely asks for more.
 constexpr std::size_t kBatchArenaBytes = 1 << 18;
 
@@ -155,9 +164,13 @@ struct Batch {
   std::vector<v1::JournalRecord> records = std::vector<v1::JournalRecord>(kBatchRecords);
   std::vector<v1::JournalEntry*> entries = std::vector<v1::JournalEntry*>(kBatchRecords);
   std::size_t count = 0;  // Records that passed every stage so far.
+  std::size_t bytes = 0;  // The bodies' bytes of those records, as counted against kBytesInFlightMax.
   bool last = false;      // The stages stopped after this batch, for the reason below.
   Status stop;            // Ok at a clean end of the file; otherwise the first failure.
   std::uint64_t failed_seq = 0;
+  // Set when a stage threw right after this batch's records (say, out of memory): the run ends by
+  // throwing it, unless a record before it failed.
+  std::exception_ptr thrown;
 };
 
 // A blocking queue of batches from one stage to the next.
@@ -204,46 +217,75 @@ class BatchQueue {
 void NameThread(const char* name) { pthread_setname_np(pthread_self(), name); }
 
 // Stage 1: fills batches taken from `empty` with records from `reader` whose links hold, and passes them
-// on `read`; the last one it passes says why it stopped. Stops early if `empty` is cancelled.
-void ReadStage(ExportReader& reader, AuditOutcome& outcome, BatchQueue& empty, BatchQueue& read) {
-  auto take = [&empty]() {
+// on `read`; the last one it passes says why it stopped. Keeps the bytes in flight (`in_flight`, which
+// the later stages lower as they hand batches back) under kBytesInFlightMax. Stops early if `empty`
+// is cancelled.
+void ReadStage(ExportReader& reader, AuditOutcome& outcome, BatchQueue& empty, BatchQueue& read,
+               std::atomic<std::size_t>& in_flight) {
+  auto take = [&]() {
+    // Batches come back in any order; while the bytes out are over the bound, wait for more.
+    std::vector<Batch*> held;
     Batch* taken = empty.Pop();
+    while (taken != nullptr && in_flight.load() >= kBytesInFlightMax) {
+      held.push_back(taken);
+      taken = empty.Pop();
+    }
+    for (Batch* spare : held) empty.Push(spare);
     if (taken != nullptr) {
+      for (std::size_t i = 0; i < taken->count; ++i) {
+        if (taken->records[i].body().capacity() > kRecordBytesKeptMax) {
+          std::string().swap(*taken->records[i].mutable_body());
+        }
+      }
       taken->count = 0;
+      taken->bytes = 0;
       taken->last = false;
+      taken->thrown = nullptr;
     }
     return taken;
   };
   Batch* batch = take();
   v1::JournalRecord spare;  // Where a record is read after a later stage stopped, to be dropped.
   auto slot = [&]() -> v1::JournalRecord& {
-    if (batch != nullptr && batch->count == kBatchRecords) {
+    if (batch != nullptr && (batch->count == kBatchRecords ||
+                             (batch->count > 0 && in_flight.load() >= kBytesInFlightMax))) {
       read.Push(batch);
       batch = take();
     }
     return batch != nullptr ? batch->records[batch->count] : spare;
   };
+  std::exception_ptr thrown;
   if (batch != nullptr) {
-    WalkRecords(reader, outcome, slot,
-                [&](const v1::JournalRecord& record, std::uint64_t prev_seq, std::string_view prev_hash) {
-                  if (batch == nullptr) {
-                    return Status::Error(v1::ERROR_CODE_EXPORT_MALFORMED, "the run stopped");
-                  }
-                  LCP_RETURN_IF_ERROR(VerifyLink(record, prev_seq, prev_hash));
-                  ++batch->count;
-                  return Status::Ok();
-                });
+    try {
+      WalkRecords(reader, outcome, slot,
+                  [&](const v1::JournalRecord& record, std::uint64_t prev_seq, std::string_view prev_hash) {
+                    if (batch == nullptr) {
+                      return Status::Error(v1::ERROR_CODE_EXPORT_MALFORMED, "the run stopped");
+                    }
+                    LCP_RETURN_IF_ERROR(VerifyLink(record, prev_seq, prev_hash));
+                    ++batch->count;
+                    batch->bytes += record.body().size();
+                    in_flight += record.body().size();
+                    return Status::Ok();
+                  });
+    } catch (...) {
+      thrown = std::current_exception();  // Passed on after the records read before it.
+    }
   }
   if (batch != nullptr) {
     batch->last = true;
     batch->stop = outcome.status;
     batch->failed_seq = outcome.failed_seq;
+    batch->thrown = thrown;
     read.Push(batch);
   }
   read.Close();
 }
 
 // The batches of a run and stage 1 on a thread of its own, from construction until Stop().
+//
+// Stop() waits for the reader to reach its next batch; a reader waiting on a stream that never ends
+// (a pipe left open) keeps it waiting. lcp-audit reads files.
 class Reading {
  public:
   Reading(ExportReader& reader, const v1::ExportHeader& header) {
@@ -255,7 +297,7 @@ class Reading {
     thread_ = std::thread([this, &reader] {
       NameThread("lcp-audit-read");
       try {
-        ReadStage(reader, own_, empty_, read_);
+        ReadStage(reader, own_, empty_, read_, in_flight_);
       } catch (...) {
         threw_ = std::current_exception();
         read_.Close();
@@ -268,16 +310,20 @@ class Reading {
 
   // Batches of records whose links hold, in file order; the last says why the reader stopped.
   BatchQueue& read() { return read_; }
-  // Where batches go back once done with.
-  BatchQueue& empty() { return empty_; }
+  // Hands a batch back once done with.
+  void Return(Batch* batch) {
+    in_flight_ -= batch->bytes;  // Before the push, so that the reader sees it with the batch.
+    empty_.Push(batch);
+  }
 
-  // Stops the reader (at its next batch) and waits for it. Then rethrows what it threw, if anything.
+  // Stops the reader (at its next batch) and waits for it.
   void Stop() {
     if (!thread_.joinable()) return;
     empty_.Cancel();
     read_.Cancel();
     thread_.join();
   }
+  // Rethrows what the reader threw outside its records (which a batch carries instead), if anything.
   void RethrowIfThrown() {
     if (threw_) std::rethrow_exception(threw_);
   }
@@ -285,37 +331,50 @@ class Reading {
  private:
   std::vector<std::unique_ptr<Batch>> batches_;
   BatchQueue empty_, read_;
+  std::atomic<std::size_t> in_flight_{0};
   AuditOutcome own_;  // The reader's own account; what counts is in the batches it passes on.
   std::exception_ptr threw_;
   std::thread thread_;
 };
 
 // Stage 2: checks each record of `batch` with `check(record, entry)`, `entry` a new message in the
-// batch's arena, keeping the entries. At a failure, the batch keeps the records before it and
-// becomes the last.
+// batch's arena, keeping the entries. At a failure (or a throw), the batch keeps the records before
+// it and becomes the last. The bytes of the records dropped stay counted until the batch is handed
+// back, which errs on the safe side of the bound.
 template <typename Check>
 void CheckBatch(Batch& batch, Check check) {
   // Later stages are done with the bodies parsed into the batch before; free them on this thread,
   // which allocated them (freeing on another costs more).
   batch.arena.Reset();
   for (std::size_t i = 0; i < batch.count; ++i) {
-    auto* entry = google::protobuf::Arena::CreateMessage<v1::JournalEntry>(&batch.arena);
-    Status status = check(batch.records[i], *entry);
+    Status status;
+    try {
+      auto* entry = google::protobuf::Arena::CreateMessage<v1::JournalEntry>(&batch.arena);
+      status = check(batch.records[i], *entry);
+      batch.entries[i] = entry;
+    } catch (...) {
+      batch.count = i;
+      batch.last = true;
+      batch.stop = Status::Ok();
+      batch.thrown = std::current_exception();
+      return;
+    }
     if (!status.ok()) {
       batch.count = i;
       batch.last = true;
       batch.stop = std::move(status);
       batch.failed_seq = batch.records[i].seq();  // Its link held, so this is its place.
+      batch.thrown = nullptr;  // Whatever a stage threw, it threw after this record.
       return;
     }
-    batch.entries[i] = entry;
   }
 }
 
-// Records where the run ended, from the last batch.
-void EndAt(const Batch& batch, AuditOutcome& outcome) {
+// Records where the run ended, from the last batch; returns what a stage threw there, if anything.
+std::exception_ptr EndAt(const Batch& batch, AuditOutcome& outcome) {
   outcome.status = batch.stop;
   outcome.failed_seq = batch.failed_seq;
+  return batch.thrown;
 }
 
 // A run that found no failure has checked every record the header promised; says so if not, so that
@@ -339,6 +398,8 @@ AuditOutcome VerifyExport(std::istream& in) {
   ExportReader reader(in);
   if (!ReadHeader(reader, /*from_genesis=*/false, outcome)) return outcome;
   Reading reading(reader, outcome.header);
+  bool ended = false;
+  std::exception_ptr thrown;  // What a stage threw after the last record checked.
   try {
     while (Batch* batch = reading.read().Pop()) {
       CheckBatch(*batch, [&](const v1::JournalRecord& record, v1::JournalEntry& entry) {
@@ -346,17 +407,19 @@ AuditOutcome VerifyExport(std::istream& in) {
       });
       outcome.records += batch->count;
       if (batch->last) {
-        EndAt(*batch, outcome);
+        thrown = EndAt(*batch, outcome);
+        ended = true;
         break;
       }
-      reading.empty().Push(batch);
+      reading.Return(batch);
     }
   } catch (...) {
     reading.Stop();
     throw;
   }
   reading.Stop();
-  reading.RethrowIfThrown();
+  if (thrown) std::rethrow_exception(thrown);
+  if (!ended) reading.RethrowIfThrown();
   CheckComplete(outcome);
   return outcome;
 }
@@ -393,6 +456,7 @@ AuditOutcome ReplayExport(std::istream& in, Journal& journal) {
     checker.join();
   };
   bool ended = false;
+  std::exception_ptr thrown;  // What a stage threw after the last record re-executed.
   try {
     while (!ended) {
       Batch* batch = checked.Pop();
@@ -415,18 +479,23 @@ AuditOutcome ReplayExport(std::istream& in, Journal& journal) {
         ++outcome.records;
       }
       if (!ended && batch->last) {
-        EndAt(*batch, outcome);
+        thrown = EndAt(*batch, outcome);
         ended = true;
       }
-      if (!ended) reading.empty().Push(batch);
+      if (!ended) reading.Return(batch);
     }
   } catch (...) {
     stop();
     throw;
   }
   stop();
-  reading.RethrowIfThrown();
-  if (checker_threw) std::rethrow_exception(checker_threw);
+  // A failure the engine reached comes first; a throw only if nothing failed before it, as it would
+  // one record at a time.
+  if (thrown) std::rethrow_exception(thrown);
+  if (!ended) {
+    reading.RethrowIfThrown();
+    if (checker_threw) std::rethrow_exception(checker_threw);
+  }
   CheckComplete(outcome);
   return outcome;
 }
