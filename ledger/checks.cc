@@ -53,7 +53,7 @@ Status CheckAccount(const State& state, const Year& year, const std::string& pat
   // A path posted to before was parsed then; its parts are kept (every posting comes through here).
   std::optional<AccountRef> known;
   if (auto number = state.account_numbers.find(path); number != state.account_numbers.end()) {
-    if (const std::optional<AccountShape>& shape = state.account_shapes[number->second]) {
+    if (const std::optional<AccountShape>& shape = state.numbered_accounts[number->second].shape) {
       known = shape->Over(path);
     }
   }

@@ -85,20 +85,30 @@ Result<Int> ParseScaled(std::string_view text, int places, int integer_digits_ma
   return negative ? Int(-units) : units;
 }
 
-std::string FormatScaled(const Int& units, int places, int places_min) {
+namespace {
+
+// Where FormatScaledInto writes: on the stack for any value within 64 bits and a usual scale, in
+// `large` beyond.
+struct ScaledText {
+  char digits[24];  // |units| in decimal, when it fits 64 bits.
+  char small[48];
+  std::string large;
+};
+
+// The text FormatScaled returns, written into `out` without building a string for values within 64
+// bits (every posting written or replayed is formatted or compared here).
+std::string_view FormatScaledInto(const Int& units, int places, int places_min, ScaledText& out) {
   assert(places >= 0 && places_min >= 0 && places_min <= places);
   const bool negative = units.sign() < 0;
-  // The digits of |units|, at least places + 1 of them. Almost every value fits 64 bits; those are
-  // written straight into a buffer (this runs for every posting written or replayed), the rest by
-  // cpp_int's general conversion.
-  char small[24];
-  std::string large;
+  // The digits of |units|: almost every value fits 64 bits and is written straight into the buffer,
+  // the rest by cpp_int's general conversion.
+  std::string large_digits;
   std::string_view digits;
   if (units <= std::numeric_limits<std::int64_t>::max() &&
       units >= -std::numeric_limits<std::int64_t>::max()) {
     std::uint64_t magnitude = static_cast<std::uint64_t>(units.convert_to<std::int64_t>() *
                                                          (negative ? -1 : 1));
-    char* end = small + sizeof small;
+    char* end = out.digits + sizeof out.digits;
     char* begin = end;
     do {
       *--begin = static_cast<char>('0' + magnitude % 10);
@@ -106,9 +116,10 @@ std::string FormatScaled(const Int& units, int places, int places_min) {
     } while (magnitude != 0);
     digits = std::string_view(begin, static_cast<std::size_t>(end - begin));
   } else {
-    large = Int(boost::multiprecision::abs(units)).str();
-    digits = large;
+    large_digits = Int(boost::multiprecision::abs(units)).str();
+    digits = large_digits;
   }
+  // At least places + 1 digits, then trailing zeros of the fraction dropped down to places_min.
   const std::size_t scale = static_cast<std::size_t>(places);
   const std::size_t leading_zeros = digits.size() <= scale ? scale + 1 - digits.size() : 0;
   const std::size_t total = leading_zeros + digits.size();  // > scale.
@@ -117,15 +128,27 @@ std::string FormatScaled(const Int& units, int places, int places_min) {
   while (fraction > static_cast<std::size_t>(places_min) && digit_at(total - scale + fraction - 1) == '0') {
     --fraction;
   }
-  std::string out;
-  out.reserve(1 + total + 1);
-  if (negative) out.push_back('-');
-  for (std::size_t i = 0; i < total - scale; ++i) out.push_back(digit_at(i));
-  if (fraction != 0) {
-    out.push_back('.');
-    for (std::size_t i = total - scale; i < total - scale + fraction; ++i) out.push_back(digit_at(i));
+  const std::size_t length = (negative ? 1 : 0) + (total - scale) + (fraction != 0 ? 1 + fraction : 0);
+  char* text = out.small;
+  if (length > sizeof out.small) {
+    out.large.resize(length);
+    text = out.large.data();
   }
-  return out;
+  char* w = text;
+  if (negative) *w++ = '-';
+  for (std::size_t i = 0; i < total - scale; ++i) *w++ = digit_at(i);
+  if (fraction != 0) {
+    *w++ = '.';
+    for (std::size_t i = total - scale; i < total - scale + fraction; ++i) *w++ = digit_at(i);
+  }
+  return std::string_view(text, length);
+}
+
+}  // namespace
+
+std::string FormatScaled(const Int& units, int places, int places_min) {
+  ScaledText text;
+  return std::string(FormatScaledInto(units, places, places_min, text));
 }
 
 bool WithinMagnitude(const Int& value, std::int64_t limit) {
@@ -141,22 +164,8 @@ Result<Money> Money::Parse(std::string_view text) {
 std::string Money::ToString() const { return FormatScaled(pence_, kMoneyPlaces, kMoneyPlaces); }
 
 bool Money::IsText(std::string_view text) const {
-  static_assert(kMoneyPlaces == 2);
-  constexpr std::int64_t kFast = std::numeric_limits<std::int64_t>::max() / 2;
-  if (pence_ > kFast || pence_ < -kFast) return text == ToString();
-  const std::int64_t pence = pence_.convert_to<std::int64_t>();
-  // The canonical text, right to left: at least "0.00", and "-" only for a negative amount.
-  std::uint64_t magnitude = static_cast<std::uint64_t>(pence < 0 ? -pence : pence);
-  char buffer[24];
-  char* end = buffer + sizeof buffer;
-  char* begin = end;
-  for (int digit = 0; digit < kMoneyPlaces + 1 || magnitude != 0; ++digit) {
-    if (digit == kMoneyPlaces) *--begin = '.';
-    *--begin = static_cast<char>('0' + magnitude % 10);
-    magnitude /= 10;
-  }
-  if (pence < 0) *--begin = '-';
-  return text == std::string_view(begin, static_cast<std::size_t>(end - begin));
+  ScaledText canonical;
+  return text == FormatScaledInto(pence_, kMoneyPlaces, kMoneyPlaces, canonical);
 }
 
 Result<Rate> Rate::Parse(std::string_view text) {

@@ -312,12 +312,11 @@ namespace {
 // The leg as the state keeps it, numbering its account if it is the first to name it.
 KeptLeg Keep(State& state, const Leg& leg) {
   auto [number, added] = state.account_numbers.try_emplace(
-      leg.account, static_cast<std::uint32_t>(state.account_names.size()));
+      leg.account, static_cast<std::uint32_t>(state.numbered_accounts.size()));
   if (added) {
-    state.account_names.push_back(leg.account);
     Result<AccountRef> ref = ParseAccount(leg.account);
-    state.account_shapes.push_back(ref.ok() ? std::optional(AccountShape::Of(leg.account, *ref))
-                                            : std::nullopt);
+    state.numbered_accounts.push_back(
+        {leg.account, ref.ok() ? std::optional(AccountShape::Of(leg.account, *ref)) : std::nullopt});
   }
   // The balance limit (CheckBalanceLimits) bounds every leg far inside 64 bits; one beyond it is a bug.
   if (leg.amount.pence() > std::numeric_limits<std::int64_t>::max() ||

@@ -64,10 +64,6 @@ bool SameEffects(const v1::JournalEntry& recorded, const Effects& effects) {
   return true;
 }
 
-}  // namespace
-
-namespace {
-
 namespace pb = google::protobuf;
 
 // How to look for unknown fields in one message type: its reflection, found once (asking a message

@@ -103,7 +103,7 @@ struct Leg {
 enum class Irreversible : std::uint8_t { kNo, kAllocation, kContract, kSettlement };
 
 // A leg as the state keeps it for every entry, in 16 bytes (a Leg takes 80 and an allocation for its
-// account): the account by its number in State::account_names, and the amount in pence. The balance
+// account): the account by its number in State::numbered_accounts, and the amount in pence. The balance
 // limit keeps every balance within 10^16 pence, so a leg, which moves one, is within 2 x 10^16, far
 // inside 64 bits.
 struct KeptLeg {
@@ -265,12 +265,16 @@ struct State {
   Balances balances;
   std::vector<EntryFacts> entries;  // entries[seq - 1].
   std::vector<KeptLeg> legs;        // Every entry's legs, in entry order.
-  // The accounts legs name, numbered in the order first posted. The numbers never leave the state
-  // (LegsOf gives names back), and an undone entry leaves its accounts numbered, which changes nothing.
-  std::vector<std::string> account_names;
-  // Each numbered account's parts, so that CheckAccount need not parse a path it has seen; empty for
-  // a path ParseAccount refuses (the engine never posts to one).
-  std::vector<std::optional<AccountShape>> account_shapes;
+  // The accounts legs name, by number, numbered in the order first posted. The numbers never leave the
+  // state (LegsOf gives paths back), and an undone entry leaves its accounts numbered, which changes
+  // nothing.
+  struct NumberedAccount {
+    std::string path;
+    // Its parts, so that CheckAccount need not parse a path it has seen; empty for a path
+    // ParseAccount refuses (the engine never posts to one).
+    std::optional<AccountShape> shape;
+  };
+  std::vector<NumberedAccount> numbered_accounts;
   absl::flat_hash_map<std::string, std::uint32_t> account_numbers;  // Looked up, never walked.
   // The entry that recorded each idempotency key (key_index.h).
   KeyIndex keys;
@@ -295,7 +299,7 @@ struct State {
     out.reserve(entry.legs_count);
     for (std::uint64_t i = entry.legs_begin; i < entry.legs_begin + entry.legs_count; ++i) {
       const KeptLeg& leg = legs[i];
-      out.push_back(Leg{account_names[leg.account], Money::FromPence(Int(leg.pence)), leg.year, leg.month});
+      out.push_back(Leg{numbered_accounts[leg.account].path, Money::FromPence(Int(leg.pence)), leg.year, leg.month});
     }
     return out;
   }

@@ -443,6 +443,9 @@ TEST(FormatScaledTest, Table) {
       {Int("123456789012345678901234567890"), 2, 2, "1234567890123456789012345678.90"},
       {Int("-123456789012345678901234567890"), 9, 2, "-123456789012345678901.23456789"},
       {Int("10000000000000000000000"), 4, 0, "1000000000000000000"},
+      // Texts longer than the 48 characters formatted on the stack.
+      {1, 60, 0, "0." + std::string(59, '0') + "1"},
+      {Int("-1" + std::string(50, '0')), 2, 2, "-1" + std::string(48, '0') + ".00"},
   };
   for (const FormatCase& c : cases) {
     SCOPED_TRACE("FormatScaled(" + c.units.str() + ", " + std::to_string(c.places) + ", " +
