@@ -70,7 +70,7 @@ void BM_DecideOnly(benchmark::State& state) {
   SetUp(journal);
   const v1::Command command = Transaction(7);
   for (auto _ : state) {
-    Result<Effects> effects = Decide(journal.state(), command, v1::Actor());
+    Result<ChangeSet> effects = Decide(journal.state(), command, v1::Actor());
     benchmark::DoNotOptimize(effects);
   }
   state.SetItemsProcessed(state.iterations());
@@ -166,7 +166,7 @@ void BM_CapitationRunDecide6500Practices(benchmark::State& state) {
   run.mutable_run_allocation()->set_budget_line("PRESCRIBING");
   run.mutable_run_allocation()->mutable_total()->set_value("9876543210.99");
   for (auto _ : state) {
-    Result<Effects> effects = Decide(journal.state(), run, v1::Actor());
+    Result<ChangeSet> effects = Decide(journal.state(), run, v1::Actor());
     if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
     benchmark::DoNotOptimize(effects);
   }
@@ -275,7 +275,7 @@ void BM_PaymentCapitationDecide6500Practices(benchmark::State& state) {
   Journal& journal = ContractJournal();
   const v1::Command payment = Payment("C-1", 1, false);
   for (auto _ : state) {
-    Result<Effects> effects = Decide(journal.state(), payment, v1::Actor());
+    Result<ChangeSet> effects = Decide(journal.state(), payment, v1::Actor());
     if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
     benchmark::DoNotOptimize(effects);
   }
@@ -395,7 +395,7 @@ void BM_SettleYearDecide6500Practices(benchmark::State& state) {
   v1::Command settle;
   settle.mutable_settle_year()->set_year("2026/27");
   for (auto _ : state) {
-    Result<Effects> effects = Decide(journal->state(), settle, v1::Actor());
+    Result<ChangeSet> effects = Decide(journal->state(), settle, v1::Actor());
     if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
     benchmark::DoNotOptimize(effects);
   }

@@ -4,6 +4,8 @@
 #include <numeric>
 #include <set>
 
+#include "ledger/check.h"
+
 namespace lcp {
 namespace {
 
@@ -73,7 +75,7 @@ Result<std::vector<Money>> Apportion(const Money& total, std::span<const Claim> 
   }
 
   Int leftover = magnitude - allotted;
-  assert(leftover >= 0 && leftover < Int(claims.size()));
+  LCP_CHECK(leftover >= 0 && leftover < Int(claims.size()));
   std::vector<std::size_t> order(claims.size());
   std::iota(order.begin(), order.end(), std::size_t{0});
   std::sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {

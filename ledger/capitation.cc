@@ -66,27 +66,6 @@ Result<const Year*> CheckYearAndLine(const State& state, const std::string& year
 
 std::string Pounds(const Int& pence) { return Money::FromPence(pence).ToString(); }
 
-// Stores `value` as version `seq` in `versions` and makes it the latest for `key` in `latest`, logging
-// in `undo` the step that takes both back.
-template <typename Value, typename Key>
-void AddVersion(State& state, std::map<std::uint64_t, Value> Capitation::*versions,
-                std::map<Key, std::uint64_t> Capitation::*latest, std::uint64_t seq, Value value,
-                const Key& key, UndoLog* undo) {
-  (state.capitation.*versions).emplace(seq, std::move(value));
-  auto [slot, created] = (state.capitation.*latest).try_emplace(key, seq);
-  const std::uint64_t before = created ? 0 : slot->second;
-  slot->second = seq;
-  if (undo == nullptr) return;
-  undo->push_back([versions, latest, seq, key, before](State& s) {
-    (s.capitation.*versions).erase(seq);
-    if (before == 0) {
-      (s.capitation.*latest).erase(key);
-    } else {
-      (s.capitation.*latest)[key] = before;
-    }
-  });
-}
-
 // Rounds numerator / denominator half up to `places` decimals and formats it.
 std::string RoundedRatio(const Int& numerator, const Int& denominator, int places) {
   Int scale = 1;
@@ -136,14 +115,18 @@ bool IsExtractDate(std::string_view text) {
   return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
-Result<Effects> DecideSetBandWeights(const State& state, const v1::SetBandWeights& command) {
+Result<ChangeSet> DecideSetBandWeights(const State& state, const v1::SetBandWeights& command) {
   Result<const Year*> year = CheckYearAndLine(state, command.year(), &command.budget_line());
   if (!year.ok()) return year.status();
   std::array<bool, kBandCount> seen{};
+  WeightsVersion version;
+  version.year = (*year)->start_year;
+  version.line = command.budget_line();
   for (const v1::BandWeight& weight : command.weights()) {
     LCP_RETURN_IF_ERROR(MarkBand(weight.band(), seen));
     Result<Int> nanos = PositiveRate(weight.weight().value(), "the weight of band " + weight.band());
     if (!nanos.ok()) return nanos.status();
+    version.nanos[static_cast<std::size_t>(BandIndex(weight.band()))] = std::move(nanos).value();
   }
   for (std::size_t i = 0; i < kBandCount; ++i) {
     if (!seen[i]) {
@@ -151,10 +134,12 @@ Result<Effects> DecideSetBandWeights(const State& state, const v1::SetBandWeight
                     "band " + Labels()[i] + " has no weight; a weights table gives all 40 bands");
     }
   }
-  return Effects{};
+  ChangeSet changes;
+  changes.changes.push_back(PutWeights{std::move(version)});
+  return changes;
 }
 
-Result<Effects> DecideRecordPopulation(const State& state, const v1::RecordPopulation& command) {
+Result<ChangeSet> DecideRecordPopulation(const State& state, const v1::RecordPopulation& command) {
   if (!IsExtractDate(command.extract_date())) {
     return Refuse(v1::ERROR_CODE_EXTRACT_DATE_MALFORMED,
                   "extract date " + Quoted(command.extract_date()) +
@@ -192,16 +177,25 @@ Result<Effects> DecideRecordPopulation(const State& state, const v1::RecordPopul
                   "practice " + command.ods_code() + "'s list for extract " +
                       command.extract_date() + " is recorded already");
   }
-  return Effects{};
+  PutList list{command.extract_date(), command.ods_code()};
+  for (const v1::BandCount& count : command.bands()) {
+    list.counts[static_cast<std::size_t>(BandIndex(count.band()))] = count.patients();
+  }
+  ChangeSet changes;
+  changes.changes.push_back(std::move(list));
+  return changes;
 }
 
-Result<Effects> DecideSetPracticeIndices(const State& state, const v1::SetPracticeIndices& command) {
+Result<ChangeSet> DecideSetPracticeIndices(const State& state,
+                                           const v1::SetPracticeIndices& command) {
   Result<const Year*> year = CheckYearAndLine(state, command.year(), nullptr);
   if (!year.ok()) return year.status();
   if (command.practices().empty()) {
     return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN, "an indices version names at least one practice");
   }
   std::set<std::string> seen;
+  IndicesVersion version;
+  version.year = (*year)->start_year;
   for (const v1::PracticeIndex& index : command.practices()) {
     if (!state.practices.contains(index.ods_code())) {
       return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN,
@@ -214,16 +208,22 @@ Result<Effects> DecideSetPracticeIndices(const State& state, const v1::SetPracti
     Result<Int> needs = PositiveRate(index.needs_index().value(),
                                      "the needs index of practice " + index.ods_code());
     if (!needs.ok()) return needs.status();
+    Int factor_nanos = 1'000'000'000;  // M is 1 when not given.
     if (!index.market_forces_factor().value().empty()) {
       Result<Int> factor = PositiveRate(index.market_forces_factor().value(),
                                         "the market-forces factor of practice " + index.ods_code());
       if (!factor.ok()) return factor.status();
+      factor_nanos = std::move(factor).value();
     }
+    version.by_practice.emplace(index.ods_code(),
+                                std::pair(std::move(needs).value(), factor_nanos));
   }
-  return Effects{};
+  ChangeSet changes;
+  changes.changes.push_back(PutIndices{std::move(version)});
+  return changes;
 }
 
-Result<Effects> DecideRunAllocation(const State& state, const v1::RunAllocation& command) {
+Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocation& command) {
   Result<OpenPeriod> period = CheckPeriod(state, command.period());
   if (!period.ok()) return period.status();
   const int year = period->year->start_year;
@@ -365,9 +365,9 @@ Result<Effects> DecideRunAllocation(const State& state, const v1::RunAllocation&
   }
   Result<std::vector<Money>> budgets = Apportion(*total, claims);
   if (!budgets.ok()) return budgets.status();
-  Effects effects;
-  effects.year = year;
-  effects.month = period->month;
+  ChangeSet changes;
+  changes.year = year;
+  changes.month = period->month;
   Int moved = 0;
   const std::string suffix = ":budget:" + line;
   for (std::size_t i = 0; i < run->rows.size(); ++i) {
@@ -376,82 +376,17 @@ Result<Effects> DecideRunAllocation(const State& state, const v1::RunAllocation&
     const Int change = row.budget_pence - row.previous_pence;
     if (change == 0) continue;
     moved += change;
-    effects.legs.push_back(Leg{"practice:" + row.ods_code + suffix, Money::FromPence(change)});
+    changes.legs.push_back(Leg{"practice:" + row.ods_code + suffix, Money::FromPence(change)});
   }
-  if (moved != 0) effects.legs.push_back(Leg{"pct:allocation:" + line, Money::FromPence(-moved)});
-  if (effects.legs.empty()) {
-    effects.year = 0;  // Nothing changes: the run is recorded, nothing is posted.
-    effects.month = 0;
+  if (moved != 0) changes.legs.push_back(Leg{"pct:allocation:" + line, Money::FromPence(-moved)});
+  if (changes.legs.empty()) {
+    changes.year = 0;  // Nothing changes: the run is recorded, nothing is posted.
+    changes.month = 0;
   }
-  LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, year, effects.legs, /*distinct_accounts=*/true));
-  effects.run = std::move(run);
-  return effects;
-}
-
-void EvolveCapitation(State& state, const v1::Command& command, const Effects& effects,
-                      std::uint64_t seq, UndoLog* undo) {
-  Capitation& capitation = state.capitation;
-  switch (command.kind_case()) {
-    case v1::Command::kSetBandWeights: {
-      const auto& c = command.set_band_weights();
-      WeightsVersion version;
-      version.year = *ParseYear(c.year());
-      version.line = c.budget_line();
-      for (const v1::BandWeight& weight : c.weights()) {
-        version.nanos[static_cast<std::size_t>(BandIndex(weight.band()))] =
-            Rate::Parse(weight.weight().value())->nanos();
-      }
-      const std::pair<int, std::string> key(version.year, version.line);
-      AddVersion(state, &Capitation::weights, &Capitation::latest_weights, seq, std::move(version), key,
-                 undo);
-      break;
-    }
-    case v1::Command::kRecordPopulation: {
-      const auto& c = command.record_population();
-      BandCounts counts{};
-      for (const v1::BandCount& count : c.bands()) {
-        counts[static_cast<std::size_t>(BandIndex(count.band()))] = count.patients();
-      }
-      auto [extract, created] = capitation.lists.try_emplace(c.extract_date());
-      extract->second.emplace(c.ods_code(), counts);
-      if (undo != nullptr) {
-        undo->push_back([date = c.extract_date(), ods = c.ods_code(), created = created](State& s) {
-          if (created) {
-            s.capitation.lists.erase(date);
-          } else {
-            s.capitation.lists.at(date).erase(ods);
-          }
-        });
-      }
-      break;
-    }
-    case v1::Command::kSetPracticeIndices: {
-      const auto& c = command.set_practice_indices();
-      IndicesVersion version;
-      version.year = *ParseYear(c.year());
-      for (const v1::PracticeIndex& index : c.practices()) {
-        const Int needs = Rate::Parse(index.needs_index().value())->nanos();
-        const Int factor = index.market_forces_factor().value().empty()
-                               ? Int(1'000'000'000)
-                               : Rate::Parse(index.market_forces_factor().value())->nanos();
-        version.by_practice.emplace(index.ods_code(), std::pair(needs, factor));
-      }
-      const int year = version.year;
-      AddVersion(state, &Capitation::indices, &Capitation::latest_indices, seq, std::move(version),
-                 year, undo);
-      break;
-    }
-    case v1::Command::kRunAllocation: {
-      assert(effects.run != nullptr && effects.run->seq == seq);
-      const std::pair<int, std::string> key(effects.run->year, effects.run->line);
-      AddVersion(state, &Capitation::runs, &Capitation::latest_run, seq, effects.run, key, undo);
-      break;
-    }
-    default:
-      return;
-  }
-  ++state.capitation_version;
-  if (undo != nullptr) undo->push_back([](State& s) { ++s.capitation_version; });  // A change too.
+  LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, year, changes.legs, /*distinct_accounts=*/true));
+  changes.irreversible = Irreversible::kAllocation;
+  changes.changes.push_back(RecordAllocation{std::move(run)});
+  return changes;
 }
 
 void ToAllocationView(const AllocationRun& run, const Capitation& capitation,

@@ -23,15 +23,11 @@ int BandIndex(std::string_view label);
 // Whether `text` is a real date written YYYY-MM-DD.
 bool IsExtractDate(std::string_view text);
 
-Result<Effects> DecideSetBandWeights(const State& state, const v1::SetBandWeights& command);
-Result<Effects> DecideRecordPopulation(const State& state, const v1::RecordPopulation& command);
-Result<Effects> DecideSetPracticeIndices(const State& state, const v1::SetPracticeIndices& command);
-Result<Effects> DecideRunAllocation(const State& state, const v1::RunAllocation& command);
-
-// Applies an accepted capitation command as entry `seq` (Evolve's part for these commands), logging
-// the inverse of each change in `undo` when given.
-void EvolveCapitation(State& state, const v1::Command& command, const Effects& effects,
-                      std::uint64_t seq, UndoLog* undo);
+Result<ChangeSet> DecideSetBandWeights(const State& state, const v1::SetBandWeights& command);
+Result<ChangeSet> DecideRecordPopulation(const State& state, const v1::RecordPopulation& command);
+Result<ChangeSet> DecideSetPracticeIndices(const State& state,
+                                           const v1::SetPracticeIndices& command);
+Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocation& command);
 
 // Fills `view` from `run`. With `only_ods`, only that practice's row, with its band-by-band detail
 // (from `capitation`'s lists and weights). REQUIRES: `run` is one of `capitation`'s runs, or was just

@@ -2,9 +2,10 @@
 
 #include <openssl/evp.h>
 
-#include <cassert>
 #include <cstring>
 #include <memory>
+
+#include "ledger/check.h"
 
 namespace lcp {
 
@@ -45,7 +46,7 @@ std::string ChainHash(std::string_view prev_hash, std::string_view body) {
 }
 
 v1::JournalRecord MakeRecord(std::uint64_t seq, std::string_view prev_hash, std::string body) {
-  assert(prev_hash.size() == kHashBytes);
+  LCP_CHECK(prev_hash.size() == kHashBytes);
   v1::JournalRecord record;
   record.set_seq(seq);
   record.set_prev_hash(std::string(prev_hash));

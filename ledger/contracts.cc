@@ -189,7 +189,7 @@ std::vector<Int> SplitByRun(const Int& pence, const AllocationRun& run) {
   return parts;
 }
 
-// Collects a command's legs, each in its own period, and turns them into the command's effects.
+// Collects a command's legs, each in its own period, and turns them into the command's change-set.
 class Posting {
  public:
   Posting(int year, int month) : year_(year), month_(month) {}
@@ -238,13 +238,13 @@ class Posting {
     return Status::Ok();
   }
 
-  Effects Finish(std::vector<std::shared_ptr<const Contract>> contracts) {
-    Effects effects;
-    effects.year = year_;
-    effects.month = month_;
-    effects.legs = std::move(legs_);
-    effects.contracts = std::move(contracts);
-    return effects;
+  ChangeSet Finish(std::vector<std::shared_ptr<const Contract>> contracts) {
+    ChangeSet changes;
+    changes.year = year_;
+    changes.month = month_;
+    changes.legs = std::move(legs_);
+    AddContracts(changes, std::move(contracts));
+    return changes;
   }
 
  private:
@@ -346,8 +346,8 @@ bool NeedsPctApproval(const Contracts& contracts, const Contract& contract) {
   return contract.mode == v1::CONTRACT_MODE_MAKE || IsConflicted(contracts, contract);
 }
 
-Result<Effects> DecideRegisterContract(const State& state, const v1::RegisterContract& command,
-                                       const v1::Actor& actor) {
+Result<ChangeSet> DecideRegisterContract(const State& state, const v1::RegisterContract& command,
+                                         const v1::Actor& actor) {
   if (!IsContractId(command.contract_id())) {
     return Refuse(v1::ERROR_CODE_CONTRACT_ID_MALFORMED,
                   "contract id " + Quoted(command.contract_id()) +
@@ -424,13 +424,13 @@ Result<Effects> DecideRegisterContract(const State& state, const v1::RegisterCon
   contract->registered_seq = state.last_seq() + 1;
   contract->proposed_by = actor.principal_id();
   contract->entry_seqs.push_back(contract->registered_seq);
-  Effects effects;
-  effects.contracts.push_back(std::move(contract));
-  return effects;
+  ChangeSet changes;
+  AddContracts(changes, {std::move(contract)});
+  return changes;
 }
 
-Result<Effects> DecideDeclareInterest(const State& state, const v1::DeclareInterest& command,
-                                      const v1::Actor& actor) {
+Result<ChangeSet> DecideDeclareInterest(const State& state, const v1::DeclareInterest& command,
+                                        const v1::Actor& actor) {
   if (!state.practices.contains(command.ods_code())) {
     return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN,
                   "practice " + Quoted(command.ods_code()) + " is not a registered member");
@@ -471,13 +471,13 @@ Result<Effects> DecideDeclareInterest(const State& state, const v1::DeclareInter
                                 v1::ERROR_CODE_NARRATIVE_INVALID, "the interest's description"));
   interest.description = command.description();
   interest.declared_by = actor.principal_id();
-  Effects effects;
-  effects.interest = std::move(interest);
-  return effects;
+  ChangeSet changes;
+  changes.changes.push_back(AddInterest{std::move(interest)});
+  return changes;
 }
 
-Result<Effects> DecideApproveContract(const State& state, const v1::ApproveContract& command,
-                                      const v1::Actor& actor) {
+Result<ChangeSet> DecideApproveContract(const State& state, const v1::ApproveContract& command,
+                                        const v1::Actor& actor) {
   Result<std::shared_ptr<const Contract>> found = FindContract(state, command.contract_id());
   if (!found.ok()) return found.status();
   const Contract& current = **found;
@@ -540,8 +540,8 @@ Result<Effects> DecideApproveContract(const State& state, const v1::ApproveContr
   return posting.Finish({std::move(contract)});
 }
 
-Result<Effects> DecideVaryContract(const State& state, const v1::VaryContract& command,
-                                   const v1::Actor& actor) {
+Result<ChangeSet> DecideVaryContract(const State& state, const v1::VaryContract& command,
+                                     const v1::Actor& actor) {
   Result<std::shared_ptr<const Contract>> found = FindContract(state, command.contract_id());
   if (!found.ok()) return found.status();
   const Contract& current = **found;
@@ -569,12 +569,12 @@ Result<Effects> DecideVaryContract(const State& state, const v1::VaryContract& c
   const std::uint64_t seq = state.last_seq() + 1;
   contract->pending = Variation{seq, actor.principal_id(), *terms, command.reason()};
   contract->entry_seqs.push_back(seq);
-  Effects effects;
-  effects.contracts.push_back(std::move(contract));
-  return effects;
+  ChangeSet changes;
+  AddContracts(changes, {std::move(contract)});
+  return changes;
 }
 
-Result<Effects> DecidePostPayment(const State& state, const v1::PostPayment& command) {
+Result<ChangeSet> DecidePostPayment(const State& state, const v1::PostPayment& command) {
   Result<std::shared_ptr<const Contract>> found = FindContract(state, command.contract_id());
   if (!found.ok()) return found.status();
   const Contract& current = **found;
@@ -736,12 +736,12 @@ Result<Effects> DecidePostPayment(const State& state, const v1::PostPayment& com
   }
   contract->years[year] = std::move(after);
   LCP_RETURN_IF_ERROR(posting.CheckLimits(state));
-  Effects effects = posting.Finish({std::move(contract)});
-  effects.invoice.emplace(current.provider, command.invoice_reference());
-  return effects;
+  ChangeSet changes = posting.Finish({std::move(contract)});
+  changes.changes.push_back(RecordInvoice{current.provider, command.invoice_reference()});
+  return changes;
 }
 
-Result<Effects> DecideCloseContract(const State& state, const v1::CloseContract& command) {
+Result<ChangeSet> DecideCloseContract(const State& state, const v1::CloseContract& command) {
   Result<std::shared_ptr<const Contract>> found = FindContract(state, command.contract_id());
   if (!found.ok()) return found.status();
   const Contract& current = **found;
@@ -774,7 +774,7 @@ Result<Effects> DecideCloseContract(const State& state, const v1::CloseContract&
   return posting.Finish({std::move(contract)});
 }
 
-Status RollContractsForward(const State& state, const Year& year, Effects& effects) {
+Status RollContractsForward(const State& state, const Year& year, ChangeSet& changes) {
   Posting posting(year.start_year, 1);
   std::vector<std::shared_ptr<const Contract>> changed;
   for (const auto& [id, current] : state.contracts.by_id) {
@@ -801,7 +801,7 @@ Status RollContractsForward(const State& state, const Year& year, Effects& effec
     changed.push_back(std::move(contract));
   }
   if (changed.empty()) return Status::Ok();
-  Effects rolled = posting.Finish(std::move(changed));
+  ChangeSet rolled = posting.Finish(std::move(changed));
   // Several contracts on one line move the same practices' accounts: one leg per account.
   std::map<std::string, Int> merged;
   for (const Leg& leg : rolled.legs) merged[leg.account] += leg.amount.pence();
@@ -816,10 +816,11 @@ Status RollContractsForward(const State& state, const Year& year, Effects& effec
     if (pence != 0) legs.push_back(Leg{account, Money::FromPence(pence)});
   }
   LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, year.start_year, legs, /*distinct_accounts=*/true));
-  effects.year = year.start_year;
-  effects.month = 1;
-  effects.legs = std::move(legs);
-  effects.contracts = std::move(rolled.contracts);
+  changes.year = year.start_year;
+  changes.month = 1;
+  changes.legs = std::move(legs);
+  changes.irreversible = rolled.irreversible;
+  for (Change& change : rolled.changes) changes.changes.push_back(std::move(change));
   return Status::Ok();
 }
 
@@ -839,38 +840,8 @@ void ReleaseForSettlement(const State& state, int year, std::vector<Leg>& legs,
     contract->entry_seqs.push_back(state.last_seq() + 1);
     changed.push_back(std::move(contract));
   }
-  Effects released = posting.Finish({});
+  ChangeSet released = posting.Finish({});
   for (Leg& leg : released.legs) legs.push_back(std::move(leg));
-}
-
-void EvolveContracts(State& state, const Effects& effects, std::uint64_t seq, UndoLog* undo) {
-  if (effects.contracts.empty() && !effects.interest && !effects.invoice) return;
-  for (const std::shared_ptr<const Contract>& contract : effects.contracts) {
-    std::shared_ptr<const Contract>& slot = state.contracts.by_id[contract->id];
-    std::shared_ptr<const Contract> before = slot;
-    slot = contract;
-    if (undo != nullptr) {
-      undo->push_back([id = contract->id, before](State& s) {
-        if (before == nullptr) {
-          s.contracts.by_id.erase(id);
-        } else {
-          s.contracts.by_id[id] = before;
-        }
-      });
-    }
-  }
-  if (effects.interest) {
-    state.contracts.interests.push_back(*effects.interest);
-    if (undo != nullptr) undo->push_back([](State& s) { s.contracts.interests.pop_back(); });
-  }
-  if (effects.invoice) {
-    state.invoices.emplace(*effects.invoice, seq);
-    if (undo != nullptr) {
-      undo->push_back([key = *effects.invoice](State& s) { s.invoices.erase(key); });
-    }
-  }
-  ++state.contracts_version;
-  if (undo != nullptr) undo->push_back([](State& s) { ++s.contracts_version; });
 }
 
 void ToTermsMessage(const ContractTermsValue& terms, v1::ContractTerms& message) {

@@ -1,8 +1,8 @@
 // Make-or-buy contracts (DOMAIN.md "Make-or-buy contracts"): registration, declared interests,
 // approval (the governance rules), variations, payments against ceilings with their attribution to
 // practices, and closing; and the commitments each of them moves. Called by the engine (engine.h);
-// pure like it. Decide computes each changed contract as a new value (Effects::contracts); Evolve only
-// installs them.
+// pure like it. Decide computes each changed contract as a new value (PutContract changes); Apply
+// only installs them.
 //
 // The commitment rule, in one place: while a contract year is committed and the contract open, its
 // outstanding commitment is max(0, value - paid), and each practice's part of it is the
@@ -39,30 +39,28 @@ bool IsConflicted(const Contracts& contracts, const Contract& contract);
 // Whether the contract (or its variations) needs PCT_FINANCE approval: MAKE, or conflicted.
 bool NeedsPctApproval(const Contracts& contracts, const Contract& contract);
 
-Result<Effects> DecideRegisterContract(const State& state, const v1::RegisterContract& command,
-                                       const v1::Actor& actor);
-Result<Effects> DecideDeclareInterest(const State& state, const v1::DeclareInterest& command,
-                                      const v1::Actor& actor);
-Result<Effects> DecideApproveContract(const State& state, const v1::ApproveContract& command,
-                                      const v1::Actor& actor);
-Result<Effects> DecideVaryContract(const State& state, const v1::VaryContract& command,
-                                   const v1::Actor& actor);
-Result<Effects> DecidePostPayment(const State& state, const v1::PostPayment& command);
-Result<Effects> DecideCloseContract(const State& state, const v1::CloseContract& command);
+Result<ChangeSet> DecideRegisterContract(const State& state, const v1::RegisterContract& command,
+                                         const v1::Actor& actor);
+Result<ChangeSet> DecideDeclareInterest(const State& state, const v1::DeclareInterest& command,
+                                        const v1::Actor& actor);
+Result<ChangeSet> DecideApproveContract(const State& state, const v1::ApproveContract& command,
+                                        const v1::Actor& actor);
+Result<ChangeSet> DecideVaryContract(const State& state, const v1::VaryContract& command,
+                                     const v1::Actor& actor);
+Result<ChangeSet> DecidePostPayment(const State& state, const v1::PostPayment& command);
+Result<ChangeSet> DecideCloseContract(const State& state, const v1::CloseContract& command);
 
-// The commitments that opening `year` makes: each approved, open contract that runs into the year is
-// committed for it. Adds the merged legs (one per account) to `effects` and the changed contracts to
-// effects.contracts. Refuses BUDGET_LINE_UNKNOWN when such a contract's line is not among the year's.
-Status RollContractsForward(const State& state, const Year& year, Effects& effects);
+// The commitments that opening `year` makes: each approved, open contract that runs into the year
+// is committed for it. Adds the merged legs (one per account) to `changes` and the changed
+// contracts as PutContract changes. Refuses BUDGET_LINE_UNKNOWN when such a contract's line is not
+// among the year's.
+Status RollContractsForward(const State& state, const Year& year, ChangeSet& changes);
 
 // The settlement of `year`: releases every contract's outstanding commitment in the year into its
 // M12 (legs appended to `legs`, one per practice and contract) and marks each contract's year settled
 // (appended to `changed`), so that nothing commits it again.
 void ReleaseForSettlement(const State& state, int year, std::vector<Leg>& legs,
                           std::vector<std::shared_ptr<const Contract>>& changed);
-
-// Applies the contract part of accepted effects (Evolve's part), logging the inverse in `undo`.
-void EvolveContracts(State& state, const Effects& effects, std::uint64_t seq, UndoLog* undo);
 
 // The terms as the wire carries them.
 void ToTermsMessage(const ContractTermsValue& terms, v1::ContractTerms& message);

@@ -1,10 +1,10 @@
 #include "ledger/decimal.h"
 
 #include <algorithm>
-#include <cassert>
 #include <limits>
 #include <string_view>
 
+#include "ledger/check.h"
 #include "ledger/text.h"
 
 namespace lcp {
@@ -98,7 +98,7 @@ struct ScaledText {
 // The text FormatScaled returns, written into `out` without building a string for values within 64
 // bits (every posting written or replayed is formatted or compared here).
 std::string_view FormatScaledInto(const Int& units, int places, int places_min, ScaledText& out) {
-  assert(places >= 0 && places_min >= 0 && places_min <= places);
+  LCP_CHECK(places >= 0 && places_min >= 0 && places_min <= places);
   const bool negative = units.sign() < 0;
   // The digits of |units|: almost every value fits 64 bits and is written straight into the buffer,
   // the rest by cpp_int's general conversion.

@@ -1,12 +1,15 @@
 #include "ledger/engine.h"
 
-#include <cassert>
 #include <cstdlib>
 #include <limits>
+#include <map>
+#include <optional>
 #include <set>
+#include <variant>
 
 #include "ledger/accounts.h"
 #include "ledger/capitation.h"
+#include "ledger/check.h"
 #include "ledger/checks.h"
 #include "ledger/contracts.h"
 #include "ledger/periods.h"
@@ -20,7 +23,7 @@ Status Refuse(ErrorCode code, std::string message) {
   return Status::Error(code, std::move(message));
 }
 
-Result<Effects> DecideRegisterPractice(const State& state, const v1::RegisterPractice& command) {
+Result<ChangeSet> DecideRegisterPractice(const State& state, const v1::RegisterPractice& command) {
   if (!IsOdsPracticeCode(command.ods_code())) {
     return Refuse(v1::ERROR_CODE_PRACTICE_CODE_MALFORMED,
                   "practice code " + Quoted(command.ods_code()) +
@@ -35,10 +38,12 @@ Result<Effects> DecideRegisterPractice(const State& state, const v1::RegisterPra
     return Refuse(v1::ERROR_CODE_PRACTICE_ALREADY_REGISTERED,
                   "practice " + command.ods_code() + " is registered already");
   }
-  return Effects{};
+  ChangeSet changes;
+  changes.changes.push_back(PutPractice{Practice{command.ods_code(), command.name()}});
+  return changes;
 }
 
-Result<Effects> DecideRegisterProvider(const State& state, const v1::RegisterProvider& command) {
+Result<ChangeSet> DecideRegisterProvider(const State& state, const v1::RegisterProvider& command) {
   if (!IsProviderCode(command.code())) {
     return Refuse(v1::ERROR_CODE_PROVIDER_CODE_MALFORMED,
                   "provider code " + Quoted(command.code()) +
@@ -60,10 +65,12 @@ Result<Effects> DecideRegisterProvider(const State& state, const v1::RegisterPro
     return Refuse(v1::ERROR_CODE_PROVIDER_ALREADY_REGISTERED,
                   "provider " + command.code() + " is registered already");
   }
-  return Effects{};
+  ChangeSet changes;
+  changes.changes.push_back(PutProvider{Provider{command.code(), command.name(), command.kind()}});
+  return changes;
 }
 
-Result<Effects> DecideOpenYear(const State& state, const v1::OpenYear& command) {
+Result<ChangeSet> DecideOpenYear(const State& state, const v1::OpenYear& command) {
   Result<int> start_year = ParseYear(command.year());
   if (!start_year.ok()) return start_year.status();
   if (state.years.contains(*start_year)) {
@@ -113,13 +120,16 @@ Result<Effects> DecideOpenYear(const State& state, const v1::OpenYear& command) 
   }
   Year year;
   year.start_year = *start_year;
+  year.lines.assign(command.budget_lines().begin(), command.budget_lines().end());
   year.line_set = std::move(seen);
-  Effects effects;
-  LCP_RETURN_IF_ERROR(RollContractsForward(state, year, effects));
-  return effects;
+  ChangeSet changes;
+  LCP_RETURN_IF_ERROR(RollContractsForward(state, year, changes));
+  // The year goes in before the contracts committed into it.
+  changes.changes.insert(changes.changes.begin(), PutYear{std::move(year)});
+  return changes;
 }
 
-Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& command) {
+Result<ChangeSet> DecidePostJournal(const State& state, const v1::PostJournal& command) {
   Result<OpenPeriod> period = CheckPeriod(state, command.period());
   if (!period.ok()) return period.status();
   if (!IsPrintableText(command.narrative(), kNarrativeLengthMax)) {
@@ -155,9 +165,9 @@ Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& com
                         "earlier one");
     }
   }
-  Effects effects;
-  effects.year = period->year->start_year;
-  effects.month = period->month;
+  ChangeSet changes;
+  changes.year = period->year->start_year;
+  changes.month = period->month;
   Money sum;
   for (const v1::Posting& posting : command.postings()) {
     if (posting.has_period()) {
@@ -186,18 +196,18 @@ Result<Effects> DecidePostJournal(const State& state, const v1::PostJournal& com
                     "the posting to \"" + posting.account() + "\" is zero; leave it out");
     }
     sum += *amount;
-    effects.legs.push_back(Leg{posting.account(), *amount});
+    changes.legs.push_back(Leg{posting.account(), *amount});
   }
   if (!sum.is_zero()) {
     return Refuse(v1::ERROR_CODE_JOURNAL_UNBALANCED,
                   "the postings sum to " + sum.ToString() +
                       ", not 0.00: debits (positive) must equal credits (negative)");
   }
-  LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, effects.year, effects.legs));
-  return effects;
+  LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, changes.year, changes.legs));
+  return changes;
 }
 
-Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& command) {
+Result<ChangeSet> DecideReverseEntry(const State& state, const v1::ReverseEntry& command) {
   Result<OpenPeriod> period = CheckPeriod(state, command.period());
   if (!period.ok()) return period.status();
   if (!IsPrintableText(command.reason(), kNarrativeLengthMax)) {
@@ -247,21 +257,22 @@ Result<Effects> DecideReverseEntry(const State& state, const v1::ReverseEntry& c
                       FormatMonth(original.month) +
                       "; a reversal goes into that period or a later one, never an earlier one");
   }
-  Effects effects;
-  effects.year = period->year->start_year;
-  effects.month = period->month;
-  effects.reverses_seq = command.seq();
+  ChangeSet changes;
+  changes.year = period->year->start_year;
+  changes.month = period->month;
+  changes.reverses_seq = command.seq();
   for (Leg& leg : state.LegsOf(original)) {
     LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, leg.account));
-    effects.legs.push_back(Leg{std::move(leg.account), -leg.amount});
+    changes.legs.push_back(Leg{std::move(leg.account), -leg.amount});
   }
-  LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, effects.year, effects.legs));
-  return effects;
+  LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, changes.year, changes.legs));
+  changes.changes.push_back(MarkReversed{command.seq()});
+  return changes;
 }
 
 }  // namespace
 
-Result<Effects> Decide(const State& state, const v1::Command& command, const v1::Actor& actor) {
+Result<ChangeSet> Decide(const State& state, const v1::Command& command, const v1::Actor& actor) {
   switch (command.kind_case()) {
     case v1::Command::kRegisterPractice:
       return DecideRegisterPractice(state, command.register_practice());
@@ -309,6 +320,151 @@ Result<Effects> Decide(const State& state, const v1::Command& command, const v1:
 
 namespace {
 
+// Puts `value` at `key` of `map`, logging in `undo` the step that puts back what was there (or
+// takes the key out again) and counts the undo as one more change of `version`.
+template <typename Map, typename Value>
+void Put(State& state, Map State::*map, const typename Map::key_type& key, Value value,
+         std::uint64_t State::*version, UndoLog* undo) {
+  auto [slot, created] = (state.*map).try_emplace(key);
+  if (undo != nullptr) {
+    std::optional<typename Map::mapped_type> before;
+    if (!created) before = std::move(slot->second);
+    undo->push_back([map, key, before = std::move(before), version](State& s) {
+      if (before) {
+        (s.*map)[key] = *before;
+      } else {
+        (s.*map).erase(key);
+      }
+      if (version != nullptr) ++(s.*version);
+    });
+  }
+  slot->second = std::move(value);
+  if (version != nullptr) ++(state.*version);
+}
+
+// Stores `value` as version `seq` in `versions` and makes it the latest for `key` in `latest`,
+// logging in `undo` the step that takes both back.
+template <typename Value, typename Key>
+void PutVersion(State& state, std::map<std::uint64_t, Value> Capitation::*versions,
+                std::map<Key, std::uint64_t> Capitation::*latest, std::uint64_t seq, Value value,
+                const Key& key, UndoLog* undo) {
+  const bool added = (state.capitation.*versions).emplace(seq, std::move(value)).second;
+  LCP_CHECK(added) << "a version " << seq << " exists already";
+  auto [slot, created] = (state.capitation.*latest).try_emplace(key, seq);
+  const std::uint64_t before = created ? 0 : slot->second;
+  slot->second = seq;
+  if (undo == nullptr) return;
+  undo->push_back([versions, latest, seq, key, before](State& s) {
+    (s.capitation.*versions).erase(seq);
+    if (before == 0) {
+      (s.capitation.*latest).erase(key);
+    } else {
+      (s.capitation.*latest)[key] = before;
+    }
+  });
+}
+
+// Counts one change of a version, and its undo as one more.
+void Bump(State& state, std::uint64_t State::*version, UndoLog* undo) {
+  ++(state.*version);
+  if (undo != nullptr) undo->push_back([version](State& s) { ++(s.*version); });
+}
+
+// Applies one change as entry `seq`. One overload per kind of change; each logs its own inverse.
+struct ChangeApplier {
+  State& state;
+  std::uint64_t seq;
+  UndoLog* undo;
+
+  void operator()(PutPractice& change) {
+    const std::string code = change.practice.ods_code;
+    Put(state, &State::practices, code, std::move(change.practice), &State::practices_version,
+        undo);
+  }
+  void operator()(PutProvider& change) {
+    const std::string code = change.provider.code;
+    Put(state, &State::providers, code, std::move(change.provider), nullptr, undo);
+  }
+  void operator()(PutYear& change) {
+    const int start_year = change.year.start_year;
+    Put(state, &State::years, start_year, std::move(change.year), &State::years_version, undo);
+  }
+  void operator()(PutContract& change) {
+    LCP_CHECK(change.contract != nullptr);
+    std::shared_ptr<const Contract>& slot = state.contracts.by_id[change.contract->id];
+    if (undo != nullptr) {
+      undo->push_back([id = change.contract->id, before = slot](State& s) {
+        if (before == nullptr) {
+          s.contracts.by_id.erase(id);
+        } else {
+          s.contracts.by_id[id] = before;
+        }
+      });
+    }
+    slot = std::move(change.contract);
+    Bump(state, &State::contracts_version, undo);
+  }
+  void operator()(AddInterest& change) {
+    state.contracts.interests.push_back(std::move(change.interest));
+    if (undo != nullptr) undo->push_back([](State& s) { s.contracts.interests.pop_back(); });
+    Bump(state, &State::contracts_version, undo);
+  }
+  void operator()(RecordInvoice& change) {
+    auto key = std::pair(std::move(change.provider), std::move(change.reference));
+    const bool added = state.invoices.emplace(key, seq).second;
+    LCP_CHECK(added) << "invoice " << key.first << " " << key.second << " is recorded already";
+    if (undo != nullptr)
+      undo->push_back([key = std::move(key)](State& s) { s.invoices.erase(key); });
+    Bump(state, &State::contracts_version, undo);
+  }
+  void operator()(PutWeights& change) {
+    const std::pair<int, std::string> key(change.weights.year, change.weights.line);
+    PutVersion(state, &Capitation::weights, &Capitation::latest_weights, seq,
+               std::move(change.weights), key, undo);
+    Bump(state, &State::capitation_version, undo);
+  }
+  void operator()(PutList& change) {
+    auto [extract, created] = state.capitation.lists.try_emplace(change.extract_date);
+    const bool added = extract->second.emplace(change.ods_code, change.counts).second;
+    LCP_CHECK(added) << "a list of " << change.ods_code << " at " << change.extract_date
+                     << " is recorded already";
+    if (undo != nullptr) {
+      undo->push_back([date = change.extract_date, ods = change.ods_code, created](State& s) {
+        if (created) {
+          s.capitation.lists.erase(date);
+        } else {
+          s.capitation.lists.at(date).erase(ods);
+        }
+      });
+    }
+    Bump(state, &State::capitation_version, undo);
+  }
+  void operator()(PutIndices& change) {
+    const int year = change.indices.year;
+    PutVersion(state, &Capitation::indices, &Capitation::latest_indices, seq,
+               std::move(change.indices), year, undo);
+    Bump(state, &State::capitation_version, undo);
+  }
+  void operator()(RecordAllocation& change) {
+    LCP_CHECK(change.run != nullptr);
+    LCP_CHECK_EQ(change.run->seq, seq);
+    const std::pair<int, std::string> key(change.run->year, change.run->line);
+    PutVersion(state, &Capitation::runs, &Capitation::latest_run, seq, std::move(change.run), key,
+               undo);
+    Bump(state, &State::capitation_version, undo);
+  }
+  void operator()(MarkReversed& change) {
+    LCP_CHECK(change.seq >= 1 && change.seq < seq);
+    std::uint64_t& reversed_by = state.entries[change.seq - 1].reversed_by;
+    LCP_CHECK_EQ(reversed_by, 0u) << "entry " << change.seq << " is reversed already";
+    reversed_by = seq;
+    if (undo != nullptr) {
+      undo->push_back(
+          [original = change.seq](State& s) { s.entries[original - 1].reversed_by = 0; });
+    }
+  }
+};
+
 // The leg as the state keeps it, numbering its account if it is the first to name it.
 KeptLeg Keep(State& state, const Leg& leg) {
   auto [number, added] = state.account_numbers.try_emplace(
@@ -319,94 +475,49 @@ KeptLeg Keep(State& state, const Leg& leg) {
         {leg.account, ref.ok() ? std::optional(AccountShape::Of(leg.account, *ref)) : std::nullopt});
   }
   // The balance limit (CheckBalanceLimits) bounds every leg far inside 64 bits; one beyond it is a bug.
-  if (leg.amount.pence() > std::numeric_limits<std::int64_t>::max() ||
-      leg.amount.pence() < std::numeric_limits<std::int64_t>::min()) {
-    std::abort();
-  }
+  LCP_CHECK(leg.amount.pence() <= std::numeric_limits<std::int64_t>::max() &&
+            leg.amount.pence() >= std::numeric_limits<std::int64_t>::min())
+      << leg.account << " " << leg.amount.ToString();
   return KeptLeg{leg.amount.pence().convert_to<std::int64_t>(), number->second,
                  static_cast<std::int16_t>(leg.year), static_cast<std::int8_t>(leg.month)};
 }
 
+// Every transaction balances: the legs of each year (a leg's own period, or the entry's) sum to
+// zero. Checked on the change-set Apply is about to fold in; the balances are kept per year, so a
+// year's trial balance could not sum to zero otherwise.
+void CheckLegsBalance(const ChangeSet& changes, std::uint64_t seq) {
+  if (changes.legs.empty()) return;
+  const int entry_year = changes.year;
+  bool one_year = true;
+  Int sum = 0;
+  for (const Leg& leg : changes.legs) {
+    if (leg.year != 0 && leg.year != entry_year) one_year = false;
+    sum += leg.amount.pence();
+  }
+  LCP_CHECK_EQ(sum, 0) << "entry " << seq << "'s legs do not sum to zero";
+  if (one_year) return;
+  std::map<int, Int> by_year;
+  for (const Leg& leg : changes.legs)
+    by_year[leg.year != 0 ? leg.year : entry_year] += leg.amount.pence();
+  for (const auto& [year, year_sum] : by_year) {
+    LCP_CHECK_EQ(year_sum, 0) << "entry " << seq << "'s legs in " << FormatYear(year)
+                              << " do not sum to zero";
+  }
+}
+
 }  // namespace
 
-void Evolve(State& state, const v1::Command& command, Effects effects, UndoLog* undo) {
+void Apply(State& state, ChangeSet changes, UndoLog* undo) {
   const std::uint64_t seq = state.last_seq() + 1;
-  switch (command.kind_case()) {
-    case v1::Command::kRegisterPractice: {
-      const auto& c = command.register_practice();
-      state.practices.emplace(c.ods_code(), Practice{c.ods_code(), c.name()});
-      ++state.practices_version;
-      if (undo != nullptr)
-        undo->push_back([code = c.ods_code()](State& s) {
-          s.practices.erase(code);
-          ++s.practices_version;  // An undo is a change too.
-        });
-      break;
-    }
-    case v1::Command::kRegisterProvider: {
-      const auto& c = command.register_provider();
-      state.providers.emplace(c.code(), Provider{c.code(), c.name(), c.kind()});
-      if (undo != nullptr)
-        undo->push_back([code = c.code()](State& s) { s.providers.erase(code); });
-      break;
-    }
-    case v1::Command::kOpenYear: {
-      const auto& c = command.open_year();
-      Year year;
-      year.start_year = *ParseYear(c.year());
-      year.lines.assign(c.budget_lines().begin(), c.budget_lines().end());
-      year.line_set.insert(year.lines.begin(), year.lines.end());
-      if (undo != nullptr)
-        undo->push_back([start_year = year.start_year](State& s) {
-          s.years.erase(start_year);
-          ++s.years_version;
-        });
-      state.years.emplace(year.start_year, std::move(year));
-      ++state.years_version;
-      break;
-    }
-    case v1::Command::kReverseEntry:
-      assert(effects.reverses_seq == command.reverse_entry().seq());
-      state.entries[effects.reverses_seq - 1].reversed_by = seq;
-      if (undo != nullptr)
-        undo->push_back([original = effects.reverses_seq](State& s) {
-          s.entries[original - 1].reversed_by = 0;
-        });
-      break;
-    case v1::Command::kSetBandWeights:
-    case v1::Command::kRecordPopulation:
-    case v1::Command::kSetPracticeIndices:
-    case v1::Command::kRunAllocation:
-      EvolveCapitation(state, command, effects, seq, undo);
-      break;
-    case v1::Command::kPostJournal:
-    case v1::Command::kRegisterContract:
-    case v1::Command::kDeclareInterest:
-    case v1::Command::kApproveContract:
-    case v1::Command::kVaryContract:
-    case v1::Command::kPostPayment:
-    case v1::Command::kCloseContract:
-    case v1::Command::kProposeAgreement:
-    case v1::Command::kCosignAgreement:
-    case v1::Command::kCloseMonth:
-    case v1::Command::kSettleYear:
-    case v1::Command::KIND_NOT_SET:
-      break;
-  }
-  if (effects.year_after) {
-    Year& slot = state.years.at(effects.year_after->start_year);
-    if (undo != nullptr) {
-      undo->push_back([before = slot](State& s) {
-        s.years.at(before.start_year) = before;
-        ++s.years_version;
-      });
-    }
-    slot = std::move(*effects.year_after);
-    ++state.years_version;
-  }
-  EvolveContracts(state, effects, seq, undo);
-  for (const Leg& leg : effects.legs) {
-    const int y = leg.year != 0 ? leg.year : effects.year;
+  LCP_CHECK(changes.legs.empty() || (changes.year != 0 && changes.month != 0));
+  LCP_CHECK_EQ(
+      changes.reverses_seq != 0,
+      !changes.changes.empty() && std::holds_alternative<MarkReversed>(changes.changes.back()));
+  CheckLegsBalance(changes, seq);
+  ChangeApplier applier{state, seq, undo};
+  for (Change& change : changes.changes) std::visit(applier, change);
+  for (const Leg& leg : changes.legs) {
+    const int y = leg.year != 0 ? leg.year : changes.year;
     auto [year, year_created] = state.balances.try_emplace(y);
     // Logged before the account's step so that it runs after it.
     if (year_created && undo != nullptr) {
@@ -424,25 +535,25 @@ void Evolve(State& state, const v1::Command& command, Effects effects, UndoLog* 
         }
       });
   }
-  const bool settlement = command.kind_case() == v1::Command::kSettleYear;
-  const Irreversible irreversible = settlement                      ? Irreversible::kSettlement
-                                    : effects.run != nullptr          ? Irreversible::kAllocation
-                                    : !effects.contracts.empty()     ? Irreversible::kContract
-                                                                     : Irreversible::kNo;
   EntryFacts facts;
-  facts.year = effects.year;
-  facts.month = effects.month;
+  facts.year = changes.year;
+  facts.month = changes.month;
   facts.legs_begin = state.legs.size();
-  facts.legs_count = static_cast<std::uint32_t>(effects.legs.size());
-  facts.irreversible = irreversible;
-  facts.reverses_seq = effects.reverses_seq;
-  for (const Leg& leg : effects.legs) state.legs.push_back(Keep(state, leg));
+  facts.legs_count = static_cast<std::uint32_t>(changes.legs.size());
+  facts.irreversible = changes.irreversible;
+  facts.reverses_seq = changes.reverses_seq;
+  for (const Leg& leg : changes.legs) state.legs.push_back(Keep(state, leg));
   state.entries.push_back(facts);
   if (undo != nullptr) {
     undo->push_back([](State& s) {
       s.legs.resize(s.entries.back().legs_begin);
       s.entries.pop_back();
     });
+  }
+  // A month close is a checkpoint of the whole state: the balances must be what the legs say.
+  if (changes.checkpoint) {
+    const std::optional<std::string> difference = BalancesDifferFromLegs(state);
+    LCP_CHECK(!difference) << "at the month close of entry " << seq << ", " << *difference;
   }
 }
 
@@ -451,19 +562,19 @@ void Undo(State& state, UndoLog& undo) {
   undo.clear();
 }
 
-void RecordEffects(const Effects& effects, v1::JournalEntry& entry) {
+void RecordInEntry(const ChangeSet& changes, v1::JournalEntry& entry) {
   entry.clear_period();
   entry.clear_postings();
   entry.clear_checkpoint();
-  entry.set_reverses_seq(effects.reverses_seq);
-  if (effects.checkpoint) {
-    entry.mutable_checkpoint()->set_seq(effects.checkpoint->first);
-    entry.mutable_checkpoint()->set_hash(effects.checkpoint->second);
+  entry.set_reverses_seq(changes.reverses_seq);
+  if (changes.checkpoint) {
+    entry.mutable_checkpoint()->set_seq(changes.checkpoint->seq);
+    entry.mutable_checkpoint()->set_hash(changes.checkpoint->hash);
   }
-  if (effects.legs.empty()) return;
-  entry.mutable_period()->set_year(FormatYear(effects.year));
-  entry.mutable_period()->set_month(FormatMonth(effects.month));
-  for (const Leg& leg : effects.legs) {
+  if (changes.legs.empty()) return;
+  entry.mutable_period()->set_year(FormatYear(changes.year));
+  entry.mutable_period()->set_month(FormatMonth(changes.month));
+  for (const Leg& leg : changes.legs) {
     v1::Posting* posting = entry.add_postings();
     posting->set_account(leg.account);
     posting->mutable_amount()->set_value(leg.amount.ToString());
@@ -471,6 +582,46 @@ void RecordEffects(const Effects& effects, v1::JournalEntry& entry) {
       posting->mutable_period()->set_year(FormatYear(leg.year));
       posting->mutable_period()->set_month(FormatMonth(leg.month));
     }
+  }
+}
+
+std::optional<std::string> BalancesDifferFromLegs(const State& state) {
+  // The sum of the kept legs per (year, account number), then compared with the balances.
+  std::map<std::pair<int, std::uint32_t>, Int> sums;
+  for (const EntryFacts& entry : state.entries) {
+    for (std::uint64_t i = entry.legs_begin; i < entry.legs_begin + entry.legs_count; ++i) {
+      const KeptLeg& leg = state.legs[i];
+      sums[{leg.year != 0 ? leg.year : entry.year, leg.account}] += leg.pence;
+    }
+  }
+  std::size_t accounts = 0;
+  for (const auto& [year, balances] : state.balances) {
+    for (const auto& [account, balance] : balances) {
+      ++accounts;
+      auto number = state.account_numbers.find(account);
+      Int legs = 0;
+      if (number != state.account_numbers.end()) {
+        auto sum = sums.find({year, number->second});
+        if (sum != sums.end()) legs = sum->second;
+      }
+      if (legs != balance) {
+        return FormatYear(year) + " " + account + ": balance " +
+               Money::FromPence(balance).ToString() + ", legs " + Money::FromPence(legs).ToString();
+      }
+    }
+  }
+  if (accounts != sums.size()) {
+    return std::to_string(sums.size()) + " accounts have legs, but " + std::to_string(accounts) +
+           " have balances";
+  }
+  return std::nullopt;
+}
+
+void AddContracts(ChangeSet& changes, std::vector<std::shared_ptr<const Contract>> contracts) {
+  if (contracts.empty()) return;
+  if (changes.irreversible == Irreversible::kNo) changes.irreversible = Irreversible::kContract;
+  for (std::shared_ptr<const Contract>& contract : contracts) {
+    changes.changes.push_back(PutContract{std::move(contract)});
   }
 }
 

@@ -2,13 +2,13 @@
 
 #include <algorithm>
 #include <array>
-#include <cassert>
 #include <memory>
 #include <unordered_map>
 #include <vector>
 
 #include "ledger/accounts.h"
 #include "ledger/chain.h"
+#include "ledger/check.h"
 #include "ledger/engine.h"
 #include "ledger/periods.h"
 #include "ledger/permissions.h"
@@ -38,14 +38,14 @@ bool SamePeriod(const v1::Period& recorded, int year, int month) {
   return recorded.year() == FormatYear(year) && recorded.month() == FormatMonth(month);
 }
 
-// Whether `recorded` holds exactly what RecordEffects(effects) would write, compared in place: a
+// Whether `recorded` holds exactly what RecordInEntry(effects) would write, compared in place: a
 // replay runs this for every entry, and building the entry to compare with would cost more than the
 // comparison.
-bool SameEffects(const v1::JournalEntry& recorded, const Effects& effects) {
+bool SameEffects(const v1::JournalEntry& recorded, const ChangeSet& effects) {
   if (recorded.reverses_seq() != effects.reverses_seq ||
       recorded.has_checkpoint() != effects.checkpoint.has_value() ||
-      (effects.checkpoint && (recorded.checkpoint().seq() != effects.checkpoint->first ||
-                              recorded.checkpoint().hash() != effects.checkpoint->second)) ||
+      (effects.checkpoint && (recorded.checkpoint().seq() != effects.checkpoint->seq ||
+                              recorded.checkpoint().hash() != effects.checkpoint->hash)) ||
       recorded.postings_size() != static_cast<int>(effects.legs.size()) ||
       recorded.has_period() != !effects.legs.empty() ||
       (!effects.legs.empty() && !SamePeriod(recorded.period(), effects.year, effects.month))) {
@@ -62,6 +62,18 @@ bool SameEffects(const v1::JournalEntry& recorded, const Effects& effects) {
     }
   }
   return true;
+}
+
+// The sum of the entry's postings as recorded (text), or why it has none: an amount that is not
+// money.
+Result<Money> RecordedSum(const v1::JournalEntry& entry) {
+  Money sum;
+  for (const v1::Posting& posting : entry.postings()) {
+    Result<Money> amount = Money::Parse(posting.amount().value());
+    if (!amount.ok()) return amount.status();
+    sum += *amount;
+  }
+  return sum;
 }
 
 namespace pb = google::protobuf;
@@ -386,7 +398,7 @@ Result<v1::JournalRecord> Journal::Submit(v1::JournalEntry request) {
 
 Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::JournalEntry envelope,
                                           FieldCheck check) {
-  assert(!envelope.has_command());
+  LCP_CHECK(!envelope.has_command());
   if (check == FieldCheck::kCheck) {
     // Fields this version does not know would be hashed and stored but never checked by a replay;
     // a client that sends them meant something this server cannot do.
@@ -402,9 +414,16 @@ Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::Journa
                              " was used by entry " + std::to_string(earlier) +
                              " for a different command; use a new key for a new command");
   }
-  Result<Effects> effects = Decide(state_, command, envelope.actor());
+  Result<ChangeSet> effects = Decide(state_, command, envelope.actor());
   if (!effects.ok()) return effects.status();
-  RecordEffects(*effects, envelope);
+  RecordInEntry(*effects, envelope);
+  // Every transaction balances, checked on the text about to be stored (Apply checks the legs, and
+  // a replay checks the text it reads back).
+  {
+    const Result<Money> sum = RecordedSum(envelope);
+    LCP_CHECK(sum.ok() && sum->is_zero()) << "entry " << state_.last_seq() + 1 << ": "
+                                          << (sum.ok() ? sum->ToString() : sum.status().ToString());
+  }
   // The body is the JournalEntry: field 1 (the command, as submitted) and then the envelope's fields,
   // which all have higher numbers, so the bytes are the entry's canonical serialization without a
   // deep copy of the command.
@@ -421,13 +440,11 @@ Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::Journa
   }
   const bool serialized = command.AppendToString(&body) && envelope.AppendToString(&body);
   // The engine's limits on every field keep an entry far below the bound; a breach is a bug here.
-  assert(serialized && body.size() <= kEntryBodyBytesMax);
-  (void)serialized;
+  LCP_CHECK(serialized && body.size() <= kEntryBodyBytesMax) << body.size() << " bytes";
   v1::JournalRecord record = MakeRecord(state_.last_seq() + 1, state_.head_hash, std::move(body));
   const std::uint64_t earlier = ClaimKey(envelope.idempotency_key());
-  assert(earlier == 0);  // Checked above.
-  (void)earlier;
-  Apply(command, std::move(effects).value(), record.hash());
+  LCP_CHECK_EQ(earlier, 0u);  // Checked above.
+  Apply(std::move(effects).value(), record.hash());
   return record;
 }
 
@@ -475,11 +492,20 @@ Status Journal::ReplayChecked(const v1::JournalRecord& record, const v1::Journal
   if (record.seq() != state_.last_seq() + 1 || record.prev_hash() != state_.head_hash) {
     return VerifyLink(record, state_.last_seq(), state_.head_hash);
   }
-  Result<Effects> effects = Decide(state_, recorded.command(), recorded.actor());
+  // Every transaction balances: the postings as read back, before anything else is believed of
+  // them.
+  if (const Result<Money> sum = RecordedSum(recorded); !sum.ok() || !sum->is_zero()) {
+    return Status::Error(
+        v1::ERROR_CODE_REPLAY_MISMATCH,
+        Where(record) + "its recorded postings " +
+            (sum.ok() ? "sum to " + sum->ToString() + ", not 0.00"
+                      : "carry an amount that is not money (" + sum.status().message() + ")"));
+  }
+  Result<ChangeSet> effects = Decide(state_, recorded.command(), recorded.actor());
   if (!effects.ok()) return RefusedOnReplay(record, effects.status());
   if (!SameEffects(recorded, *effects)) {
     v1::JournalEntry recomputed;
-    RecordEffects(*effects, recomputed);
+    RecordInEntry(*effects, recomputed);
     return Status::Error(v1::ERROR_CODE_REPLAY_MISMATCH,
                          Where(record) + "recorded postings [" + Describe(recorded) +
                              "] differ from re-executed [" + Describe(recomputed) + "]");
@@ -489,7 +515,7 @@ Status Journal::ReplayChecked(const v1::JournalRecord& record, const v1::Journal
                          Where(record) + "its idempotency key was recorded already by entry " +
                              std::to_string(earlier));
   }
-  Apply(recorded.command(), std::move(effects).value(), record.hash());
+  Apply(std::move(effects).value(), record.hash());
   return Status::Ok();
 }
 
@@ -516,8 +542,8 @@ std::uint64_t Journal::ClaimKey(const std::string& key) {
   return 0;
 }
 
-void Journal::Apply(const v1::Command& command, Effects&& effects, const std::string& hash) {
-  Evolve(state_, command, std::move(effects), in_group_ ? &undo_ : nullptr);
+void Journal::Apply(ChangeSet&& changes, const std::string& hash) {
+  lcp::Apply(state_, std::move(changes), in_group_ ? &undo_ : nullptr);
   if (in_group_) undo_.push_back([before = state_.head_hash](State& s) { s.head_hash = before; });
   state_.head_hash = hash;
 }
@@ -527,12 +553,12 @@ std::uint64_t Journal::SeqForKey(const std::string& key) const {
 }
 
 void Journal::BeginGroup() {
-  assert(!in_group_);
+  LCP_CHECK(!in_group_);
   in_group_ = true;
 }
 
 void Journal::EndGroup(bool keep) {
-  assert(in_group_);
+  LCP_CHECK(in_group_);
   if (!keep) {
     Undo(state_, undo_);
   }

@@ -57,12 +57,12 @@ class Journal {
   std::uint64_t head_seq() const { return state_.last_seq(); }
   const std::string& head_hash() const { return state_.head_hash; }
 
-  // Decides `request.command` (actor, recorded_at and idempotency_key as given; postings ignored): the
-  // actor's role must be allowed to issue it (permissions.h), then the engine decides. If it is
-  // accepted, records the effects in the entry, builds the next chained record, applies it and
-  // returns it. If it is refused, returns why and changes nothing. A key that an earlier entry recorded
-  // is refused with IDEMPOTENCY_KEY_REUSED; the caller decides whether the retry is the same command
-  // (SeqForKey names the entry).
+  // Decides `request.command` (actor, recorded_at and idempotency_key as given; postings ignored):
+  // the actor's role must be allowed to issue it (permissions.h), then the engine decides. If it is
+  // accepted, records its postings in the entry, builds the next chained record, applies it and
+  // returns it. If it is refused, returns why and changes nothing. A key that an earlier entry
+  // recorded is refused with IDEMPOTENCY_KEY_REUSED; the caller decides whether the retry is the
+  // same command (SeqForKey names the entry).
   Result<v1::JournalRecord> Submit(v1::JournalEntry request);
   // The same, for a command and an envelope (actor, recorded_at, idempotency_key; no command) kept
   // apart, which spares a copy of the command.
@@ -92,9 +92,9 @@ class Journal {
   // never writes, a valid envelope, and a recorded principal whose role may issue the command.
   static Status CheckBody(const v1::JournalRecord& record, v1::JournalEntry& entry);
   // The rest, for a record whose link to the record before it was verified and whose body passed
-  // CheckBody as `entry`: it must follow the head, and re-executing its command must be accepted and
-  // give exactly the recorded effects, under an idempotency key not recorded before. Then applies it;
-  // on failure changes nothing.
+  // CheckBody as `entry`: it must follow the head, and re-executing its command must be accepted
+  // and give exactly the recorded postings, under an idempotency key not recorded before. Then
+  // applies it; on failure changes nothing.
   Status ReplayChecked(const v1::JournalRecord& record, const v1::JournalEntry& entry);
 
   // Asks the processor to start fetching what SeqForKey(key) will read, so that a replay can ask a few
@@ -108,9 +108,9 @@ class Journal {
   // Records `key` for the next entry, unless an earlier entry recorded it: returns that entry, or 0
   // when the key is now this one's.
   std::uint64_t ClaimKey(const std::string& key);
-  // Applies an accepted command's effects as the next entry, whose key is claimed, with chain hash
-  // `hash`.
-  void Apply(const v1::Command& command, Effects&& effects, const std::string& hash);
+  // Applies an accepted command's change-set as the next entry, whose key is claimed, with chain
+  // hash `hash`.
+  void Apply(ChangeSet&& changes, const std::string& hash);
 
   State state_;  // Its head_hash is the chain head.
   bool in_group_ = false;

@@ -1,7 +1,8 @@
 #include "ledger/key_index.h"
 
-#include <cassert>
 #include <utility>
+
+#include "ledger/check.h"
 
 namespace lcp {
 
@@ -44,7 +45,7 @@ std::uint64_t KeyIndex::Find(std::string_view key) const {
 }
 
 std::uint64_t KeyIndex::Claim(std::string_view key, std::uint64_t seq) {
-  assert(seq == size() + 1);
+  LCP_CHECK(seq == size() + 1);
   bool claimed = false;
   // One probe, which both finds an earlier entry and makes room for this one.
   auto slot = table_.lazy_emplace(key, [&](const Table::constructor& construct) {
@@ -57,7 +58,7 @@ std::uint64_t KeyIndex::Claim(std::string_view key, std::uint64_t seq) {
 }
 
 void KeyIndex::UnclaimLast() {
-  assert(size() > 0);
+  LCP_CHECK(size() > 0);
   const std::uint64_t seq = size();
   table_.erase(seq);
   storage_->ends.pop_back();

@@ -1,7 +1,6 @@
 #include "ledger/periods.h"
 
-#include <cassert>
-
+#include "ledger/check.h"
 #include "ledger/text.h"
 
 namespace lcp {
@@ -47,7 +46,7 @@ Result<int> ParseYear(std::string_view text) {
 }
 
 std::string FormatYear(int start_year) {
-  assert(start_year >= kYearFirst && start_year <= kYearLast);
+  LCP_CHECK(start_year >= kYearFirst && start_year <= kYearLast);
   const int end = (start_year + 1) % 100;
   std::string text = "0000/00";
   for (int i = 3, year = start_year; i >= 0; --i, year /= 10)
@@ -67,7 +66,7 @@ Result<int> ParseMonth(std::string_view text) {
 }
 
 std::string FormatMonth(int month) {
-  assert(month >= 1 && month <= kMonthsPerYear);
+  LCP_CHECK(month >= 1 && month <= kMonthsPerYear);
   return {'M', static_cast<char>('0' + month / 10), static_cast<char>('0' + month % 10)};
 }
 

@@ -341,8 +341,8 @@ int CurrentYear(const std::map<int, Year>& years) {
   return next ? next->first : years.rbegin()->first;
 }
 
-Result<Effects> DecideProposeAgreement(const State& state, const v1::ProposeAgreement& command,
-                                       const v1::Actor& actor) {
+Result<ChangeSet> DecideProposeAgreement(const State& state, const v1::ProposeAgreement& command,
+                                         const v1::Actor& actor) {
   Result<const Year*> year = CheckOpenYear(state, command.year());
   if (!year.ok()) return year.status();
   Result<AgreementTermsValue> terms = CheckAgreementTerms(**year, command.terms());
@@ -369,15 +369,16 @@ Result<Effects> DecideProposeAgreement(const State& state, const v1::ProposeAgre
                         " characters of UTF-8 text without control characters");
     }
   }
-  Effects effects;
-  Year& after = effects.year_after.emplace(**year);
+  Year after = **year;
   after.pending = Agreement{state.last_seq() + 1, actor.principal_id(), 0, "", in_force_seq,
                             command.reason(), std::move(terms).value()};
-  return effects;
+  ChangeSet changes;
+  changes.changes.push_back(PutYear{std::move(after)});
+  return changes;
 }
 
-Result<Effects> DecideCosignAgreement(const State& state, const v1::CosignAgreement& command,
-                                      const v1::Actor& actor) {
+Result<ChangeSet> DecideCosignAgreement(const State& state, const v1::CosignAgreement& command,
+                                        const v1::Actor& actor) {
   Result<const Year*> year = CheckOpenYear(state, command.year());
   if (!year.ok()) return year.status();
   const std::optional<Agreement>& pending = (*year)->pending;
@@ -403,17 +404,18 @@ Result<Effects> DecideCosignAgreement(const State& state, const v1::CosignAgreem
                       " was made by " + pending->proposed_by +
                       "; another principal (PCT finance) must co-sign it");
   }
-  Effects effects;
-  Year& after = effects.year_after.emplace(**year);
+  Year after = **year;
   after.agreement = *pending;
   after.agreement->cosign_seq = state.last_seq() + 1;
   after.agreement->cosigned_by = actor.principal_id();
   after.pending.reset();
-  return effects;
+  ChangeSet changes;
+  changes.changes.push_back(PutYear{std::move(after)});
+  return changes;
 }
 
-Result<Effects> DecideCloseMonth(const State& state, const v1::CloseMonth& command,
-                                 const v1::Actor& actor) {
+Result<ChangeSet> DecideCloseMonth(const State& state, const v1::CloseMonth& command,
+                                   const v1::Actor& actor) {
   Result<int> start_year = ParseYear(command.period().year());
   if (!start_year.ok()) return start_year.status();
   Result<int> month = ParseMonth(command.period().month());
@@ -429,15 +431,16 @@ Result<Effects> DecideCloseMonth(const State& state, const v1::CloseMonth& comma
                       : "months close in order; " + which + " cannot close before " +
                             FormatYear(next->first) + " " + FormatMonth(next->second));
   }
-  Effects effects;
-  Year& after = effects.year_after.emplace(**year);
+  Year after = **year;
   after.closes.push_back(MonthClose{*month, state.last_seq() + 1, state.last_seq(), state.head_hash,
                                     actor.principal_id()});
-  effects.checkpoint.emplace(state.last_seq(), state.head_hash);
-  return effects;
+  ChangeSet changes;
+  changes.checkpoint = Checkpoint{state.last_seq(), state.head_hash};
+  changes.changes.push_back(PutYear{std::move(after)});
+  return changes;
 }
 
-Result<Effects> DecideSettleYear(const State& state, const v1::SettleYear& command) {
+Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& command) {
   Result<const Year*> found = CheckOpenYear(state, command.year());
   if (!found.ok()) return found.status();
   const Year& year = **found;
@@ -461,43 +464,48 @@ Result<Effects> DecideSettleYear(const State& state, const v1::SettleYear& comma
   Result<RiskShareOutcome> outcome =
       ComputeRiskShare(year.agreement->terms, members, /*projected=*/false);
   if (!outcome.ok()) return outcome.status();
-  Effects effects;
-  effects.year = year.start_year;
-  effects.month = kMonthsPerYear;
+  ChangeSet changes;
+  changes.year = year.start_year;
+  changes.month = kMonthsPerYear;
+  // The year's closing entry: never reversed, whatever else it changes.
+  changes.irreversible = Irreversible::kSettlement;
   const bool savings = outcome->side == v1::RISK_SIDE_SAVINGS;
   const int sign = savings ? -1 : 1;  // Savings are credited; an overspend is debited.
   for (const MemberOutcome& member : outcome->members) {
     if (member.share == 0) continue;
-    effects.legs.push_back(
+    changes.legs.push_back(
         Leg{PracticeAccount(member.ods_code, savings ? "reinvestment" : "risk_share"),
             Money::FromPence(member.share * sign)});
   }
   if (outcome->pct != 0) {
-    effects.legs.push_back(Leg{"pct:risk_share", Money::FromPence(outcome->pct * sign)});
+    changes.legs.push_back(Leg{"pct:risk_share", Money::FromPence(outcome->pct * sign)});
   }
   if (outcome->variance != 0) {
-    effects.legs.push_back(Leg{"lcp:risk_pool", Money::FromPence(outcome->variance)});
+    changes.legs.push_back(Leg{"lcp:risk_pool", Money::FromPence(outcome->variance)});
   }
   // Commitments still outstanding are never paid in the year now: they are released.
   std::vector<Leg> released;
-  ReleaseForSettlement(state, year.start_year, released, effects.contracts);
+  std::vector<std::shared_ptr<const Contract>> contracts;
+  ReleaseForSettlement(state, year.start_year, released, contracts);
   std::map<std::string, Int> merged;
   for (const Leg& leg : released) merged[leg.account] += leg.amount.pence();
   for (const auto& [account, pence] : merged) {
-    if (pence != 0) effects.legs.push_back(Leg{account, Money::FromPence(pence)});
+    if (pence != 0) changes.legs.push_back(Leg{account, Money::FromPence(pence)});
   }
-  if (effects.legs.size() > kSettlementPostingsMax) {
+  if (changes.legs.size() > kSettlementPostingsMax) {
     return Refuse(v1::ERROR_CODE_ENTRY_TOO_LARGE,
                   "settling " + command.year() + " would make " +
-                      std::to_string(effects.legs.size()) + " postings, more than the " +
+                      std::to_string(changes.legs.size()) + " postings, more than the " +
                       std::to_string(kSettlementPostingsMax) + " one entry may have");
   }
   LCP_RETURN_IF_ERROR(
-      CheckBalanceLimits(state, year.start_year, effects.legs, /*distinct_accounts=*/true));
-  Year& after = effects.year_after.emplace(year);
+      CheckBalanceLimits(state, year.start_year, changes.legs, /*distinct_accounts=*/true));
+  Year after = year;
   after.settled_seq = state.last_seq() + 1;
   after.settled_members = codes;
-  return effects;
+  changes.changes.push_back(PutYear{std::move(after)});
+  AddContracts(changes, std::move(contracts));
+  return changes;
 }
 
 }  // namespace lcp

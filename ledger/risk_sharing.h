@@ -109,13 +109,13 @@ Result<RiskShareOutcome> ComputeRiskShare(const AgreementTermsValue& terms,
 // as "300000.00", 7/2 pence as "0.035".
 std::string ExactPounds(const Rational& pence);
 
-Result<Effects> DecideProposeAgreement(const State& state, const v1::ProposeAgreement& command,
-                                       const v1::Actor& actor);
-Result<Effects> DecideCosignAgreement(const State& state, const v1::CosignAgreement& command,
-                                      const v1::Actor& actor);
-Result<Effects> DecideCloseMonth(const State& state, const v1::CloseMonth& command,
-                                 const v1::Actor& actor);
-Result<Effects> DecideSettleYear(const State& state, const v1::SettleYear& command);
+Result<ChangeSet> DecideProposeAgreement(const State& state, const v1::ProposeAgreement& command,
+                                         const v1::Actor& actor);
+Result<ChangeSet> DecideCosignAgreement(const State& state, const v1::CosignAgreement& command,
+                                        const v1::Actor& actor);
+Result<ChangeSet> DecideCloseMonth(const State& state, const v1::CloseMonth& command,
+                                   const v1::Actor& actor);
+Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& command);
 
 // The next month to close: (start year, month) of the earliest open year whose M12 is open, or nullopt
 // when every open year's M12 is closed.

@@ -3,12 +3,12 @@
 // the message says, in words a finance officer can act on, what to change.
 #pragma once
 
-#include <cassert>
 #include <optional>
 #include <string>
 #include <utility>
 
 #include "lcp/v1/ledger.pb.h"
+#include "ledger/check.h"
 
 namespace lcp {
 
@@ -20,7 +20,7 @@ class [[nodiscard]] Status {
   static Status Ok() { return Status(); }
   // REQUIRES: code is not ERROR_CODE_UNSPECIFIED.
   static Status Error(ErrorCode code, std::string message) {
-    assert(code != v1::ERROR_CODE_UNSPECIFIED);
+    LCP_CHECK(code != v1::ERROR_CODE_UNSPECIFIED);
     return Status(code, std::move(message));
   }
 
@@ -44,22 +44,22 @@ class [[nodiscard]] Result {
   Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design.
   // REQUIRES: !status.ok().
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design.
-    assert(!status_.ok());
+    LCP_CHECK(!status_.ok());
   }
 
   bool ok() const { return status_.ok(); }
   const Status& status() const { return status_; }
   // REQUIRES: ok().
   const T& value() const& {
-    assert(ok());
+    LCP_CHECK(ok());
     return *value_;
   }
   T& value() & {
-    assert(ok());
+    LCP_CHECK(ok());
     return *value_;
   }
   T&& value() && {
-    assert(ok());
+    LCP_CHECK(ok());
     return std::move(*value_);
   }
   const T& operator*() const& { return value(); }

@@ -1,14 +1,15 @@
 #include "services/entry_log.h"
 
-#include <cassert>
 #include <mutex>
+
+#include "ledger/check.h"
 
 namespace lcp {
 
 void EntryLog::Append(std::vector<v1::JournalRecord> records) {
   std::unique_lock lock(mutex_);
   for (v1::JournalRecord& record : records) {
-    assert(record.seq() == records_.size() + 1);
+    LCP_CHECK(record.seq() == records_.size() + 1);
     records_.push_back(std::move(record));
   }
 }

@@ -6,6 +6,7 @@
 
 #include "ledger/capitation.h"
 #include "ledger/chain.h"
+#include "ledger/check.h"
 #include "ledger/periods.h"
 #include "ledger/permissions.h"
 #include "ledger/text.h"
@@ -128,7 +129,7 @@ bool Sequencer::stopping() const {
 void Sequencer::Stop() {
   {
     std::lock_guard lock(mutex_);
-    assert(!accepting_);
+    LCP_CHECK(!accepting_);
     exit_ = true;
   }
   wake_.notify_one();

@@ -913,7 +913,7 @@ TEST(ContractRefusal, ARolloverTooLargeForOneEntryIsRefused) {
     contract->terms.annual_ceiling = 100'000'000;
     state.contracts.by_id[contract->id] = contract;
   }
-  Effects effects;
+  ChangeSet effects;
   Status status = RollContractsForward(state, next, effects);
   EXPECT_EQ(status.code(), v1::ERROR_CODE_ENTRY_TOO_LARGE);
   EXPECT_EQ(status.message(), "opening 2027/28 would commit contracts in " +

@@ -1,0 +1,450 @@
+// The engine's change-set (engine.h): what Decide states for each kind of command, the one generic
+// Apply and the undo it derives, and the checks that stay on in every build (check.h).
+#include <google/protobuf/text_format.h>
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+#include <variant>
+#include <vector>
+
+#include "ledger/chain.h"
+#include "ledger/check.h"
+#include "ledger/engine.h"
+#include "ledger/journal.h"
+#include "ledger/periods.h"
+#include "tests/test_support.h"
+
+namespace lcp {
+namespace {
+
+using testing::MustSubmit;
+using testing::Request;
+
+v1::Command Parse(const std::string& text) {
+  v1::Command command;
+  EXPECT_TRUE(google::protobuf::TextFormat::ParseFromString(text, &command)) << text;
+  return command;
+}
+
+v1::Actor ActorOf(const std::string& principal, v1::Role role) {
+  v1::Actor actor;
+  actor.set_principal_id(principal);
+  actor.set_role(role);
+  return actor;
+}
+
+const v1::Actor kOfficer = ActorOf("finance.officer", v1::ROLE_LCP_FINANCE);
+const v1::Actor kSecondOfficer = ActorOf("second.officer", v1::ROLE_LCP_FINANCE);
+const v1::Actor kPct = ActorOf("pct.finance", v1::ROLE_PCT_FINANCE);
+
+v1::JournalRecord MustSubmitAs(Journal& journal, const v1::Command& command,
+                               const v1::Actor& actor) {
+  v1::JournalEntry request = Request(command, "as-" + std::to_string(journal.head_seq() + 1));
+  *request.mutable_actor() = actor;
+  Result<v1::JournalRecord> record = journal.Submit(std::move(request));
+  EXPECT_TRUE(record.ok()) << record.status().ToString();
+  return record.ok() ? *record : v1::JournalRecord();
+}
+
+std::string Pence(const Int& pence) { return Money::FromPence(pence).ToString(); }
+
+// Everything in a State, written out in a fixed order, so that two states can be compared whole.
+std::string Fingerprint(const State& state) {
+  std::ostringstream out;
+  for (const auto& [code, practice] : state.practices)
+    out << "practice " << code << " " << practice.name << "\n";
+  for (const auto& [code, provider] : state.providers) {
+    out << "provider " << code << " " << provider.name << " " << provider.kind << "\n";
+  }
+  auto agreement = [&](const char* what, const std::optional<Agreement>& a) {
+    if (!a) return;
+    out << "  " << what << " " << a->proposal_seq << " " << a->proposed_by << " " << a->cosign_seq
+        << " " << a->cosigned_by << " " << a->replaces_seq << " " << a->reason << " "
+        << a->terms.pooled_lines.size() << " " << a->terms.alpha_budget_nanos << "\n";
+  };
+  for (const auto& [start, year] : state.years) {
+    out << "year " << start << " lines";
+    for (const std::string& line : year.lines) out << " " << line;
+    out << " set " << year.line_set.size() << " settled " << year.settled_seq << " members "
+        << year.settled_members.size() << "\n";
+    for (const MonthClose& close : year.closes) {
+      out << "  close " << close.month << " " << close.seq << " " << close.checkpoint_seq << " "
+          << ToHex(close.checkpoint_hash) << " " << close.closed_by << "\n";
+    }
+    agreement("agreement", year.agreement);
+    agreement("pending", year.pending);
+  }
+  for (const auto& [year, accounts] : state.balances) {
+    for (const auto& [account, pence] : accounts)
+      out << "balance " << year << " " << account << " " << Pence(pence) << "\n";
+  }
+  for (std::size_t i = 0; i < state.entries.size(); ++i) {
+    const EntryFacts& e = state.entries[i];
+    out << "entry " << i + 1 << " " << e.year << " " << e.month << " " << e.legs_begin << " "
+        << e.legs_count << " " << static_cast<int>(e.irreversible) << " " << e.reverses_seq << " "
+        << e.reversed_by << "\n";
+    for (const Leg& leg : state.LegsOf(e)) {
+      out << "  " << leg.account << " " << leg.amount.ToString() << " " << leg.year << " "
+          << leg.month << "\n";
+    }
+  }
+  out << "legs " << state.legs.size() << " keys " << state.keys.size() << " head "
+      << ToHex(state.head_hash) << "\n";
+  const Capitation& c = state.capitation;
+  for (const auto& [seq, w] : c.weights)
+    out << "weights " << seq << " " << w.year << " " << w.line << " " << w.nanos[0] << "\n";
+  for (const auto& [key, seq] : c.latest_weights)
+    out << "latest weights " << key.first << " " << key.second << " " << seq << "\n";
+  for (const auto& [date, lists] : c.lists) {
+    for (const auto& [ods, counts] : lists)
+      out << "list " << date << " " << ods << " " << counts[0] << " " << counts[27] << "\n";
+  }
+  for (const auto& [seq, v] : c.indices)
+    out << "indices " << seq << " " << v.year << " " << v.by_practice.size() << "\n";
+  for (const auto& [year, seq] : c.latest_indices)
+    out << "latest indices " << year << " " << seq << "\n";
+  for (const auto& [seq, run] : c.runs)
+    out << "run " << seq << " " << run->line << " " << Pence(run->total_pence) << "\n";
+  for (const auto& [key, seq] : c.latest_run)
+    out << "latest run " << key.first << " " << key.second << " " << seq << "\n";
+  for (const auto& [id, contract] : state.contracts.by_id) {
+    out << "contract " << id << " " << contract->status << " " << contract->approved_seq << " "
+        << contract->closed_seq << " " << contract->payment_count << " "
+        << (contract->pending ? "pending" : "-") << " " << contract->entry_seqs.size() << "\n";
+    for (const auto& [year, figures] : contract->years) {
+      out << "  year " << year << " " << Pence(figures.value) << " " << Pence(figures.paid) << " "
+          << Pence(figures.outstanding) << " " << figures.committed << figures.settled << "\n";
+    }
+  }
+  for (const Interest& interest : state.contracts.interests)
+    out << "interest " << interest.seq << " " << interest.ods_code << "\n";
+  for (const auto& [key, seq] : state.invoices)
+    out << "invoice " << key.first << " " << key.second << " " << seq << "\n";
+  return out.str();
+}
+
+// Every kind of command, in an order that makes each one acceptable: after the standard ledger
+// (three practices, RX1, 2026/27), capitation, a journal and its reversal, a contract's whole life,
+// an agreement co-signed, twelve month closes and the settlement, then the next year, which commits
+// the contract running into it.
+std::vector<v1::JournalRecord> SubmitEveryKind(Journal& journal) {
+  std::vector<v1::JournalRecord> records;
+  auto MustSubmit = [&](Journal& j, const v1::Command& command) {
+    records.push_back(testing::MustSubmit(j, command));
+    return records.back();
+  };
+  auto MustSubmitAs = [&](Journal& j, const v1::Command& command, const v1::Actor& actor) {
+    records.push_back(lcp::MustSubmitAs(j, command, actor));
+    return records.back();
+  };
+  MustSubmit(journal, testing::RegisterPracticeCommand("A81004", "Brookside Surgery"));
+  MustSubmit(journal, testing::RegisterProviderCommand("NLO01"));
+  MustSubmit(journal, testing::WeightsCommand("2026/27", "COMMUNITY", "1.5"));
+  MustSubmit(journal, testing::ListCommand("2026-03-01", "A81001", {{"FEMALE_30_34", 3}}));
+  MustSubmit(journal, testing::ListCommand("2026-03-01", "A81002", {{"MALE_0_4", 1}}));
+  MustSubmit(journal, testing::ListCommand("2026-03-01", "A81003", {{"MALE_0_4", 2}}));
+  MustSubmit(journal, testing::ListCommand("2026-03-01", "A81004", {{"FEMALE_90_94", 1}}));
+  MustSubmit(journal, testing::IndicesCommand("2026/27", {{"A81002", "1.2", "0.9"}}));
+  MustSubmit(journal, testing::RunCommand("2026/27", "M01", "COMMUNITY", "1000.00"));
+  const v1::JournalRecord invoice = MustSubmit(
+      journal,
+      testing::JournalCommand(
+          "2026/27", "M02", {{"practice:A81001:spend:ELECTIVE", "12.50"}, {"lcp:cash", "-12.50"}}));
+  MustSubmit(journal, testing::ReverseCommand(invoice.seq(), "2026/27", "M02"));
+  MustSubmitAs(journal, Parse(R"pb(register_contract {
+                                     contract_id: "C-1"
+                                     provider_code: "RX1"
+                                     mode: CONTRACT_MODE_BUY
+                                     budget_line: "COMMUNITY"
+                                     start { year: "2026/27" month: "M01" }
+                                     end { year: "2027/28" month: "M12" }
+                                     terms {
+                                       type: CONTRACT_TYPE_BLOCK
+                                       annual_value { value: "1200.00" }
+                                     }
+                                     attribution: ATTRIBUTION_CAPITATION
+                                     description: "Community nursing"
+                                   })pb"),
+               kOfficer);
+  MustSubmitAs(journal, Parse(R"pb(declare_interest {
+                                     ods_code: "A81001"
+                                     contract_id: "C-1"
+                                     description: "a partner's share"
+                                   })pb"),
+               kOfficer);
+  MustSubmitAs(journal, Parse(R"pb(approve_contract {
+                                     contract_id: "C-1"
+                                     period { year: "2026/27" month: "M02" }
+                                   })pb"),
+               kPct);
+  MustSubmitAs(journal, Parse(R"pb(post_payment {
+                                     contract_id: "C-1"
+                                     period { year: "2026/27" month: "M03" }
+                                     amount { value: "100.00" }
+                                     invoice_reference: "INV-1"
+                                   })pb"),
+               kOfficer);
+  MustSubmitAs(journal, Parse(R"pb(vary_contract {
+                                     contract_id: "C-1"
+                                     terms {
+                                       type: CONTRACT_TYPE_BLOCK
+                                       annual_value { value: "2400.00" }
+                                     }
+                                     reason: "more visits"
+                                   })pb"),
+               kOfficer);
+  const v1::JournalRecord proposal =
+      MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", testing::WorkedExampleTerms(),
+                                                           0, "agreed after the year began"));
+  MustSubmit(journal, testing::CosignAgreementCommand("2026/27", proposal.seq()));
+  for (int month = 1; month <= kMonthsPerYear; ++month) {
+    MustSubmit(journal, testing::CloseMonthCommand("2026/27", FormatMonth(month)));
+  }
+  MustSubmit(journal, testing::SettleYearCommand("2026/27"));
+  MustSubmit(journal, testing::OpenYearCommand("2027/28", {"COMMUNITY"}));
+  return records;
+}
+
+// Taking back a group that holds every kind of change leaves the state exactly as it was, field by
+// field: the undo Apply derives from each change is its exact inverse.
+TEST(ChangeSet, UndoOfEveryKindOfChangeRestoresTheWholeState) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  const std::string before = Fingerprint(journal.state());
+  journal.BeginGroup();
+  SubmitEveryKind(journal);
+  ASSERT_EQ(journal.head_seq(), 5u + 32u);
+  const std::string during = Fingerprint(journal.state());
+  journal.EndGroup(/*keep=*/false);
+  EXPECT_EQ(Fingerprint(journal.state()), before);
+  EXPECT_NE(during, before);
+
+  // And the same commands again, kept, give the same state as the first time: nothing of the undone
+  // group lingers (an account number, a key, a version).
+  journal.BeginGroup();
+  SubmitEveryKind(journal);
+  journal.EndGroup(/*keep=*/true);
+  EXPECT_EQ(Fingerprint(journal.state()), during);
+}
+
+// A replay folds the recorded change-sets into the same state, field by field, and the entry that
+// opens the next year commits the contract that runs into it.
+TEST(ChangeSet, ReplayOfEveryKindReproducesTheWholeState) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  const std::vector<v1::JournalRecord> records = SubmitEveryKind(journal);
+  EXPECT_EQ(journal.state().entries.back().irreversible, Irreversible::kContract);
+  EXPECT_EQ(journal.state().contracts.by_id.at("C-1")->years.at(2027).outstanding,
+            120'000);  // The variation is still pending.
+  Journal replayer;
+  testing::SetUpStandardLedger(replayer);
+  for (const v1::JournalRecord& record : records) {
+    const Status status = replayer.Replay(record);
+    ASSERT_TRUE(status.ok()) << status.ToString();
+  }
+  EXPECT_EQ(Fingerprint(replayer.state()), Fingerprint(journal.state()));
+}
+
+// What Decide states for each kind of command: its changes, and whether its entry may be reversed.
+struct Expected {
+  std::string name;
+  std::vector<std::size_t> kinds;  // Change::index() of each change, in order.
+  Irreversible irreversible;
+  bool posts;
+};
+
+TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  std::vector<std::pair<std::string, ChangeSet>> decided;
+  // Decide on the state as it stands before each command, then submit it to move on.
+  auto decide = [&](const std::string& name, const v1::Command& command, const v1::Actor& actor) {
+    Result<ChangeSet> changes = Decide(journal.state(), command, actor);
+    ASSERT_TRUE(changes.ok()) << name << ": " << changes.status().ToString();
+    decided.emplace_back(name, *changes);
+    MustSubmitAs(journal, command, actor);
+  };
+  const v1::Actor admin = ActorOf("admin", v1::ROLE_ADMIN);
+  decide("register practice", testing::RegisterPracticeCommand("A81004"), admin);
+  decide("weights", testing::WeightsCommand("2026/27", "COMMUNITY", "1.5"), kOfficer);
+  decide("list", testing::ListCommand("2026-03-01", "A81001", {{"FEMALE_30_34", 3}}), kOfficer);
+  for (const char* ods : {"A81002", "A81003", "A81004"}) {
+    MustSubmitAs(journal, testing::ListCommand("2026-03-01", ods, {{"MALE_0_4", 2}}), kOfficer);
+  }
+  decide("indices", testing::IndicesCommand("2026/27", {{"A81001", "1.2", ""}}), kOfficer);
+  decide("run", testing::RunCommand("2026/27", "M01", "COMMUNITY", "1000.00"), kOfficer);
+  decide("journal",
+         testing::JournalCommand(
+             "2026/27", "M02", {{"practice:A81001:spend:ELECTIVE", "1.00"}, {"lcp:cash", "-1.00"}}),
+         kOfficer);
+  decide("reversal", testing::ReverseCommand(journal.head_seq(), "2026/27", "M02"), kOfficer);
+  decide("register contract", Parse(R"pb(register_contract {
+                                           contract_id: "C-1"
+                                           provider_code: "RX1"
+                                           mode: CONTRACT_MODE_BUY
+                                           budget_line: "COMMUNITY"
+                                           start { year: "2026/27" month: "M01" }
+                                           end { year: "2026/27" month: "M12" }
+                                           terms {
+                                             type: CONTRACT_TYPE_BLOCK
+                                             annual_value { value: "1200.00" }
+                                           }
+                                           attribution: ATTRIBUTION_CAPITATION
+                                           description: "Community nursing"
+                                         })pb"),
+         kOfficer);
+  decide(
+      "interest",
+      Parse(R"pb(declare_interest { ods_code: "A81001" provider_code: "RX1" description: "x" })pb"),
+      kOfficer);
+  decide("approve", Parse(R"pb(approve_contract {
+                                 contract_id: "C-1"
+                                 period { year: "2026/27" month: "M02" }
+                               })pb"),
+         kPct);
+  decide("payment", Parse(R"pb(post_payment {
+                                 contract_id: "C-1"
+                                 period { year: "2026/27" month: "M03" }
+                                 amount { value: "100.00" }
+                                 invoice_reference: "INV-1"
+                               })pb"),
+         kOfficer);
+  const std::uint64_t proposal_seq = journal.head_seq() + 1;
+  decide("propose",
+         testing::ProposeAgreementCommand("2026/27", testing::WorkedExampleTerms(), 0, "late"),
+         kOfficer);
+  decide("cosign", testing::CosignAgreementCommand("2026/27", proposal_seq), kPct);
+  for (int month = 1; month <= kMonthsPerYear; ++month) {
+    decide("close " + FormatMonth(month), testing::CloseMonthCommand("2026/27", FormatMonth(month)),
+           kOfficer);
+  }
+  decide("settle", testing::SettleYearCommand("2026/27"), kOfficer);
+
+  constexpr std::size_t kPractice = 0, kYear = 2, kContract = 3, kInterest = 4, kInvoice = 5,
+                        kWeights = 6, kList = 7, kIndices = 8, kAllocation = 9, kReversed = 10;
+  const std::vector<Expected> expected = {
+      {"register practice", {kPractice}, Irreversible::kNo, false},
+      {"weights", {kWeights}, Irreversible::kNo, false},
+      {"list", {kList}, Irreversible::kNo, false},
+      {"indices", {kIndices}, Irreversible::kNo, false},
+      {"run", {kAllocation}, Irreversible::kAllocation, true},
+      {"journal", {}, Irreversible::kNo, true},
+      {"reversal", {kReversed}, Irreversible::kNo, true},
+      {"register contract", {kContract}, Irreversible::kContract, false},
+      {"interest", {kInterest}, Irreversible::kNo, false},
+      {"approve", {kContract}, Irreversible::kContract, true},
+      {"payment", {kContract, kInvoice}, Irreversible::kContract, true},
+      {"propose", {kYear}, Irreversible::kNo, false},
+      {"cosign", {kYear}, Irreversible::kNo, false},
+  };
+  for (std::size_t i = 0; i < expected.size(); ++i) {
+    const auto& [name, changes] = decided[i];
+    ASSERT_EQ(name, expected[i].name);
+    std::vector<std::size_t> kinds;
+    for (const Change& change : changes.changes) kinds.push_back(change.index());
+    EXPECT_EQ(kinds, expected[i].kinds) << name;
+    EXPECT_EQ(changes.irreversible, expected[i].irreversible) << name;
+    EXPECT_EQ(!changes.legs.empty(), expected[i].posts) << name;
+    EXPECT_FALSE(changes.checkpoint) << name;
+  }
+  // A month close records the chain head before it and puts the year's new value.
+  const ChangeSet& close = decided[expected.size()].second;
+  ASSERT_TRUE(close.checkpoint);
+  EXPECT_EQ(close.checkpoint->seq, proposal_seq + 1);
+  ASSERT_EQ(close.changes.size(), 1u);
+  EXPECT_EQ(std::get<PutYear>(close.changes[0]).year.closes.back().month, 1);
+  // The settlement is the year's closing entry: never reversible, though it releases a contract.
+  const ChangeSet& settle = decided.back().second;
+  EXPECT_EQ(settle.irreversible, Irreversible::kSettlement);
+  ASSERT_EQ(settle.changes.size(), 2u);
+  EXPECT_EQ(std::get<PutYear>(settle.changes[0]).year.settled_seq, journal.head_seq());
+  EXPECT_EQ(std::get<PutContract>(settle.changes[1]).contract->id, "C-1");
+  EXPECT_EQ(settle.year, 2026);
+  EXPECT_EQ(settle.month, 12);
+}
+
+// LCP_CHECK stays on in this build (RelWithDebInfo defines NDEBUG, which turns `assert` off) and
+// names the file, the line, the condition, the values and any context.
+TEST(ChecksDeathTest, FailedChecksAbortWithTheConditionAndTheValues) {
+#ifndef NDEBUG
+  GTEST_SKIP() << "meaningful in a build with NDEBUG, where assert is off";
+#endif
+  const int three = 3;
+  EXPECT_DEATH(LCP_CHECK(three == 4), "change_set_test.cc:[0-9]+: check failed: three == 4");
+  EXPECT_DEATH(LCP_CHECK_EQ(three, 4) << "entry " << 12,
+               "check failed: three == 4 \\(3 vs 4\\): entry 12");
+  EXPECT_DEATH(LCP_CHECK_LT(Int(5), Int(2)), "check failed: Int\\(5\\) < Int\\(2\\) \\(5 vs 2\\)");
+  LCP_CHECK_EQ(three, 3);  // A check that holds does nothing.
+}
+
+// Apply refuses to fold in legs that do not balance, year by year: a bug in a Decide would
+// otherwise reach the books.
+TEST(ChecksDeathTest, ApplyStopsOnLegsThatDoNotBalance) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  ChangeSet unbalanced;
+  unbalanced.year = 2026;
+  unbalanced.month = 1;
+  unbalanced.legs = {Leg{"lcp:cash", Money::FromPence(100)},
+                     Leg{"pct:funding", Money::FromPence(-99)}};
+  State state = journal.state();
+  EXPECT_DEATH(Apply(state, unbalanced), "entry 6's legs do not sum to zero");
+  // Balanced overall but not within each year: a leg in its own period counts in its own year.
+  ChangeSet across_years;
+  across_years.year = 2026;
+  across_years.month = 12;
+  across_years.legs = {Leg{"lcp:cash", Money::FromPence(100)},
+                       Leg{"pct:funding", Money::FromPence(-100), 2027, 1}};
+  EXPECT_DEATH(Apply(state, across_years), "entry 6's legs in 2026/27 do not sum to zero");
+}
+
+// At a month close Apply recomputes every balance from the kept legs; a balance that has drifted
+// from them stops the process before the close is recorded.
+TEST(ChecksDeathTest, AMonthCloseStopsOnABalanceThatDiffersFromItsLegs) {
+  Journal journal;
+  testing::SetUpStandardLedger(journal);
+  MustSubmit(journal, testing::JournalCommand("2026/27", "M01",
+                                              {{"lcp:cash", "5.00"}, {"pct:funding", "-5.00"}}));
+  EXPECT_EQ(BalancesDifferFromLegs(journal.state()), std::nullopt);
+  State state = journal.state();
+  state.balances.at(2026).at("lcp:cash") += 1;
+  EXPECT_EQ(BalancesDifferFromLegs(state), "2026/27 lcp:cash: balance 5.01, legs 5.00");
+  Result<ChangeSet> close = Decide(state, testing::CloseMonthCommand("2026/27", "M01"), kOfficer);
+  ASSERT_TRUE(close.ok()) << close.status().ToString();
+  EXPECT_DEATH(Apply(state, *close),
+               "at the month close of entry 7, 2026/27 lcp:cash: balance 5.01, legs 5.00");
+  state.balances.at(2026).emplace("lcp:reserve", 0);
+  state.balances.at(2026).at("lcp:cash") -= 1;
+  EXPECT_EQ(BalancesDifferFromLegs(state), "2 accounts have legs, but 3 have balances");
+}
+
+// A record read back whose postings do not sum to zero is refused before anything else is believed
+// of it, even when its chain is intact (a forger who re-hashed every record after it).
+TEST(ChangeSet, ReplayRefusesARecordWhosePostingsDoNotBalance) {
+  std::vector<v1::JournalRecord> records = testing::SampleRecords();
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(records[6].body()));  // Entry 7: an invoice of 4250.10.
+  entry.mutable_postings(0)->mutable_amount()->set_value("4250.11");
+  std::string body;
+  ASSERT_TRUE(entry.SerializeToString(&body));
+  records[6] = MakeRecord(7, records[5].hash(), std::move(body));
+  Journal replayer;
+  for (std::size_t i = 0; i < 6; ++i) ASSERT_TRUE(replayer.Replay(records[i]).ok());
+  const Status status = replayer.Replay(records[6]);
+  EXPECT_EQ(status.code(), v1::ERROR_CODE_REPLAY_MISMATCH);
+  EXPECT_EQ(status.message(), "record 7: its recorded postings sum to 0.01, not 0.00");
+  EXPECT_EQ(replayer.head_seq(), 6u);
+
+  entry.mutable_postings(0)->mutable_amount()->set_value("4,250.10");
+  ASSERT_TRUE(entry.SerializeToString(&body));
+  const Status unreadable = replayer.Replay(MakeRecord(7, records[5].hash(), std::move(body)));
+  EXPECT_EQ(unreadable.code(), v1::ERROR_CODE_REPLAY_MISMATCH);
+  EXPECT_EQ(unreadable.message().rfind(
+                "record 7: its recorded postings carry an amount that is not money (", 0),
+            0u)
+      << unreadable.message();
+}
+
+}  // namespace
+}  // namespace lcp
