@@ -65,7 +65,7 @@ bool IsDigit(char c) { return c >= '0' && c <= '9'; }
 Status Malformed(std::string_view path, std::string_view why) {
   return Status::Error(v1::ERROR_CODE_ACCOUNT_MALFORMED,
                        "account " + Quoted(path, kAccountLengthMax) + " " + std::string(why) +
-                           " (see \"Chart of accounts\" in README.md)");
+                           " (see \"Chart of accounts\" in docs/concepts.md)");
 }
 
 }  // namespace

@@ -6,7 +6,8 @@
 //   pct:<category>[:<LINE>]              the commissioner's side
 //
 // Which categories exist, and which of them are kept per budget line, is the table kCategories in
-// accounts.cc (mirrored in README.md). Balances are kept per financial year, so a path has no year.
+// accounts.cc (mirrored in docs/concepts.md). Balances are kept per financial year, so a path has
+// no year.
 #pragma once
 
 #include <cstdint>
@@ -29,7 +30,7 @@ struct CategorySpec {
   std::string_view meaning;
 };
 
-// Every category of the chart, in the order README.md lists them.
+// Every category of the chart, in the order docs/concepts.md lists them.
 std::span<const CategorySpec> Categories();
 
 // A parsed account path. Its parts are views into the path that was parsed, which must outlive them.

@@ -45,8 +45,8 @@ struct Principal {
 
 class Principals {
  public:
-  // Parses a principals file (the format is in README.md, "Principals"): the whole file or nothing. On
-  // failure returns nullopt and sets `error` to "line N: what is wrong".
+  // Parses a principals file (the format is in docs/server.md, "Principals"): the whole file or
+  // nothing. On failure returns nullopt and sets `error` to "line N: what is wrong".
   static std::optional<Principals> Parse(std::string_view text, std::string* error);
   // Reads and parses `path`.
   static std::optional<Principals> Load(const std::string& path, std::string* error);

@@ -460,7 +460,9 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* payments = app.add_subcommand("payments", "Contract payments in bulk")->require_subcommand(1);
   CLI::App* payments_import = payments->add_subcommand(
       "import", "Post a month's invoices from a CSV file; safe to run again (posted invoices are skipped)");
-  payments_import->add_option("file", args->file, "The CSV file (README \"Payments file\")")->required();
+  payments_import
+      ->add_option("file", args->file, "The CSV file (docs/contracts.md, \"The payments file\")")
+      ->required();
   payments_import->add_option("--year", args->year, "Year, e.g. 2026/27")->required();
   payments_import->add_option("--month", args->month, "Month, M01 to M12")->required();
   payments_import->add_option("--batch", args->batch_size, "Invoices per call")

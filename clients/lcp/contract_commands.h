@@ -1,5 +1,5 @@
 // lcp's contract commands: contract add|approve|vary|pay|close|show|list, interest declare|list,
-// statement, and payments import (README.md, "Contracts").
+// statement, and payments import (docs/contracts.md).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,6 +1,6 @@
 // The CSV files lcp reads for capitation: the NHS Digital "Patients Registered at a GP Practice"
 // five-year band file (gp-reg-pat-prac-quin-age.csv), and the simple weights and indices files of
-// README.md ("Capitation"). Parsing only: every problem is reported with its line number, and the
+// docs/capitation.md. Parsing only: every problem is reported with its line number, and the
 // caller records nothing when there is any.
 #pragma once
 

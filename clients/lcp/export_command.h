@@ -1,5 +1,5 @@
-// lcp export: the journal (or a range of it) into an export file for an auditor (README.md, "For
-// auditors").
+// lcp export: the journal (or a range of it) into an export file for an auditor
+// (docs/auditors.md).
 #pragma once
 
 #include <CLI/CLI.hpp>

@@ -1,5 +1,5 @@
 // lcp's risk-sharing commands: agreement propose|cosign|show, month close, year settle and share
-// (README.md, "Risk sharing").
+// (docs/risk-sharing.md).
 #pragma once
 
 #include <CLI/CLI.hpp>
