@@ -154,6 +154,12 @@ std::optional<Connection> MakeConnection(const Options& options) {
   return connection;
 }
 
+SubmitFunction SubmitThrough(LedgerClient& client) {
+  return
+      [&client](const v1::SubmitRequest& request, v1::SubmitResponse& response,
+                std::string* error_code) { return client.Submit(request, response, error_code); };
+}
+
 int SubmitAndPrint(const Options& options, v1::SubmitRequest& request) {
   std::vector<std::string> keys;
   for (v1::CommandRequest& command : *request.mutable_commands()) {

@@ -5,6 +5,7 @@
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
+#include <functional>
 #include <iostream>
 #include <optional>
 #include <string>
@@ -52,6 +53,15 @@ int Fail(const Options& options, const grpc::Status& status, const std::string& 
 
 // The connection the options describe, or nullopt after saying on standard error what is wrong.
 std::optional<Connection> MakeConnection(const Options& options);
+
+// Sends one SubmitRequest and fills its response (and, when the call fails, the error code): a
+// LedgerClient's Submit, or in a test a wrapper around one. The multi-step flows (a lists file, a
+// payments file) send through one, so that a test can watch each batch or fail one.
+using SubmitFunction = std::function<grpc::Status(const v1::SubmitRequest&, v1::SubmitResponse&,
+                                                  std::string* error_code)>;
+
+// `client`'s Submit as a SubmitFunction; `client` must outlive it.
+SubmitFunction SubmitThrough(LedgerClient& client);
 
 // Submits the request (every command without a key gets a fresh one) and prints the reply; returns the
 // exit code.

@@ -3,6 +3,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
 #include <fstream>
 #include <memory>
@@ -76,9 +77,29 @@ int PayInvoice(const Options& options, v1::Command command) {
   return exit;
 }
 
-// Posts a payments file in batches (not all-or-nothing: each invoice stands alone), reporting each
-// refused line with its reason. An invoice whose key was recorded before comes back as a duplicate and
-// is reported as already posted, so the file can be imported again safely.
+// Says why a line of a payments file was not posted.
+void PrintPaymentProblem(const std::string& file, const PaymentProblem& problem) {
+  const std::string prefix = (isatty(STDERR_FILENO) != 0 ? "\r" : "") + file + ":" +
+                             std::to_string(problem.line) + ": invoice " +
+                             problem.invoice_reference;
+  const v1::Refusal& refusal = problem.refusal;
+  if (problem.paid_with_other_details) {
+    // Posted before, but not as this line says now (another month, amount, count or practices).
+    const std::string entry = EntryNamedIn(refusal.message());
+    std::cerr << prefix << " was posted already" << (entry.empty() ? "" : " by " + entry)
+              << ", with other details than this line's (month, amount, cases or practices); "
+                 "it is not posted again\n";
+  } else {
+    std::cerr << prefix << " refused: "
+              << (refusal.code() == v1::ERROR_CODE_UNSPECIFIED
+                      ? std::string()
+                      : v1::ErrorCode_Name(refusal.code()) + ": ")
+              << refusal.message() << "\n";
+  }
+}
+
+// Posts a payments file (PostPayments), reporting each line not posted with its reason as each
+// batch is answered, and then the totals. Returns the exit code.
 int ImportPayments(const Options& options, const std::string& file, const std::string& year,
                    const std::string& month, std::size_t batch_size) {
   std::ifstream in(file);
@@ -95,92 +116,46 @@ int ImportPayments(const Options& options, const std::string& file, const std::s
   std::optional<Connection> connection = MakeConnection(options);
   if (!connection) return kExitUsage;
   LedgerClient client(*connection);
-  std::size_t posted = 0, already = 0, differing = 0, refused = problems.size();
-  Int posted_pence = 0;
   ShowProgress(0, lines.size());
-  for (std::size_t begin = 0; begin < lines.size(); begin += batch_size) {
-    const std::size_t end = std::min(lines.size(), begin + batch_size);
-    v1::SubmitRequest request;
-    for (std::size_t i = begin; i < end; ++i) {
-      v1::CommandRequest* command = request.add_commands();
-      v1::PostPayment* payment = command->mutable_command()->mutable_post_payment();
-      *payment = lines[i].payment;
-      SetPeriod(*payment->mutable_period(), year, month);
-      command->set_idempotency_key(InvoiceKey(*payment));
-    }
-    v1::SubmitResponse response;
-    std::string error_code;
-    grpc::Status status = client.Submit(request, response, &error_code);
-    // A batch of one that is refused fails the call with the refusal: report it as that line's.
-    if (!status.ok() && end - begin == 1 && !IsTransient(status.error_code())) {
-      v1::Refusal* refusal = response.add_results()->mutable_refusal();
-      v1::ErrorCode code = v1::ERROR_CODE_UNSPECIFIED;
-      std::string message = status.error_message();
-      if (v1::ErrorCode_Parse(error_code, &code) && message.starts_with(error_code + ": ")) {
-        message.erase(0, error_code.size() + 2);
-      }
-      refusal->set_code(code);
-      refusal->set_message(message);
-      status = grpc::Status::OK;
-    }
-    if (!status.ok()) {
-      if (IsTransient(status.error_code())) std::cerr << "\n";
-      const int code = Fail(options, status, error_code);
-      std::cerr << "lcp: stopped at line " << lines[begin].line << " of " << file << " after "
-                << posted << " invoices were posted"
-                << (code == kExitRefused ? "\n"
-                                         : "; import the file again: invoices already posted are "
-                                           "recognised and skipped\n");
-      return code;
-    }
-    for (std::size_t i = begin; i < end; ++i) {
-      const v1::CommandResult& result = response.results(static_cast<int>(i - begin));
-      const v1::PostPayment& payment = request.commands(static_cast<int>(i - begin)).command().post_payment();
-      const v1::ErrorCode code = result.has_refusal() ? result.refusal().code() : v1::ERROR_CODE_UNSPECIFIED;
-      if (PaidWithOtherDetails(code)) {
-        // Posted before, but not as this line says now (another month, amount, count or practices).
-        ++differing;
-        const std::string entry = EntryNamedIn(result.refusal().message());
-        std::cerr << (isatty(STDERR_FILENO) != 0 ? "\r" : "") << file << ":" << lines[i].line
-                  << ": invoice " << payment.invoice_reference() << " was posted already"
-                  << (entry.empty() ? "" : " by " + entry)
-                  << ", with other details than this line's (month, amount, cases or practices); "
-                     "it is not posted again\n";
-      } else if (result.has_refusal()) {
-        ++refused;
-        const v1::Refusal& refusal = result.refusal();
-        std::cerr << (isatty(STDERR_FILENO) != 0 ? "\r" : "") << file << ":" << lines[i].line
-                  << ": invoice " << payment.invoice_reference() << " refused: "
-                  << (refusal.code() == v1::ERROR_CODE_UNSPECIFIED
-                          ? std::string()
-                          : v1::ErrorCode_Name(refusal.code()) + ": ")
-                  << refusal.message() << "\n";
-      } else if (result.accepted().duplicate()) {
-        ++already;
-      } else {
-        ++posted;
-        posted_pence += Money::Parse(payment.amount().value())->pence();
-      }
-    }
-    ShowProgress(end, lines.size());
+  std::size_t reported = 0;
+  const PaymentsPosted result = PostPayments(
+      lines, year, month, batch_size, SubmitThrough(client), [&](const PaymentsPosted& so_far) {
+        for (; reported < so_far.problems.size(); ++reported) {
+          PrintPaymentProblem(file, so_far.problems[reported]);
+        }
+        ShowProgress(so_far.lines_done, lines.size());
+      });
+  if (!result.status.ok()) {
+    if (IsTransient(result.status.error_code())) std::cerr << "\n";
+    const int code = Fail(options, result.status, result.error_code);
+    std::cerr << "lcp: stopped at line " << result.stopped_at_line << " of " << file << " after "
+              << result.posted << " invoices were posted"
+              << (code == kExitRefused ? "\n"
+                                       : "; import the file again: invoices already posted are "
+                                         "recognised and skipped\n");
+    return code;
   }
-  std::string summary = "posted " + std::to_string(posted) + (posted == 1 ? " invoice (" : " invoices (") +
-                        Money::FromPence(posted_pence).ToString() + "), " + std::to_string(already) +
-                        " already posted and skipped, ";
-  if (differing != 0) {
-    summary += std::to_string(differing) + " posted already with other details and skipped, ";
-  }
-  summary += std::to_string(refused) + " refused";
+  const std::size_t refused = problems.size() + result.refused;
+  const std::string posted_amount = Money::FromPence(result.posted_pence).ToString();
   if (options.format() == Format::kJson) {
-    std::cout << "{\"posted\":" << posted << ",\"postedAmount\":\""
-              << Money::FromPence(posted_pence).ToString() << "\",\"alreadyPosted\":" << already
-              << ",\"postedWithOtherDetails\":" << differing << ",\"refused\":" << refused << "}\n";
+    std::cout << "{\"posted\":" << result.posted << ",\"postedAmount\":\"" << posted_amount
+              << "\",\"alreadyPosted\":" << result.already
+              << ",\"postedWithOtherDetails\":" << result.differing << ",\"refused\":" << refused
+              << "}\n";
   } else {
+    std::string summary = "posted " + std::to_string(result.posted) +
+                          (result.posted == 1 ? " invoice (" : " invoices (") + posted_amount +
+                          "), " + std::to_string(result.already) + " already posted and skipped, ";
+    if (result.differing != 0) {
+      summary +=
+          std::to_string(result.differing) + " posted already with other details and skipped, ";
+    }
+    summary += std::to_string(refused) + " refused";
     std::cout << summary << "\n";
   }
   // An invoice posted with other details is not an error of the import, but neither is it what the
   // file says: a script must not take it for success.
-  return refused == 0 && differing == 0 ? 0 : kExitRefused;
+  return refused == 0 && result.differing == 0 ? 0 : kExitRefused;
 }
 
 // What the commands' options are read into; shared by the callbacks, so it lives as long as they do.
@@ -207,6 +182,64 @@ void FillTerms(const Arguments& a, v1::ContractTerms& terms) {
 }
 
 }  // namespace
+
+PaymentsPosted PostPayments(const std::vector<PaymentLine>& lines, const std::string& year,
+                            const std::string& month, std::size_t batch_size,
+                            const SubmitFunction& submit, const PaymentsProgress& progress) {
+  assert(batch_size > 0);
+  PaymentsPosted result;
+  for (std::size_t begin = 0; begin < lines.size(); begin += batch_size) {
+    const std::size_t end = std::min(lines.size(), begin + batch_size);
+    v1::SubmitRequest request;
+    for (std::size_t i = begin; i < end; ++i) {
+      v1::CommandRequest* command = request.add_commands();
+      v1::PostPayment* payment = command->mutable_command()->mutable_post_payment();
+      *payment = lines[i].payment;
+      SetPeriod(*payment->mutable_period(), year, month);
+      command->set_idempotency_key(InvoiceKey(*payment));
+    }
+    v1::SubmitResponse response;
+    std::string error_code;
+    grpc::Status status = submit(request, response, &error_code);
+    // A batch of one that is refused fails the call with the refusal: report it as that line's.
+    if (!status.ok() && end - begin == 1 && !IsTransient(status.error_code())) {
+      v1::Refusal* refusal = response.add_results()->mutable_refusal();
+      v1::ErrorCode code = v1::ERROR_CODE_UNSPECIFIED;
+      std::string message = status.error_message();
+      if (v1::ErrorCode_Parse(error_code, &code) && message.starts_with(error_code + ": ")) {
+        message.erase(0, error_code.size() + 2);
+      }
+      refusal->set_code(code);
+      refusal->set_message(message);
+      status = grpc::Status::OK;
+    }
+    if (!status.ok()) {
+      result.status = status;
+      result.error_code = error_code;
+      result.stopped_at_line = lines[begin].line;
+      return result;
+    }
+    for (std::size_t i = begin; i < end; ++i) {
+      const v1::CommandResult& outcome = response.results(static_cast<int>(i - begin));
+      const v1::PostPayment& payment =
+          request.commands(static_cast<int>(i - begin)).command().post_payment();
+      if (outcome.has_refusal()) {
+        const bool differing = PaidWithOtherDetails(outcome.refusal().code());
+        ++(differing ? result.differing : result.refused);
+        result.problems.push_back(PaymentProblem{lines[i].line, payment.invoice_reference(),
+                                                 differing, outcome.refusal()});
+      } else if (outcome.accepted().duplicate()) {
+        ++result.already;
+      } else {
+        ++result.posted;
+        result.posted_pence += Money::Parse(payment.amount().value())->pence();
+      }
+    }
+    result.lines_done = end;
+    if (progress) progress(result);
+  }
+  return result;
+}
 
 void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
   auto args = std::make_shared<Arguments>();

@@ -5,34 +5,26 @@
 
 #include <algorithm>
 
+#include "clients/lcp/table.h"
 #include "ledger/chain.h"
 #include "ledger/decimal.h"
 
 namespace lcp::client {
 namespace {
 
-std::string PadLeft(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text : std::string(width - text.size(), ' ') + text;
-}
-
-std::string PadRight(const std::string& text, std::size_t width) {
-  return text.size() >= width ? text : text + std::string(width - text.size(), ' ');
-}
-
+// Postings one a line: the account, the amount, and the period when it is not the entry's.
 std::string Postings(const google::protobuf::RepeatedPtrField<v1::Posting>& postings,
                      const std::string& indent) {
-  std::size_t width = 0;
-  for (const v1::Posting& posting : postings) width = std::max(width, posting.account().size());
-  std::string out;
+  Table table({FitLeft(0, indent), Right(18, "  "), Left(0, "  ")});
   for (const v1::Posting& posting : postings) {
-    out += indent + PadRight(posting.account(), width) + "  " +
-           PadLeft(posting.amount().value(), 18) +
-           (posting.has_period()
-                ? "  (in " + posting.period().year() + " " + posting.period().month() + ")"
-                : std::string()) +
-           "\n";
+    if (posting.has_period()) {
+      table.Row({posting.account(), posting.amount().value(),
+                 "(in " + posting.period().year() + " " + posting.period().month() + ")"});
+    } else {
+      table.Row({posting.account(), posting.amount().value()});
+    }
   }
-  return out;
+  return table.Text();
 }
 
 std::string Describe(const v1::Command& command) {
@@ -156,51 +148,48 @@ std::string SubmitTable(const v1::SubmitRequest& request, const v1::SubmitRespon
 }
 
 std::string BalancesTable(const v1::GetBalancesResponse& response) {
-  std::size_t width = 7;
+  Table table({Left(8), FitLeft(0, "  "), Right(18, "  ")});
+  table.Row({"year", "account", "balance"});
   for (const v1::Balance& balance : response.balances()) {
-    width = std::max(width, balance.account().size());
+    table.Row({balance.year(), balance.account(), balance.balance().value()});
   }
-  std::string out = "as of entry " + std::to_string(response.as_of_seq()) + "\n";
-  out += PadRight("year", 8) + "  " + PadRight("account", width) + "  " + PadLeft("balance", 18) +
-         "\n";
-  for (const v1::Balance& balance : response.balances()) {
-    out += PadRight(balance.year(), 8) + "  " + PadRight(balance.account(), width) + "  " +
-           PadLeft(balance.balance().value(), 18) + "\n";
-  }
-  if (response.balances().empty()) out += "(no balances)\n";
-  return out;
+  return "as of entry " + std::to_string(response.as_of_seq()) + "\n" + table.Text() +
+         (response.balances().empty() ? "(no balances)\n" : "");
 }
 
 std::string EntryLine(const v1::EntryView& view) {
   const v1::JournalEntry& entry = view.entry();
-  std::string out = PadLeft(std::to_string(view.seq()), 6) + "  " +
-                    google::protobuf::util::TimeUtil::ToString(entry.recorded_at()) + "  " +
-                    entry.actor().principal_id() + "  " + entry.idempotency_key() + "  " +
-                    Describe(entry.command());
+  const Table line(
+      {Right(6), Left(0, "  "), Left(0, "  "), Left(0, "  "), Left(0, "  "), Left(0, "  ")});
+  std::vector<std::string> cells = {
+      std::to_string(view.seq()), google::protobuf::util::TimeUtil::ToString(entry.recorded_at()),
+      entry.actor().principal_id(), entry.idempotency_key(), Describe(entry.command())};
   if (entry.postings_size() > 0) {
-    out += "  [" + entry.period().year() + " " + entry.period().month() + ", " +
-           std::to_string(entry.postings_size()) + " postings]";
+    cells.push_back("[" + entry.period().year() + " " + entry.period().month() + ", " +
+                    std::to_string(entry.postings_size()) + " postings]");
   }
-  return out + "\n";
+  return line.Line(cells);
 }
 
 std::string EntryDetail(const v1::EntryView& view) {
   const v1::JournalEntry& entry = view.entry();
+  // Each field on a line of its own: its name, then its value.
+  const Table field({Left(9, "  "), Left(0, "  ")});
   std::string out = "entry " + std::to_string(view.seq()) + "\n";
-  out += "  recorded   " + google::protobuf::util::TimeUtil::ToString(entry.recorded_at()) + "\n";
-  out += "  by         " + entry.actor().principal_id() + " (" +
-         v1::Role_Name(entry.actor().role()) + ")\n";
-  out += "  key        " + entry.idempotency_key() + "\n";
-  out += "  command    " + Describe(entry.command()) + "\n";
+  out += field.Line({"recorded", google::protobuf::util::TimeUtil::ToString(entry.recorded_at())});
+  out += field.Line(
+      {"by", entry.actor().principal_id() + " (" + v1::Role_Name(entry.actor().role()) + ")"});
+  out += field.Line({"key", entry.idempotency_key()});
+  out += field.Line({"command", Describe(entry.command())});
   if (entry.reverses_seq() != 0) {
-    out += "  reverses   entry " + std::to_string(entry.reverses_seq()) + "\n";
+    out += field.Line({"reverses", "entry " + std::to_string(entry.reverses_seq())});
   }
   if (entry.postings_size() > 0) {
-    out += "  period     " + entry.period().year() + " " + entry.period().month() + "\n";
+    out += field.Line({"period", entry.period().year() + " " + entry.period().month()});
     out += Postings(entry.postings(), "    ");
   }
-  out += "  prev hash  " + ToHex(view.prev_hash()) + "\n";
-  out += "  hash       " + ToHex(view.hash()) + "\n";
+  out += field.Line({"prev hash", ToHex(view.prev_hash())});
+  out += field.Line({"hash", ToHex(view.hash())});
   return out;
 }
 
@@ -234,29 +223,26 @@ std::string AllocationTable(const v1::AllocationView& view) {
          "\n";
   out += std::to_string(view.practice_count()) + " practices, total weighted population " +
          view.weighted_population_total().value() + "\n";
-  out += PadRight("practice", 9) + PadLeft("patients", 10) + PadLeft("weighted population", 22) +
-         PadLeft("share", 13) + PadLeft("budget", 16) + PadLeft("previous", 16) +
-         PadLeft("change", 16) + "\n";
+  Table table({Left(9), Right(10), Right(22), Right(13), Right(16), Right(16), Right(16)});
+  table.Row(
+      {"practice", "patients", "weighted population", "share", "budget", "previous", "change"});
   Int budget_sum = 0;
   Int previous_sum = 0;
   std::int64_t patients = 0;
   for (const v1::AllocationRow& row : view.rows()) {
-    out += PadRight(row.ods_code(), 9) + PadLeft(std::to_string(row.patients()), 10) +
-           PadLeft(row.weighted_population().value(), 22) + PadLeft(row.share().value(), 13) +
-           PadLeft(row.budget().value(), 16) + PadLeft(row.previous_budget().value(), 16) +
-           PadLeft(row.change().value(), 16) + "\n";
+    table.Row({row.ods_code(), std::to_string(row.patients()), row.weighted_population().value(),
+               row.share().value(), row.budget().value(), row.previous_budget().value(),
+               row.change().value()});
     budget_sum += Money::Parse(row.budget().value())->pence();
     previous_sum += Money::Parse(row.previous_budget().value())->pence();
     patients += row.patients();
   }
   if (view.rows_size() > 1) {
-    out += PadRight("total", 9) + PadLeft(std::to_string(patients), 10) +
-           PadLeft(view.weighted_population_total().value(), 22) + PadLeft("1", 13) +
-           PadLeft(Money::FromPence(budget_sum).ToString(), 16) +
-           PadLeft(Money::FromPence(previous_sum).ToString(), 16) +
-           PadLeft(Money::FromPence(budget_sum - previous_sum).ToString(), 16) + "\n";
+    table.Row({"total", std::to_string(patients), view.weighted_population_total().value(), "1",
+               Money::FromPence(budget_sum).ToString(), Money::FromPence(previous_sum).ToString(),
+               Money::FromPence(budget_sum - previous_sum).ToString()});
   }
-  return out;
+  return out + table.Text();
 }
 
 std::string AllocationExplanation(const v1::AllocationView& view) {
@@ -265,16 +251,16 @@ std::string AllocationExplanation(const v1::AllocationView& view) {
   std::string out = "How " + row.ods_code() + "'s " + view.period().year() + " " +
                     view.budget_line() + " budget was reached (run at entry " +
                     std::to_string(view.run_seq()) + "):\n";
-  out += "  " + PadRight("band", 14) + PadLeft("patients", 10) + PadLeft("weight", 14) +
-         PadLeft("patients x weight", 20) + "\n";
+  Table bands({Left(14, "  "), Right(10), Right(14), Right(20)});
+  bands.Row({"band", "patients", "weight", "patients x weight"});
   for (const v1::BandDetail& band : row.bands()) {
     if (band.patients() == 0) continue;
-    out += "  " + PadRight(band.band(), 14) + PadLeft(std::to_string(band.patients()), 10) +
-           PadLeft(band.weight().value(), 14) + PadLeft(band.weighted().value(), 20) + "\n";
+    bands.Row({band.band(), std::to_string(band.patients()), band.weight().value(),
+               band.weighted().value()});
   }
-  auto step = [&](const std::string& what, const std::string& value) {
-    out += "  " + PadRight(what, 52) + PadLeft(value, 20) + "\n";
-  };
+  out += bands.Text();
+  Table steps({Left(52, "  "), Right(20)});
+  auto step = [&](const std::string& what, const std::string& value) { steps.Row({what, value}); };
   step("registered patients (extract " + view.extract_date() + ")", std::to_string(row.patients()));
   step("weighted patients (sum of the bands)", row.weighted_patients().value());
   step("x needs index N", row.needs_index().value());
@@ -290,19 +276,22 @@ std::string AllocationExplanation(const v1::AllocationView& view) {
   step("budget in force before this run", row.previous_budget().value());
   step("change posted to practice:" + row.ods_code() + ":budget:" + view.budget_line(),
        row.change().value());
-  return out;
+  return out + steps.Text();
 }
 
 std::string PracticesTable(const v1::ListPracticesResponse& response) {
-  std::string out;
+  Table table({Left(0), Left(0, "  ")});
   for (const v1::PracticeView& practice : response.practices()) {
-    out += practice.ods_code() + "  " + practice.name() + "\n";
+    table.Row({practice.ods_code(), practice.name()});
   }
-  return out;
+  return table.Text();
 }
 
 std::string HeadTable(const v1::GetHeadResponse& response) {
-  return "entry " + std::to_string(response.seq()) + "\nhash  " + response.hash_hex() + "\n";
+  return Table({Left(5), Left(0, " ")})
+      .Row({"entry", std::to_string(response.seq())})
+      .Row({"hash", response.hash_hex()})
+      .Text();
 }
 
 namespace {
@@ -338,26 +327,26 @@ std::string ModeText(v1::ContractMode mode) {
   return Short(v1::ContractMode_Name(mode), "CONTRACT_MODE_");
 }
 
-std::string InterestLine(const v1::InterestView& interest) {
-  return PadLeft(std::to_string(interest.seq()), 6) + "  " + interest.ods_code() +
-         (interest.clinician().empty() ? "" : " (" + interest.clinician() + ")") + " in " +
-         (interest.contract_id().empty() ? "provider " + interest.provider_code()
-                                         : "contract " + interest.contract_id()) +
-         ": " + interest.description() + "  [recorded by " + interest.declared_by() + "]\n";
+// Declared interests one a line: the entry, then the declaration.
+Table InterestTable(const std::string& indent) { return Table({Right(6, indent), Left(0, "  ")}); }
+
+std::vector<std::string> InterestRow(const v1::InterestView& interest) {
+  return {std::to_string(interest.seq()),
+          interest.ods_code() +
+              (interest.clinician().empty() ? "" : " (" + interest.clinician() + ")") + " in " +
+              (interest.contract_id().empty() ? "provider " + interest.provider_code()
+                                              : "contract " + interest.contract_id()) +
+              ": " + interest.description() + "  [recorded by " + interest.declared_by() + "]"};
 }
 
 std::string StatementRows(const google::protobuf::RepeatedPtrField<v1::StatementLine>& lines) {
-  std::size_t width = 8;
-  for (const v1::StatementLine& line : lines) width = std::max(width, line.budget_line().size());
-  std::string out = "  " + PadRight("line", width) + PadLeft("budget", 17) +
-                    PadLeft("commitments", 17) + PadLeft("actual", 17) + PadLeft("forecast", 17) +
-                    PadLeft("variance", 17) + "\n";
+  Table table({FitLeft(8, "  "), Right(17), Right(17), Right(17), Right(17), Right(17)});
+  table.Row({"line", "budget", "commitments", "actual", "forecast", "variance"});
   for (const v1::StatementLine& line : lines) {
-    out += "  " + PadRight(line.budget_line(), width) + PadLeft(line.budget().value(), 17) +
-           PadLeft(line.commitments().value(), 17) + PadLeft(line.actual().value(), 17) +
-           PadLeft(line.forecast().value(), 17) + PadLeft(line.variance().value(), 17) + "\n";
+    table.Row({line.budget_line(), line.budget().value(), line.commitments().value(),
+               line.actual().value(), line.forecast().value(), line.variance().value()});
   }
-  return out;
+  return table.Text();
 }
 
 }  // namespace
@@ -392,18 +381,19 @@ std::string ContractDetail(const v1::ContractView& view) {
          (view.payment_count() == 0 ? "" : " (the last at entry " + std::to_string(view.last_payment_seq()) + ")") +
          "\n";
   if (!view.years().empty()) {
-    out += "  " + PadRight("year", 8) + PadRight("months", 9) + PadLeft("value", 16) +
-           PadLeft("ceiling", 16) + PadLeft("paid", 16) + PadLeft("outstanding", 16) +
-           PadLeft("headroom", 16) + PadLeft("cases", 10) + "  committed\n";
+    Table years({Left(8, "  "), Left(9), Right(16), Right(16), Right(16), Right(16), Right(16),
+                 Right(10), Left(0, "  ")});
+    years.Row({"year", "months", "value", "ceiling", "paid", "outstanding", "headroom", "cases",
+               "committed"});
     for (const v1::ContractYearView& year : view.years()) {
-      out += "  " + PadRight(year.year(), 8) + PadRight(year.first_month() + "-" + year.last_month(), 9) +
-             PadLeft(year.value().value(), 16) + PadLeft(year.ceiling().value(), 16) +
-             PadLeft(year.paid().value(), 16) + PadLeft(year.outstanding().value(), 16) +
-             PadLeft(year.headroom().value(), 16) + PadLeft(std::to_string(year.cases()), 10) +
-             (year.committed() ? "  yes (split by run " + std::to_string(year.basis_run_seq()) + ")"
-                               : "  no") +
-             "\n";
+      years.Row({year.year(), year.first_month() + "-" + year.last_month(), year.value().value(),
+                 year.ceiling().value(), year.paid().value(), year.outstanding().value(),
+                 year.headroom().value(), std::to_string(year.cases()),
+                 year.committed()
+                     ? "yes (split by run " + std::to_string(year.basis_run_seq()) + ")"
+                     : "no"});
     }
+    out += years.Text();
     // Each year's value month by month, runs of equal months together: "M01-M04 8333.34".
     for (const v1::ContractYearView& year : view.years()) {
       std::string months;
@@ -423,7 +413,9 @@ std::string ContractDetail(const v1::ContractView& view) {
   }
   if (!view.interests().empty()) {
     out += "  declared interests:\n";
-    for (const v1::InterestView& interest : view.interests()) out += "  " + InterestLine(interest);
+    Table interests = InterestTable("  ");
+    for (const v1::InterestView& interest : view.interests()) interests.Row(InterestRow(interest));
+    out += interests.Text();
   }
   if (!view.entry_seqs().empty()) {
     out += "  entries (besides payments):";
@@ -435,31 +427,28 @@ std::string ContractDetail(const v1::ContractView& view) {
 
 std::string ContractsTable(const v1::ListContractsResponse& response) {
   if (response.contracts().empty()) return "no contracts\n";
-  std::size_t width = 8;
-  for (const v1::ContractView& view : response.contracts()) width = std::max(width, view.contract_id().size());
-  std::string out = PadRight("contract", width) + "  " + PadRight("provider", 9) + PadRight("mode", 6) +
-                    PadRight("line", 16) + PadRight("status", 10) + PadLeft("paid", 16) +
-                    PadLeft("outstanding", 16) + "  terms\n";
+  Table table({FitLeft(8), Left(9, "  "), Left(6), Left(16), Left(10), Right(16), Right(16),
+               Left(0, "  ")});
+  table.Row({"contract", "provider", "mode", "line", "status", "paid", "outstanding", "terms"});
   for (const v1::ContractView& view : response.contracts()) {
     Int paid = 0, outstanding = 0;
     for (const v1::ContractYearView& year : view.years()) {
       paid += Money::Parse(year.paid().value())->pence();
       outstanding += Money::Parse(year.outstanding().value())->pence();
     }
-    out += PadRight(view.contract_id(), width) + "  " + PadRight(view.provider_code(), 9) +
-           PadRight(ModeText(view.mode()), 6) + PadRight(view.budget_line(), 16) +
-           PadRight(StatusText(view.status()), 10) + PadLeft(Money::FromPence(paid).ToString(), 16) +
-           PadLeft(Money::FromPence(outstanding).ToString(), 16) + "  " + TermsText(view.terms()) +
-           "\n";
+    table.Row({view.contract_id(), view.provider_code(), ModeText(view.mode()), view.budget_line(),
+               StatusText(view.status()), Money::FromPence(paid).ToString(),
+               Money::FromPence(outstanding).ToString(), TermsText(view.terms())});
   }
-  return out;
+  return table.Text();
 }
 
 std::string InterestsTable(const v1::ListInterestsResponse& response) {
   if (response.interests().empty()) return "no declared interests\n";
-  std::string out = PadLeft("entry", 6) + "  declaration\n";
-  for (const v1::InterestView& interest : response.interests()) out += InterestLine(interest);
-  return out;
+  Table table = InterestTable("");
+  table.Row({"entry", "declaration"});
+  for (const v1::InterestView& interest : response.interests()) table.Row(InterestRow(interest));
+  return table.Text();
 }
 
 std::string StatementTable(const v1::GetStatementResponse& response) {
@@ -573,16 +562,16 @@ std::string RiskShareTable(const v1::GetRiskShareResponse& r, bool explain) {
   const std::string kept = savings ? "kept for reinvestment" : "borne";
   const std::string pct = savings ? "recovered by the PCT" : "underwritten by the PCT";
   auto members_table = [&] {
-    std::string t = "  " + PadRight("practice", 10) + PadLeft("budget", 15) + PadLeft("outturn", 15) +
-                    PadLeft("variance", 14) + PadLeft("basis", 14) + PadLeft("budget part", 13) +
-                    PadLeft("contribution", 13) + PadLeft("share", 13) + "\n";
+    Table t({Left(10, "  "), Right(15), Right(15), Right(14), Right(14), Right(13), Right(13),
+             Right(13)});
+    t.Row({"practice", "budget", "outturn", "variance", "basis", "budget part", "contribution",
+           "share"});
     for (const v1::MemberRiskShare& m : r.members()) {
-      t += "  " + PadRight(m.ods_code(), 10) + PadLeft(m.budget().value(), 15) +
-           PadLeft(m.outturn().value(), 15) + PadLeft(m.variance().value(), 14) +
-           PadLeft(m.contribution_basis().value(), 14) + PadLeft(m.budget_share().value(), 13) +
-           PadLeft(m.contribution_share().value(), 13) + PadLeft(m.share().value(), 13) + "\n";
+      t.Row({m.ods_code(), m.budget().value(), m.outturn().value(), m.variance().value(),
+             m.contribution_basis().value(), m.budget_share().value(),
+             m.contribution_share().value(), m.share().value()});
     }
-    return t;
+    return t.Text();
   };
   if (!explain) {
     out += "pool: budget " + r.pooled_budget().value() + ", outturn " + r.outturn().value() +
@@ -595,10 +584,12 @@ std::string RiskShareTable(const v1::GetRiskShareResponse& r, bool explain) {
     }
     return out + members_table();
   }
+  // The steps, numbered "1." to "12.", each printed as it is reached (a band's lines come between).
+  const Table numbered({Right(3), Left(0, " ")});
   int n = 0;
   auto add = [&](const std::string& text) {
     ++n;
-    out += PadLeft(std::to_string(n) + ".", 3) + " " + text + "\n";
+    out += numbered.Line({std::to_string(n) + ".", text});
   };
   add("Pooled budget B (members' budgets on " + JoinWith(r.terms().pooled_lines(), ", ") + "): " +
       r.pooled_budget().value());
