@@ -412,6 +412,7 @@ std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() {
     years_copy_version_ = state.years_version;
   }
   snapshot->years = years_copy_;
+  snapshot->records = log_;
   return snapshot;
 }
 
