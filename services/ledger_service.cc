@@ -3,7 +3,6 @@
 #include <chrono>
 #include <mutex>
 
-#include "ledger/permissions.h"
 #include "ledger/queries.h"
 #include "services/grpc_status.h"
 
@@ -74,57 +73,11 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::Submit(grpc::CallbackServerContext*
                                                     v1::SubmitResponse* response) {
   grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
   Result<v1::Actor> actor = authenticator_.Authenticate(*context);
-  if (!actor.ok()) {
-    FinishWith(context, reactor, actor.status());
-    return reactor;
-  }
-  if (!MayIssueAnyCommand(actor->role())) {
-    FinishWith(context, reactor,
-               Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
-                             "role " + RoleName(actor->role()) +
-                                 " may not submit commands: it reads only; nothing was posted"));
-    return reactor;
-  }
-  const auto count = static_cast<std::size_t>(request->commands_size());
-  if (count == 0) {
-    FinishWith(context, reactor,
-               Status::Error(v1::ERROR_CODE_BATCH_EMPTY, "a Submit needs at least one command"));
-    return reactor;
-  }
-  if (count > kCommandsPerBatchMax) {
-    FinishWith(
-        context, reactor,
-        Status::Error(v1::ERROR_CODE_BATCH_TOO_LARGE,
-                      "a Submit may carry at most " + std::to_string(kCommandsPerBatchMax) +
-                          " commands; " + std::to_string(count) + " were sent: split the batch"));
-    return reactor;
-  }
-  // Fields this server does not know around the commands (a newer client's option, say) could
-  // change what the call means, so the whole call is refused; inside a command, only that command
-  // is.
-  std::string envelope_unknown;
-  if (!request->GetReflection()->GetUnknownFields(*request).empty()) {
-    envelope_unknown =
-        "field " +
-        std::to_string(request->GetReflection()->GetUnknownFields(*request).field(0).number()) +
-        " of lcp.v1.SubmitRequest";
-  }
-  for (int i = 0; i < request->commands_size() && envelope_unknown.empty(); ++i) {
-    const v1::CommandRequest& command = request->commands(i);
-    const auto& unknown = command.GetReflection()->GetUnknownFields(command);
-    if (!unknown.empty()) {
-      envelope_unknown = "field " + std::to_string(unknown.field(0).number()) +
-                         " of lcp.v1.CommandRequest (command " + std::to_string(i + 1) + ")";
-    }
-  }
-  if (!envelope_unknown.empty()) {
-    FinishWith(context, reactor, UnknownFieldsRefusal(envelope_unknown));
-    return reactor;
-  }
   SubmitCall call;
-  for (int i = 0; i < request->commands_size(); ++i) {
-    std::string path = UnknownFieldPath(request->commands(i).command());
-    if (!path.empty()) call.unknown_fields.emplace_back(i, std::move(path));
+  Status checked = actor.ok() ? CheckSubmit(*actor, *request, call) : actor.status();
+  if (!checked.ok()) {
+    FinishWith(context, reactor, checked);
+    return reactor;
   }
   call.request = request;
   call.response = response;

@@ -52,6 +52,14 @@ struct SubmitCall {
   std::function<void(const Status&)> done;
 };
 
+// Checks a Submit call before it is queued: `actor`'s role may issue some command
+// (PERMISSION_DENIED), the call carries 1 to kCommandsPerBatchMax commands (BATCH_EMPTY,
+// BATCH_TOO_LARGE), and neither it nor a CommandRequest carries a field this server does not know
+// (UNKNOWN_FIELDS for the whole call: such a field, a newer client's option say, could change what
+// the call means). Fills call.unknown_fields with the commands that carry one inside the command
+// itself; only those commands will be refused.
+Status CheckSubmit(const v1::Actor& actor, const v1::SubmitRequest& request, SubmitCall& call);
+
 class Sequencer {
  public:
   // Takes a Book that has been opened (recovered) and the log of its records. `on_fatal` is called
