@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -49,17 +50,23 @@ struct Snapshot {
 // read. For a reader that owns the state, such as the auditor's replay once it has finished.
 Snapshot BorrowSnapshot(const State& state, std::shared_ptr<const RecordSource> records);
 
-// The records of an export file (docs/export-format.md), read from the file on each call: nothing
-// is held in memory. For a file that was verified already (ReplayExport); a record that cannot be
-// read ends the range there.
+// The records of an export file (docs/export-format.md), read from the file as they are asked for:
+// nothing but one read position is held in memory. Reading on from where the last call stopped
+// costs only the records read; asking for an earlier record reads the file again from its start.
+// For a file that was verified already (ReplayExport); a record that cannot be read ends the range
+// there. Safe to call from several threads (one reads at a time).
 class ExportFileRecords final : public RecordSource {
  public:
-  explicit ExportFileRecords(std::string path) : path_(std::move(path)) {}
+  explicit ExportFileRecords(std::string path);
+  ~ExportFileRecords() override;
   std::optional<v1::JournalRecord> Get(std::uint64_t seq) const override;
   std::vector<v1::JournalRecord> Range(std::uint64_t from_seq, std::size_t count) const override;
 
  private:
+  struct Cursor;
   std::string path_;
+  mutable std::mutex mutex_;
+  mutable std::unique_ptr<Cursor> cursor_;  // GUARDED_BY(mutex_); null until the first read.
 };
 
 }  // namespace lcp
