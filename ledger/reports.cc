@@ -3,29 +3,37 @@
 #include <algorithm>
 
 #include "ledger/periods.h"
+#include "ledger/queries.h"
 
 namespace lcp {
 
-std::vector<TrialBalance> TrialBalances(const State& state) {
+std::vector<TrialBalance> TrialBalances(const v1::GetBalancesResponse& balances) {
   std::vector<TrialBalance> result;
-  for (const auto& [start_year, accounts] : state.balances) {
-    TrialBalance balance;
-    balance.start_year = start_year;
-    for (const auto& [account, pence] : accounts) {
-      if (pence.is_zero()) continue;
-      TrialBalanceRow row{account, Money(), Money()};
-      if (pence.sign() > 0) {
-        row.debit = Money::FromPence(pence);
-        balance.total_debit += row.debit;
-      } else {
-        row.credit = Money::FromPence(-pence);
-        balance.total_credit += row.credit;
-      }
-      balance.rows.push_back(std::move(row));
+  std::string year_text;
+  for (const v1::Balance& balance : balances.balances()) {
+    if (result.empty() || balance.year() != year_text) {
+      year_text = balance.year();
+      result.emplace_back().start_year = *ParseYear(year_text);
     }
-    result.push_back(std::move(balance));
+    TrialBalance& trial = result.back();
+    const Money amount = *Money::Parse(balance.balance().value());
+    if (amount.is_zero()) continue;
+    TrialBalanceRow row{balance.account(), Money(), Money()};
+    if (amount.is_negative()) {
+      row.credit = -amount;
+      trial.total_credit += row.credit;
+    } else {
+      row.debit = amount;
+      trial.total_debit += row.debit;
+    }
+    trial.rows.push_back(std::move(row));
   }
   return result;
+}
+
+std::vector<TrialBalance> TrialBalances(const State& state) {
+  return TrialBalances(
+      *queries::GetBalances(BorrowSnapshot(state, nullptr), queries::Auditor(), {}));
 }
 
 std::string FormatTrialBalances(const std::vector<TrialBalance>& balances) {

@@ -1,9 +1,10 @@
-// Reports derived from the state alone, shared by the server, the sample tool and the auditor's replay.
+// Reports derived from the ledger's figures, for the auditor's replay (lcp-audit).
 #pragma once
 
 #include <string>
 #include <vector>
 
+#include "lcp/v1/ledger_service.pb.h"
 #include "ledger/decimal.h"
 #include "ledger/state.h"
 
@@ -23,7 +24,11 @@ struct TrialBalance {
   bool balanced() const { return total_debit == total_credit; }
 };
 
-// One trial balance per financial year that has postings, in year order.
+// One trial balance per financial year in `balances` (as GetBalances returns them: grouped by year,
+// in year order), its accounts in the order given. REQUIRES: canonical years and amounts, as
+// GetBalances writes them.
+std::vector<TrialBalance> TrialBalances(const v1::GetBalancesResponse& balances);
+// The same of every account in `state`, read through GetBalances as an auditor (queries.h).
 std::vector<TrialBalance> TrialBalances(const State& state);
 
 // The trial balances as a fixed-width text table.

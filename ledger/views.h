@@ -1,6 +1,6 @@
-// Views of the ledger's figures as the wire carries them, built from the state alone, so that the
-// server's replies and the auditor's replay (lcp-audit) print the very same figures for the same
-// journal: a practice's statement and a year's risk share.
+// Views of the ledger's figures as the wire carries them, built from the state alone: a practice's
+// statement and a year's risk share, for the queries (queries.h) that the server and the auditor's
+// replay (lcp-audit) both answer with.
 #pragma once
 
 #include <map>

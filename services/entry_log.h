@@ -10,18 +10,19 @@
 #include <vector>
 
 #include "lcp/v1/ledger.pb.h"
+#include "ledger/snapshot.h"
 
 namespace lcp {
 
-class EntryLog {
+class EntryLog final : public RecordSource {
  public:
   // REQUIRES: the records continue the log (the first has seq size() + 1).
   void Append(std::vector<v1::JournalRecord> records);
   std::uint64_t size() const;
   // The record `seq`, if the log has it.
-  std::optional<v1::JournalRecord> Get(std::uint64_t seq) const;
+  std::optional<v1::JournalRecord> Get(std::uint64_t seq) const override;
   // Up to `count` records from `from_seq` (at least 1), in order.
-  std::vector<v1::JournalRecord> Range(std::uint64_t from_seq, std::size_t count) const;
+  std::vector<v1::JournalRecord> Range(std::uint64_t from_seq, std::size_t count) const override;
 
  private:
   mutable std::shared_mutex mutex_;

@@ -128,4 +128,9 @@ grpc::Status ToGrpcStatus(const Status& status) {
   return grpc::Status(GrpcCodeFor(status.code()), status.ToString());
 }
 
+grpc::Status RefusalFor(grpc::ServerContextBase& context, const Status& status) {
+  context.AddTrailingMetadata(kErrorCodeMetadataKey, v1::ErrorCode_Name(status.code()));
+  return ToGrpcStatus(status);
+}
+
 }  // namespace lcp

@@ -20,4 +20,8 @@ grpc::StatusCode GrpcCodeFor(ErrorCode code);
 // REQUIRES: !status.ok().
 grpc::Status ToGrpcStatus(const Status& status);
 
+// How a call refused with `status` ends, unary or stream: ToGrpcStatus(status), with the ErrorCode
+// named in the call's trailing metadata (kErrorCodeMetadataKey). REQUIRES: !status.ok().
+grpc::Status RefusalFor(grpc::ServerContextBase& context, const Status& status);
+
 }  // namespace lcp

@@ -1,5 +1,6 @@
-// The gRPC handlers of LedgerService: thin, each turns a request into a sequencer call or a snapshot
-// read, and the result into a reply.
+// The gRPC handlers of LedgerService: thin, each authenticates the caller, turns the request into a
+// sequencer call (Submit) or a query over the latest snapshot (ledger/queries.h), and the result
+// into a reply or a refusal (services/grpc_status.h).
 #pragma once
 
 #include <grpcpp/support/message_allocator.h>
@@ -12,13 +13,6 @@ namespace lcp {
 
 // The largest request the server accepts, in bytes.
 inline constexpr int kRequestBytesMax = 64 * 1024 * 1024;
-// Page sizes of ListEntries.
-inline constexpr std::uint32_t kPageSizeDefault = 100;
-inline constexpr std::uint32_t kPageSizeMax = 1'000;
-// The most exact accounts one GetBalances may name.
-inline constexpr int kBalanceAccountsMax = 1'000;
-// The most what-ifs one GetRiskShare may carry.
-inline constexpr int kWhatIfsMax = 1'000;
 
 // Allocates each Submit's request and response on one protobuf arena, freed whole when the call ends:
 // a batch of 1,000 commands is otherwise tens of thousands of small allocations and frees.
@@ -87,8 +81,5 @@ class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
   const Authenticator& authenticator_;
   SubmitArenaAllocator submit_allocator_;
 };
-
-// Fills `view` from a stored record. Returns false if its body does not parse.
-bool ToEntryView(const v1::JournalRecord& record, v1::EntryView& view);
 
 }  // namespace lcp

@@ -62,6 +62,42 @@ Sequencer::Sequencer(std::unique_ptr<Book> book, std::shared_ptr<EntryLog> log,
   writer_thread_ = std::thread([this] { RunWriter(); });
 }
 
+Status CheckSubmit(const v1::Actor& actor, const v1::SubmitRequest& request, SubmitCall& call) {
+  if (!MayIssueAnyCommand(actor.role())) {
+    return Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                         "role " + RoleName(actor.role()) +
+                             " may not submit commands: it reads only; nothing was posted");
+  }
+  const auto count = static_cast<std::size_t>(request.commands_size());
+  if (count == 0) {
+    return Status::Error(v1::ERROR_CODE_BATCH_EMPTY, "a Submit needs at least one command");
+  }
+  if (count > kCommandsPerBatchMax) {
+    return Status::Error(v1::ERROR_CODE_BATCH_TOO_LARGE,
+                         "a Submit may carry at most " + std::to_string(kCommandsPerBatchMax) +
+                             " commands; " + std::to_string(count) + " were sent: split the batch");
+  }
+  const auto& envelope = request.GetReflection()->GetUnknownFields(request);
+  if (!envelope.empty()) {
+    return UnknownFieldsRefusal("field " + std::to_string(envelope.field(0).number()) +
+                                " of lcp.v1.SubmitRequest");
+  }
+  for (int i = 0; i < request.commands_size(); ++i) {
+    const v1::CommandRequest& command = request.commands(i);
+    const auto& unknown = command.GetReflection()->GetUnknownFields(command);
+    if (!unknown.empty()) {
+      return UnknownFieldsRefusal("field " + std::to_string(unknown.field(0).number()) +
+                                  " of lcp.v1.CommandRequest (command " + std::to_string(i + 1) +
+                                  ")");
+    }
+  }
+  for (int i = 0; i < request.commands_size(); ++i) {
+    std::string path = UnknownFieldPath(request.commands(i).command());
+    if (!path.empty()) call.unknown_fields.emplace_back(i, std::move(path));
+  }
+  return Status::Ok();
+}
+
 Sequencer::~Sequencer() {
   if (apply_thread_.joinable()) {
     BeginStop();
@@ -413,6 +449,7 @@ std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() {
     years_copy_version_ = state.years_version;
   }
   snapshot->years = years_copy_;
+  snapshot->records = log_;
   return snapshot;
 }
 

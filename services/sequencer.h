@@ -10,18 +10,19 @@
 #include <deque>
 #include <functional>
 #include <map>
-#include <optional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <thread>
 #include <utility>
 #include <vector>
 
+#include "lcp/v1/ledger_service.pb.h"
+#include "ledger/snapshot.h"
 #include "ledger/state.h"
 #include "services/book.h"
 #include "services/entry_log.h"
-#include "lcp/v1/ledger_service.pb.h"
 
 namespace lcp {
 
@@ -39,19 +40,6 @@ inline constexpr std::size_t kRoundsInFlightMax = 8;
 static_assert(kCommandsPerCommitMax >= kCommandsPerBatchMax, "a batch must fit in one commit");
 static_assert(kCommandsQueuedMax >= 4 * kCommandsPerCommitMax);
 
-// What readers see: the ledger as of one durable head. Immutable once published.
-struct Snapshot {
-  std::uint64_t head_seq = 0;
-  std::string head_hash;
-  std::shared_ptr<const Balances> balances;
-  // Copies of the engine's practices and capitation state, shared between snapshots until they change.
-  std::shared_ptr<const std::map<std::string, Practice>> practices;
-  std::shared_ptr<const Capitation> capitation;
-  std::shared_ptr<const Contracts> contracts;
-  // The open years by start year: lines, month closes, settlement, agreements.
-  std::shared_ptr<const std::map<int, Year>> years;
-};
-
 // One Submit call waiting for the sequencer. `request` and `response` belong to the RPC and stay valid
 // until `done` is called; `done` runs on the sequencer thread with Ok or the call's failure.
 struct SubmitCall {
@@ -63,6 +51,14 @@ struct SubmitCall {
   std::vector<std::pair<int, std::string>> unknown_fields;
   std::function<void(const Status&)> done;
 };
+
+// Checks a Submit call before it is queued: `actor`'s role may issue some command
+// (PERMISSION_DENIED), the call carries 1 to kCommandsPerBatchMax commands (BATCH_EMPTY,
+// BATCH_TOO_LARGE), and neither it nor a CommandRequest carries a field this server does not know
+// (UNKNOWN_FIELDS for the whole call: such a field, a newer client's option say, could change what
+// the call means). Fills call.unknown_fields with the commands that carry one inside the command
+// itself; only those commands will be refused.
+Status CheckSubmit(const v1::Actor& actor, const v1::SubmitRequest& request, SubmitCall& call);
 
 class Sequencer {
  public:

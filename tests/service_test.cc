@@ -2,7 +2,9 @@
 // statuses, batches, idempotent retries, restarts and concurrent clients.
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <map>
+#include <memory>
 #include <random>
 #include <thread>
 
@@ -551,6 +553,41 @@ TEST_F(ServiceTest, StreamEntriesSendsHistoryThenFollowsNewEntries) {
   EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
 }
 
+// One follow stream more than kFollowersMax is refused through the one ErrorCode mapping: the code
+// in the message and in the trailing metadata, as for a unary refusal.
+TEST_F(ServiceTest, AFollowStreamBeyondTheLimitIsRefusedAsServerBusy) {
+  v1::StreamEntriesRequest request;
+  request.set_from_seq(1);
+  request.set_follow(true);
+  const auto deadline = std::chrono::system_clock::now() + std::chrono::seconds(60);
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<v1::StreamEntriesResponse>>> readers;
+  v1::StreamEntriesResponse response;
+  for (std::size_t i = 0; i < kFollowersMax; ++i) {
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    contexts.back()->set_deadline(deadline);
+    readers.push_back(stub().StreamEntries(contexts.back().get(), request));
+    ASSERT_TRUE(readers.back()->Read(&response)) << i;  // Following from here on.
+  }
+  grpc::ClientContext context;
+  context.set_deadline(deadline);
+  auto refused = stub().StreamEntries(&context, request);
+  EXPECT_FALSE(refused->Read(&response));
+  grpc::Status status = refused->Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(status.error_message(),
+            "ERROR_CODE_SERVER_BUSY: 256 streams are following already; retry later");
+  const auto code = context.GetServerTrailingMetadata().find("lcp-error-code");
+  ASSERT_NE(code, context.GetServerTrailingMetadata().end());
+  EXPECT_EQ(std::string(code->second.data(), code->second.size()), "ERROR_CODE_SERVER_BUSY");
+  for (auto& following : contexts) following->TryCancel();
+  for (auto& reader : readers) {
+    while (reader->Read(&response)) {
+    }
+    EXPECT_EQ(reader->Finish().error_code(), grpc::StatusCode::CANCELLED);
+  }
+}
+
 TEST_F(ServiceTest, StoppingEndsFollowStreamsAndRefusesNewSubmits) {
   grpc::ClientContext context;
   v1::StreamEntriesRequest request;
@@ -564,9 +601,15 @@ TEST_F(ServiceTest, StoppingEndsFollowStreamsAndRefusesNewSubmits) {
   server_->sequencer().BeginStop();
   EXPECT_FALSE(reader->Read(&response));
   grpc::Status ended = reader->Finish();
+  // Ended through the one ErrorCode mapping, as a unary refusal is: the code in the message and in
+  // the trailing metadata.
   EXPECT_EQ(ended.error_code(), grpc::StatusCode::UNAVAILABLE);
-  EXPECT_EQ(ended.error_message(),
-            "the server is stopping; resume from entry 6 once it is back");
+  EXPECT_EQ(
+      ended.error_message(),
+      "ERROR_CODE_SERVER_STOPPING: the server is stopping; resume from entry 6 once it is back");
+  const auto code = context.GetServerTrailingMetadata().find("lcp-error-code");
+  ASSERT_NE(code, context.GetServerTrailingMetadata().end());
+  EXPECT_EQ(std::string(code->second.data(), code->second.size()), "ERROR_CODE_SERVER_STOPPING");
 
   Call refused = SubmitOne(stub(), testing::RegisterPracticeCommand("A81009"), "late");
   EXPECT_EQ(refused.status.error_code(), grpc::StatusCode::UNAVAILABLE);

@@ -12,7 +12,6 @@
 // Exit codes: 0 every check held; 1 a check failed (the first failing record is named); 2 a wrong
 // command line or a file that cannot be opened.
 #include <CLI/CLI.hpp>
-
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -25,9 +24,10 @@
 #include "ledger/export_file.h"
 #include "ledger/journal.h"
 #include "ledger/periods.h"
+#include "ledger/queries.h"
 #include "ledger/replay.h"
 #include "ledger/reports.h"
-#include "ledger/views.h"
+#include "ledger/snapshot.h"
 
 namespace lcp::audit {
 namespace {
@@ -74,61 +74,55 @@ int Verify(const std::string& path) {
   return 0;
 }
 
-// The balances as GetBalances returns them with no filter: every account of every year, by year.
-v1::GetBalancesResponse AllBalances(const State& state) {
-  v1::GetBalancesResponse response;
-  response.set_as_of_seq(state.last_seq());
-  for (const auto& [year, unused] : state.years) {
-    auto accounts = state.balances.find(year);
-    if (accounts == state.balances.end()) continue;
-    for (const auto& [account, pence] : accounts->second) {
-      v1::Balance* balance = response.add_balances();
-      balance->set_year(FormatYear(year));
-      balance->set_account(account);
-      balance->mutable_balance()->set_value(Money::FromPence(pence).ToString());
-    }
-  }
-  return response;
-}
-
+// Prints the replayed ledger's figures as the server reports them at the same head: the same
+// queries (ledger/queries.h), asked as an auditor, over the replayed state and the export's
+// records.
 int Replay(const std::string& path, Format format) {
   std::optional<std::ifstream> in = Open(path);
   if (!in) return kExitUsage;
   Journal journal;
   const AuditOutcome outcome = ReplayExport(*in, journal);
   if (!outcome.status.ok()) return Failed(path, outcome);
-  const State& state = journal.state();
+  const Snapshot snapshot =
+      BorrowSnapshot(journal.state(), std::make_shared<const ExportFileRecords>(path));
+  const v1::Actor auditor = queries::Auditor();
+  const v1::GetBalancesResponse balances = *queries::GetBalances(snapshot, auditor, {});
   const bool json = format == Format::kJson;
   if (json) {
-    std::cout << ToJson(outcome.header) << "\n" << ToJson(AllBalances(state)) << "\n";
+    std::cout << ToJson(outcome.header) << "\n" << ToJson(balances) << "\n";
   } else {
     std::cout << path << ": " << Range(outcome.header)
               << " replayed: every command re-executed by the ledger's rules gave exactly its "
                  "recorded postings, and every recorded principal's role could issue it\n"
-              << "head: entry " << state.last_seq() << ", hash " << ToHex(journal.head_hash())
+              << "head: entry " << snapshot.head_seq << ", hash " << ToHex(snapshot.head_hash)
               << "\n\n"
-              << FormatTrialBalances(TrialBalances(state));
+              << FormatTrialBalances(TrialBalances(balances));
   }
-  for (const auto& [start, year] : state.years) {
-    static const std::map<std::string, Int> kNone;
-    auto balances = state.balances.find(start);
-    v1::GetStatementResponse statement;
-    statement.set_as_of_seq(state.last_seq());
-    FillStatement(state.practices, year, balances == state.balances.end() ? kNone : balances->second,
-                  "", statement);
-    std::cout << (json ? ToJson(statement) + "\n" : "\n" + client::StatementTable(statement));
-    if (!year.agreement) continue;
-    const bool settled = year.settled_seq != 0;
-    v1::GetRiskShareResponse share;
-    share.set_as_of_seq(state.last_seq());
-    Status filled = FillRiskShareResponse(
-        state.practices, year, RiskShareMembers(state.practices, year, state.balances, settled),
-        settled, "", share);
-    if (!filled.ok()) {
-      std::cerr << "lcp-audit: " << FormatYear(start) << ": risk share: " << filled.ToString() << "\n";
+  for (const auto& [start, year] : *snapshot.years) {
+    v1::GetStatementRequest statement_request;
+    statement_request.set_year(FormatYear(start));
+    Result<v1::GetStatementResponse> statement =
+        queries::GetStatement(snapshot, auditor, statement_request);
+    if (!statement.ok()) {
+      std::cerr << "lcp-audit: " << FormatYear(start)
+                << ": statement: " << statement.status().ToString() << "\n";
       return kExitFailed;
     }
-    std::cout << (json ? ToJson(share) + "\n" : "\n" + client::RiskShareTable(share, /*explain=*/false));
+    std::cout << (json ? ToJson(*statement) + "\n" : "\n" + client::StatementTable(*statement));
+    if (!year.agreement) continue;
+    v1::GetRiskShareRequest share_request;
+    share_request.set_year(FormatYear(start));
+    share_request.set_basis(year.settled_seq != 0 ? v1::RISK_BASIS_SETTLED
+                                                  : v1::RISK_BASIS_PROJECTED);
+    Result<v1::GetRiskShareResponse> share =
+        queries::GetRiskShare(snapshot, auditor, share_request);
+    if (!share.ok()) {
+      std::cerr << "lcp-audit: " << FormatYear(start)
+                << ": risk share: " << share.status().ToString() << "\n";
+      return kExitFailed;
+    }
+    std::cout << (json ? ToJson(*share) + "\n"
+                       : "\n" + client::RiskShareTable(*share, /*explain=*/false));
   }
   return 0;
 }
