@@ -9,6 +9,8 @@ LCP_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libboost-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev libcli11-dev
   libgoogle-perftools-dev openssl
+  # scripts/test's fuzz smoke runs (fuzz/, libFuzzer and clang's sanitizers) and format check.
+  clang libclang-rt-dev clang-format
   python3 python3-protobuf hledger beancount
 )
 
