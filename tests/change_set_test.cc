@@ -38,6 +38,27 @@ const v1::Actor kOfficer = ActorOf("finance.officer", v1::ROLE_LCP_FINANCE);
 const v1::Actor kSecondOfficer = ActorOf("second.officer", v1::ROLE_LCP_FINANCE);
 const v1::Actor kPct = ActorOf("pct.finance", v1::ROLE_PCT_FINANCE);
 
+// Registers C-1: RX1's community nursing on COMMUNITY, a BUY block of 1200.00 a year from 2026/27
+// M01 to M12 of `end_year`.
+v1::Command RegisterC1(const std::string& end_year) {
+  v1::Command command = Parse(R"pb(register_contract {
+                                     contract_id: "C-1"
+                                     provider_code: "RX1"
+                                     mode: CONTRACT_MODE_BUY
+                                     budget_line: "COMMUNITY"
+                                     start { year: "2026/27" month: "M01" }
+                                     end { month: "M12" }
+                                     terms {
+                                       type: CONTRACT_TYPE_BLOCK
+                                       annual_value { value: "1200.00" }
+                                     }
+                                     attribution: ATTRIBUTION_CAPITATION
+                                     description: "Community nursing"
+                                   })pb");
+  command.mutable_register_contract()->mutable_end()->set_year(end_year);
+  return command;
+}
+
 v1::JournalRecord MustSubmitAs(Journal& journal, const v1::Command& command,
                                const v1::Actor& actor) {
   v1::JournalEntry request = Request(command, "as-" + std::to_string(journal.head_seq() + 1));
@@ -152,21 +173,7 @@ std::vector<v1::JournalRecord> SubmitEveryKind(Journal& journal) {
       testing::JournalCommand(
           "2026/27", "M02", {{"practice:A81001:spend:ELECTIVE", "12.50"}, {"lcp:cash", "-12.50"}}));
   MustSubmit(journal, testing::ReverseCommand(invoice.seq(), "2026/27", "M02"));
-  MustSubmitAs(journal, Parse(R"pb(register_contract {
-                                     contract_id: "C-1"
-                                     provider_code: "RX1"
-                                     mode: CONTRACT_MODE_BUY
-                                     budget_line: "COMMUNITY"
-                                     start { year: "2026/27" month: "M01" }
-                                     end { year: "2027/28" month: "M12" }
-                                     terms {
-                                       type: CONTRACT_TYPE_BLOCK
-                                       annual_value { value: "1200.00" }
-                                     }
-                                     attribution: ATTRIBUTION_CAPITATION
-                                     description: "Community nursing"
-                                   })pb"),
-               kOfficer);
+  MustSubmitAs(journal, RegisterC1("2027/28"), kOfficer);
   MustSubmitAs(journal, Parse(R"pb(declare_interest {
                                      ods_code: "A81001"
                                      contract_id: "C-1"
@@ -279,21 +286,7 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
              "2026/27", "M02", {{"practice:A81001:spend:ELECTIVE", "1.00"}, {"lcp:cash", "-1.00"}}),
          kOfficer);
   decide("reversal", testing::ReverseCommand(journal.head_seq(), "2026/27", "M02"), kOfficer);
-  decide("register contract", Parse(R"pb(register_contract {
-                                           contract_id: "C-1"
-                                           provider_code: "RX1"
-                                           mode: CONTRACT_MODE_BUY
-                                           budget_line: "COMMUNITY"
-                                           start { year: "2026/27" month: "M01" }
-                                           end { year: "2026/27" month: "M12" }
-                                           terms {
-                                             type: CONTRACT_TYPE_BLOCK
-                                             annual_value { value: "1200.00" }
-                                           }
-                                           attribution: ATTRIBUTION_CAPITATION
-                                           description: "Community nursing"
-                                         })pb"),
-         kOfficer);
+  decide("register contract", RegisterC1("2026/27"), kOfficer);
   decide(
       "interest",
       Parse(R"pb(declare_interest { ods_code: "A81001" provider_code: "RX1" description: "x" })pb"),
