@@ -429,13 +429,14 @@ struct ChangeApplier {
     LCP_CHECK(added) << "a list of " << change.ods_code << " at " << change.extract_date
                      << " is recorded already";
     if (undo != nullptr) {
-      undo->push_back([date = change.extract_date, ods = change.ods_code, created](State& s) {
-        if (created) {
-          s.capitation.lists.erase(date);
-        } else {
-          s.capitation.lists.at(date).erase(ods);
-        }
-      });
+      undo->push_back(
+          [date = change.extract_date, ods = change.ods_code, created = created](State& s) {
+            if (created) {
+              s.capitation.lists.erase(date);
+            } else {
+              s.capitation.lists.at(date).erase(ods);
+            }
+          });
     }
     Bump(state, &State::capitation_version, undo);
   }
