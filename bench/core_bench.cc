@@ -9,6 +9,7 @@
 #include "bench/transaction.h"
 #include "ledger/capitation.h"
 #include "ledger/journal.h"
+#include "ledger/notices.h"
 #include "ledger/periods.h"
 #include "ledger/risk_sharing.h"
 #include "services/book.h"
@@ -16,6 +17,16 @@
 
 namespace lcp {
 namespace {
+
+// The envelope of an entry decided under the current rules.
+const v1::JournalEntry& CurrentEnvelope() {
+  static const v1::JournalEntry* const envelope = [] {
+    auto* entry = new v1::JournalEntry();
+    entry->set_rules_version(kRulesVersionCurrent);
+    return entry;
+  }();
+  return *envelope;
+}
 
 v1::JournalEntry Request(v1::Command command, std::uint64_t n) {
   v1::JournalEntry entry;
@@ -70,7 +81,7 @@ void BM_DecideOnly(benchmark::State& state) {
   SetUp(journal);
   const v1::Command command = Transaction(7);
   for (auto _ : state) {
-    Result<ChangeSet> effects = Decide(journal.state(), command, v1::Actor());
+    Result<ChangeSet> effects = Decide(journal.state(), command, CurrentEnvelope());
     benchmark::DoNotOptimize(effects);
   }
   state.SetItemsProcessed(state.iterations());
@@ -166,7 +177,7 @@ void BM_CapitationRunDecide6500Practices(benchmark::State& state) {
   run.mutable_run_allocation()->set_budget_line("PRESCRIBING");
   run.mutable_run_allocation()->mutable_total()->set_value("9876543210.99");
   for (auto _ : state) {
-    Result<ChangeSet> effects = Decide(journal.state(), run, v1::Actor());
+    Result<ChangeSet> effects = Decide(journal.state(), run, CurrentEnvelope());
     if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
     benchmark::DoNotOptimize(effects);
   }
@@ -275,7 +286,7 @@ void BM_PaymentCapitationDecide6500Practices(benchmark::State& state) {
   Journal& journal = ContractJournal();
   const v1::Command payment = Payment("C-1", 1, false);
   for (auto _ : state) {
-    Result<ChangeSet> effects = Decide(journal.state(), payment, v1::Actor());
+    Result<ChangeSet> effects = Decide(journal.state(), payment, CurrentEnvelope());
     if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
     benchmark::DoNotOptimize(effects);
   }
@@ -357,7 +368,8 @@ void BM_RiskShareProjection6500Practices(benchmark::State& state) {
   const auto& balances = journal.state().balances.at(2026);
   for (auto _ : state) {
     std::vector<MemberFigures> members =
-        PooledFigures(Members(journal.state().practices), &balances, terms.pooled_lines);
+        PooledFigures(Members(journal.state().practices, journal.state().notices, 2026), &balances,
+                      terms.pooled_lines);
     Result<RiskShareOutcome> outcome = ComputeRiskShare(terms, members, /*projected=*/true);
     if (!outcome.ok()) state.SkipWithError(outcome.status().ToString().c_str());
     benchmark::DoNotOptimize(outcome);
@@ -395,7 +407,7 @@ void BM_SettleYearDecide6500Practices(benchmark::State& state) {
   v1::Command settle;
   settle.mutable_settle_year()->set_year("2026/27");
   for (auto _ : state) {
-    Result<ChangeSet> effects = Decide(journal->state(), settle, v1::Actor());
+    Result<ChangeSet> effects = Decide(journal->state(), settle, CurrentEnvelope());
     if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
     benchmark::DoNotOptimize(effects);
   }

@@ -114,20 +114,6 @@ std::vector<SeedCommand> SeedCommands() {
     for (const char* line : {"ELECTIVE", "PRESCRIBING", "COMMUNITY"}) c->add_budget_lines(line);
   }
   {
-    v1::PostJournal* c = add(officer).mutable_post_journal();
-    *c->mutable_period() = Period("2026/27", "M01");
-    c->set_narrative("Budgets");
-    const std::vector<std::pair<std::string, std::string>> postings = {
-        {"practice:A81001:budget:PRESCRIBING", "1200000.00"},
-        {"practice:A81002:budget:PRESCRIBING", "950000.00"},
-        {"pct:allocation:PRESCRIBING", "-2150000.00"}};
-    for (const auto& [account, amount] : postings) {
-      v1::Posting* posting = c->add_postings();
-      posting->set_account(account);
-      SetDecimal(posting->mutable_amount(), amount);
-    }
-  }
-  {
     v1::SetBandWeights* c = add(officer).mutable_set_band_weights();
     c->set_year("2026/27");
     c->set_budget_line("PRESCRIBING");
@@ -161,11 +147,19 @@ std::vector<SeedCommand> SeedCommands() {
       SetDecimal(index->mutable_market_forces_factor(), "0.98");
     }
   }
+  // Budgets by the agreed method: the PCT confirms the line's total and a final run shares it.
+  {
+    v1::ConfirmLineTotal* c = add(pct).mutable_confirm_line_total();
+    c->set_year("2026/27");
+    c->set_budget_line("PRESCRIBING");
+    SetDecimal(c->mutable_total(), "601.00");
+  }
   {
     v1::RunAllocation* c = add(officer).mutable_run_allocation();
     *c->mutable_period() = Period("2026/27", "M02");
     c->set_budget_line("PRESCRIBING");
     SetDecimal(c->mutable_total(), "601.00");
+    c->set_notice(v1::NOTICE_KIND_FINAL);
   }
   {
     v1::RegisterContract* c = add(officer).mutable_register_contract();

@@ -172,7 +172,17 @@ AccountShape AccountShape::Of(std::string_view path, const AccountRef& ref) {
   return shape;
 }
 
-bool IsKeptBySettlements(std::string_view path) { return path == "lcp:risk_pool"; }
+bool IsKeptBySettlements(std::string_view path, std::uint32_t rules) {
+  if (path == "lcp:risk_pool") return true;
+  if (rules < 2) return false;
+  if (path == "pct:risk_share") return true;
+  if (!path.starts_with("practice:")) return false;
+  return path.ends_with(":reinvestment") || path.ends_with(":risk_share");
+}
+
+bool IsKeptByBudgets(std::string_view path) {
+  return path.starts_with("practice:") && path.find(":budget:") != std::string_view::npos;
+}
 
 bool IsKeptByContracts(std::string_view path) {
   if (path.starts_with("lcp:encumbrance:")) return true;

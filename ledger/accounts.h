@@ -74,8 +74,13 @@ bool IsBudgetLineName(std::string_view name);
 // Whether only contracts may post to the account: "practice:<ODS>:commitment:<LINE>" and
 // "lcp:encumbrance:<LINE>" follow the contracts' own figures. REQUIRES: a well-formed path.
 bool IsKeptByContracts(std::string_view path);
-// Whether only year settlements may post to the account: "lcp:risk_pool".
-bool IsKeptBySettlements(std::string_view path);
+// Whether only year settlements may post to the account under rules version `rules` (notices.h):
+// "lcp:risk_pool"; from rules 2 also "practice:<ODS>:reinvestment", "practice:<ODS>:risk_share" and
+// "pct:risk_share". REQUIRES: a well-formed path.
+bool IsKeptBySettlements(std::string_view path, std::uint32_t rules);
+// Whether only allocation runs and budget transfers may post to the account (from rules 2):
+// "practice:<ODS>:budget:<LINE>". REQUIRES: a well-formed path.
+bool IsKeptByBudgets(std::string_view path);
 
 // Builds "practice:<ods>:<category>[:<line>]".
 std::string PracticeAccount(std::string_view ods, std::string_view category, std::string_view line = {});

@@ -10,6 +10,7 @@
 #include "ledger/accounts.h"
 #include "ledger/apportion.h"
 #include "ledger/checks.h"
+#include "ledger/notices.h"
 #include "ledger/periods.h"
 #include "ledger/text.h"
 
@@ -223,7 +224,8 @@ Result<ChangeSet> DecideSetPracticeIndices(const State& state,
   return changes;
 }
 
-Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocation& command) {
+Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocation& command,
+                                      const v1::JournalEntry& envelope) {
   Result<OpenPeriod> period = CheckPeriod(state, command.period());
   if (!period.ok()) return period.status();
   const int year = period->year->start_year;
@@ -232,11 +234,41 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
     return Refuse(v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
                   "budget line " + Quoted(line) + " is not one of " + FormatYear(year) + "'s lines");
   }
-  Result<Money> total = Money::Parse(command.total().value());
-  if (!total.ok()) return total.status();
-  if (total->pence() <= 0) {
-    return Refuse(v1::ERROR_CODE_ALLOCATION_TOTAL_INVALID,
-                  "the total to allocate must be above zero, not " + total->ToString());
+  const std::uint32_t rules = RulesOf(envelope);
+  const std::string year_line = FormatYear(year) + " " + line;
+  std::optional<Money> total;
+  if (rules < 2 || !command.total().value().empty()) {
+    Result<Money> given = Money::Parse(command.total().value());
+    if (!given.ok()) return given.status();
+    if (given->pence() <= 0) {
+      return Refuse(v1::ERROR_CODE_ALLOCATION_TOTAL_INVALID,
+                    "the total to allocate must be above zero, not " + given->ToString());
+    }
+    total = *given;
+  }
+  if (rules >= 2) {
+    auto confirmed = state.notices.line_totals.find({year, line});
+    if (confirmed == state.notices.line_totals.end()) {
+      return Refuse(v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED,
+                    "the PCT has not confirmed a total for " + year_line +
+                        "; a run allocates only the confirmed total (PCT finance: lcp budget "
+                        "confirm-total)");
+    }
+    const LineTotal& in_force = confirmed->second.back();
+    if (total && total->pence() != in_force.total_pence) {
+      return Refuse(v1::ERROR_CODE_ALLOCATION_TOTAL_MISMATCH,
+                    "the total given, " + total->ToString() +
+                        ", is not the total the PCT confirmed for " + year_line + " (" +
+                        Money::FromPence(in_force.total_pence).ToString() + " at entry " +
+                        std::to_string(in_force.seq) +
+                        "); leave the total out, or have PCT finance confirm a new one");
+    }
+    total = Money::FromPence(in_force.total_pence);
+    if (command.notice() != v1::NOTICE_KIND_INDICATIVE &&
+        command.notice() != v1::NOTICE_KIND_FINAL) {
+      return Refuse(v1::ERROR_CODE_NOTICE_KIND_MISSING,
+                    "say whether the run is an INDICATIVE or a FINAL budget notice");
+    }
   }
   const Capitation& capitation = state.capitation;
   // The inputs: named, or the latest.
@@ -297,9 +329,17 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
                                         " come from the run at entry " + std::to_string(latest_run) +
                                         "; name it as the run this one revises");
   }
+  if (rules >= 2 && latest_run != 0 && command.notice() == v1::NOTICE_KIND_INDICATIVE &&
+      capitation.runs.at(latest_run)->kind == v1::NOTICE_KIND_FINAL) {
+    return Refuse(v1::ERROR_CODE_NOTICE_ALREADY_FINAL,
+                  year_line + " has a FINAL budget notice already (the run at entry " +
+                      std::to_string(latest_run) + "); a later run revises it as FINAL");
+  }
   // Every registered practice shares the total, by ODS code.
   auto run = std::make_shared<AllocationRun>();
   run->seq = state.last_seq() + 1;
+  run->recorded_at = envelope.recorded_at().seconds();
+  run->kind = rules >= 2 ? command.notice() : v1::NOTICE_KIND_UNSPECIFIED;
   run->year = year;
   run->month = period->month;
   run->line = line;
@@ -323,6 +363,7 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
     nanos64[b] = weights->second.nanos[b].convert_to<std::int64_t>();  // At most 10^15.
   }
   for (const auto& [ods, practice] : state.practices) {
+    if (state.notices.LeftBefore(ods, year)) continue;  // Not a member of the year.
     auto counts = lists->second.find(ods);
     std::int64_t patients = 0;
     Int128 weighted = 0;
@@ -356,6 +397,10 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
     if (auto found = balances.find("practice:" + ods + ":budget:" + line); found != balances.end()) {
       row.previous_pence = found->second;
     }
+    if (auto found = state.notices.transferred.find({year, line, ods});
+        found != state.notices.transferred.end()) {
+      row.transfers_pence = found->second;
+    }
     claims.push_back(Claim{Rational(row.weighted_population),
                            static_cast<std::uint32_t>(run->rows.size())});
     run->rows.push_back(std::move(row));
@@ -373,7 +418,7 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
   for (std::size_t i = 0; i < run->rows.size(); ++i) {
     AllocationRow& row = run->rows[i];
     row.budget_pence = (*budgets)[i].pence();
-    const Int change = row.budget_pence - row.previous_pence;
+    const Int change = row.budget_pence + row.transfers_pence - row.previous_pence;
     if (change == 0) continue;
     moved += change;
     changes.legs.push_back(Leg{"practice:" + row.ods_code + suffix, Money::FromPence(change)});
@@ -400,6 +445,8 @@ void ToAllocationView(const AllocationRun& run, const Capitation& capitation,
   view.set_extract_date(run.extract_date);
   view.set_indices_seq(run.indices_seq);
   view.set_revises_seq(run.revises_seq);
+  view.set_notice(run.kind);
+  view.set_recorded_date(run.recorded_at == 0 ? std::string() : UkDate(run.recorded_at));
   view.mutable_weighted_population_total()->set_value(
       FormatScaled(run.weighted_population_total, 27, 0));
   view.set_practice_count(static_cast<std::uint32_t>(run.rows.size()));
@@ -416,7 +463,9 @@ void ToAllocationView(const AllocationRun& run, const Capitation& capitation,
         RoundedRatio(row.weighted_population, run.weighted_population_total, 9));
     out->mutable_budget()->set_value(Pounds(row.budget_pence));
     out->mutable_previous_budget()->set_value(Pounds(row.previous_pence));
-    out->mutable_change()->set_value(Pounds(row.budget_pence - row.previous_pence));
+    out->mutable_change()->set_value(
+        Pounds(row.budget_pence + row.transfers_pence - row.previous_pence));
+    out->mutable_transfers()->set_value(Pounds(row.transfers_pence));
     if (only_ods.empty()) continue;
     auto weights = capitation.weights.find(run.weights_seq);
     auto lists = capitation.lists.find(run.extract_date);

@@ -27,7 +27,10 @@ Result<ChangeSet> DecideSetBandWeights(const State& state, const v1::SetBandWeig
 Result<ChangeSet> DecideRecordPopulation(const State& state, const v1::RecordPopulation& command);
 Result<ChangeSet> DecideSetPracticeIndices(const State& state,
                                            const v1::SetPracticeIndices& command);
-Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocation& command);
+// Under rules 2 (notices.h) the total is the confirmed one and the run says INDICATIVE or FINAL;
+// `envelope` gives the rules and the recorded time.
+Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocation& command,
+                                      const v1::JournalEntry& envelope);
 
 // Fills `view` from `run`. With `only_ods`, only that practice's row, with its band-by-band detail
 // (from `capitation`'s lists and weights). REQUIRES: `run` is one of `capitation`'s runs, or was just

@@ -12,6 +12,7 @@
 #include "ledger/check.h"
 #include "ledger/checks.h"
 #include "ledger/contracts.h"
+#include "ledger/notices.h"
 #include "ledger/periods.h"
 #include "ledger/risk_sharing.h"
 #include "ledger/text.h"
@@ -118,8 +119,20 @@ Result<ChangeSet> DecideOpenYear(const State& state, const v1::OpenYear& command
                         command.year() + " can no longer be opened");
     }
   }
+  std::string deadline = command.notice_deadline();
+  if (deadline.empty()) {
+    deadline = DefaultNoticeDeadline(*start_year);
+  } else if (!IsExtractDate(deadline) || deadline < std::to_string(*start_year) + "-04-01" ||
+             deadline > std::to_string(*start_year + 1) + "-03-31") {
+    return Refuse(v1::ERROR_CODE_NOTICE_DEADLINE_INVALID,
+                  "the notice deadline " + Quoted(deadline) + " must be a date written like " +
+                      DefaultNoticeDeadline(*start_year) + " within " + command.year() + " (" +
+                      std::to_string(*start_year) + "-04-01 to " + std::to_string(*start_year + 1) +
+                      "-03-31)");
+  }
   Year year;
   year.start_year = *start_year;
+  year.notice_deadline = std::move(deadline);
   year.lines.assign(command.budget_lines().begin(), command.budget_lines().end());
   year.line_set = std::move(seen);
   ChangeSet changes;
@@ -129,7 +142,47 @@ Result<ChangeSet> DecideOpenYear(const State& state, const v1::OpenYear& command
   return changes;
 }
 
-Result<ChangeSet> DecidePostJournal(const State& state, const v1::PostJournal& command) {
+// Why a journal or a reversal may not move `account` under `rules`, or nothing when it may.
+std::optional<Status> ReservedAccount(std::string_view account, std::uint32_t rules) {
+  if (IsKeptByContracts(account)) {
+    return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
+                  "account " + Quoted(account) +
+                      " is moved only by contracts, so that it always equals their outstanding "
+                      "commitments; vary or close the contract instead");
+  }
+  if (IsKeptBySettlements(account, rules)) {
+    return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
+                  "account " + Quoted(account) +
+                      " is moved only by the year's settlement (SettleYear), which applies the "
+                      "risk-sharing agreement; a saving or a share is never typed in");
+  }
+  if (rules >= 2 && IsKeptByBudgets(account)) {
+    return Refuse(
+        v1::ERROR_CODE_ACCOUNT_RESERVED,
+        "account " + Quoted(account) +
+            " is a budget, which moves only by the agreed method: an allocation run of "
+            "the PCT's confirmed total (RunAllocation, lcp capitation run) or an approved "
+            "transfer between lines (ProposeBudgetTransfer, lcp budget transfer)");
+  }
+  return std::nullopt;
+}
+
+// Under rules 2, a correction goes into the current month: the earliest month still open.
+Status CheckCurrentMonth(const State& state, const OpenPeriod& period, std::uint32_t rules,
+                         std::string_view what) {
+  if (rules < 2) return Status::Ok();
+  const std::optional<std::pair<int, int>> current = NextMonthToClose(state.years);
+  if (current && *current == std::pair(period.year->start_year, period.month)) return Status::Ok();
+  return Refuse(v1::ERROR_CODE_CORRECTION_NOT_CURRENT_MONTH,
+                std::string(what) + " goes into the current month, the earliest still open (" +
+                    (current ? FormatYear(current->first) + " " + FormatMonth(current->second)
+                             : std::string("none is open")) +
+                    "), not " + FormatYear(period.year->start_year) + " " +
+                    FormatMonth(period.month));
+}
+
+Result<ChangeSet> DecidePostJournal(const State& state, const v1::PostJournal& command,
+                                    std::uint32_t rules) {
   Result<OpenPeriod> period = CheckPeriod(state, command.period());
   if (!period.ok()) return period.status();
   if (!IsPrintableText(command.narrative(), kNarrativeLengthMax)) {
@@ -164,6 +217,7 @@ Result<ChangeSet> DecidePostJournal(const State& state, const v1::PostJournal& c
                         "; a correction goes into that period or a later open one, never an "
                         "earlier one");
     }
+    LCP_RETURN_IF_ERROR(CheckCurrentMonth(state, *period, rules, "a correction"));
   }
   ChangeSet changes;
   changes.year = period->year->start_year;
@@ -177,17 +231,8 @@ Result<ChangeSet> DecidePostJournal(const State& state, const v1::PostJournal& c
                         "journal's period, so leave it out");
     }
     LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, posting.account()));
-    if (IsKeptByContracts(posting.account())) {
-      return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
-                    "account " + Quoted(posting.account()) +
-                        " is moved only by contracts, so that it always equals their outstanding "
-                        "commitments; vary or close the contract instead");
-    }
-    if (IsKeptBySettlements(posting.account())) {
-      return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
-                    "account " + Quoted(posting.account()) +
-                        " is moved only by year settlements, so that the pool always nets to zero "
-                        "once a year is settled");
+    if (std::optional<Status> reserved = ReservedAccount(posting.account(), rules)) {
+      return *std::move(reserved);
     }
     Result<Money> amount = Money::Parse(posting.amount().value());
     if (!amount.ok()) return amount.status();
@@ -207,7 +252,8 @@ Result<ChangeSet> DecidePostJournal(const State& state, const v1::PostJournal& c
   return changes;
 }
 
-Result<ChangeSet> DecideReverseEntry(const State& state, const v1::ReverseEntry& command) {
+Result<ChangeSet> DecideReverseEntry(const State& state, const v1::ReverseEntry& command,
+                                     std::uint32_t rules) {
   Result<OpenPeriod> period = CheckPeriod(state, command.period());
   if (!period.ok()) return period.status();
   if (!IsPrintableText(command.reason(), kNarrativeLengthMax)) {
@@ -257,12 +303,19 @@ Result<ChangeSet> DecideReverseEntry(const State& state, const v1::ReverseEntry&
                       FormatMonth(original.month) +
                       "; a reversal goes into that period or a later one, never an earlier one");
   }
+  LCP_RETURN_IF_ERROR(CheckCurrentMonth(state, *period, rules, "a reversal"));
   ChangeSet changes;
   changes.year = period->year->start_year;
   changes.month = period->month;
   changes.reverses_seq = command.seq();
   for (Leg& leg : state.LegsOf(original)) {
     LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, leg.account));
+    if (rules >= 2) {
+      if (std::optional<Status> reserved = ReservedAccount(leg.account, rules)) {
+        return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
+                      which + " cannot be reversed: " + reserved->message());
+      }
+    }
     changes.legs.push_back(Leg{std::move(leg.account), -leg.amount});
   }
   LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, changes.year, changes.legs));
@@ -272,7 +325,10 @@ Result<ChangeSet> DecideReverseEntry(const State& state, const v1::ReverseEntry&
 
 }  // namespace
 
-Result<ChangeSet> Decide(const State& state, const v1::Command& command, const v1::Actor& actor) {
+Result<ChangeSet> Decide(const State& state, const v1::Command& command,
+                         const v1::JournalEntry& envelope) {
+  const v1::Actor& actor = envelope.actor();
+  const std::uint32_t rules = RulesOf(envelope);
   switch (command.kind_case()) {
     case v1::Command::kRegisterPractice:
       return DecideRegisterPractice(state, command.register_practice());
@@ -281,9 +337,9 @@ Result<ChangeSet> Decide(const State& state, const v1::Command& command, const v
     case v1::Command::kOpenYear:
       return DecideOpenYear(state, command.open_year());
     case v1::Command::kPostJournal:
-      return DecidePostJournal(state, command.post_journal());
+      return DecidePostJournal(state, command.post_journal(), rules);
     case v1::Command::kReverseEntry:
-      return DecideReverseEntry(state, command.reverse_entry());
+      return DecideReverseEntry(state, command.reverse_entry(), rules);
     case v1::Command::kSetBandWeights:
       return DecideSetBandWeights(state, command.set_band_weights());
     case v1::Command::kRecordPopulation:
@@ -291,7 +347,7 @@ Result<ChangeSet> Decide(const State& state, const v1::Command& command, const v
     case v1::Command::kSetPracticeIndices:
       return DecideSetPracticeIndices(state, command.set_practice_indices());
     case v1::Command::kRunAllocation:
-      return DecideRunAllocation(state, command.run_allocation());
+      return DecideRunAllocation(state, command.run_allocation(), envelope);
     case v1::Command::kRegisterContract:
       return DecideRegisterContract(state, command.register_contract(), actor);
     case v1::Command::kDeclareInterest:
@@ -312,6 +368,18 @@ Result<ChangeSet> Decide(const State& state, const v1::Command& command, const v
       return DecideCloseMonth(state, command.close_month(), actor);
     case v1::Command::kSettleYear:
       return DecideSettleYear(state, command.settle_year());
+    case v1::Command::kConfirmLineTotal:
+      return DecideConfirmLineTotal(state, command.confirm_line_total(), envelope);
+    case v1::Command::kProposeBudgetTransfer:
+      return DecideProposeBudgetTransfer(state, command.propose_budget_transfer(), envelope);
+    case v1::Command::kApproveBudgetTransfer:
+      return DecideApproveBudgetTransfer(state, command.approve_budget_transfer(), envelope);
+    case v1::Command::kAcknowledgeNotice:
+      return DecideAcknowledgeNotice(state, command.acknowledge_notice(), envelope);
+    case v1::Command::kSignMembership:
+      return DecideSignMembership(state, command.sign_membership(), envelope);
+    case v1::Command::kLeaveLcp:
+      return DecideLeaveLcp(state, command.leave_lcp(), envelope);
     case v1::Command::KIND_NOT_SET:
       break;
   }
@@ -454,6 +522,63 @@ struct ChangeApplier {
                undo);
     Bump(state, &State::capitation_version, undo);
   }
+  void operator()(PutLineTotals& change) {
+    PutNotice(&Notices::line_totals, std::pair(change.year, std::move(change.line)),
+              std::move(change.totals));
+  }
+  void operator()(PutTransfer& change) {
+    BudgetTransfer& transfer = change.transfer;
+    if (transfer.approved_seq == seq) {
+      for (const auto& [ods, pence] : transfer.moved) {
+        AddTransferred(std::tuple(transfer.year, transfer.from_line, ods), -pence);
+        AddTransferred(std::tuple(transfer.year, transfer.to_line, ods), pence);
+      }
+    }
+    const std::uint64_t key = transfer.seq;
+    PutNotice(&Notices::transfers, key, std::move(transfer));
+  }
+  void operator()(PutAcknowledgement& change) {
+    PutNotice(&Notices::acknowledgements, std::pair(change.run_seq, std::move(change.ods_code)),
+              std::move(change.acknowledgement));
+  }
+  void operator()(PutSignature& change) {
+    PutNotice(&Notices::signatures, std::pair(change.year, std::move(change.ods_code)),
+              std::move(change.signature));
+  }
+  void operator()(PutMemberStatus& change) {
+    PutNotice(&Notices::members, std::move(change.ods_code), std::move(change.status));
+  }
+
+  // Puts `value` at `key` of the notices' `map`, logging the step that puts back what was there.
+  template <typename Map, typename Value>
+  void PutNotice(Map Notices::*map, typename Map::key_type key, Value value) {
+    auto [slot, created] = (state.notices.*map).try_emplace(key);
+    if (undo != nullptr) {
+      std::optional<typename Map::mapped_type> before;
+      if (!created) before = slot->second;
+      undo->push_back([map, key, before = std::move(before)](State& s) {
+        if (before) {
+          (s.notices.*map)[key] = *before;
+        } else {
+          (s.notices.*map).erase(key);
+        }
+      });
+    }
+    slot->second = std::move(value);
+    Bump(state, &State::notices_version, undo);
+  }
+  void AddTransferred(const std::tuple<int, std::string, std::string>& key, const Int& pence) {
+    // A total that comes back to zero is dropped, so that the map is the same however it got there.
+    auto add = [](State& s, const std::tuple<int, std::string, std::string>& at,
+                  const Int& amount) {
+      auto [total, created] = s.notices.transferred.try_emplace(at);
+      total->second += amount;
+      if (total->second == 0) s.notices.transferred.erase(total);
+    };
+    add(state, key, pence);
+    if (undo != nullptr) undo->push_back([key, pence, add](State& s) { add(s, key, -pence); });
+  }
+
   void operator()(MarkReversed& change) {
     LCP_CHECK(change.seq >= 1 && change.seq < seq);
     std::uint64_t& reversed_by = state.entries[change.seq - 1].reversed_by;

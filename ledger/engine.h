@@ -80,10 +80,39 @@ struct RecordAllocation {
 struct MarkReversed {
   std::uint64_t seq = 0;
 };
+// A year and line's confirmations of its total, the new one last.
+struct PutLineTotals {
+  int year = 0;
+  std::string line;
+  std::vector<LineTotal> totals;
+};
+// A budget transfer proposed, or approved by this entry: then Apply also adds each practice's moved
+// amount to Notices::transferred (to the to-line, and its negation to the from-line).
+struct PutTransfer {
+  BudgetTransfer transfer;
+};
+// A practice's acknowledgement of a run.
+struct PutAcknowledgement {
+  std::uint64_t run_seq = 0;
+  std::string ods_code;
+  Acknowledgement acknowledgement;
+};
+// A practice's sign-up for a year, replacing an earlier one.
+struct PutSignature {
+  int year = 0;
+  std::string ods_code;
+  Signature signature;
+};
+// A practice's leaving, in effect or pending.
+struct PutMemberStatus {
+  std::string ods_code;
+  MemberStatus status;
+};
 
 using Change =
     std::variant<PutPractice, PutProvider, PutYear, PutContract, AddInterest, RecordInvoice,
-                 PutWeights, PutList, PutIndices, RecordAllocation, MarkReversed>;
+                 PutWeights, PutList, PutIndices, RecordAllocation, MarkReversed, PutLineTotals,
+                 PutTransfer, PutAcknowledgement, PutSignature, PutMemberStatus>;
 
 // The chain head before a month close (the seq and hash of the entry before it), recorded in its
 // entry.
@@ -105,11 +134,16 @@ struct ChangeSet {
   std::vector<Change> changes;  // Applied in order.
 };
 
-// Returns the changes of `command`, issued by `actor`, on `state`, or the first check it fails.
-// Never changes anything. The actor matters only to the rules that name who may do something to a
-// particular record (a contract's approver is not its proposer; a practice declares only its own
-// interests); which roles may issue which commands at all is permissions.h, checked before Decide.
-Result<ChangeSet> Decide(const State& state, const v1::Command& command, const v1::Actor& actor);
+// Returns the changes of `command` on `state`, or the first check it fails. Never changes anything.
+// `envelope` is the entry's envelope: its actor, recorded time and rules version (its command and
+// postings are not read). The actor matters only to the rules that name who may do something to a
+// particular record (a contract's approver is not its proposer; a practice acts only for itself);
+// which roles may issue which commands at all is permissions.h, checked before Decide. The recorded
+// time is a fact the entry records (when a notice was given), never a clock the engine reads. The
+// rules version (notices.h) says which rules decide: a replay decides an old entry by the rules it
+// was recorded under.
+Result<ChangeSet> Decide(const State& state, const v1::Command& command,
+                         const v1::JournalEntry& envelope);
 
 // The steps that take the state back, newest last; see Undo().
 using UndoLog = std::vector<std::function<void(State&)>>;

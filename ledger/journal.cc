@@ -10,6 +10,7 @@
 #include "ledger/chain.h"
 #include "ledger/check.h"
 #include "ledger/engine.h"
+#include "ledger/notices.h"
 #include "ledger/periods.h"
 #include "ledger/permissions.h"
 #include "ledger/text.h"
@@ -414,7 +415,9 @@ Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::Journa
                              " was used by entry " + std::to_string(earlier) +
                              " for a different command; use a new key for a new command");
   }
-  Result<ChangeSet> effects = Decide(state_, command, envelope.actor());
+  // Every new entry is decided under the current rules, and says so.
+  envelope.set_rules_version(kRulesVersionCurrent);
+  Result<ChangeSet> effects = Decide(state_, command, envelope);
   if (!effects.ok()) return effects.status();
   RecordInEntry(*effects, envelope);
   // Every transaction balances, checked on the text about to be stored (Apply checks the legs, and
@@ -444,7 +447,7 @@ Result<v1::JournalRecord> Journal::Submit(const v1::Command& command, v1::Journa
   v1::JournalRecord record = MakeRecord(state_.last_seq() + 1, state_.head_hash, std::move(body));
   const std::uint64_t earlier = ClaimKey(envelope.idempotency_key());
   LCP_CHECK_EQ(earlier, 0u);  // Checked above.
-  Apply(std::move(effects).value(), record.hash());
+  Apply(std::move(effects).value(), record.hash(), envelope);
   return record;
 }
 
@@ -501,7 +504,19 @@ Status Journal::ReplayChecked(const v1::JournalRecord& record, const v1::Journal
             (sum.ok() ? "sum to " + sum->ToString() + ", not 0.00"
                       : "carry an amount that is not money (" + sum.status().message() + ")"));
   }
-  Result<ChangeSet> effects = Decide(state_, recorded.command(), recorded.actor());
+  // Each entry is decided by the rules it was recorded under, which never go back.
+  const std::uint32_t rules = RulesOf(recorded);
+  if (rules > kRulesVersionCurrent || rules < state_.rules_version) {
+    return Status::Error(
+        v1::ERROR_CODE_REPLAY_MISMATCH,
+        Where(record) + "it was recorded under rules version " + std::to_string(rules) +
+            (rules > kRulesVersionCurrent
+                 ? ", which this lcpledger does not know (it knows up to " +
+                       std::to_string(kRulesVersionCurrent) + "); replay it with a newer one"
+                 : ", older than the version " + std::to_string(state_.rules_version) +
+                       " of an earlier entry; rules never go back"));
+  }
+  Result<ChangeSet> effects = Decide(state_, recorded.command(), recorded);
   if (!effects.ok()) return RefusedOnReplay(record, effects.status());
   if (!SameEffects(recorded, *effects)) {
     v1::JournalEntry recomputed;
@@ -515,7 +530,7 @@ Status Journal::ReplayChecked(const v1::JournalRecord& record, const v1::Journal
                          Where(record) + "its idempotency key was recorded already by entry " +
                              std::to_string(earlier));
   }
-  Apply(std::move(effects).value(), record.hash());
+  Apply(std::move(effects).value(), record.hash(), recorded);
   return Status::Ok();
 }
 
@@ -542,10 +557,20 @@ std::uint64_t Journal::ClaimKey(const std::string& key) {
   return 0;
 }
 
-void Journal::Apply(ChangeSet&& changes, const std::string& hash) {
+void Journal::Apply(ChangeSet&& changes, const std::string& hash,
+                    const v1::JournalEntry& envelope) {
   lcp::Apply(state_, std::move(changes), in_group_ ? &undo_ : nullptr);
-  if (in_group_) undo_.push_back([before = state_.head_hash](State& s) { s.head_hash = before; });
+  if (in_group_) {
+    undo_.push_back([hash = state_.head_hash, rules = state_.rules_version,
+                     at = state_.last_recorded_at](State& s) {
+      s.head_hash = hash;
+      s.rules_version = rules;
+      s.last_recorded_at = at;
+    });
+  }
   state_.head_hash = hash;
+  state_.rules_version = RulesOf(envelope);
+  state_.last_recorded_at = envelope.recorded_at().seconds();
 }
 
 std::uint64_t Journal::SeqForKey(const std::string& key) const {

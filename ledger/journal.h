@@ -109,8 +109,8 @@ class Journal {
   // when the key is now this one's.
   std::uint64_t ClaimKey(const std::string& key);
   // Applies an accepted command's change-set as the next entry, whose key is claimed, with chain
-  // hash `hash`.
-  void Apply(ChangeSet&& changes, const std::string& hash);
+  // hash `hash` and envelope `envelope` (its rules version and recorded time).
+  void Apply(ChangeSet&& changes, const std::string& hash, const v1::JournalEntry& envelope);
 
   State state_;  // Its head_hash is the chain head.
   bool in_group_ = false;

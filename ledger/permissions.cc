@@ -16,23 +16,31 @@ constexpr std::uint64_t kFinanceCommands =
     Bit(Kind::kRecordPopulation) | Bit(Kind::kSetPracticeIndices) | Bit(Kind::kRunAllocation) |
     Bit(Kind::kRegisterContract) | Bit(Kind::kDeclareInterest) | Bit(Kind::kApproveContract) |
     Bit(Kind::kVaryContract) | Bit(Kind::kPostPayment) | Bit(Kind::kCloseContract) |
-    Bit(Kind::kProposeAgreement) | Bit(Kind::kCloseMonth) | Bit(Kind::kSettleYear);
-// PCT finance approves contracts and variations (and alone may approve MAKE or conflicted ones), and
-// co-signs risk-sharing agreements.
-constexpr std::uint64_t kPctCommands = Bit(Kind::kApproveContract) | Bit(Kind::kCosignAgreement);
-// A practice declares its own interests (the engine checks that it is its own).
-constexpr std::uint64_t kPracticeCommands = Bit(Kind::kDeclareInterest);
+    Bit(Kind::kProposeAgreement) | Bit(Kind::kCloseMonth) | Bit(Kind::kSettleYear) |
+    Bit(Kind::kProposeBudgetTransfer) | Bit(Kind::kLeaveLcp);
+// PCT finance approves contracts and variations (and alone may approve MAKE or conflicted ones),
+// co-signs risk-sharing agreements, confirms line totals and approves budget transfers.
+constexpr std::uint64_t kPctCommands = Bit(Kind::kApproveContract) | Bit(Kind::kCosignAgreement) |
+                                       Bit(Kind::kConfirmLineTotal) |
+                                       Bit(Kind::kApproveBudgetTransfer);
+// A practice declares its own interests, acknowledges its notices, signs up and leaves (the engine
+// checks that it acts for itself).
+constexpr std::uint64_t kPracticeCommands = Bit(Kind::kDeclareInterest) |
+                                            Bit(Kind::kAcknowledgeNotice) |
+                                            Bit(Kind::kSignMembership) | Bit(Kind::kLeaveLcp);
 
 // The permission matrix. README.md ("Who may do what") prints it; keep the two the same.
 constexpr std::array<RoleRights, 6> kRoleRights = {{
-    // role               name            commands          balances                              journal grantable
-    {v1::ROLE_ADMIN,        "ADMIN",        kAdminCommands,   BalanceScope::kEverything,            true,  true},
-    {v1::ROLE_LCP_FINANCE,  "LCP_FINANCE",  kFinanceCommands, BalanceScope::kEverything,            true,  true},
-    {v1::ROLE_PCT_FINANCE,  "PCT_FINANCE",  kPctCommands,     BalanceScope::kEverything,            true,  true},
-    {v1::ROLE_PRACTICE,     "PRACTICE",     kPracticeCommands, BalanceScope::kOwnPracticeAndLcpWide, false, true},
-    {v1::ROLE_AUDITOR,      "AUDITOR",      0,                BalanceScope::kEverything,            true,  true},
-    {v1::ROLE_LOCAL_ADMIN,  "LOCAL_ADMIN",  kAdminCommands | kFinanceCommands | kPctCommands,
-                                                              BalanceScope::kEverything,            true,  false},
+    // role               name            commands          balances journal grantable
+    {v1::ROLE_ADMIN, "ADMIN", kAdminCommands, BalanceScope::kEverything, true, true},
+    {v1::ROLE_LCP_FINANCE, "LCP_FINANCE", kFinanceCommands, BalanceScope::kEverything, true, true},
+    {v1::ROLE_PCT_FINANCE, "PCT_FINANCE", kPctCommands, BalanceScope::kEverything, true, true},
+    {v1::ROLE_PRACTICE, "PRACTICE", kPracticeCommands, BalanceScope::kOwnPracticeAndLcpWide, false,
+     true},
+    {v1::ROLE_AUDITOR, "AUDITOR", 0, BalanceScope::kEverything, true, true},
+    {v1::ROLE_LOCAL_ADMIN, "LOCAL_ADMIN",
+     kAdminCommands | kFinanceCommands | kPctCommands | kPracticeCommands,
+     BalanceScope::kEverything, true, false},
 }};
 
 constexpr std::array<std::string_view, 2> kLcpWidePrefixes = {"lcp:", "pct:"};
@@ -113,6 +121,18 @@ std::string_view CommandKindText(v1::Command::KindCase kind) {
       return "close a month";
     case Kind::kSettleYear:
       return "settle a year";
+    case Kind::kConfirmLineTotal:
+      return "confirm a line total";
+    case Kind::kProposeBudgetTransfer:
+      return "propose a budget transfer";
+    case Kind::kApproveBudgetTransfer:
+      return "approve a budget transfer";
+    case Kind::kAcknowledgeNotice:
+      return "acknowledge a budget notice";
+    case Kind::kSignMembership:
+      return "sign up for a year";
+    case Kind::kLeaveLcp:
+      return "leave the LCP";
     case Kind::KIND_NOT_SET:
       break;
   }

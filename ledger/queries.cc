@@ -12,6 +12,7 @@
 #include "ledger/contracts.h"
 #include "ledger/decimal.h"
 #include "ledger/export_file.h"
+#include "ledger/notice_views.h"
 #include "ledger/periods.h"
 #include "ledger/permissions.h"
 #include "ledger/risk_sharing.h"
@@ -517,6 +518,7 @@ Result<v1::GetStatementResponse> GetStatement(const Snapshot& snapshot, const v1
   response.set_month(request.month());
   response.set_as_of_seq(snapshot.head_seq);
   FillStatement(*snapshot.practices, **open, *balances, only, response);
+  FillStatementNotices(snapshot, **open, response);
   return response;
 }
 
@@ -583,7 +585,7 @@ Result<v1::GetRiskShareResponse> GetRiskShare(const Snapshot& snapshot, const v1
   }
   const AgreementTermsValue& terms = year.agreement->terms;
   std::vector<MemberFigures> members =
-      RiskShareMembers(practices, year, *snapshot.balances, settled);
+      RiskShareMembers(practices, *snapshot.notices, year, *snapshot.balances, settled);
   v1::GetRiskShareResponse response;
   for (const v1::WhatIf& what_if : request.what_ifs()) {
     const std::string& code = what_if.ods_code();
@@ -621,6 +623,29 @@ Result<v1::GetRiskShareResponse> GetRiskShare(const Snapshot& snapshot, const v1
   }
   response.set_as_of_seq(snapshot.head_seq);
   LCP_RETURN_IF_ERROR(FillRiskShareResponse(practices, year, members, settled, only, response));
+  FillRiskShareMemberships(snapshot, year, response);
+  return response;
+}
+
+Result<v1::GetNoticesResponse> GetNotices(const Snapshot& snapshot, const v1::Actor& actor,
+                                          const v1::GetNoticesRequest& request) {
+  Result<const Year*> year = YearAsked(snapshot, request.year());
+  if (!year.ok()) return year.status();
+  // A practice sees the LCP-wide figures, and of the practices only itself.
+  const std::string only = ReadsEverything(actor) ? std::string() : actor.practice_ods_code();
+  v1::GetNoticesResponse response;
+  FillNotices(snapshot, **year, only, response);
+  return response;
+}
+
+Result<v1::ListMembershipsResponse> ListMemberships(const Snapshot& snapshot,
+                                                    const v1::Actor& actor,
+                                                    const v1::ListMembershipsRequest& request) {
+  Result<const Year*> year = YearAsked(snapshot, request.year());
+  if (!year.ok()) return year.status();
+  const std::string only = ReadsEverything(actor) ? std::string() : actor.practice_ods_code();
+  v1::ListMembershipsResponse response;
+  FillMemberships(snapshot, **year, only, response);
   return response;
 }
 

@@ -58,6 +58,15 @@ Result<v1::GetYearResponse> GetYear(const Snapshot& snapshot, const v1::Actor& a
 // A year's risk share, projected (with any what-ifs) or settled.
 Result<v1::GetRiskShareResponse> GetRiskShare(const Snapshot& snapshot, const v1::Actor& actor,
                                               const v1::GetRiskShareRequest& request);
+// A year's budget notices: per line the confirmed total, the runs, the first notice against the
+// deadline and who has not acknowledged the latest run; then the transfers. A PRACTICE caller sees
+// the LCP-wide figures and only its own acknowledgement and transfers.
+Result<v1::GetNoticesResponse> GetNotices(const Snapshot& snapshot, const v1::Actor& actor,
+                                          const v1::GetNoticesRequest& request);
+// A year's membership: every practice's sign-up, or for a practice its own.
+Result<v1::ListMembershipsResponse> ListMemberships(const Snapshot& snapshot,
+                                                    const v1::Actor& actor,
+                                                    const v1::ListMembershipsRequest& request);
 
 // PERMISSION_DENIED unless `actor`'s role reads the journal: checked when a stream starts and again
 // whenever the principals have been re-read while it runs.

@@ -183,10 +183,13 @@ void ToAgreementTermsMessage(const AgreementTermsValue& terms, v1::AgreementTerm
       Rate::FromNanos(terms.alpha_contribution_nanos).ToString());
 }
 
-std::vector<std::string> Members(const std::map<std::string, Practice>& practices) {
+std::vector<std::string> Members(const std::map<std::string, Practice>& practices,
+                                 const Notices& notices, int start_year) {
   std::vector<std::string> members;
   members.reserve(practices.size());
-  for (const auto& [code, practice] : practices) members.push_back(code);
+  for (const auto& [code, practice] : practices) {
+    if (!notices.LeftBefore(code, start_year)) members.push_back(code);
+  }
   return members;
 }
 
@@ -457,7 +460,7 @@ Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& com
                                    "agreement propose) and have PCT finance co-sign it");
   }
   auto balances = state.balances.find(year.start_year);
-  const std::vector<std::string> codes = Members(state.practices);
+  const std::vector<std::string> codes = Members(state.practices, state.notices, year.start_year);
   const std::vector<MemberFigures> members =
       PooledFigures(codes, balances == state.balances.end() ? nullptr : &balances->second,
                     year.agreement->terms.pooled_lines);

@@ -46,8 +46,10 @@ struct MemberFigures {
 std::vector<MemberFigures> PooledFigures(const std::vector<std::string>& members,
                                          const std::map<std::string, Int>* balances,
                                          const std::vector<std::string>& lines);
-// The members who share a year's risk: every registered practice, by ODS code.
-std::vector<std::string> Members(const std::map<std::string, Practice>& practices);
+// The members who share a year's risk: every registered practice that had not left the LCP before
+// the year, by ODS code.
+std::vector<std::string> Members(const std::map<std::string, Practice>& practices,
+                                 const Notices& notices, int start_year);
 
 // Every step of the computation. Exact figures are rationals in pence; posted ones whole pence.
 struct BandOutcome {

@@ -24,6 +24,8 @@ Snapshot BorrowSnapshot(const State& state, std::shared_ptr<const RecordSource> 
   snapshot.capitation = Borrowed(state.capitation);
   snapshot.contracts = Borrowed(state.contracts);
   snapshot.years = Borrowed(state.years);
+  snapshot.notices = Borrowed(state.notices);
+  snapshot.head_recorded_at = state.last_recorded_at;
   snapshot.records = std::move(records);
   return snapshot;
 }

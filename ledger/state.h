@@ -10,13 +10,14 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "lcp/v1/ledger.pb.h"
 #include "ledger/accounts.h"
 #include "ledger/decimal.h"
 #include "ledger/key_index.h"
-#include "lcp/v1/ledger.pb.h"
 
 namespace lcp {
 
@@ -79,6 +80,7 @@ struct Year {
   std::vector<std::string> lines;  // In the order they were given.
   std::set<std::string, std::less<>> line_set;  // Looked up by string_view too.
   std::vector<MonthClose> closes;  // The months closed, M01 first; closes.size() is the last closed.
+  std::string notice_deadline;     // "2026-05-01": the last UK date a first notice is on time.
   std::uint64_t settled_seq = 0;   // The SettleYear entry; 0 while not settled.
   std::vector<std::string> settled_members;  // Who shared the settlement, by ODS code.
   std::optional<Agreement> agreement;  // In force.
@@ -149,12 +151,15 @@ struct AllocationRow {
   Int needs_nanos;          // N in 10^-9.
   Int market_forces_nanos;  // M in 10^-9.
   Int weighted_population;  // WP in 10^-27.
-  Int budget_pence;
+  Int budget_pence;         // Its split of the total.
+  Int transfers_pence;  // Net approved budget transfers on the line; its budget is budget + these.
   Int previous_pence;
 };
 
 struct AllocationRun {
   std::uint64_t seq = 0;
+  std::int64_t recorded_at = 0;  // The entry's recorded time, seconds since 1970 (UTC).
+  v1::NoticeKind kind = v1::NOTICE_KIND_UNSPECIFIED;  // UNSPECIFIED under rules version 1.
   int year = 0;
   int month = 0;
   std::string line;
@@ -255,6 +260,78 @@ struct Contracts {
   std::vector<Interest> interests;  // In the order declared.
 };
 
+// Budget notices and membership (DOMAIN.md "Budget notices", "Membership"; ledger/notices.h). Times
+// are entries' recorded times in seconds since 1970 (UTC).
+struct LineTotal {
+  std::uint64_t seq = 0;  // The ConfirmLineTotal entry.
+  std::int64_t recorded_at = 0;
+  std::string confirmed_by;
+  Int total_pence;
+  std::string reason;
+};
+
+struct BudgetTransfer {
+  std::uint64_t seq = 0;  // The ProposeBudgetTransfer entry.
+  std::int64_t proposed_at = 0;
+  std::string proposed_by;
+  int year = 0;
+  std::string ods_code;  // Empty for every practice.
+  std::string from_line;
+  std::string to_line;
+  Int amount_pence;
+  std::string reason;
+  std::uint64_t approved_seq = 0;  // 0 while pending.
+  std::int64_t approved_at = 0;
+  std::string approved_by;
+  std::vector<std::pair<std::string, Int>>
+      moved;  // Once approved: pence per practice, by ODS code.
+};
+
+struct Acknowledgement {
+  std::uint64_t seq = 0;  // The AcknowledgeNotice entry.
+  std::int64_t recorded_at = 0;
+};
+
+struct Signature {
+  std::uint64_t seq = 0;  // The SignMembership entry.
+  std::int64_t recorded_at = 0;
+  std::string terms_sha256;
+  std::uint64_t agreement_seq = 0;  // The agreement's proposal seq.
+};
+
+struct Leaving {
+  std::uint64_t seq = 0;  // The LeaveLcp entry.
+  int last_year = 0;      // Start year of the practice's last year as a member.
+  std::string reason;
+  std::string recorded_by;
+};
+
+// A practice's leaving: in effect, and one recorded by LCP_FINANCE awaiting the practice's own.
+struct MemberStatus {
+  std::optional<Leaving> left;
+  std::optional<Leaving> pending;
+};
+
+struct Notices {
+  // (year, line) -> every confirmation of the line total, oldest first; the last is in force.
+  std::map<std::pair<int, std::string>, std::vector<LineTotal>> line_totals;
+  std::map<std::uint64_t, BudgetTransfer> transfers;  // By the proposal's seq.
+  // (year, line, ODS) -> net approved transfers in pence (to the line positive).
+  std::map<std::tuple<int, std::string, std::string>, Int> transferred;
+  // (run seq, ODS) -> the practice's acknowledgement of that run.
+  std::map<std::pair<std::uint64_t, std::string>, Acknowledgement> acknowledgements;
+  // (year, ODS) -> the practice's latest sign-up for the year.
+  std::map<std::pair<int, std::string>, Signature> signatures;
+  std::map<std::string, MemberStatus> members;  // By ODS code; only practices that leave.
+
+  // Whether practice `ods` left the LCP before year `start_year` (its last year is earlier).
+  bool LeftBefore(const std::string& ods, int start_year) const {
+    auto found = members.find(ods);
+    return found != members.end() && found->second.left &&
+           found->second.left->last_year < start_year;
+  }
+};
+
 // Balances in pence: by financial year (start year), then by account path.
 using Balances = std::map<int, std::map<std::string, Int>>;
 
@@ -282,14 +359,21 @@ struct State {
   Contracts contracts;
   // (provider, invoice reference) -> the payment's entry.
   std::map<std::pair<std::string, std::string>, std::uint64_t> invoices;
+  Notices notices;
   // Count changes to `practices`, `years`, `capitation` and `contracts` (an undo is one more), so that
   // readers' copies are refreshed only then.
   std::uint64_t practices_version = 0;
   std::uint64_t years_version = 0;
   std::uint64_t capitation_version = 0;
   std::uint64_t contracts_version = 0;
+  std::uint64_t notices_version = 0;
   // The hash of the last entry (the chain head), kept by the Journal; a month close records it.
   std::string head_hash;
+  // The last entry's rules version (1 or more; 0 before the first entry) and recorded time (seconds
+  // since 1970, UTC), kept by the Journal: a replay refuses a rules version that goes back, and the
+  // server never records a time before the last one.
+  std::uint32_t rules_version = 0;
+  std::int64_t last_recorded_at = 0;
 
   std::uint64_t last_seq() const { return entries.size(); }
 

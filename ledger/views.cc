@@ -135,11 +135,12 @@ Status FillRiskShareResponse(const std::map<std::string, Practice>& practices, c
 }
 
 std::vector<MemberFigures> RiskShareMembers(const std::map<std::string, Practice>& practices,
-                                            const Year& year, const Balances& balances, bool settled) {
+                                            const Notices& notices, const Year& year,
+                                            const Balances& balances, bool settled) {
   auto found = balances.find(year.start_year);
-  return PooledFigures(settled ? year.settled_members : Members(practices),
-                       found == balances.end() ? nullptr : &found->second,
-                       year.agreement->terms.pooled_lines);
+  return PooledFigures(
+      settled ? year.settled_members : Members(practices, notices, year.start_year),
+      found == balances.end() ? nullptr : &found->second, year.agreement->terms.pooled_lines);
 }
 
 }  // namespace lcp

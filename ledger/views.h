@@ -30,7 +30,8 @@ Status FillRiskShareResponse(const std::map<std::string, Practice>& practices, c
 // The members' figures a year's risk share is computed from: every registered practice's now (a
 // projection), or for `settled` those of the practices that shared the settlement.
 std::vector<MemberFigures> RiskShareMembers(const std::map<std::string, Practice>& practices,
-                                            const Year& year, const Balances& balances, bool settled);
+                                            const Notices& notices, const Year& year,
+                                            const Balances& balances, bool settled);
 
 // Every LCP-wide step of a risk share (all but the members, the request's echo and as_of_seq).
 void FillRiskShare(const RiskShareOutcome& outcome, v1::GetRiskShareResponse& response);

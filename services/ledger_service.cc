@@ -160,6 +160,18 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetRiskShare(grpc::CallbackServerCo
   return Serve(context, authenticator_, sequencer_, &queries::GetRiskShare, *request, response);
 }
 
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetNotices(grpc::CallbackServerContext* context,
+                                                        const v1::GetNoticesRequest* request,
+                                                        v1::GetNoticesResponse* response) {
+  return Serve(context, authenticator_, sequencer_, &queries::GetNotices, *request, response);
+}
+
+grpc::ServerUnaryReactor* LedgerServiceImpl::ListMemberships(
+    grpc::CallbackServerContext* context, const v1::ListMembershipsRequest* request,
+    v1::ListMembershipsResponse* response) {
+  return Serve(context, authenticator_, sequencer_, &queries::ListMemberships, *request, response);
+}
+
 namespace {
 
 // Writes entries from a sequence number up to the durable head, then finishes, or with `follow`

@@ -75,6 +75,12 @@ class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
   grpc::ServerUnaryReactor* GetRiskShare(grpc::CallbackServerContext* context,
                                          const v1::GetRiskShareRequest* request,
                                          v1::GetRiskShareResponse* response) override;
+  grpc::ServerUnaryReactor* GetNotices(grpc::CallbackServerContext* context,
+                                       const v1::GetNoticesRequest* request,
+                                       v1::GetNoticesResponse* response) override;
+  grpc::ServerUnaryReactor* ListMemberships(grpc::CallbackServerContext* context,
+                                            const v1::ListMembershipsRequest* request,
+                                            v1::ListMembershipsResponse* response) override;
 
  private:
   Sequencer& sequencer_;

@@ -55,8 +55,11 @@ void AcceptFresh(v1::CommandResult& result, const v1::JournalRecord& record, con
 }  // namespace
 
 Sequencer::Sequencer(std::unique_ptr<Book> book, std::shared_ptr<EntryLog> log,
-                     std::function<void(const Status&)> on_fatal)
-    : book_(std::move(book)), log_(std::move(log)), on_fatal_(std::move(on_fatal)) {
+                     std::function<void(const Status&)> on_fatal, Clock clock)
+    : book_(std::move(book)),
+      log_(std::move(log)),
+      on_fatal_(std::move(on_fatal)),
+      clock_(std::move(clock)) {
   snapshot_ = MakeSnapshot();
   apply_thread_ = std::thread([this] { RunApply(); });
   writer_thread_ = std::thread([this] { RunWriter(); });
@@ -204,8 +207,11 @@ void Sequencer::RunApply() {
 }
 
 std::shared_ptr<Sequencer::Round> Sequencer::ApplyRound(std::vector<SubmitCall> calls) {
-  // One clock reading per round: the time the round was accepted. The engine itself never reads it.
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
+  // One clock reading per round: the time the round was accepted, never before the last entry's.
+  // The engine itself never reads it.
+  auto now = clock_().time_since_epoch();
+  const std::chrono::seconds last(book_->journal().state().last_recorded_at);
+  if (now < last) now = last;
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(now);
   const auto nanos = std::chrono::duration_cast<std::chrono::nanoseconds>(now - seconds);
 
@@ -449,6 +455,12 @@ std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() {
     years_copy_version_ = state.years_version;
   }
   snapshot->years = years_copy_;
+  if (notices_copy_version_ != state.notices_version || notices_copy_ == nullptr) {
+    notices_copy_ = std::make_shared<const Notices>(state.notices);
+    notices_copy_version_ = state.notices_version;
+  }
+  snapshot->notices = notices_copy_;
+  snapshot->head_recorded_at = state.last_recorded_at;
   snapshot->records = log_;
   return snapshot;
 }

@@ -5,6 +5,7 @@
 // the next calls. No call completes, and no reader sees an entry, before it is durable.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
@@ -62,11 +63,18 @@ Status CheckSubmit(const v1::Actor& actor, const v1::SubmitRequest& request, Sub
 
 class Sequencer {
  public:
+  // The time each round of commands is recorded at. The system clock, but for tests and demos
+  // (lcp-ledgerd --clock-file, insecure servers only).
+  using Clock = std::function<std::chrono::system_clock::time_point()>;
+
   // Takes a Book that has been opened (recovered) and the log of its records. `on_fatal` is called
   // once, on the sequencer thread, if the store fails: the process must then stop and recover by
-  // replaying the disk.
-  Sequencer(std::unique_ptr<Book> book, std::shared_ptr<EntryLog> log,
-            std::function<void(const Status&)> on_fatal);
+  // replaying the disk. Entries are recorded at `clock`'s time, or at the last entry's when that is
+  // later (a clock set back never makes the journal's times go back).
+  Sequencer(
+      std::unique_ptr<Book> book, std::shared_ptr<EntryLog> log,
+      std::function<void(const Status&)> on_fatal,
+      Clock clock = [] { return std::chrono::system_clock::now(); });
   ~Sequencer();
   Sequencer(const Sequencer&) = delete;
   Sequencer& operator=(const Sequencer&) = delete;
@@ -129,8 +137,11 @@ class Sequencer {
   std::uint64_t years_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<const Contracts> contracts_copy_;
   std::uint64_t contracts_copy_version_ = ~std::uint64_t{0};
+  std::shared_ptr<const Notices> notices_copy_;
+  std::uint64_t notices_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<EntryLog> log_;
   std::function<void(const Status&)> on_fatal_;
+  Clock clock_;
 
   mutable std::mutex mutex_;
   std::condition_variable wake_;

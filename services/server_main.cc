@@ -7,13 +7,14 @@
 // --insecure (no TLS, loopback only, every caller the local administrator).
 //
 //   lcp-ledgerd principal add|revoke|list --principals FILE ...   manages the principals file.
+#include <arpa/inet.h>
+#include <google/protobuf/util/time_util.h>
+#include <grpc/support/log.h>
 #include <grpcpp/ext/proto_server_reflection_plugin.h>
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/health_check_service_interface.h>
 #include <grpcpp/impl/server_builder_option.h>
 #include <grpcpp/impl/server_builder_plugin.h>
-#include <arpa/inet.h>
-#include <grpc/support/log.h>
 #include <netinet/in.h>
 #include <openssl/bio.h>
 #include <openssl/pem.h>
@@ -184,6 +185,23 @@ int ListPrincipalsCommand(const PrincipalOptions& options) {
   return 0;
 }
 
+// The time in a --clock-file: its first line, RFC 3339 ("2026-05-02T09:30:00Z"). A file that cannot
+// be read or parsed gives the system clock, and says so in the log.
+std::chrono::system_clock::time_point ReadClockFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string text;
+  std::getline(in, text);
+  google::protobuf::Timestamp time;
+  if (!in || !google::protobuf::util::TimeUtil::FromString(text, &time)) {
+    lcp::LogLine("--clock-file " + path + " holds no RFC 3339 time; using the system clock");
+    return std::chrono::system_clock::now();
+  }
+  return std::chrono::system_clock::time_point(
+      std::chrono::seconds(time.seconds()) +
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(
+          std::chrono::nanoseconds(time.nanos())));
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -224,6 +242,11 @@ int main(int argc, char** argv) {
                  "names its principal");
   app.add_option("--principals", principals_file,
                  "The principals file: who may call, in which role (re-read on SIGHUP)");
+  std::string clock_file;
+  app.add_option("--clock-file", clock_file,
+                 "For tests and demos, with --insecure only: record entries at the time written in "
+                 "this file (RFC 3339, e.g. 2026-05-02T09:30:00Z), read at each round, instead of "
+                 "the system clock");
   app.add_flag("--insecure", insecure,
                "No TLS and no authentication: loopback only, every caller the local administrator");
 
@@ -274,6 +297,11 @@ int main(int argc, char** argv) {
   }
   if (insecure && (!principals_file.empty() || !client_ca.empty())) {
     return refuse("--principals and --client-ca need TLS (tokens must not travel in clear)");
+  }
+  if (!clock_file.empty() && !insecure) {
+    return refuse(
+        "--clock-file sets the time entries are recorded at, for tests and demos; a server "
+        "with TLS always uses the system clock");
   }
   if (insecure && !IsLoopback(listen)) {
     return refuse("--insecure listens only on loopback (127.0.0.1, ::1 or localhost), not " + listen);
@@ -335,11 +363,16 @@ int main(int argc, char** argv) {
   const std::uint64_t head_seq = (*book)->journal().head_seq();
   const std::string head_hash = lcp::ToHex((*book)->journal().head_hash());
 
-  lcp::Sequencer sequencer(std::move(book).value(), log, [](const lcp::Status& status) {
-    lcp::LogLine("stopping: the ledger file failed: " + status.ToString());
-    fatal_failure = true;
-    kill(getpid(), SIGTERM);
-  });
+  lcp::Sequencer::Clock clock = [] { return std::chrono::system_clock::now(); };
+  if (!clock_file.empty()) clock = [clock_file] { return ReadClockFile(clock_file); };
+  lcp::Sequencer sequencer(
+      std::move(book).value(), log,
+      [](const lcp::Status& status) {
+        lcp::LogLine("stopping: the ledger file failed: " + status.ToString());
+        fatal_failure = true;
+        kill(getpid(), SIGTERM);
+      },
+      std::move(clock));
   lcp::LedgerServiceImpl service(sequencer, *authenticator);
 
   grpc::EnableDefaultHealthCheckService(true);

@@ -173,31 +173,37 @@ class AccessTest : public ::testing::Test {
   void SetUp() override {
     server_ = std::make_unique<InProcessServer>(
         dir_.path(), Authenticator::WithPrincipals(MakePrincipals(), false));
-    // Entries 1-5 by the administrator, 6 and 7 by the finance officer.
-    Caller admin = As("admin");
-    int n = 0;
-    for (const v1::Command& command :
-         {testing::RegisterPracticeCommand("A81001"), testing::RegisterPracticeCommand("A81002"),
-          testing::RegisterProviderCommand("RX1"),
-          testing::OpenYearCommand("2026/27", {"PRESCRIBING"}),
-          testing::RegisterPracticeCommand("A81003")}) {
-      ASSERT_EQ(admin.Submit(OneCommand(command, "setup-" + std::to_string(++n))).code,
-                grpc::StatusCode::OK);
+    // The queries tests' ledger, each entry by the principal whose role issues it: practices
+    // A81001 and A81002, provider RX1 and the year 2026/27 with PRESCRIBING (entries 1-4, the
+    // administrator); the budgets in M01 by an indicative run of a confirmed total (5-9: weights of
+    // 1 and lists in the ratio 1200:950 by the finance officer, the total of 2150.00 confirmed by
+    // PCT finance, the run by the finance officer, giving A81001 1200.00 and A81002 950.00);
+    // practice A81003, registered after the run and so without a budget (10, the administrator);
+    // and an invoice of A81002's in M02 (11, the finance officer).
+    const std::vector<std::pair<std::string, v1::Command>> entries = {
+        {"admin", testing::RegisterPracticeCommand("A81001")},
+        {"admin", testing::RegisterPracticeCommand("A81002")},
+        {"admin", testing::RegisterProviderCommand("RX1")},
+        {"admin", testing::OpenYearCommand("2026/27", {"PRESCRIBING"})},
+        {"finance", testing::WeightsCommand("2026/27", "PRESCRIBING")},
+        {"finance", testing::ListCommand("2026-03-01", "A81001", {{"MALE_0_4", 24}})},
+        {"finance", testing::ListCommand("2026-03-01", "A81002", {{"MALE_0_4", 19}})},
+        {"pct", testing::ConfirmTotalCommand("2026/27", "PRESCRIBING", "2150.00")},
+        {"finance", testing::RunCommand("2026/27", "M01", "PRESCRIBING", "")},
+        {"admin", testing::RegisterPracticeCommand("A81003")},
+        {"finance", testing::JournalCommand("2026/27", "M02",
+                                            {{"practice:A81002:spend:PRESCRIBING", "310.25"},
+                                             {"provider:RX1:payable", "-310.25"}})},
+    };
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      // The invoice keeps its key, "invoice-1", which a test retries.
+      const std::string key =
+          i + 1 == entries.size() ? "invoice-1" : "setup-" + std::to_string(i + 1);
+      v1::SubmitResponse response;
+      Outcome outcome = As(entries[i].first).Submit(OneCommand(entries[i].second, key), &response);
+      ASSERT_EQ(outcome.code, grpc::StatusCode::OK) << outcome.message;
+      ASSERT_EQ(response.results(0).accepted().seq(), i + 1) << response.DebugString();
     }
-    Caller finance = As("finance");
-    ASSERT_EQ(finance.Submit(OneCommand(
-                  testing::JournalCommand("2026/27", "M01",
-                                          {{"practice:A81001:budget:PRESCRIBING", "1200.00"},
-                                           {"practice:A81002:budget:PRESCRIBING", "950.00"},
-                                           {"pct:allocation:PRESCRIBING", "-2150.00"}}),
-                  "budget-1")).code,
-              grpc::StatusCode::OK);
-    ASSERT_EQ(finance.Submit(OneCommand(
-                  testing::JournalCommand("2026/27", "M02",
-                                          {{"practice:A81002:spend:PRESCRIBING", "310.25"},
-                                           {"provider:RX1:payable", "-310.25"}}),
-                  "invoice-1")).code,
-              grpc::StatusCode::OK);
   }
 
   Caller As(const std::string& id) {
@@ -214,7 +220,9 @@ class AccessTest : public ::testing::Test {
   std::unique_ptr<InProcessServer> server_;
 };
 
-// One valid command of each kind for entry 8.
+// One valid command of each kind once M01 is closed (entry 12): the reversal of the invoice goes
+// into M02, the current month, and the run allocates the confirmed total and revises the set-up's
+// run (entry 9).
 std::map<std::string, v1::Command> OneOfEachKind() {
   return {
       {"register_practice", testing::RegisterPracticeCommand("A81009")},
@@ -222,11 +230,12 @@ std::map<std::string, v1::Command> OneOfEachKind() {
       {"open_year", testing::OpenYearCommand("2027/28", {"PRESCRIBING"})},
       {"post_journal",
        testing::JournalCommand("2026/27", "M03", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}})},
-      {"reverse_entry", testing::ReverseCommand(7, "2026/27", "M03")},
+      {"reverse_entry", testing::ReverseCommand(11, "2026/27", "M02")},
       {"set_band_weights", testing::WeightsCommand("2026/27", "PRESCRIBING", "1.25")},
       {"record_population", testing::ListCommand("2026-07-01", "A81001", {{"MALE_0_4", 5}})},
       {"set_practice_indices", testing::IndicesCommand("2026/27", {{"A81002", "1.1", ""}})},
-      {"run_allocation", testing::RunCommand("2026/27", "M03", "PRESCRIBING", "100.00", 0, "2026-05-01")},
+      {"run_allocation",
+       testing::RunCommand("2026/27", "M03", "PRESCRIBING", "2150.00", 9, "2026-05-01")},
   };
 }
 
@@ -277,6 +286,11 @@ TEST_F(AccessTest, EveryRoleAgainstEveryRpcAndCommandKind) {
                 grpc::StatusCode::OK);
     }
   };
+  // A correction goes into the current month: close M01 so that the invoice of M02 may be reversed.
+  ASSERT_EQ(As("finance")
+                .Submit(OneCommand(testing::CloseMonthCommand("2026/27", "M01"), "close-m01"))
+                .code,
+            grpc::StatusCode::OK);
   int cells = 0;
   for (const auto& [id, row] : expected) {
     prepare_run();
@@ -323,7 +337,7 @@ TEST_F(AccessTest, ReadOnlyRolesAreRefusedForTheWholeBatch) {
                                    RoleName(MakePrincipals()->ById(id)->actor.role()) +
                                    " may not submit commands: it reads only; nothing was posted");
   }
-  EXPECT_EQ(HeadSeq(), 7u);
+  EXPECT_EQ(HeadSeq(), 11u);
 }
 
 TEST_F(AccessTest, ABatchReportsEachCommandTheRoleMayNotIssue) {
@@ -335,12 +349,12 @@ TEST_F(AccessTest, ABatchReportsEachCommandTheRoleMayNotIssue) {
   v1::SubmitResponse response;
   ASSERT_EQ(As("admin").Submit(batch, &response).code, grpc::StatusCode::OK);
   ASSERT_EQ(response.results_size(), 2);
-  EXPECT_EQ(response.results(0).accepted().seq(), 8u);
+  EXPECT_EQ(response.results(0).accepted().seq(), 12u);
   EXPECT_EQ(response.results(1).refusal().code(), v1::ERROR_CODE_PERMISSION_DENIED);
   EXPECT_EQ(response.results(1).refusal().grpc_code(), 7);  // PERMISSION_DENIED.
   EXPECT_EQ(response.results(1).refusal().message(),
             "role ADMIN may not post a journal; ask a principal with role LCP_FINANCE");
-  EXPECT_EQ(HeadSeq(), 8u);
+  EXPECT_EQ(HeadSeq(), 12u);
 }
 
 TEST_F(AccessTest, EntriesRecordTheAuthenticatedPrincipal) {
@@ -348,10 +362,13 @@ TEST_F(AccessTest, EntriesRecordTheAuthenticatedPrincipal) {
   ASSERT_EQ(As("auditor").Entry(1, &entry).code, grpc::StatusCode::OK);
   EXPECT_EQ(entry.entry().entry().actor().principal_id(), "admin");
   EXPECT_EQ(entry.entry().entry().actor().role(), v1::ROLE_ADMIN);
-  ASSERT_EQ(As("auditor").Entry(7, &entry).code, grpc::StatusCode::OK);
+  ASSERT_EQ(As("auditor").Entry(11, &entry).code, grpc::StatusCode::OK);  // The invoice.
   EXPECT_EQ(entry.entry().entry().actor().principal_id(), "finance");
   EXPECT_EQ(entry.entry().entry().actor().role(), v1::ROLE_LCP_FINANCE);
   EXPECT_EQ(entry.entry().entry().actor().practice_ods_code(), "");
+  ASSERT_EQ(As("auditor").Entry(8, &entry).code, grpc::StatusCode::OK);  // The confirmed total.
+  EXPECT_EQ(entry.entry().entry().actor().principal_id(), "pct");
+  EXPECT_EQ(entry.entry().entry().actor().role(), v1::ROLE_PCT_FINANCE);
 }
 
 // A retry by another principal gets the original result only if its role may issue the command: a
@@ -372,8 +389,8 @@ TEST_F(AccessTest, ADuplicateKeyRevealsNothingToARoleThatMayNotIssueTheCommand) 
   // The finance officer's own retry is the original.
   ASSERT_EQ(As("finance").Submit(invoice, &response).code, grpc::StatusCode::OK);
   EXPECT_TRUE(response.results(0).accepted().duplicate());
-  EXPECT_EQ(response.results(0).accepted().seq(), 7u);
-  EXPECT_EQ(HeadSeq(), 7u);
+  EXPECT_EQ(response.results(0).accepted().seq(), 11u);
+  EXPECT_EQ(HeadSeq(), 11u);
 }
 
 TEST_F(AccessTest, CallsWithoutGoodCredentialsAreUnauthenticatedOnEveryRpc) {
@@ -407,7 +424,7 @@ TEST_F(AccessTest, CallsWithoutGoodCredentialsAreUnauthenticatedOnEveryRpc) {
     }
     EXPECT_EQ(streamed, 0);
   }
-  EXPECT_EQ(HeadSeq(), 7u);
+  EXPECT_EQ(HeadSeq(), 11u);
 }
 
 TEST_F(AccessTest, ARevokedTokenIsRefusedOnceThePrincipalsAreReloaded) {
@@ -419,7 +436,7 @@ TEST_F(AccessTest, ARevokedTokenIsRefusedOnceThePrincipalsAreReloaded) {
   EXPECT_EQ(outcome.code, grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(As("finance").Head().code, grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(As("auditor").Head().code, grpc::StatusCode::OK);
-  EXPECT_EQ(HeadSeq(), 7u);
+  EXPECT_EQ(HeadSeq(), 11u);
 }
 
 std::map<std::string, std::string> Rows(const v1::GetBalancesResponse& response) {
@@ -481,7 +498,7 @@ TEST_F(AccessTest, APracticeAskingAboutAnotherPracticeIsDeniedWithoutLearningWhe
   providers.set_account_prefix("provider:");
   EXPECT_EQ(As("riverside").Balances(providers).code, grpc::StatusCode::PERMISSION_DENIED);
   // Its journal is closed to it, whichever entry is asked for, existing or not.
-  for (std::uint64_t seq : {1u, 6u, 7u, 1000u}) {
+  for (std::uint64_t seq : {1u, 9u, 11u, 1000u}) {  // 9 the run, 11 the invoice.
     Outcome outcome = As("riverside").Entry(seq);
     EXPECT_EQ(outcome.code, grpc::StatusCode::PERMISSION_DENIED);
     EXPECT_EQ(outcome.message,
@@ -493,18 +510,18 @@ TEST_F(AccessTest, APracticeAskingAboutAnotherPracticeIsDeniedWithoutLearningWhe
 TEST_F(AccessTest, APracticeReadsBalancesAsOfTheHeadOnly) {
   // Balances entry by entry would give away, by their differences, what each entry posted.
   v1::GetBalancesRequest earlier;
-  earlier.set_as_of_seq(6);
+  earlier.set_as_of_seq(9);  // The run.
   Outcome outcome = As("riverside").Balances(earlier);
   EXPECT_EQ(outcome.code, grpc::StatusCode::PERMISSION_DENIED);
   EXPECT_EQ(outcome.message,
             "ERROR_CODE_PERMISSION_DENIED: role PRACTICE reads balances as of the head only; leave "
             "as_of_seq at 0");
   v1::GetBalancesRequest at_head;
-  at_head.set_as_of_seq(7);
+  at_head.set_as_of_seq(11);
   EXPECT_EQ(As("riverside").Balances(at_head).code, grpc::StatusCode::PERMISSION_DENIED);
   v1::GetBalancesResponse response;
   ASSERT_EQ(As("auditor").Balances(earlier, &response).code, grpc::StatusCode::OK);
-  EXPECT_EQ(response.as_of_seq(), 6u);
+  EXPECT_EQ(response.as_of_seq(), 9u);
   EXPECT_EQ(Rows(response).size(), 3u);
 }
 
@@ -524,21 +541,23 @@ TEST_F(AccessTest, ARevokedPrincipalsFollowStreamEndsBeforeTheNextEntry) {
     int count = 0;
     outcome = As("auditor").Stream(&count, /*follow=*/true, [&](int n) { seen = n; });
   });
-  for (int i = 0; i < 500 && seen < 7; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  ASSERT_EQ(seen, 7);
+  for (int i = 0; i < 500 && seen < 11; ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  ASSERT_EQ(seen, 11);
   server_->authenticator().Replace(MakePrincipals({"auditor"}));
   ASSERT_EQ(As("finance").Submit(OneCommand(
                 testing::JournalCommand("2026/27", "M03", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}}),
                 "after-revoke")).code,
             grpc::StatusCode::OK);
   follower.join();
-  EXPECT_EQ(seen, 7);  // Entry 8 was never sent.
+  EXPECT_EQ(seen, 11);  // Entry 12 was never sent.
   EXPECT_EQ(outcome.code, grpc::StatusCode::UNAUTHENTICATED);
   EXPECT_EQ(outcome.error_code, "ERROR_CODE_UNAUTHENTICATED");
 }
 
 // Capitation: a dry run posts nothing; the run then posts what the dry run showed; a practice reads
-// its own row (with its bands) and the totals, never another practice's row.
+// its own row (with its bands) and the totals, never another practice's row. The run revises the
+// set-up's run (entry 9) and allocates the total PCT finance confirms for it, 601.00.
 TEST_F(AccessTest, CapitationDryRunThenRunAndEachPracticeSeesItsOwnRow) {
   Caller finance = As("finance");
   ASSERT_EQ(finance.Submit(OneCommand(testing::WeightsCommand("2026/27", "PRESCRIBING", "1",
@@ -553,8 +572,15 @@ TEST_F(AccessTest, CapitationDryRunThenRunAndEachPracticeSeesItsOwnRow) {
     ASSERT_EQ(finance.Submit(OneCommand(testing::ListCommand("2026-06-01", ods, bands), "l-" + ods)).code,
               grpc::StatusCode::OK);
   }
-  const std::uint64_t head = HeadSeq();  // 11.
-  v1::SubmitRequest dry = OneCommand(testing::RunCommand("2026/27", "M02", "PRESCRIBING", "601.00"), "run");
+  ASSERT_EQ(As("pct")
+                .Submit(OneCommand(testing::ConfirmTotalCommand("2026/27", "PRESCRIBING", "601.00",
+                                                                "Revised total"),
+                                   "total"))
+                .code,
+            grpc::StatusCode::OK);
+  const std::uint64_t head = HeadSeq();  // 16.
+  const v1::Command run = testing::RunCommand("2026/27", "M02", "PRESCRIBING", "601.00", 9);
+  v1::SubmitRequest dry = OneCommand(run, "run");
   dry.set_dry_run(true);
   v1::SubmitResponse preview;
   ASSERT_EQ(finance.Submit(dry, &preview).code, grpc::StatusCode::OK);
@@ -566,20 +592,22 @@ TEST_F(AccessTest, CapitationDryRunThenRunAndEachPracticeSeesItsOwnRow) {
   // WP: 250 + 50 = 300, 300, 1; 601.00 split 300:300:1 = 300.00, 300.00, 1.00.
   EXPECT_EQ(would.allocation().rows(0).budget().value(), "300.00");
   EXPECT_EQ(would.allocation().rows(2).budget().value(), "1.00");
+  // The differences from the budgets in force (1,200.00, 950.00, 0.00): -900.00, -650.00, +1.00,
+  // and +1,549.00 back to pct:allocation.
   EXPECT_EQ(would.postings_size(), 4);
+  // The dry run recorded nothing: the latest run is still the set-up's.
   v1::GetAllocationRequest latest;
   latest.set_year("2026/27");
   latest.set_budget_line("PRESCRIBING");
-  grpc::ClientContext none_yet;
-  none_yet.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at("auditor").second));
-  v1::GetAllocationResponse missing;
-  EXPECT_EQ(server_->stub().GetAllocation(&none_yet, latest, &missing).error_code(),
-            grpc::StatusCode::NOT_FOUND);
+  grpc::ClientContext before;
+  before.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at("auditor").second));
+  v1::GetAllocationResponse in_force;
+  ASSERT_TRUE(server_->stub().GetAllocation(&before, latest, &in_force).ok());
+  EXPECT_EQ(in_force.allocation().run_seq(), 9u);
+  EXPECT_EQ(in_force.allocation().total().value(), "2150.00");
   // The key of a dry run stays free: the real run may use it.
   v1::SubmitResponse posted;
-  ASSERT_EQ(finance.Submit(OneCommand(testing::RunCommand("2026/27", "M02", "PRESCRIBING", "601.00"), "run"),
-                           &posted).code,
-            grpc::StatusCode::OK);
+  ASSERT_EQ(finance.Submit(OneCommand(run, "run"), &posted).code, grpc::StatusCode::OK);
   EXPECT_EQ(posted.results(0).accepted().seq(), head + 1);
   EXPECT_EQ(posted.results(0).accepted().allocation().SerializeAsString(),
             would.allocation().SerializeAsString());
@@ -631,9 +659,9 @@ TEST_F(AccessTest, ADryRunBatchWithARefusalPostsNothing) {
   v1::SubmitResponse response;
   ASSERT_EQ(As("finance").Submit(batch, &response).code, grpc::StatusCode::OK);
   ASSERT_EQ(response.results_size(), 2);
-  EXPECT_EQ(response.results(0).accepted().seq(), 8u);
+  EXPECT_EQ(response.results(0).accepted().seq(), 12u);
   EXPECT_EQ(response.results(1).refusal().code(), v1::ERROR_CODE_POSTING_COUNT_INVALID);
-  EXPECT_EQ(HeadSeq(), 7u);
+  EXPECT_EQ(HeadSeq(), 11u);
   // The accepted command's key is still free.
   v1::SubmitResponse real;
   ASSERT_EQ(As("finance").Submit(OneCommand(testing::JournalCommand("2026/27", "M03",
@@ -642,7 +670,7 @@ TEST_F(AccessTest, ADryRunBatchWithARefusalPostsNothing) {
                                  &real).code,
             grpc::StatusCode::OK);
   EXPECT_FALSE(real.results(0).accepted().duplicate());
-  EXPECT_EQ(HeadSeq(), 8u);
+  EXPECT_EQ(HeadSeq(), 12u);
 }
 
 TEST(InsecureAccess, TheLocalAdministratorRegistersPostsAndIsRecorded) {
@@ -787,7 +815,7 @@ TEST_F(AccessTest, StatementAndContractQueriesRefuseWithTheirCodes) {
     EXPECT_EQ(c.outcome.error_code, c.message.substr(0, c.message.find(':')));
   }
   // The month end a statement is asked for counts only postings into that month or earlier: the
-  // invoice of M02 (entry 7) is not in M01's figures.
+  // invoice of M02 (entry 11) is not in M01's figures.
   v1::GetStatementRequest m01;
   m01.set_month("M01");
   m01.set_ods_code("A81002");
@@ -831,10 +859,12 @@ TEST_F(AccessTest, RiskShareFollowsWhoIsCallingAndRefusesWithItsCodes) {
       testing::ShareTermsOf("0", v1::SHARE_MODE_FIRST_POUND, {"1"}, ""), "0.5", "0.5");
   ASSERT_EQ(As("finance").Submit(OneCommand(testing::ProposeAgreementCommand("2026/27", terms, 0, "Late"), "a-1")).code,
             grpc::StatusCode::OK);
-  Outcome own_cosign = As("finance").Submit(OneCommand(testing::CosignAgreementCommand("2026/27", 8), "a-2"));
+  Outcome own_cosign =
+      As("finance").Submit(OneCommand(testing::CosignAgreementCommand("2026/27", 12), "a-2"));
   EXPECT_EQ(own_cosign.code, grpc::StatusCode::PERMISSION_DENIED);
-  ASSERT_EQ(As("pct").Submit(OneCommand(testing::CosignAgreementCommand("2026/27", 8), "a-3")).code,
-            grpc::StatusCode::OK);
+  ASSERT_EQ(
+      As("pct").Submit(OneCommand(testing::CosignAgreementCommand("2026/27", 12), "a-3")).code,
+      grpc::StatusCode::OK);
 
   // Every role reads the year.
   for (const auto& [id, unused] : kPrincipals) {
@@ -842,7 +872,7 @@ TEST_F(AccessTest, RiskShareFollowsWhoIsCallingAndRefusesWithItsCodes) {
     context.AddMetadata("authorization", "Bearer " + Token(kPrincipals.at(id).second));
     v1::GetYearResponse year;
     ASSERT_TRUE(server_->stub().GetYear(&context, v1::GetYearRequest(), &year).ok()) << id;
-    EXPECT_EQ(year.agreement().proposal_seq(), 8u);
+    EXPECT_EQ(year.agreement().proposal_seq(), 12u);
     EXPECT_EQ(year.agreement().cosigned_by(), "pct");
     EXPECT_EQ(year.next_month_to_close(), "M01");
     EXPECT_TRUE(year.has_postings());
@@ -927,8 +957,8 @@ TEST_F(AccessTest, ExportStreamsAVerifiableJournalToThoseWhoReadIt) {
   AuditOutcome verified = VerifyExport(whole);
   ASSERT_TRUE(verified.status.ok()) << verified.status.ToString();
   EXPECT_EQ(verified.header.first_seq(), 1u);
-  EXPECT_EQ(verified.header.last_seq(), 7u);
-  EXPECT_EQ(verified.records, 7u);
+  EXPECT_EQ(verified.header.last_seq(), 11u);
+  EXPECT_EQ(verified.records, 11u);
   EXPECT_EQ(verified.header.head_hash(), server_->sequencer().snapshot()->head_hash);
   // The whole export replays into the same state as the server's.
   std::istringstream again(file);
@@ -948,11 +978,12 @@ TEST_F(AccessTest, ExportStreamsAVerifiableJournalToThoseWhoReadIt) {
   EXPECT_EQ(practice.error_code, "ERROR_CODE_PERMISSION_DENIED");
   EXPECT_TRUE(file.empty());
   EXPECT_EQ(Anonymous().Export(0, 0, &file).code, grpc::StatusCode::UNAUTHENTICATED);
-  Outcome beyond = As("auditor").Export(5, 9, &file);
+  Outcome beyond = As("auditor").Export(5, 13, &file);
   EXPECT_EQ(beyond.code, grpc::StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(beyond.message,
-            "ERROR_CODE_QUERY_INVALID: the journal has entries 1 to 7; an export runs from from_seq "
-            "to to_seq within them, not 5 to 9");
+  EXPECT_EQ(
+      beyond.message,
+      "ERROR_CODE_QUERY_INVALID: the journal has entries 1 to 11; an export runs from from_seq "
+      "to to_seq within them, not 5 to 13");
 }
 
 }  // namespace

@@ -15,6 +15,7 @@ namespace {
 
 using testing::IndicesCommand;
 using testing::ListCommand;
+using testing::MustRun;
 using testing::MustSubmit;
 using testing::RunCommand;
 using testing::WeightsCommand;
@@ -72,7 +73,8 @@ TEST(Capitation, EqualWeightedPopulationsSplitAHundredPoundsAsDomainSays) {
   for (const std::string ods : {"A81001", "A81002", "A81003"}) {
     MustSubmit(journal, ListCommand("2026-06-01", ods, {{"FEMALE_30_34", 1000}}));
   }
-  const v1::JournalRecord run = MustSubmit(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "100.00"));
+  const v1::JournalRecord run =
+      MustRun(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "100.00"));
   EXPECT_EQ(Postings(run), (std::vector<std::string>{
                                "practice:A81001:budget:PRESCRIBING 33.34",
                                "practice:A81002:budget:PRESCRIBING 33.33",
@@ -101,7 +103,7 @@ TEST(Capitation, WeightedPopulationIsBandsTimesWeightsTimesNeedsTimesMarketForce
   const v1::JournalRecord indices =
       MustSubmit(journal, IndicesCommand("2026/27", {{"A81001", "1.085", "0.97"}, {"A81002", "0.9", ""}}));
   const v1::JournalRecord run =
-      MustSubmit(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "1000000.00"));
+      MustRun(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "1000000.00"));
   // A81001: 120 x 2.5 + 100 x 2.25 + 300 x 0.4 = 645; x 1.085 x 0.97 = 678.83025.
   // A81002: 700 + 50 x 0.4 = 720; x 0.9 = 648. A81003: 3 (no indices: N = M = 1). Total 1329.83025.
   const v1::AllocationView view = View(journal, run.seq());
@@ -147,7 +149,8 @@ TEST(Capitation, AThreePracticeSplitWhereHalfUpRoundingWouldLoseAPenny) {
   MustSubmit(journal, ListCommand("2026-06-01", "A81002", {{"MALE_40_44", 200}}));
   MustSubmit(journal, ListCommand("2026-06-01", "A81003", {{"MALE_40_44", 100}}));
   MustSubmit(journal, IndicesCommand("2026/27", {{"A81002", "1.5", ""}, {"A81003", "3", ""}}));
-  const v1::JournalRecord run = MustSubmit(journal, RunCommand("2026/27", "M01", "COMMUNITY", "100.00"));
+  const v1::JournalRecord run =
+      MustRun(journal, RunCommand("2026/27", "M01", "COMMUNITY", "100.00"));
   // Half up: 33.333... -> 33.33 three times = 99.99.
   Int half_up_sum = 0;
   for (int i = 0; i < 3; ++i) half_up_sum += (Int(10000) * 2 + 3) / (3 * 2);
@@ -175,10 +178,11 @@ TEST(Capitation, ARevisionPostsOnlyTheDifferencesAndEqualsAFreshRun) {
   Journal journal = StandardLedger();
   MustSubmit(journal, WeightsCommand("2026/27", "PRESCRIBING"));
   june(journal);
-  const v1::JournalRecord first = MustSubmit(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "3000000.00"));
+  const v1::JournalRecord first =
+      MustRun(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "3000000.00"));
   september(journal);
-  const v1::JournalRecord second = MustSubmit(
-      journal, RunCommand("2026/27", "M07", "PRESCRIBING", "3000000.00", first.seq()));
+  const v1::JournalRecord second =
+      MustRun(journal, RunCommand("2026/27", "M07", "PRESCRIBING", "3000000.00", first.seq()));
   EXPECT_EQ(Postings(second), (std::vector<std::string>{
                                   "practice:A81002:budget:PRESCRIBING 250000.00",
                                   "practice:A81003:budget:PRESCRIBING -250000.00"}));
@@ -193,27 +197,27 @@ TEST(Capitation, ARevisionPostsOnlyTheDifferencesAndEqualsAFreshRun) {
   Journal fresh = StandardLedger();
   MustSubmit(fresh, WeightsCommand("2026/27", "PRESCRIBING"));
   september(fresh);
-  MustSubmit(fresh, RunCommand("2026/27", "M07", "PRESCRIBING", "3000000.00"));
+  MustRun(fresh, RunCommand("2026/27", "M07", "PRESCRIBING", "3000000.00"));
   for (const std::string account :
        {"practice:A81001:budget:PRESCRIBING", "practice:A81002:budget:PRESCRIBING",
         "practice:A81003:budget:PRESCRIBING", "pct:allocation:PRESCRIBING"}) {
     EXPECT_EQ(Balance(journal, account), Balance(fresh, account)) << account;
   }
   // A revision with a new total moves the PCT's allocation by the difference.
-  const v1::JournalRecord third = MustSubmit(
-      journal, RunCommand("2026/27", "M08", "PRESCRIBING", "3000000.03", second.seq()));
+  const v1::JournalRecord third =
+      MustRun(journal, RunCommand("2026/27", "M08", "PRESCRIBING", "3000000.03", second.seq()));
   EXPECT_EQ(Postings(third), (std::vector<std::string>{
                                  "practice:A81001:budget:PRESCRIBING 0.01",
                                  "practice:A81002:budget:PRESCRIBING 0.01",
                                  "practice:A81003:budget:PRESCRIBING 0.01",
                                  "pct:allocation:PRESCRIBING -0.03"}));
   // The same inputs again: recorded as a run, nothing posted.
-  const v1::JournalRecord same = MustSubmit(
-      journal, RunCommand("2026/27", "M08", "PRESCRIBING", "3000000.03", third.seq()));
+  const v1::JournalRecord same =
+      MustRun(journal, RunCommand("2026/27", "M08", "PRESCRIBING", "3000000.03", third.seq()));
   EXPECT_TRUE(Postings(same).empty());
   EXPECT_EQ(journal.state().capitation.latest_run.at({2026, "PRESCRIBING"}), same.seq());
   // An earlier extract can still be named.
-  const v1::JournalRecord back = MustSubmit(
+  const v1::JournalRecord back = MustRun(
       journal, RunCommand("2026/27", "M08", "PRESCRIBING", "3000000.03", same.seq(), "2026-06-01"));
   EXPECT_EQ(View(journal, back.seq()).extract_date(), "2026-06-01");
   EXPECT_EQ(Balance(journal, "practice:A81002:budget:PRESCRIBING"), "1000000.01");
@@ -231,7 +235,7 @@ TEST(Capitation, TheLargestInputsStayExact) {
   MustSubmit(journal, ListCommand("2026-06-01", "A81003", {{"MALE_0_4", 1}}));
   MustSubmit(journal, IndicesCommand("2026/27", {{"A81001", "999999.999999999", "999999.999999999"}}));
   const v1::JournalRecord run =
-      MustSubmit(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "999999999999.99"));
+      MustRun(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "999999999999.99"));
   const v1::AllocationView view = View(journal, run.seq());
   // 400,000,000 x 999999.999999999 = 399999999999999.6 (Python's decimal, 80 digits).
   EXPECT_EQ(view.rows(1).weighted_patients().value(), "399999999999999.6");
@@ -254,7 +258,7 @@ TEST(Capitation, ReplayReproducesEveryRun) {
   MustSubmit(journal, ListCommand("2026-06-01", "A81002", {{"FEMALE_30_34", 1001}, {"MALE_95+", 7}}));
   MustSubmit(journal, ListCommand("2026-06-01", "A81003", {{"FEMALE_30_34", 13}}));
   MustSubmit(journal, IndicesCommand("2026/27", {{"A81003", "1.000000001", "0.5"}}));
-  MustSubmit(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "1234567.89"));
+  MustRun(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "1234567.89"));
   // Replay what the journal recorded, record by record, from the genesis.
   Journal source = StandardLedger();
   (void)source;
@@ -271,6 +275,7 @@ TEST(Capitation, ReplayReproducesEveryRun) {
       ListCommand("2026-06-01", "A81002", {{"FEMALE_30_34", 1001}, {"MALE_95+", 7}}),
       ListCommand("2026-06-01", "A81003", {{"FEMALE_30_34", 13}}),
       IndicesCommand("2026/27", {{"A81003", "1.000000001", "0.5"}}),
+      testing::ConfirmTotalCommand("2026/27", "PRESCRIBING", "1234567.89"),
       RunCommand("2026/27", "M01", "PRESCRIBING", "1234567.89")};
   for (const v1::Command& command : commands) records.push_back(MustSubmit(recorder, command));
   EXPECT_EQ(recorder.head_hash(), journal.head_hash());
@@ -280,14 +285,14 @@ TEST(Capitation, ReplayReproducesEveryRun) {
   }
   EXPECT_EQ(replayed.head_hash(), journal.head_hash());
   EXPECT_EQ(replayed.state().balances, journal.state().balances);
-  EXPECT_EQ(View(replayed, 11).SerializeAsString(), View(journal, 11).SerializeAsString());
+  EXPECT_EQ(View(replayed, 12).SerializeAsString(), View(journal, 12).SerializeAsString());
   // A record whose postings were altered (and rehashed) is caught by re-execution.
   v1::JournalEntry entry;
   ASSERT_TRUE(entry.ParseFromString(records.back().body()));
   entry.mutable_postings(0)->mutable_amount()->set_value("1.00");
   Journal tampered;
   for (std::size_t i = 0; i + 1 < records.size(); ++i) ASSERT_TRUE(tampered.Replay(records[i]).ok());
-  Status status = tampered.Replay(MakeRecord(11, tampered.head_hash(), entry.SerializeAsString()));
+  Status status = tampered.Replay(MakeRecord(12, tampered.head_hash(), entry.SerializeAsString()));
   EXPECT_EQ(status.code(), v1::ERROR_CODE_REPLAY_MISMATCH);
 }
 
@@ -298,14 +303,17 @@ struct CapitationRefusal {
   std::string message;
 };
 
-// Set-up for the refusals: weights for PRESCRIBING (entry 6), A81001 and A81002's June lists (7, 8),
-// indices (9); A81003 has no list.
+// Set-up for the refusals: weights for PRESCRIBING (entry 6), A81001 and A81002's June lists (7,
+// 8), indices (9), and the PCT's totals of 100.00 for PRESCRIBING and COMMUNITY (10, 11), so that a
+// run reaches its other checks; A81003 has no list.
 Journal RefusalLedger() {
   Journal journal = StandardLedger();
   MustSubmit(journal, WeightsCommand("2026/27", "PRESCRIBING"));
   MustSubmit(journal, ListCommand("2026-06-01", "A81001", {{"FEMALE_30_34", 10}}));
   MustSubmit(journal, ListCommand("2026-06-01", "A81002", {{"FEMALE_30_34", 10}}));
   MustSubmit(journal, IndicesCommand("2026/27", {{"A81001", "1.1", ""}}));
+  MustSubmit(journal, testing::ConfirmTotalCommand("2026/27", "PRESCRIBING", "100.00"));
+  MustSubmit(journal, testing::ConfirmTotalCommand("2026/27", "COMMUNITY", "100.00"));
   return journal;
 }
 
@@ -314,7 +322,8 @@ Journal RefusalLedger() {
 TEST(Capitation, AGroupTakenBackLeavesNoTrace) {
   Journal journal = RefusalLedger();
   MustSubmit(journal, ListCommand("2026-06-01", "A81003", {{"FEMALE_30_34", 10}}));
-  const v1::JournalRecord first = MustSubmit(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "30.00"));
+  const v1::JournalRecord first =
+      MustRun(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "30.00"));
   const std::string head = journal.head_hash();
   const auto balances = journal.state().balances;
   const std::vector<v1::Command> commands = {
@@ -323,6 +332,7 @@ TEST(Capitation, AGroupTakenBackLeavesNoTrace) {
       ListCommand("2026-09-01", "A81002", {{"MALE_0_4", 5}}),
       ListCommand("2026-09-01", "A81003", {{"MALE_0_4", 10}}),
       IndicesCommand("2026/27", {{"A81002", "2", ""}}),
+      testing::ConfirmTotalCommand("2026/27", "PRESCRIBING", "40.00", "Revised total"),
       RunCommand("2026/27", "M02", "PRESCRIBING", "40.00", first.seq())};
   std::vector<std::string> first_time;
   journal.BeginGroup();
@@ -435,18 +445,19 @@ TEST(CapitationRefusal, EachIsPreciseAndPostsNothing) {
     EXPECT_NE(result.status().message().find(refusal.message), std::string::npos)
         << result.status().message();
     EXPECT_EQ(journal.head_hash(), head);
-    EXPECT_EQ(journal.head_seq(), 9u);
+    EXPECT_EQ(journal.head_seq(), 11u);
   }
 }
 
 TEST(CapitationRefusal, ARunNamingAnOlderRunAndReversingARunAreRefused) {
   Journal journal = RefusalLedger();
   MustSubmit(journal, ListCommand("2026-06-01", "A81003", {{"FEMALE_30_34", 10}}));
-  const v1::JournalRecord first = MustSubmit(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "30.00"));
+  const v1::JournalRecord first =
+      MustRun(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "30.00"));
   const v1::JournalRecord second =
-      MustSubmit(journal, RunCommand("2026/27", "M02", "PRESCRIBING", "60.00", first.seq()));
-  Result<v1::JournalRecord> stale =
-      journal.Submit(testing::Request(RunCommand("2026/27", "M02", "PRESCRIBING", "90.00", first.seq()), "stale"));
+      MustRun(journal, RunCommand("2026/27", "M02", "PRESCRIBING", "60.00", first.seq()));
+  Result<v1::JournalRecord> stale = journal.Submit(
+      testing::Request(RunCommand("2026/27", "M02", "PRESCRIBING", "", first.seq()), "stale"));
   ASSERT_FALSE(stale.ok());
   EXPECT_EQ(stale.status().code(), v1::ERROR_CODE_ALLOCATION_REVISION_MISMATCH);
   EXPECT_EQ(stale.status().message(),
@@ -472,30 +483,62 @@ TEST(CapitationRefusal, ARunNamingAnOlderRunAndReversingARunAreRefused) {
               "the list of practice A81003 has no patients; a list gives at least one band with "
               "patients");
   }
-  EXPECT_EQ(zeros.head_seq(), 9u);
+  EXPECT_EQ(zeros.head_seq(), 11u);
 }
 
-// Budgets set by a journal before the first run are budgets in force too: the run posts only what
-// takes each balance to its budget, and the balances then equal the run's budgets.
-TEST(Capitation, ARunPostsTheDifferenceFromBudgetsAJournalSet) {
+// The budgets in force are what the earlier run and an approved transfer left (rules version 2
+// takes no budget typed into a journal: engine_test's refusal table has "journal into a budget
+// account", refused ACCOUNT_RESERVED with nothing posted). A later run posts only what takes each
+// balance to its new budget plus the practice's transfers, and nothing for a practice whose figure
+// is unchanged.
+TEST(Capitation, ARunPostsTheDifferenceFromTheBudgetsAnEarlierRunAndATransferLeft) {
   Journal journal = RefusalLedger();
   MustSubmit(journal, ListCommand("2026-06-01", "A81003", {{"FEMALE_30_34", 10}}));
-  MustSubmit(journal, testing::JournalCommand("2026/27", "M01",
-                                              {{"practice:A81001:budget:PRESCRIBING", "1200.00"},
-                                               {"pct:allocation:PRESCRIBING", "-1200.00"}}));
-  // WP: A81001 10 x 1.1 = 11, A81002 10, A81003 10; 3100.00 x 11/31 = 1100, x 10/31 = 1000 each.
-  const v1::JournalRecord run = MustSubmit(journal, RunCommand("2026/27", "M02", "PRESCRIBING", "3100.00"));
-  EXPECT_EQ(Postings(run), (std::vector<std::string>{
-                               "practice:A81001:budget:PRESCRIBING -100.00",
-                               "practice:A81002:budget:PRESCRIBING 1000.00",
-                               "practice:A81003:budget:PRESCRIBING 1000.00",
-                               "pct:allocation:PRESCRIBING -1900.00"}));
-  const v1::AllocationView view = View(journal, run.seq());
-  EXPECT_EQ(view.rows(0).previous_budget().value(), "1200.00");
+  // WP: A81001 10 x 1.1 = 11, A81002 10, A81003 10; 3100.00 x 11/31 = 1100.00, x 10/31 = 1000.00.
+  const v1::JournalRecord first =
+      MustRun(journal, RunCommand("2026/27", "M01", "PRESCRIBING", "3100.00"));
+  EXPECT_EQ(Postings(first), (std::vector<std::string>{"practice:A81001:budget:PRESCRIBING 1100.00",
+                                                       "practice:A81002:budget:PRESCRIBING 1000.00",
+                                                       "practice:A81003:budget:PRESCRIBING 1000.00",
+                                                       "pct:allocation:PRESCRIBING -3100.00"}));
+  // A81001 moves 100.00 of its PRESCRIBING budget to ELECTIVE, proposed by the LCP, approved by the
+  // PCT in M02: its PRESCRIBING budget is 1000.00 and the line's allocation 3000.00.
+  const v1::JournalRecord proposed = MustSubmit(
+      journal,
+      testing::ProposeTransferCommand("2026/27", "PRESCRIBING", "ELECTIVE", "100.00", "A81001"));
+  MustSubmit(journal, testing::ApproveTransferCommand("2026/27", proposed.seq(), "M02"));
+  EXPECT_EQ(Balance(journal, "practice:A81001:budget:PRESCRIBING"), "1000.00");
+  EXPECT_EQ(Balance(journal, "practice:A81001:budget:ELECTIVE"), "100.00");
+  EXPECT_EQ(Balance(journal, "pct:allocation:PRESCRIBING"), "-3000.00");
+  // September lists (A81002 grew to 12) and a new total, 3300.00: WP 11, 12, 10 = 33, so budgets
+  // 3300.00 x 11/33 = 1100.00, x 12/33 = 1200.00, x 10/33 = 1000.00. A81001 keeps its transfer:
+  // 1100.00 - 100.00 = 1000.00, what it has, so nothing is posted for it; A81003 is unchanged too;
+  // A81002 gets the 200.00 difference, and the PCT's allocation moves by as much.
+  for (const auto& [ods, patients] : std::vector<std::pair<std::string, std::int64_t>>{
+           {"A81001", 10}, {"A81002", 12}, {"A81003", 10}}) {
+    MustSubmit(journal, ListCommand("2026-09-01", ods, {{"FEMALE_30_34", patients}}));
+  }
+  const v1::JournalRecord second =
+      MustRun(journal, RunCommand("2026/27", "M03", "PRESCRIBING", "3300.00", first.seq()));
+  EXPECT_EQ(Postings(second), (std::vector<std::string>{"practice:A81002:budget:PRESCRIBING 200.00",
+                                                        "pct:allocation:PRESCRIBING -200.00"}));
+  const v1::AllocationView view = View(journal, second.seq());
+  EXPECT_EQ(view.revises_seq(), first.seq());
+  EXPECT_EQ(view.extract_date(), "2026-09-01");
+  EXPECT_EQ(view.rows(0).previous_budget().value(), "1000.00");
   EXPECT_EQ(view.rows(0).budget().value(), "1100.00");
-  EXPECT_EQ(view.rows(0).change().value(), "-100.00");
-  EXPECT_EQ(Balance(journal, "practice:A81001:budget:PRESCRIBING"), "1100.00");
-  EXPECT_EQ(Balance(journal, "pct:allocation:PRESCRIBING"), "-3100.00");
+  EXPECT_EQ(view.rows(0).transfers().value(), "-100.00");
+  EXPECT_EQ(view.rows(0).change().value(), "0.00");
+  EXPECT_EQ(view.rows(1).previous_budget().value(), "1000.00");
+  EXPECT_EQ(view.rows(1).budget().value(), "1200.00");
+  EXPECT_EQ(view.rows(1).change().value(), "200.00");
+  EXPECT_EQ(view.rows(2).change().value(), "0.00");
+  EXPECT_EQ(Balance(journal, "practice:A81001:budget:PRESCRIBING"), "1000.00");
+  EXPECT_EQ(Balance(journal, "practice:A81002:budget:PRESCRIBING"), "1200.00");
+  EXPECT_EQ(Balance(journal, "practice:A81003:budget:PRESCRIBING"), "1000.00");
+  EXPECT_EQ(Balance(journal, "practice:A81001:budget:ELECTIVE"), "100.00");
+  // The line's allocation is the confirmed total less what moved out of it: 3300.00 - 100.00.
+  EXPECT_EQ(Balance(journal, "pct:allocation:PRESCRIBING"), "-3200.00");
 }
 
 // Without --extract, a run takes the latest extract dated within its year: a list from after 31 March
@@ -506,11 +549,13 @@ TEST(Capitation, TheDefaultExtractIsTheLatestWithinTheYear) {
   for (const std::string ods : {"A81001", "A81002", "A81003"}) {
     MustSubmit(journal, ListCommand("2027-04-01", ods, {{"FEMALE_30_34", 99}}));
   }
-  const v1::JournalRecord run = MustSubmit(journal, RunCommand("2026/27", "M02", "PRESCRIBING", "3100.00"));
+  const v1::JournalRecord run =
+      MustRun(journal, RunCommand("2026/27", "M02", "PRESCRIBING", "3100.00"));
   EXPECT_EQ(View(journal, run.seq()).extract_date(), "2026-06-01");
   Journal none = StandardLedger();
   MustSubmit(none, WeightsCommand("2026/27", "PRESCRIBING"));
   MustSubmit(none, ListCommand("2027-04-01", "A81001", {{"FEMALE_30_34", 1}}));
+  MustSubmit(none, testing::ConfirmTotalCommand("2026/27", "PRESCRIBING", "1.00"));
   Result<v1::JournalRecord> refused =
       none.Submit(testing::Request(RunCommand("2026/27", "M02", "PRESCRIBING", "1.00"), "r"));
   ASSERT_FALSE(refused.ok());

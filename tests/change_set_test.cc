@@ -12,11 +12,20 @@
 #include "ledger/check.h"
 #include "ledger/engine.h"
 #include "ledger/journal.h"
+#include "ledger/notices.h"
 #include "ledger/periods.h"
 #include "tests/test_support.h"
 
 namespace lcp {
 namespace {
+
+// An entry's envelope under the current rules, as the journal writes it.
+v1::JournalEntry EnvelopeOf(const v1::Actor& actor) {
+  v1::JournalEntry envelope;
+  *envelope.mutable_actor() = actor;
+  envelope.set_rules_version(kRulesVersionCurrent);
+  return envelope;
+}
 
 using testing::MustSubmit;
 using testing::Request;
@@ -125,8 +134,10 @@ std::string Fingerprint(const State& state) {
     out << "indices " << seq << " " << v.year << " " << v.by_practice.size() << "\n";
   for (const auto& [year, seq] : c.latest_indices)
     out << "latest indices " << year << " " << seq << "\n";
-  for (const auto& [seq, run] : c.runs)
-    out << "run " << seq << " " << run->line << " " << Pence(run->total_pence) << "\n";
+  for (const auto& [seq, run] : c.runs) {
+    out << "run " << seq << " " << run->line << " " << Pence(run->total_pence) << " " << run->kind
+        << " " << run->recorded_at << "\n";
+  }
   for (const auto& [key, seq] : c.latest_run)
     out << "latest run " << key.first << " " << key.second << " " << seq << "\n";
   for (const auto& [id, contract] : state.contracts.by_id) {
@@ -142,13 +153,43 @@ std::string Fingerprint(const State& state) {
     out << "interest " << interest.seq << " " << interest.ods_code << "\n";
   for (const auto& [key, seq] : state.invoices)
     out << "invoice " << key.first << " " << key.second << " " << seq << "\n";
+  const Notices& n = state.notices;
+  for (const auto& [key, totals] : n.line_totals) {
+    for (const LineTotal& total : totals) {
+      out << "line total " << key.first << " " << key.second << " " << total.seq << " "
+          << Pence(total.total_pence) << " " << total.confirmed_by << " " << total.reason << "\n";
+    }
+  }
+  for (const auto& [seq, t] : n.transfers) {
+    out << "transfer " << seq << " " << t.ods_code << " " << t.from_line << " " << t.to_line << " "
+        << Pence(t.amount_pence) << " " << t.approved_seq << " " << t.approved_by << " "
+        << t.moved.size() << "\n";
+  }
+  for (const auto& [key, pence] : n.transferred) {
+    out << "transferred " << std::get<0>(key) << " " << std::get<1>(key) << " " << std::get<2>(key)
+        << " " << Pence(pence) << "\n";
+  }
+  for (const auto& [key, acknowledgement] : n.acknowledgements)
+    out << "acknowledged " << key.first << " " << key.second << " " << acknowledgement.seq << "\n";
+  for (const auto& [key, signature] : n.signatures) {
+    out << "signed " << key.first << " " << key.second << " " << signature.seq << " "
+        << signature.terms_sha256 << " " << signature.agreement_seq << "\n";
+  }
+  for (const auto& [ods, status] : n.members) {
+    out << "member " << ods << " left " << (status.left ? status.left->seq : 0) << " pending "
+        << (status.pending ? status.pending->seq : 0) << "\n";
+  }
   return out.str();
 }
 
+// The SHA-256 of the LCP's membership terms that practices sign.
+const std::string kTermsSha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
 // Every kind of command, in an order that makes each one acceptable: after the standard ledger
-// (three practices, RX1, 2026/27), capitation, a journal and its reversal, a contract's whole life,
-// an agreement co-signed, twelve month closes and the settlement, then the next year, which commits
-// the contract running into it.
+// (three practices, RX1, 2026/27), capitation of a confirmed total, the notice acknowledged, a
+// budget transfer proposed and approved, a journal and its reversal, a contract's whole life, an
+// agreement co-signed and signed up to, a practice leaving after 2027/28, twelve month closes and
+// the settlement, then the next year, which commits the contract running into it.
 std::vector<v1::JournalRecord> SubmitEveryKind(Journal& journal) {
   std::vector<v1::JournalRecord> records;
   auto MustSubmit = [&](Journal& j, const v1::Command& command) {
@@ -167,12 +208,20 @@ std::vector<v1::JournalRecord> SubmitEveryKind(Journal& journal) {
   MustSubmit(journal, testing::ListCommand("2026-03-01", "A81003", {{"MALE_0_4", 2}}));
   MustSubmit(journal, testing::ListCommand("2026-03-01", "A81004", {{"FEMALE_90_94", 1}}));
   MustSubmit(journal, testing::IndicesCommand("2026/27", {{"A81002", "1.2", "0.9"}}));
-  MustSubmit(journal, testing::RunCommand("2026/27", "M01", "COMMUNITY", "1000.00"));
+  MustSubmit(journal, testing::ConfirmTotalCommand("2026/27", "COMMUNITY", "1000.00"));
+  const v1::JournalRecord run =
+      MustSubmit(journal, testing::RunCommand("2026/27", "M01", "COMMUNITY", "1000.00"));
+  MustSubmit(journal, testing::AcknowledgeCommand("2026/27", "COMMUNITY", "A81001", run.seq()));
+  const v1::JournalRecord transfer = MustSubmit(
+      journal,
+      testing::ProposeTransferCommand("2026/27", "COMMUNITY", "ELECTIVE", "1.00", "A81001"));
+  MustSubmit(journal, testing::ApproveTransferCommand("2026/27", transfer.seq(), "M01"));
+  // A reversal goes into the current month, M01.
   const v1::JournalRecord invoice = MustSubmit(
       journal,
       testing::JournalCommand(
-          "2026/27", "M02", {{"practice:A81001:spend:ELECTIVE", "12.50"}, {"lcp:cash", "-12.50"}}));
-  MustSubmit(journal, testing::ReverseCommand(invoice.seq(), "2026/27", "M02"));
+          "2026/27", "M01", {{"practice:A81001:spend:ELECTIVE", "12.50"}, {"lcp:cash", "-12.50"}}));
+  MustSubmit(journal, testing::ReverseCommand(invoice.seq(), "2026/27", "M01"));
   MustSubmitAs(journal, RegisterC1("2027/28"), kOfficer);
   MustSubmitAs(journal, Parse(R"pb(declare_interest {
                                      ods_code: "A81001"
@@ -205,6 +254,9 @@ std::vector<v1::JournalRecord> SubmitEveryKind(Journal& journal) {
       MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", testing::WorkedExampleTerms(),
                                                            0, "agreed after the year began"));
   MustSubmit(journal, testing::CosignAgreementCommand("2026/27", proposal.seq()));
+  MustSubmit(journal,
+             testing::SignMembershipCommand("2026/27", "A81001", kTermsSha256, proposal.seq()));
+  MustSubmit(journal, testing::LeaveCommand("A81004", "2027/28"));
   for (int month = 1; month <= kMonthsPerYear; ++month) {
     MustSubmit(journal, testing::CloseMonthCommand("2026/27", FormatMonth(month)));
   }
@@ -221,7 +273,7 @@ TEST(ChangeSet, UndoOfEveryKindOfChangeRestoresTheWholeState) {
   const std::string before = Fingerprint(journal.state());
   journal.BeginGroup();
   SubmitEveryKind(journal);
-  ASSERT_EQ(journal.head_seq(), 5u + 32u);
+  ASSERT_EQ(journal.head_seq(), 5u + 38u);
   const std::string during = Fingerprint(journal.state());
   journal.EndGroup(/*keep=*/false);
   EXPECT_EQ(Fingerprint(journal.state()), before);
@@ -267,7 +319,7 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
   std::vector<std::pair<std::string, ChangeSet>> decided;
   // Decide on the state as it stands before each command, then submit it to move on.
   auto decide = [&](const std::string& name, const v1::Command& command, const v1::Actor& actor) {
-    Result<ChangeSet> changes = Decide(journal.state(), command, actor);
+    Result<ChangeSet> changes = Decide(journal.state(), command, EnvelopeOf(actor));
     ASSERT_TRUE(changes.ok()) << name << ": " << changes.status().ToString();
     decided.emplace_back(name, *changes);
     MustSubmitAs(journal, command, actor);
@@ -280,12 +332,27 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
     MustSubmitAs(journal, testing::ListCommand("2026-03-01", ods, {{"MALE_0_4", 2}}), kOfficer);
   }
   decide("indices", testing::IndicesCommand("2026/27", {{"A81001", "1.2", ""}}), kOfficer);
+  decide("confirm", testing::ConfirmTotalCommand("2026/27", "COMMUNITY", "1000.00"), kPct);
+  const std::uint64_t run_seq = journal.head_seq() + 1;
   decide("run", testing::RunCommand("2026/27", "M01", "COMMUNITY", "1000.00"), kOfficer);
+  const v1::Actor riverside = [] {
+    v1::Actor actor = ActorOf("practice.A81001", v1::ROLE_PRACTICE);
+    actor.set_practice_ods_code("A81001");
+    return actor;
+  }();
+  decide("acknowledge", testing::AcknowledgeCommand("2026/27", "COMMUNITY", "A81001", run_seq),
+         riverside);
+  const std::uint64_t transfer_seq = journal.head_seq() + 1;
+  decide("propose transfer",
+         testing::ProposeTransferCommand("2026/27", "COMMUNITY", "ELECTIVE", "1.00", "A81001"),
+         kOfficer);
+  decide("approve transfer", testing::ApproveTransferCommand("2026/27", transfer_seq, "M01"), kPct);
+  // A reversal goes into the current month, M01.
   decide("journal",
          testing::JournalCommand(
-             "2026/27", "M02", {{"practice:A81001:spend:ELECTIVE", "1.00"}, {"lcp:cash", "-1.00"}}),
+             "2026/27", "M01", {{"practice:A81001:spend:ELECTIVE", "1.00"}, {"lcp:cash", "-1.00"}}),
          kOfficer);
-  decide("reversal", testing::ReverseCommand(journal.head_seq(), "2026/27", "M02"), kOfficer);
+  decide("reversal", testing::ReverseCommand(journal.head_seq(), "2026/27", "M01"), kOfficer);
   decide("register contract", RegisterC1("2026/27"), kOfficer);
   decide(
       "interest",
@@ -308,6 +375,10 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
          testing::ProposeAgreementCommand("2026/27", testing::WorkedExampleTerms(), 0, "late"),
          kOfficer);
   decide("cosign", testing::CosignAgreementCommand("2026/27", proposal_seq), kPct);
+  decide("sign", testing::SignMembershipCommand("2026/27", "A81001", kTermsSha256, proposal_seq),
+         riverside);
+  decide("leave", testing::LeaveCommand("A81001", "2027/28"), riverside);
+  const std::uint64_t before_close_seq = journal.head_seq();
   for (int month = 1; month <= kMonthsPerYear; ++month) {
     decide("close " + FormatMonth(month), testing::CloseMonthCommand("2026/27", FormatMonth(month)),
            kOfficer);
@@ -315,13 +386,21 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
   decide("settle", testing::SettleYearCommand("2026/27"), kOfficer);
 
   constexpr std::size_t kPractice = 0, kYear = 2, kContract = 3, kInterest = 4, kInvoice = 5,
-                        kWeights = 6, kList = 7, kIndices = 8, kAllocation = 9, kReversed = 10;
+                        kWeights = 6, kList = 7, kIndices = 8, kAllocation = 9, kReversed = 10,
+                        kLineTotals = 11, kTransfer = 12, kAcknowledgement = 13, kSignature = 14,
+                        kMemberStatus = 15;
+  // A new kind of change gets a name here and a command above that states it.
+  static_assert(std::variant_size_v<Change> == kMemberStatus + 1);
   const std::vector<Expected> expected = {
       {"register practice", {kPractice}, Irreversible::kNo, false},
       {"weights", {kWeights}, Irreversible::kNo, false},
       {"list", {kList}, Irreversible::kNo, false},
       {"indices", {kIndices}, Irreversible::kNo, false},
+      {"confirm", {kLineTotals}, Irreversible::kNo, false},
       {"run", {kAllocation}, Irreversible::kAllocation, true},
+      {"acknowledge", {kAcknowledgement}, Irreversible::kNo, false},
+      {"propose transfer", {kTransfer}, Irreversible::kNo, false},
+      {"approve transfer", {kTransfer}, Irreversible::kNo, true},
       {"journal", {}, Irreversible::kNo, true},
       {"reversal", {kReversed}, Irreversible::kNo, true},
       {"register contract", {kContract}, Irreversible::kContract, false},
@@ -330,6 +409,8 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
       {"payment", {kContract, kInvoice}, Irreversible::kContract, true},
       {"propose", {kYear}, Irreversible::kNo, false},
       {"cosign", {kYear}, Irreversible::kNo, false},
+      {"sign", {kSignature}, Irreversible::kNo, false},
+      {"leave", {kMemberStatus}, Irreversible::kNo, false},
   };
   for (std::size_t i = 0; i < expected.size(); ++i) {
     const auto& [name, changes] = decided[i];
@@ -344,7 +425,7 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
   // A month close records the chain head before it and puts the year's new value.
   const ChangeSet& close = decided[expected.size()].second;
   ASSERT_TRUE(close.checkpoint);
-  EXPECT_EQ(close.checkpoint->seq, proposal_seq + 1);
+  EXPECT_EQ(close.checkpoint->seq, before_close_seq);
   ASSERT_EQ(close.changes.size(), 1u);
   EXPECT_EQ(std::get<PutYear>(close.changes[0]).year.closes.back().month, 1);
   // The settlement is the year's closing entry: never reversible, though it releases a contract.
@@ -403,7 +484,8 @@ TEST(ChecksDeathTest, AMonthCloseStopsOnABalanceThatDiffersFromItsLegs) {
   State state = journal.state();
   state.balances.at(2026).at("lcp:cash") += 1;
   EXPECT_EQ(BalancesDifferFromLegs(state), "2026/27 lcp:cash: balance 5.01, legs 5.00");
-  Result<ChangeSet> close = Decide(state, testing::CloseMonthCommand("2026/27", "M01"), kOfficer);
+  Result<ChangeSet> close =
+      Decide(state, testing::CloseMonthCommand("2026/27", "M01"), EnvelopeOf(kOfficer));
   ASSERT_TRUE(close.ok()) << close.status().ToString();
   EXPECT_DEATH(Apply(state, *close),
                "at the month close of entry 7, 2026/27 lcp:cash: balance 5.01, legs 5.00");

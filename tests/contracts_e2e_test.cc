@@ -31,8 +31,9 @@ void MustRun(const ServerProcess& server, const std::vector<std::string>& args) 
 }
 
 // Practices A81001-A81003, providers NLO01 and LCP01, 2026/27, and a COMMUNITY allocation of
-// 2,400,000.00 from the example files (weights all 1, so WP = patients x N x M: 4661.16, 7011.84 and
-// 3626.2184), giving budgets 731,199.71 / 1,099,952.66 / 568,847.63.
+// 2,400,000.00 from the example files (weights all 1, so WP = patients x N x M: 4661.16, 7011.84
+// and 3626.2184), confirmed by the PCT and run as an indicative notice, giving budgets 731,199.71 /
+// 1,099,952.66 / 568,847.63.
 void SetUpLedger(const ServerProcess& server) {
   const std::string examples = LCP_SOURCE_DIR "/docs/examples/";
   for (const std::vector<std::string>& args :
@@ -46,15 +47,21 @@ void SetUpLedger(const ServerProcess& server) {
          "COMMUNITY"},
         {"capitation", "indices", examples + "indices.csv", "--year", "2026/27"},
         {"capitation", "lists", examples + "gp-reg-pat-prac-quin-age.csv"},
-        {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "COMMUNITY", "--total",
-         "2400000"}}) {
+        {"budget", "confirm-total", "--year", "2026/27", "--line", "COMMUNITY", "--total",
+         "2400000"},
+        {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "COMMUNITY",
+         "--notice", "indicative"}}) {
     MustRun(server, args);
   }
 }
 
 TEST(ContractsEndToEnd, RegisterApproveImportAndReadTheStatement) {
   TempDir dir;
-  ServerProcess server(LCP_LEDGERD_PATH, dir.path() / "data");
+  // The server's clock stands at 15 April 2026, so the budget notice in the statement has a date
+  // that does not depend on the day the test runs.
+  const auto clock = dir.path() / "clock";
+  std::ofstream(clock) << "2026-04-15T09:00:00Z\n";
+  ServerProcess server(LCP_LEDGERD_PATH, dir.path() / "data", {"--clock-file", clock.string()});
   ASSERT_TRUE(server.started()) << server.Log();
   SetUpLedger(server);
   MustRun(server, {"--as", "officer", "contract", "add", "C-2026-001", "--provider", "NLO01", "--mode",
@@ -105,7 +112,7 @@ TEST(ContractsEndToEnd, RegisterApproveImportAndReadTheStatement) {
   EXPECT_EQ(third.out,
             "posted 0 invoices (0.00), 0 already posted and skipped, 5 posted already with other "
             "details and skipped, 1 refused\n");
-  EXPECT_NE(third.err.find(file + ":2: invoice NLO01-2026-04 was posted already by entry 17, with "
+  EXPECT_NE(third.err.find(file + ":2: invoice NLO01-2026-04 was posted already by entry 18, with "
                                   "other details than this line's (month, amount, cases or "
                                   "practices); it is not posted again\n"),
             std::string::npos)
@@ -117,15 +124,16 @@ TEST(ContractsEndToEnd, RegisterApproveImportAndReadTheStatement) {
                                         "NLO01-2026-04"};
   RunResult same = Lcp(server, pay);
   EXPECT_EQ(same.exit_code, 0) << same.err;
-  EXPECT_NE(same.out.find("entry 17"), std::string::npos) << same.out;
+  EXPECT_NE(same.out.find("entry 18"), std::string::npos) << same.out;
   std::vector<std::string> other = pay;
   other[6] = "M04";
   RunResult paid = Lcp(server, other);
   EXPECT_EQ(paid.exit_code, 1);
-  EXPECT_EQ(paid.err,
-            "lcp: refused: ERROR_CODE_IDEMPOTENCY_KEY_REUSED: invoice NLO01-2026-04 of contract "
-            "C-2026-001 was paid already by entry 17, with other details than these; it is not paid "
-            "twice\nlcp: nothing was posted\n");
+  EXPECT_EQ(
+      paid.err,
+      "lcp: refused: ERROR_CODE_IDEMPOTENCY_KEY_REUSED: invoice NLO01-2026-04 of contract "
+      "C-2026-001 was paid already by entry 18, with other details than these; it is not paid "
+      "twice\nlcp: nothing was posted\n");
   EXPECT_EQ(Lcp(server, {"head"}).out, head.out);
 
   // The statement, worked out independently with Python's fractions from the rules: budgets as above;
@@ -136,25 +144,51 @@ TEST(ContractsEndToEnd, RegisterApproveImportAndReadTheStatement) {
   ASSERT_EQ(statement.exit_code, 0) << statement.err;
   const std::string header =
       "  line                  budget      commitments           actual         forecast         variance\n";
-  EXPECT_EQ(statement.out,
-            "statement for 2026/27, as of entry 21; variance = budget - forecast, positive is an "
-            "underspend\n\n"
-            "A81001 Riverside Medical Centre\n" + header +
-            "  PRESCRIBING             0.00             0.00             0.00             0.00             0.00\n"
-            "  COMMUNITY          731199.71        182419.10         53349.99        235769.09        495430.62\n"
-            "  TOTAL              731199.71        182419.10         53349.99        235769.09        495430.62\n"
-            "\nA81002 Hillview Surgery\n" + header +
-            "  PRESCRIBING             0.00             0.00             0.00             0.00             0.00\n"
-            "  COMMUNITY         1099952.66        274415.27         78097.04        352512.31        747440.35\n"
-            "  TOTAL             1099952.66        274415.27         78097.04        352512.31        747440.35\n"
-            "\nA81003 Park Lane Practice\n" + header +
-            "  PRESCRIBING             0.00             0.00             0.00             0.00             0.00\n"
-            "  COMMUNITY          568847.63        141915.63         39802.97        181718.60        387129.03\n"
-            "  TOTAL              568847.63        141915.63         39802.97        181718.60        387129.03\n"
-            "\nLCP (all practices)\n" + header +
-            "  PRESCRIBING             0.00             0.00             0.00             0.00             0.00\n"
-            "  COMMUNITY         2400000.00        598750.00        171250.00        770000.00       1630000.00\n"
-            "  TOTAL             2400000.00        598750.00        171250.00        770000.00       1630000.00\n");
+  EXPECT_EQ(
+      statement.out,
+      "statement for 2026/27, as of entry 22; variance = budget - forecast, positive is an "
+      "underspend\n\n"
+      "A81001 Riverside Medical Centre\n" +
+          header +
+          "  PRESCRIBING             0.00             0.00             0.00             0.00       "
+          "      0.00\n"
+          "  COMMUNITY          731199.71        182419.10         53349.99        235769.09       "
+          " 495430.62\n"
+          "  TOTAL              731199.71        182419.10         53349.99        235769.09       "
+          " 495430.62\n"
+          "  COMMUNITY budget: run at entry 13 on 2026-04-15, INDICATIVE, confirmed total "
+          "2400000.00; first notice 2026-04-15 on time (deadline 2026-05-01); not acknowledged\n"
+          "  membership: has not signed for 2026/27\n"
+          "\nA81002 Hillview Surgery\n" +
+          header +
+          "  PRESCRIBING             0.00             0.00             0.00             0.00       "
+          "      0.00\n"
+          "  COMMUNITY         1099952.66        274415.27         78097.04        352512.31       "
+          " 747440.35\n"
+          "  TOTAL             1099952.66        274415.27         78097.04        352512.31       "
+          " 747440.35\n"
+          "  COMMUNITY budget: run at entry 13 on 2026-04-15, INDICATIVE, confirmed total "
+          "2400000.00; first notice 2026-04-15 on time (deadline 2026-05-01); not acknowledged\n"
+          "  membership: has not signed for 2026/27\n"
+          "\nA81003 Park Lane Practice\n" +
+          header +
+          "  PRESCRIBING             0.00             0.00             0.00             0.00       "
+          "      0.00\n"
+          "  COMMUNITY          568847.63        141915.63         39802.97        181718.60       "
+          " 387129.03\n"
+          "  TOTAL              568847.63        141915.63         39802.97        181718.60       "
+          " 387129.03\n"
+          "  COMMUNITY budget: run at entry 13 on 2026-04-15, INDICATIVE, confirmed total "
+          "2400000.00; first notice 2026-04-15 on time (deadline 2026-05-01); not acknowledged\n"
+          "  membership: has not signed for 2026/27\n"
+          "\nLCP (all practices)\n" +
+          header +
+          "  PRESCRIBING             0.00             0.00             0.00             0.00       "
+          "      0.00\n"
+          "  COMMUNITY         2400000.00        598750.00        171250.00        770000.00       "
+          "1630000.00\n"
+          "  TOTAL             2400000.00        598750.00        171250.00        770000.00       "
+          "1630000.00\n");
   // As of the M02 month end the payments (posted in M03) do not count yet.
   RunResult m02 = Lcp(server, {"statement", "--practice", "A81001", "--month", "M02"});
   // Commitments then are the approvals' splits: 182,799.93 of 600,000.00 and 51,793.31 of 170,000.00.

@@ -118,6 +118,10 @@ struct Fuzzer {
     }
     std::uint64_t revises = 0;
     if (auto it = cap.latest_run.find({year, line}); it != cap.latest_run.end()) revises = it->second;
+    // A run shares the total PCT finance confirmed for the year and line (rules version 2).
+    if (!journal.state().notices.line_totals.contains({year, line})) {
+      Submit(testing::ConfirmTotalCommand(FormatYear(year), line, "1000000.00"), kPct, "confirm");
+    }
     Submit(RunCommand(FormatYear(year), "M01", line, "1000000.00", revises, date), kOfficer, "run");
   }
 
@@ -461,9 +465,9 @@ TEST(ContractsFuzz, InvariantHoldsThroughRandomSequences) {
     for (auto& [k, v] : f.refused) refused[k] += v;
   }
   // The sequences must reach every command, accepted as well as refused.
-  for (const char* what : {"register", "approve", "approve-variation", "vary", "pay", "close",
-                           "interest", "open-year", "run", "close-month", "propose", "cosign",
-                           "settle"}) {
+  for (const char* what :
+       {"register", "approve", "approve-variation", "vary", "pay", "close", "interest", "open-year",
+        "confirm", "run", "close-month", "propose", "cosign", "settle"}) {
     EXPECT_GT(accepted[what], 0) << what;
   }
 }

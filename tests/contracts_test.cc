@@ -21,6 +21,7 @@ namespace lcp {
 namespace {
 
 using testing::ListCommand;
+using testing::MustRun;
 using testing::MustSubmit;
 using testing::RunCommand;
 using testing::WeightsCommand;
@@ -170,7 +171,8 @@ v1::Command Interest(const std::string& ods, const std::string& contract, const 
 }
 
 // The standard ledger (entries 1-5: A81001-A81003, RX1, 2026/27) and a COMMUNITY allocation of
-// 1,000,000.00 by weighted populations 500 / 300 / 200 (entries 6-10), and a provider arm LCP01 (11).
+// 1,000,000.00 by weighted populations 500 / 300 / 200 (entries 6-11: weights, three lists, the
+// PCT's confirmed total and the run), and a provider arm LCP01 (12).
 Journal ContractLedger() {
   Journal journal;
   testing::SetUpStandardLedger(journal);
@@ -178,7 +180,7 @@ Journal ContractLedger() {
   MustSubmit(journal, ListCommand("2026-03-01", "A81001", {{"FEMALE_30_34", 500}}));
   MustSubmit(journal, ListCommand("2026-03-01", "A81002", {{"FEMALE_30_34", 300}}));
   MustSubmit(journal, ListCommand("2026-03-01", "A81003", {{"FEMALE_30_34", 200}}));
-  MustSubmit(journal, RunCommand("2026/27", "M01", "COMMUNITY", "1000000.00"));
+  MustRun(journal, RunCommand("2026/27", "M01", "COMMUNITY", "1000000.00"));
   MustSubmit(journal, testing::RegisterProviderCommand("LCP01", v1::PROVIDER_KIND_LCP_PROVIDER_ARM));
   return journal;
 }
@@ -328,7 +330,7 @@ TEST(Contracts, ActivityPaymentsNamePracticesWhoseAmountsSumToThePayment) {
   Result<v1::JournalRecord> again =
       SubmitAs(journal, Pay("C-1", "700.00", "INV-9", 0, {{"A81001", "700.00"}}), kOfficer);
   EXPECT_EQ(again.status().code(), v1::ERROR_CODE_INVOICE_ALREADY_POSTED);
-  EXPECT_EQ(again.status().message(), "invoice INV-9 from RX1 was paid already by entry 14");
+  EXPECT_EQ(again.status().message(), "invoice INV-9 from RX1 was paid already by entry 15");
 }
 
 TEST(Contracts, CostPerCasePaymentsStopAtTheCeiling) {
@@ -613,6 +615,7 @@ TEST(Contracts, ReplayReproducesEveryPostingAndAGroupTakenBackLeavesNoTrace) {
   keep(MustSubmit(journal, WeightsCommand("2026/27", "COMMUNITY")));
   keep(MustSubmit(journal, ListCommand("2026-03-01", "A81001", {{"FEMALE_30_34", 2}})));
   keep(MustSubmit(journal, ListCommand("2026-03-01", "A81002", {{"FEMALE_30_34", 1}})));
+  keep(MustSubmit(journal, testing::ConfirmTotalCommand("2026/27", "COMMUNITY", "1000.00")));
   keep(MustSubmit(journal, RunCommand("2026/27", "M01", "COMMUNITY", "1000.00")));
   ContractSpec spec;
   spec.end_year = "2027/28";
@@ -658,14 +661,14 @@ TEST(Contracts, ReplayReproducesEveryPostingAndAGroupTakenBackLeavesNoTrace) {
   EXPECT_EQ(Balance(replayer, "lcp:encumbrance:COMMUNITY", 2026), "0.00");
   EXPECT_EQ(Balance(replayer, "lcp:encumbrance:COMMUNITY", 2027), "0.00");
 
-  // A record whose recorded approver is the proposer does not replay.
+  // A record whose recorded approver is the proposer does not replay: the approval, entry 12.
   v1::JournalEntry forged;
-  ASSERT_TRUE(forged.ParseFromString(records[10].body()));
+  ASSERT_TRUE(forged.ParseFromString(records[11].body()));
+  ASSERT_TRUE(forged.command().has_approve_contract());
   forged.mutable_actor()->set_principal_id("finance.officer");
   Journal partial;
-  for (std::size_t i = 0; i < 10; ++i) ASSERT_TRUE(partial.Replay(records[i]).ok());
-  Status refused =
-      partial.Replay(MakeRecord(11, partial.head_hash(), forged.SerializeAsString()));
+  for (std::size_t i = 0; i < 11; ++i) ASSERT_TRUE(partial.Replay(records[i]).ok());
+  Status refused = partial.Replay(MakeRecord(12, partial.head_hash(), forged.SerializeAsString()));
   EXPECT_EQ(refused.code(), v1::ERROR_CODE_REPLAY_MISMATCH);
   EXPECT_NE(refused.message().find("APPROVER_IS_PROPOSER"), std::string::npos) << refused.message();
 }
@@ -678,16 +681,16 @@ struct ContractRefusal {
   std::string message;
 };
 
-// Set-up for the refusals (entries 1-11 of ContractLedger, then):
-//   C-1      DRAFT, proposed by finance.officer (12)
-//   C-A      BLOCK 120,000.00, CAPITATION, approved (13, 14), invoice PAID-1 paid (15)
-//   C-ACT    BLOCK, ACTIVITY, approved (16, 17)
-//   C-CPC    COST_PER_CASE 250.00, approved (18, 19)
-//   C-CLOSED approved and closed (20, 21, 22)
-//   C-VAR    approved (23, 24), a variation (25) superseded by another (26)
-//   C-MAKE   MAKE with LCP01, DRAFT (27)
-//   C-ELEC   on ELECTIVE, which has no allocation run, DRAFT (28)
-//   2026/27 and 2027/28 open (29)
+// Set-up for the refusals (entries 1-12 of ContractLedger, then):
+//   C-1      DRAFT, proposed by finance.officer (13)
+//   C-A      BLOCK 120,000.00, CAPITATION, approved (14, 15), invoice PAID-1 paid (16)
+//   C-ACT    BLOCK, ACTIVITY, approved (17, 18)
+//   C-CPC    COST_PER_CASE 250.00, approved (19, 20)
+//   C-CLOSED approved and closed (21, 22, 23)
+//   C-VAR    approved (24, 25), a variation (26) superseded by another (27)
+//   C-MAKE   MAKE with LCP01, DRAFT (28)
+//   C-ELEC   on ELECTIVE, which has no allocation run, DRAFT (29)
+//   2026/27 and 2027/28 open (30)
 Journal RefusalLedger() {
   Journal journal = ContractLedger();
   auto contract = [&](const std::string& id, auto&& adjust, bool approve) {
@@ -748,10 +751,11 @@ std::vector<ContractRefusal> ContractRefusals() {
       {"mode missing", no_mode, kOfficer, v1::ERROR_CODE_CONTRACT_MODE_INVALID, "MAKE or BUY"},
       {"buy from the provider arm", reg([](ContractSpec& c) { c.provider = "LCP01"; }), kOfficer,
        v1::ERROR_CODE_CONTRACT_MODE_INVALID,
-       "provider LCP01 is the LCP's own provider arm: a contract with it is MAKE, which PCT finance "
-       "approves"},
+       "provider LCP01 is the LCP's own provider arm: a contract with it is MAKE, which PCT "
+       "finance approves"},
       {"start year not open", reg([](ContractSpec& c) { c.start_year = "2030/31"; }), kOfficer,
-       v1::ERROR_CODE_YEAR_NOT_OPEN, "the contract's start: financial year 2030/31 has not been opened"},
+       v1::ERROR_CODE_YEAR_NOT_OPEN,
+       "the contract's start: financial year 2030/31 has not been opened"},
       {"line unknown", reg([](ContractSpec& c) { c.line = "DENTAL"; }), kOfficer,
        v1::ERROR_CODE_BUDGET_LINE_UNKNOWN, "budget line \"DENTAL\" is not one of 2026/27's lines"},
       {"end before start", reg([](ContractSpec& c) { c.end_month = "M00"; }), kOfficer,
@@ -768,7 +772,8 @@ std::vector<ContractRefusal> ContractRefusals() {
          c.price = "10.00";
          c.volume = 10;
          c.ceiling = "99.99";
-       }), kOfficer, v1::ERROR_CODE_CONTRACT_TERMS_INVALID, "at least price x volume (100.00)"},
+       }),
+       kOfficer, v1::ERROR_CODE_CONTRACT_TERMS_INVALID, "at least price x volume (100.00)"},
       {"attribution missing", no_attribution, kOfficer, v1::ERROR_CODE_ATTRIBUTION_MISSING,
        "ACTIVITY (each payment names practices) or CAPITATION"},
       {"description empty", reg([](ContractSpec&) {}), kOfficer, v1::ERROR_CODE_NAME_INVALID,
@@ -776,11 +781,11 @@ std::vector<ContractRefusal> ContractRefusals() {
       {"approve unknown", Approve("C-NONE"), kSecondOfficer, v1::ERROR_CODE_CONTRACT_UNKNOWN,
        "no contract \"C-NONE\" is registered"},
       {"approve twice", Approve("C-A"), kPct, v1::ERROR_CODE_CONTRACT_NOT_DRAFT,
-       "contract C-A was approved by entry 14"},
+       "contract C-A was approved by entry 15"},
       {"approve own", Approve("C-1"), kOfficer, v1::ERROR_CODE_APPROVER_IS_PROPOSER,
        "contract C-1 was proposed by finance.officer"},
-      {"approve make as lcp", Approve("C-MAKE"), kSecondOfficer, v1::ERROR_CODE_PCT_APPROVAL_REQUIRED,
-       "because it is a MAKE contract"},
+      {"approve make as lcp", Approve("C-MAKE"), kSecondOfficer,
+       v1::ERROR_CODE_PCT_APPROVAL_REQUIRED, "because it is a MAKE contract"},
       {"approve closed", Approve("C-CLOSED"), kPct, v1::ERROR_CODE_CONTRACT_CLOSED,
        "contract C-CLOSED is closed"},
       {"approve without a basis", Approve("C-ELEC"), kSecondOfficer,
@@ -788,38 +793,46 @@ std::vector<ContractRefusal> ContractRefusals() {
        "no capitation allocation has been run for ELECTIVE in 2026/27 or an earlier year"},
       {"approve in a closed year", Approve("C-1", "2025/26"), kSecondOfficer,
        v1::ERROR_CODE_YEAR_NOT_OPEN, "financial year 2025/26 has not been opened"},
-      {"variation unknown", Approve("C-A", "2026/27", "M02", 3), kPct, v1::ERROR_CODE_VARIATION_UNKNOWN,
+      {"variation unknown", Approve("C-A", "2026/27", "M02", 3), kPct,
+       v1::ERROR_CODE_VARIATION_UNKNOWN,
        "entry 3 is not a variation of contract C-A awaiting approval; none is pending"},
       {"vary a draft", Vary("C-1", Terms(v1::CONTRACT_TYPE_BLOCK, "1.00", "", 0, "")), kOfficer,
        v1::ERROR_CODE_CONTRACT_NOT_APPROVED, "contract C-1 is a draft"},
-      {"approve a superseded variation", Approve("C-VAR", "2026/27", "M02", 25), kPct,
+      {"approve a superseded variation", Approve("C-VAR", "2026/27", "M02", 26), kPct,
        v1::ERROR_CODE_VARIATION_UNKNOWN,
-       "entry 25 is not a variation of contract C-VAR awaiting approval; the pending one is entry 26"},
-      {"journal to a commitment", testing::JournalCommand("2026/27", "M02",
-                                                          {{"practice:A81001:commitment:COMMUNITY", "1.00"},
-                                                           {"lcp:encumbrance:COMMUNITY", "-1.00"}}),
+       "entry 26 is not a variation of contract C-VAR awaiting approval; the pending one is "
+       "entry 27"},
+      {"journal to a commitment",
+       testing::JournalCommand("2026/27", "M02",
+                               {{"practice:A81001:commitment:COMMUNITY", "1.00"},
+                                {"lcp:encumbrance:COMMUNITY", "-1.00"}}),
        kOfficer, v1::ERROR_CODE_ACCOUNT_RESERVED,
        "account \"practice:A81001:commitment:COMMUNITY\" is moved only by contracts"},
-      {"journal to the encumbrance", testing::JournalCommand("2026/27", "M02",
-                                                             {{"lcp:cash", "1.00"},
-                                                              {"lcp:encumbrance:COMMUNITY", "-1.00"}}),
+      {"journal to the encumbrance",
+       testing::JournalCommand("2026/27", "M02",
+                               {{"lcp:cash", "1.00"}, {"lcp:encumbrance:COMMUNITY", "-1.00"}}),
        kOfficer, v1::ERROR_CODE_ACCOUNT_RESERVED, "vary or close the contract instead"},
-      {"vary the type", Vary("C-A", Terms(v1::CONTRACT_TYPE_COST_AND_VOLUME, "1.00", "1.00", 1, "1.00")),
-       kOfficer, v1::ERROR_CODE_CONTRACT_TERMS_INVALID, "a variation keeps the contract's type, BLOCK"},
+      {"vary the type",
+       Vary("C-A", Terms(v1::CONTRACT_TYPE_COST_AND_VOLUME, "1.00", "1.00", 1, "1.00")), kOfficer,
+       v1::ERROR_CODE_CONTRACT_TERMS_INVALID, "a variation keeps the contract's type, BLOCK"},
       {"pay a draft", Pay("C-1", "1.00", "I-9"), kOfficer, v1::ERROR_CODE_CONTRACT_NOT_APPROVED,
        "contract C-1 has not been approved"},
-      {"pay a closed contract", Pay("C-CLOSED", "1.00", "I-9"), kOfficer, v1::ERROR_CODE_CONTRACT_CLOSED,
-       "contract C-CLOSED was closed by entry 22; it takes no more payments"},
-      {"pay over the ceiling", Pay("C-A", "119900.01", "I-9"), kOfficer, v1::ERROR_CODE_CEILING_EXCEEDED,
+      {"pay a closed contract", Pay("C-CLOSED", "1.00", "I-9"), kOfficer,
+       v1::ERROR_CODE_CONTRACT_CLOSED,
+       "contract C-CLOSED was closed by entry 23; it takes no more payments"},
+      {"pay over the ceiling", Pay("C-A", "119900.01", "I-9"), kOfficer,
+       v1::ERROR_CODE_CEILING_EXCEEDED,
        "contract C-A's ceiling for 2026/27 is 120000.00; 100.00 is paid already, so at most "
        "119900.00 more may be paid, not 119900.01"},
-      {"invoice paid", Pay("C-A", "1.00", "PAID-1"), kOfficer, v1::ERROR_CODE_INVOICE_ALREADY_POSTED,
-       "invoice PAID-1 from RX1 was paid already by entry 15"},
+      {"invoice paid", Pay("C-A", "1.00", "PAID-1"), kOfficer,
+       v1::ERROR_CODE_INVOICE_ALREADY_POSTED,
+       "invoice PAID-1 from RX1 was paid already by entry 16"},
       {"invoice malformed", Pay("C-A", "1.00", "INV 1"), kOfficer,
        v1::ERROR_CODE_INVOICE_REFERENCE_INVALID, "the invoice reference must be 1 to 64"},
       {"amount zero", Pay("C-A", "0.00", "I-9"), kOfficer, v1::ERROR_CODE_PAYMENT_AMOUNT_INVALID,
        "a payment's amount must be above 0.00; 0.00 was given"},
-      {"amount malformed", Pay("C-A", "1,000.00", "I-9"), kOfficer, v1::ERROR_CODE_AMOUNT_MALFORMED, ""},
+      {"amount malformed", Pay("C-A", "1,000.00", "I-9"), kOfficer, v1::ERROR_CODE_AMOUNT_MALFORMED,
+       ""},
       {"year outside", Pay("C-A", "1.00", "I-9", 0, {}, "2027/28", "M01"), kOfficer,
        v1::ERROR_CODE_PAYMENT_YEAR_OUTSIDE_CONTRACT,
        "contract C-A runs from 2026/27 M01 to 2026/27 M12; it takes no payments in 2027/28"},
@@ -827,33 +840,39 @@ std::vector<ContractRefusal> ContractRefusals() {
        v1::ERROR_CODE_ATTRIBUTION_INVALID, "is attributed by CAPITATION"},
       {"activity without practices", Pay("C-ACT", "1.00", "I-9"), kOfficer,
        v1::ERROR_CODE_ATTRIBUTION_INVALID, "is attributed by ACTIVITY: name 1 to 20000 practices"},
-      {"activity practice twice", Pay("C-ACT", "2.00", "I-9", 0, {{"A81001", "1.00"}, {"A81001", "1.00"}}),
-       kOfficer, v1::ERROR_CODE_ATTRIBUTION_INVALID, "practice A81001 is named twice"},
-      {"activity negative part", Pay("C-ACT", "1.00", "I-9", 0, {{"A81001", "2.00"}, {"A81002", "-1.00"}}),
-       kOfficer, v1::ERROR_CODE_ATTRIBUTION_INVALID, "practice A81002's amount must be above 0.00"},
+      {"activity practice twice",
+       Pay("C-ACT", "2.00", "I-9", 0, {{"A81001", "1.00"}, {"A81001", "1.00"}}), kOfficer,
+       v1::ERROR_CODE_ATTRIBUTION_INVALID, "practice A81001 is named twice"},
+      {"activity negative part",
+       Pay("C-ACT", "1.00", "I-9", 0, {{"A81001", "2.00"}, {"A81002", "-1.00"}}), kOfficer,
+       v1::ERROR_CODE_ATTRIBUTION_INVALID, "practice A81002's amount must be above 0.00"},
       {"activity non-member", Pay("C-ACT", "1.00", "I-9", 0, {{"B12345", "1.00"}}), kOfficer,
        v1::ERROR_CODE_PRACTICE_UNKNOWN, "practice \"B12345\" is not a member of the LCP"},
-      {"activity unbalanced", Pay("C-ACT", "3.00", "I-9", 0, {{"A81001", "1.00"}, {"A81002", "1.00"}}),
-       kOfficer, v1::ERROR_CODE_ATTRIBUTION_UNBALANCED, "sum to 2.00, not the payment's 3.00"},
-      {"cases missing", Pay("C-CPC", "250.00", "I-9"), kOfficer, v1::ERROR_CODE_ACTIVITY_COUNT_INVALID,
-       "give the number of cases the invoice pays for"},
+      {"activity unbalanced",
+       Pay("C-ACT", "3.00", "I-9", 0, {{"A81001", "1.00"}, {"A81002", "1.00"}}), kOfficer,
+       v1::ERROR_CODE_ATTRIBUTION_UNBALANCED, "sum to 2.00, not the payment's 3.00"},
+      {"cases missing", Pay("C-CPC", "250.00", "I-9"), kOfficer,
+       v1::ERROR_CODE_ACTIVITY_COUNT_INVALID, "give the number of cases the invoice pays for"},
       {"cases negative", Pay("C-CPC", "250.00", "I-9", -1), kOfficer,
        v1::ERROR_CODE_ACTIVITY_COUNT_INVALID, "the activity count must be 0 to 100000000 cases"},
       {"close twice", Close("C-CLOSED"), kOfficer, v1::ERROR_CODE_CONTRACT_CLOSED,
-       "contract C-CLOSED was closed already by entry 22"},
-      {"close without reason", [] {
+       "contract C-CLOSED was closed already by entry 23"},
+      {"close without reason",
+       [] {
          v1::Command c = Close("C-A");
          c.mutable_close_contract()->clear_reason();
          return c;
-       }(), kOfficer, v1::ERROR_CODE_NARRATIVE_INVALID, "the reason for closing must be"},
+       }(),
+       kOfficer, v1::ERROR_CODE_NARRATIVE_INVALID, "the reason for closing must be"},
       {"interest without subject", no_subject, kOfficer, v1::ERROR_CODE_INTEREST_SUBJECT_MISSING,
        "a declaration names the contract or the provider"},
-      {"interest of a stranger", Interest("B12345", "C-A", ""), kOfficer, v1::ERROR_CODE_PRACTICE_UNKNOWN,
-       "practice \"B12345\" is not a registered member"},
+      {"interest of a stranger", Interest("B12345", "C-A", ""), kOfficer,
+       v1::ERROR_CODE_PRACTICE_UNKNOWN, "practice \"B12345\" is not a registered member"},
       {"interest in an unknown contract", Interest("A81001", "C-NONE", ""), kOfficer,
        v1::ERROR_CODE_CONTRACT_UNKNOWN, "no contract \"C-NONE\" is registered"},
       {"interest for another practice", Interest("A81001", "C-A", ""), practice,
-       v1::ERROR_CODE_PERMISSION_DENIED, "a practice declares only its own interests: you act for A81002"},
+       v1::ERROR_CODE_PERMISSION_DENIED,
+       "a practice declares only its own interests: you act for A81002"},
       {"journal posting with a period", journal_with_period, kOfficer,
        v1::ERROR_CODE_POSTING_PERIOD_NOT_ALLOWED, "carries a period of its own"},
   };
@@ -868,7 +887,7 @@ TEST(ContractRefusal, EachIsPreciseAndPostsNothing) {
     }
   }
   const Journal base = RefusalLedger();
-  ASSERT_EQ(base.head_seq(), 29u);
+  ASSERT_EQ(base.head_seq(), 30u);
   for (const ContractRefusal& refusal : refusals) {
     SCOPED_TRACE(refusal.name);
     Journal journal = base;
@@ -890,7 +909,7 @@ TEST(ContractRefusal, ARolloverTooLargeForOneEntryIsRefused) {
   for (std::size_t i = 0; i < kContractPracticesMax; ++i) {
     char ods[8];
     std::snprintf(ods, sizeof ods, "A%05zu", i);
-    run->rows.push_back(AllocationRow{ods, 1, 1, 1, 1, 1, 0, 0});
+    run->rows.push_back(AllocationRow{ods, 1, 1, 1, 1, 1, 0, 0, 0});
   }
   Year next;
   next.start_year = 2027;
@@ -937,11 +956,12 @@ TEST(ContractRefusal, CoversEveryContractCode) {
 TEST(ContractRefusal, ContractEntriesAreNotReversible) {
   Journal journal = RefusalLedger();
   Result<v1::JournalRecord> refused =
-      SubmitAs(journal, testing::ReverseCommand(15, "2026/27", "M04"), kOfficer);
+      SubmitAs(journal, testing::ReverseCommand(16, "2026/27", "M04"), kOfficer);
   EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE);
-  EXPECT_EQ(refused.status().message(),
-            "entry 15 moved a contract's commitments or payments, which the contract's own figures "
-            "follow; vary or close the contract instead (a journal may move spend between practices)");
+  EXPECT_EQ(
+      refused.status().message(),
+      "entry 16 moved a contract's commitments or payments, which the contract's own figures "
+      "follow; vary or close the contract instead (a journal may move spend between practices)");
 }
 
 }  // namespace

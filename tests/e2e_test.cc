@@ -48,8 +48,8 @@ TEST(EndToEnd, PostStopRestartKeepsBalancesAndHead) {
           {"provider", "add", "NLO01", "Riverside Community Health", "--kind", "community"},
           {"year", "open", "2026/27", "PRESCRIBING", "COMMUNITY"},
           {"journal", "post", "--year", "2026/27", "--month", "M01", "--narrative",
-           "Prescribing allocation", "practice:A81001:budget:PRESCRIBING=1200000",
-           "pct:allocation:PRESCRIBING=-1200000", "--key", "alloc-2026"},
+           "Cash drawn from the PCT", "lcp:cash=1200000", "pct:funding=-1200000", "--key",
+           "cash-2026"},
           {"journal", "post", "--year", "2026/27", "--month", "M02", "--narrative",
            "Invoice NLO01-0412", "practice:A81001:spend:COMMUNITY=10000.00",
            "provider:NLO01:payable=-10000.00", "--key", "NLO01-0412"}}) {
@@ -77,11 +77,11 @@ TEST(EndToEnd, PostStopRestartKeepsBalancesAndHead) {
     ASSERT_EQ(balances.exit_code, 0);
     EXPECT_EQ(balances.out,
               "as of entry 5\n"
-              "year      account                                        balance\n"
-              "2026/27   pct:allocation:PRESCRIBING                 -1200000.00\n"
-              "2026/27   practice:A81001:budget:PRESCRIBING          1200000.00\n"
-              "2026/27   practice:A81001:spend:COMMUNITY               10000.00\n"
-              "2026/27   provider:NLO01:payable                       -10000.00\n");
+              "year      account                                     balance\n"
+              "2026/27   lcp:cash                                 1200000.00\n"
+              "2026/27   pct:funding                             -1200000.00\n"
+              "2026/27   practice:A81001:spend:COMMUNITY            10000.00\n"
+              "2026/27   provider:NLO01:payable                    -10000.00\n");
     balances_before = balances.out;
     RunResult json = Lcp(server, {"--output", "json", "head"});
     ASSERT_EQ(json.exit_code, 0);
@@ -95,8 +95,9 @@ TEST(EndToEnd, PostStopRestartKeepsBalancesAndHead) {
   EXPECT_EQ(Lcp(server, {"head"}).out, head_before);
   EXPECT_EQ(Lcp(server, {"balances"}).out, balances_before);
   RunResult entries = Lcp(server, {"entries", "--from", "4"});
-  EXPECT_NE(entries.out.find("alloc-2026  journal: Prescribing allocation  [2026/27 M01, 2 postings]"),
-            std::string::npos)
+  EXPECT_NE(
+      entries.out.find("cash-2026  journal: Cash drawn from the PCT  [2026/27 M01, 2 postings]"),
+      std::string::npos)
       << entries.out;
   EXPECT_EQ(server.StopWith(SIGINT), 0);
 }
@@ -145,11 +146,11 @@ TEST(EndToEnd, HealthAndReflectionServeGenericClients) {
   }
   EXPECT_TRUE(files.contains("lcp/v1/ledger_service.proto"));
   EXPECT_TRUE(files.contains("lcp/v1/ledger.proto"));  // Its dependency, for the messages.
-  EXPECT_EQ(methods, (std::set<std::string>{"Submit", "GetBalances", "GetEntry", "ListEntries",
-                                            "StreamEntries", "GetHead", "ListPractices",
-                                            "GetAllocation", "GetContract", "ListContracts",
-                                            "ListInterests", "GetStatement", "GetYear",
-                                            "GetRiskShare", "Export"}));
+  EXPECT_EQ(methods, (std::set<std::string>{
+                         "Submit", "GetBalances", "GetEntry", "ListEntries", "StreamEntries",
+                         "GetHead", "ListPractices", "GetAllocation", "GetContract",
+                         "ListContracts", "ListInterests", "GetStatement", "GetYear",
+                         "GetRiskShare", "GetNotices", "ListMemberships", "Export"}));
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ(server.StopWith(SIGTERM), 0);
@@ -436,27 +437,38 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
       "A81002         7304               4861.68  0.453038252      1359114.76            0.00      1359114.76\n"
       "A81003         3287            2622.08576  0.244340465       733021.39            0.00       733021.39\n"
       "total         14887           10731.27926            1      3000000.00            0.00      3000000.00\n";
-  RunResult dry = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
-                               "PRESCRIBING", "--total", "3000000", "--dry-run"});
+  // The PCT confirms the line's total (entry 10); a run allocates exactly that total.
+  RunResult confirmed = Lcp(server, {"budget", "confirm-total", "--year", "2026/27", "--line",
+                                     "PRESCRIBING", "--total", "3000000"});
+  ASSERT_EQ(confirmed.exit_code, 0) << confirmed.err;
+  EXPECT_NE(confirmed.out.find("accepted: entry 10"), std::string::npos) << confirmed.out;
+  RunResult dry =
+      Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
+                   "PRESCRIBING", "--total", "3000000", "--notice", "indicative", "--dry-run"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
-  EXPECT_TRUE(dry.out.starts_with("dry run: nothing was posted; this is what would be\n"
-                                  "would be accepted: entry 10 in 2026/27 M01"))
+  EXPECT_TRUE(
+      dry.out.starts_with("dry run: nothing was posted; this is what would be\n"
+                          "would be accepted: entry 11 in 2026/27 M01"))
       << dry.out;
-  EXPECT_NE(dry.out.find(table + "journal head: entry 9\n"), std::string::npos) << dry.out;
-  RunResult run = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
-                               "PRESCRIBING", "--total", "3000000", "--key", "cap-2026-prescribing"});
+  EXPECT_NE(dry.out.find(table + "journal head: entry 10\n"), std::string::npos) << dry.out;
+  RunResult run = Lcp(
+      server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "PRESCRIBING",
+               "--total", "3000000", "--notice", "indicative", "--key", "cap-2026-prescribing"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
-  EXPECT_NE(run.out.find("capitation run: entry 10, 2026/27 M01 PRESCRIBING, total 3000000.00, the "
-                         "first run\n" + table + "journal head: entry 10\n"),
+  EXPECT_NE(run.out.find("capitation run: entry 11, 2026/27 M01 PRESCRIBING, total 3000000.00, the "
+                         "first run\n" +
+                         table + "journal head: entry 11\n"),
             std::string::npos)
       << run.out;
   // The same command again with its key (a lost reply, retried): the run in force is the result.
-  RunResult retried = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
-                                   "PRESCRIBING", "--total", "3000000", "--key", "cap-2026-prescribing"});
+  RunResult retried = Lcp(
+      server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "PRESCRIBING",
+               "--total", "3000000", "--notice", "indicative", "--key", "cap-2026-prescribing"});
   ASSERT_EQ(retried.exit_code, 0) << retried.err;
-  EXPECT_TRUE(retried.out.starts_with("already recorded: entry 10 in 2026/27 M01 (key "
-                                      "cap-2026-prescribing); the same command was sent before, "
-                                      "nothing new posted\ncapitation run: entry 10"))
+  EXPECT_TRUE(
+      retried.out.starts_with("already recorded: entry 11 in 2026/27 M01 (key "
+                              "cap-2026-prescribing); the same command was sent before, "
+                              "nothing new posted\ncapitation run: entry 11"))
       << retried.out;
   // The same key with another command is refused, not taken for the original.
   RunResult reused = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M06", "--line",
@@ -464,7 +476,7 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
   EXPECT_EQ(reused.exit_code, 1) << reused.out;
   EXPECT_NE(reused.err.find("ERROR_CODE_IDEMPOTENCY_KEY_REUSED"), std::string::npos) << reused.err;
   // The entry names the inputs the run used, not "the latest".
-  RunResult entry = Lcp(server, {"--output", "json", "entry", "10"});
+  RunResult entry = Lcp(server, {"--output", "json", "entry", "11"});
   EXPECT_NE(entry.out.find("\"weightsSeq\":\"5\",\"extractDate\":\"2026-06-01\",\"indicesSeq\":\"6\""),
             std::string::npos)
       << entry.out;
@@ -484,18 +496,19 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
         "  change posted to practice:A81002:budget:PRESCRIBING           1359114.76\n"}) {
     EXPECT_NE(show.out.find(line), std::string::npos) << line << show.out;
   }
-  // A second run on the same inputs revises the first and posts nothing.
-  RunResult rerun = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M02", "--line",
-                                 "PRESCRIBING", "--total", "3000000"});
+  // A second run on the same inputs, the final notice, revises the first and posts nothing.
+  RunResult rerun =
+      Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M02", "--line",
+                   "PRESCRIBING", "--total", "3000000", "--notice", "final"});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
-  EXPECT_NE(rerun.out.find("revising the run at entry 10"), std::string::npos) << rerun.out;
+  EXPECT_NE(rerun.out.find("revising the run at entry 11"), std::string::npos) << rerun.out;
 
   // After a restart the runs are rebuilt by replay: the same view.
-  RunResult before = Lcp(server, {"capitation", "show", "--run", "10", "--practice", "A81002"});
+  RunResult before = Lcp(server, {"capitation", "show", "--run", "11", "--practice", "A81002"});
   ASSERT_EQ(server.StopWith(SIGTERM), 0);
   ServerProcess restarted(LCP_LEDGERD_PATH, dir.path() / "data");
   ASSERT_TRUE(restarted.started()) << restarted.Log();
-  RunResult after = Lcp(restarted, {"capitation", "show", "--run", "10", "--practice", "A81002"});
+  RunResult after = Lcp(restarted, {"capitation", "show", "--run", "11", "--practice", "A81002"});
   EXPECT_EQ(after.exit_code, 0) << after.err;
   EXPECT_EQ(after.out, before.out);
 }

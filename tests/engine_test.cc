@@ -1,11 +1,14 @@
 // The engine's rules: what each command posts, and every refusal with its exact code and nothing posted.
+#include "ledger/engine.h"
+
 #include <gtest/gtest.h>
 
 #include <set>
 
+#include "ledger/capitation.h"
 #include "ledger/chain.h"
-#include "ledger/engine.h"
 #include "ledger/journal.h"
+#include "ledger/notices.h"
 #include "ledger/reports.h"
 #include "tests/test_support.h"
 
@@ -75,13 +78,17 @@ TEST(Engine, NonCanonicalAmountsAreRecordedCanonically) {
 TEST(Engine, ReversalNegatesEveryPostingAndNamesTheOriginal) {
   Journal journal;
   testing::SetUpStandardLedger(journal);
-  MustSubmit(journal, JournalCommand("2026/27", "M02",
+  MustSubmit(journal, JournalCommand("2026/27", "M01",
                                      {{"practice:A81003:spend:COMMUNITY", "250.00"},
                                       {"practice:A81001:spend:COMMUNITY", "100.00"},
                                       {"provider:RX1:payable", "-350.00"}}));
+  // A correction goes into the current month (the earliest still open): M03, once M01 and M02 are
+  // closed (entries 7 and 8).
+  testing::MustCloseMonthsThrough(journal, "2026/27", "M02");
   v1::JournalRecord record = MustSubmit(journal, ReverseCommand(6, "2026/27", "M03"));
   v1::JournalEntry entry;
   ASSERT_TRUE(entry.ParseFromString(record.body()));
+  EXPECT_EQ(record.seq(), 9u);
   EXPECT_EQ(entry.reverses_seq(), 6u);
   EXPECT_EQ(entry.period().month(), "M03");
   ASSERT_EQ(entry.postings_size(), 3);
@@ -90,7 +97,7 @@ TEST(Engine, ReversalNegatesEveryPostingAndNamesTheOriginal) {
   EXPECT_EQ(entry.postings(2).amount().value(), "350.00");
   EXPECT_EQ(Balance(journal, 2026, "practice:A81003:spend:COMMUNITY"), "0.00");
   EXPECT_EQ(Balance(journal, 2026, "provider:RX1:payable"), "0.00");
-  EXPECT_EQ(journal.state().entries[5].reversed_by, 7u);
+  EXPECT_EQ(journal.state().entries[5].reversed_by, 9u);
 }
 
 TEST(Engine, BalancesAreKeptPerFinancialYear) {
@@ -115,11 +122,14 @@ TEST(Engine, ReversalIntoAYearWithoutTheLineIsRefused) {
   MustSubmit(journal, JournalCommand("2026/27", "M12",
                                      {{"practice:A81001:spend:ELECTIVE", "5.00"},
                                       {"provider:RX1:payable", "-5.00"}}));
+  // 2027/28 M01 is the current month once 2026/27 is closed (entries 8 to 19).
+  testing::MustCloseMonthsThrough(journal, "2026/27", "M12");
+  ASSERT_EQ(journal.head_seq(), 19u);
   Result<v1::JournalRecord> refused =
       journal.Submit(Request(ReverseCommand(7, "2027/28", "M01"), "late"));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_BUDGET_LINE_UNKNOWN);
-  EXPECT_EQ(journal.head_seq(), 7u);
+  EXPECT_EQ(journal.head_seq(), 19u);
 }
 
 // Every refusal, tried against one ledger that holds: the standard set-up (entries 1-5, posting
@@ -359,6 +369,7 @@ TEST(JournalKeys, ReplayRefusesARecordThatReusesAKey) {
   v1::JournalRecord first = *writer.Submit(Request(RegisterPracticeCommand("A81001"), "same"));
   // A forged second record with the same key, properly chained.
   v1::JournalEntry forged = Request(RegisterPracticeCommand("A81002"), "same");
+  forged.set_rules_version(kRulesVersionCurrent);  // As the writer records it.
   v1::JournalRecord second = MakeRecord(2, first.hash(), forged.SerializeAsString());
   Journal replayer;
   ASSERT_TRUE(replayer.Replay(first).ok());
@@ -384,7 +395,7 @@ TEST(JournalGroups, TakenBackGroupLeavesEverythingAsBefore) {
                                                      {"pct:funding", "-3.00"}}),
                                      "g3"))
                   .ok());
-  ASSERT_TRUE(journal.Submit(Request(ReverseCommand(6, "2026/27", "M02"), "g4")).ok());
+  ASSERT_TRUE(journal.Submit(Request(ReverseCommand(6, "2026/27", "M01"), "g4")).ok());
   ASSERT_TRUE(journal.Submit(Request(RegisterProviderCommand("NLO01"), "g5")).ok());
   EXPECT_EQ(journal.head_seq(), 11u);
   journal.EndGroup(/*keep=*/false);
@@ -398,7 +409,7 @@ TEST(JournalGroups, TakenBackGroupLeavesEverythingAsBefore) {
   EXPECT_FALSE(journal.state().years.contains(2027));
   EXPECT_EQ(journal.state().entries[5].reversed_by, 0u);
   // The same commands can be submitted again afterwards, and entry 6 reversed.
-  EXPECT_TRUE(journal.Submit(Request(ReverseCommand(6, "2026/27", "M02"), "g4")).ok());
+  EXPECT_TRUE(journal.Submit(Request(ReverseCommand(6, "2026/27", "M01"), "g4")).ok());
   EXPECT_EQ(journal.head_seq(), 7u);
 }
 
@@ -428,7 +439,8 @@ TEST(EngineRefusal, ReversalIntoAnEarlierPeriodIsBackdated) {
     EXPECT_EQ(journal.head_seq(), 7u);
     EXPECT_EQ(journal.state().entries[6].reversed_by, 0u);
   }
-  // The same month is fine.
+  // The same month is fine, once it is the current month: 2025/26 and 2026/27 M01 to M05 closed.
+  testing::MustCloseMonthsThrough(journal, "2026/27", "M05");
   EXPECT_TRUE(journal.Submit(Request(ReverseCommand(7, "2026/27", "M06"), "same")).ok());
 }
 
@@ -487,10 +499,180 @@ TEST(JournalEnvelope, UnknownFieldsAreRefusedAndNeverReplayed) {
   EXPECT_EQ(status.message(), "record 1: its body carries fields this ledger never writes");
 }
 
+// Rules version 2's refusals (budget notices and membership), tried against one ledger that holds:
+// the standard set-up (1-5), weights of 1 for PRESCRIBING (6), lists of 2, 1 and 1 patients (7-9),
+// PRESCRIBING's total confirmed as 400.00 (10), an INDICATIVE run (11) revised by a FINAL one (12),
+// A81001's acknowledgement of it (13), an agreement (14) co-signed (15), A81001's sign-up (16),
+// A81003 leaving at the end of 2026/27 (17), a journal in 2026/27 M01 (18) and the year 2025/26
+// opened before it (19), whose M01 is now the current month.
+const std::string kTermsSha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+void SetUpNoticesLedger(Journal& journal) {
+  testing::SetUpStandardLedger(journal);
+  MustSubmit(journal, testing::WeightsCommand("2026/27", "PRESCRIBING"));
+  const std::string band = BandLabels().front();
+  MustSubmit(journal, testing::ListCommand("2026-03-01", "A81001", {{band, 2}}));
+  MustSubmit(journal, testing::ListCommand("2026-03-01", "A81002", {{band, 1}}));
+  MustSubmit(journal, testing::ListCommand("2026-03-01", "A81003", {{band, 1}}));
+  MustSubmit(journal, testing::ConfirmTotalCommand("2026/27", "PRESCRIBING", "400.00"));
+  MustSubmit(journal, testing::RunCommand("2026/27", "M01", "PRESCRIBING", "", 0, "2026-03-01"));
+  MustSubmit(journal, testing::RunCommand("2026/27", "M01", "PRESCRIBING", "", 11, "2026-03-01", 0,
+                                          0, v1::NOTICE_KIND_FINAL));
+  MustSubmit(journal, testing::AcknowledgeCommand("2026/27", "PRESCRIBING", "A81001", 12));
+  MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", testing::WorkedExampleTerms(), 0,
+                                                       "Terms the board agreed"));
+  MustSubmit(journal, testing::CosignAgreementCommand("2026/27", 14));
+  MustSubmit(journal, testing::SignMembershipCommand("2026/27", "A81001", kTermsSha256, 14));
+  MustSubmit(journal, testing::LeaveCommand("A81003", "2026/27"));
+  MustSubmit(journal,
+             JournalCommand("2026/27", "M01", {{"lcp:cash", "7.00"}, {"pct:funding", "-7.00"}}));
+  MustSubmit(journal, OpenYearCommand("2025/26", {"PRESCRIBING"}));
+}
+
+std::vector<Refusal> NoticeRefusals() {
+  const std::string y = "2026/27";
+  const std::string p = "PRESCRIBING";
+  v1::Command deadline_outside = OpenYearCommand("2027/28", {"PRESCRIBING"});
+  deadline_outside.mutable_open_year()->set_notice_deadline("2027-03-31");
+  v1::Command deadline_malformed = OpenYearCommand("2027/28", {"PRESCRIBING"});
+  deadline_malformed.mutable_open_year()->set_notice_deadline("1 May 2027");
+  return {
+      {"reversal into a month after the current one", ReverseCommand(18, y, "M02"),
+       v1::ERROR_CODE_CORRECTION_NOT_CURRENT_MONTH,
+       "a reversal goes into the current month, the earliest still open (2025/26 M01), not 2026/27 "
+       "M02"},
+      {"correcting journal into a month after the current one",
+       [&] {
+         v1::Command command =
+             JournalCommand(y, "M01", {{"lcp:cash", "-7.00"}, {"pct:funding", "7.00"}});
+         command.mutable_post_journal()->set_corrects_seq(18);
+         return command;
+       }(),
+       v1::ERROR_CODE_CORRECTION_NOT_CURRENT_MONTH,
+       "a correction goes into the current month, the earliest still open (2025/26 M01)"},
+      {"notice deadline outside the year", deadline_outside, v1::ERROR_CODE_NOTICE_DEADLINE_INVALID,
+       "the notice deadline \"2027-03-31\" must be a date"},
+      {"notice deadline malformed", deadline_malformed, v1::ERROR_CODE_NOTICE_DEADLINE_INVALID,
+       "within 2027/28 (2027-04-01 to 2028-03-31)"},
+      {"run without a confirmed total", testing::RunCommand(y, "M01", "ELECTIVE", ""),
+       v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED,
+       "the PCT has not confirmed a total for 2026/27 ELECTIVE"},
+      {"run of another total",
+       testing::RunCommand(y, "M01", p, "401.00", 12, "", 0, 0, v1::NOTICE_KIND_FINAL),
+       v1::ERROR_CODE_ALLOCATION_TOTAL_MISMATCH,
+       "the total given, 401.00, is not the total the PCT confirmed for 2026/27 PRESCRIBING "
+       "(400.00 at entry 10)"},
+      {"run without a notice kind",
+       testing::RunCommand(y, "M01", p, "", 12, "", 0, 0, v1::NOTICE_KIND_UNSPECIFIED),
+       v1::ERROR_CODE_NOTICE_KIND_MISSING, "INDICATIVE or a FINAL budget notice"},
+      {"indicative run after a final one", testing::RunCommand(y, "M01", p, "", 12),
+       v1::ERROR_CODE_NOTICE_ALREADY_FINAL,
+       "2026/27 PRESCRIBING has a FINAL budget notice already (the run at entry 12)"},
+      {"changed total without a reason", testing::ConfirmTotalCommand(y, p, "500.00"),
+       v1::ERROR_CODE_REASON_REQUIRED,
+       "2026/27 PRESCRIBING's total was confirmed as 400.00 at entry 10; say why it changes"},
+      {"transfer to the same line", testing::ProposeTransferCommand(y, p, p, "1.00"),
+       v1::ERROR_CODE_BUDGET_TRANSFER_INVALID, "not from PRESCRIBING to itself"},
+      {"transfer of nothing", testing::ProposeTransferCommand(y, p, "ELECTIVE", "0.00"),
+       v1::ERROR_CODE_BUDGET_TRANSFER_INVALID, "must be above zero, not 0.00"},
+      {"transfer beyond a practice's budget",
+       testing::ProposeTransferCommand(y, p, "ELECTIVE", "200.01", "A81001"),
+       v1::ERROR_CODE_BUDGET_INSUFFICIENT,
+       "A81001's budget on 2026/27 PRESCRIBING is 200.00, less than the 200.01 to move"},
+      {"transfer beyond the practices' budgets",
+       testing::ProposeTransferCommand(y, p, "ELECTIVE", "400.01"),
+       v1::ERROR_CODE_BUDGET_INSUFFICIENT,
+       "the practices' budgets on 2026/27 PRESCRIBING sum to 400.00, less than the 400.01 to move"},
+      {"approval of an entry that is no transfer", testing::ApproveTransferCommand(y, 18, "M01"),
+       v1::ERROR_CODE_BUDGET_TRANSFER_UNKNOWN,
+       "entry 18 is not a budget transfer proposed for 2026/27"},
+      {"acknowledgement of an entry that is no run",
+       testing::AcknowledgeCommand(y, p, "A81002", 18), v1::ERROR_CODE_NOTICE_UNKNOWN,
+       "entry 18 is not an allocation run for 2026/27 PRESCRIBING"},
+      {"acknowledgement of a run replaced", testing::AcknowledgeCommand(y, p, "A81002", 11),
+       v1::ERROR_CODE_NOTICE_SUPERSEDED,
+       "the run at entry 11 was replaced by the run at entry 12; acknowledge that one"},
+      {"acknowledgement twice", testing::AcknowledgeCommand(y, p, "A81001", 12),
+       v1::ERROR_CODE_NOTICE_ALREADY_ACKNOWLEDGED,
+       "A81001 acknowledged the run at entry 12 already, at entry 13"},
+      {"sign-up with a malformed hash", testing::SignMembershipCommand(y, "A81002", "ABC", 14),
+       v1::ERROR_CODE_TERMS_HASH_MALFORMED, "64 lowercase hexadecimal characters"},
+      {"sign-up twice", testing::SignMembershipCommand(y, "A81001", kTermsSha256, 14),
+       v1::ERROR_CODE_MEMBERSHIP_ALREADY_SIGNED,
+       "A81001 signed these terms and this agreement for 2026/27 already, at entry 16"},
+      {"leaving twice", testing::LeaveCommand("A81003", y), v1::ERROR_CODE_PRACTICE_LEFT,
+       "A81003 has left already, at the end of 2026/27 (entry 17)"},
+      {"leaving before a year with a budget", testing::LeaveCommand("A81001", "2025/26"),
+       v1::ERROR_CODE_PRACTICE_ALLOCATED_LATER,
+       "A81001 has a budget in 2026/27 (practice:A81001:budget:PRESCRIBING), after 2025/26"},
+      {"journal into a budget account",
+       JournalCommand("2025/26", "M01",
+                      {{"practice:A81002:budget:PRESCRIBING", "1.00"},
+                       {"pct:allocation:PRESCRIBING", "-1.00"}}),
+       v1::ERROR_CODE_ACCOUNT_RESERVED, "is a budget, which moves only by the agreed method"},
+      {"journal into a practice's reinvestment",
+       JournalCommand("2025/26", "M01",
+                      {{"practice:A81002:reinvestment", "-1.00"}, {"lcp:cash", "1.00"}}),
+       v1::ERROR_CODE_ACCOUNT_RESERVED, "is moved only by the year's settlement"},
+  };
+}
+
+class NoticeRefusal : public ::testing::TestWithParam<Refusal> {};
+
+TEST_P(NoticeRefusal, HasItsCodeAndPostsNothing) {
+  Journal journal;
+  SetUpNoticesLedger(journal);
+  ASSERT_EQ(journal.head_seq(), 19u);
+  const std::string head_before = journal.head_hash();
+  const Balances balances_before = journal.state().balances;
+  const auto line_totals_before = journal.state().notices.line_totals;
+  const auto transfers_before = journal.state().notices.transfers;
+  const auto acknowledgements_before = journal.state().notices.acknowledgements;
+  const auto signatures_before = journal.state().notices.signatures;
+  const auto members_before = journal.state().notices.members;
+  const std::size_t runs_before = journal.state().capitation.runs.size();
+  const std::size_t years_before = journal.state().years.size();
+
+  Result<v1::JournalRecord> result = journal.Submit(Request(GetParam().command, "refused-key"));
+
+  ASSERT_FALSE(result.ok());
+  EXPECT_EQ(v1::ErrorCode_Name(result.status().code()), v1::ErrorCode_Name(GetParam().code))
+      << result.status().message();
+  EXPECT_NE(result.status().message().find(GetParam().message_part), std::string::npos)
+      << "message: " << result.status().message();
+  EXPECT_EQ(journal.head_seq(), 19u);
+  EXPECT_EQ(journal.head_hash(), head_before);
+  EXPECT_EQ(journal.state().balances, balances_before);
+  EXPECT_EQ(journal.state().notices.line_totals.size(), line_totals_before.size());
+  EXPECT_EQ(journal.state().notices.transfers.size(), transfers_before.size());
+  EXPECT_EQ(journal.state().notices.acknowledgements.size(), acknowledgements_before.size());
+  EXPECT_EQ(journal.state().notices.signatures.size(), signatures_before.size());
+  EXPECT_EQ(journal.state().notices.members.size(), members_before.size());
+  EXPECT_EQ(journal.state().capitation.runs.size(), runs_before);
+  EXPECT_EQ(journal.state().years.size(), years_before);
+  EXPECT_EQ(journal.state().entries[17].reversed_by, 0u);
+}
+
+INSTANTIATE_TEST_SUITE_P(AllChecks, NoticeRefusal, ::testing::ValuesIn(NoticeRefusals()),
+                         [](const ::testing::TestParamInfo<Refusal>& param_info) {
+                           return testing::TestName(param_info.param.name);
+                         });
+
+// The budgets the notices ledger's runs gave, in the ratio of the lists.
+TEST(NoticeRefusal, LedgerHoldsTheRunsBudgets) {
+  Journal journal;
+  SetUpNoticesLedger(journal);
+  EXPECT_EQ(Balance(journal, 2026, "practice:A81001:budget:PRESCRIBING"), "200.00");
+  EXPECT_EQ(Balance(journal, 2026, "practice:A81002:budget:PRESCRIBING"), "100.00");
+  EXPECT_EQ(Balance(journal, 2026, "practice:A81003:budget:PRESCRIBING"), "100.00");
+  EXPECT_EQ(Balance(journal, 2026, "pct:allocation:PRESCRIBING"), "-400.00");
+}
+
 // Every engine refusal code has a case above, so that a new code cannot arrive untested.
 TEST(EngineRefusal, EveryEngineCodeIsCovered) {
   std::set<int> covered;
   for (const Refusal& refusal : Refusals()) covered.insert(refusal.code);
+  for (const Refusal& refusal : NoticeRefusals()) covered.insert(refusal.code);
   covered.insert(v1::ERROR_CODE_IDEMPOTENCY_KEY_INVALID);
   covered.insert(v1::ERROR_CODE_IDEMPOTENCY_KEY_REUSED);
   covered.insert(v1::ERROR_CODE_ACTOR_INVALID);

@@ -4,6 +4,7 @@
 // set up by the real lcp.
 #include <gtest/gtest.h>
 
+#include <filesystem>
 #include <fstream>
 #include <set>
 
@@ -104,13 +105,16 @@ class LcpClientTest : public ::testing::Test {
     Lcp({"year", "open", "2026/27", "COMMUNITY"});
   }
 
-  // With AddPracticesAndYear: COMMUNITY's weights (entry 5), the indices (entry 6) and the lists of
-  // the example extract (entries 7-9).
+  // With AddPracticesAndYear: COMMUNITY's weights (entry 5), the indices (entry 6), the lists of
+  // the example extract (entries 7-9) and the PCT's confirmed total for COMMUNITY, 2400000.00
+  // (entry 10).
   void AddCapitationInputs() {
     Lcp({"capitation", "weights", kExamples + "weights-community.csv", "--year", "2026/27",
          "--line", "COMMUNITY"});
     Lcp({"capitation", "indices", kExamples + "indices.csv", "--year", "2026/27"});
     Lcp({"capitation", "lists", kExamples + "gp-reg-pat-prac-quin-age.csv"});
+    Lcp({"--as", "pct", "budget", "confirm-total", "--year", "2026/27", "--line", "COMMUNITY",
+         "--total", "2400000"});
   }
 
   std::uint64_t Head() {
@@ -221,7 +225,7 @@ class PaymentsTest : public LcpClientTest {
     Lcp({"provider", "add", "LCP01", "Partnership Clinics", "--kind", "lcp_provider_arm"});
     AddCapitationInputs();
     Lcp({"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "COMMUNITY",
-         "--total", "2400000"});
+         "--total", "2400000", "--notice", "indicative"});
     Lcp({"--as",       "officer",       "contract",        "add",           "C-2026-001",
          "--provider", "NLO01",         "--mode",          "buy",           "--line",
          "COMMUNITY",  "--start-year",  "2026/27",         "--start-month", "M01",
@@ -329,14 +333,113 @@ TEST_F(PaymentsTest, AnImportStoppedByALostConnectionSaysWhereAndResumes) {
   EXPECT_EQ(Head(), before + 5);
 }
 
+// ---- Budget notices and membership through lcp ----
+
+// lcp budget and lcp membership against the real server: what each command sends (the terms file's
+// SHA-256, the transfer, the acknowledgement) and the refusals lcp reports with exit code 1.
+TEST_F(LcpClientTest, BudgetAndMembershipCommandsSendWhatTheySayAndReportRefusals) {
+  AddPracticesAndYear();
+  AddCapitationInputs();  // The COMMUNITY total is entry 10.
+  auto lcp = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--server", server_.address()});
+    return lcp::testing::Run(LCP_CLI_PATH, args);
+  };
+  RunResult no_reason = lcp({"budget", "confirm-total", "--year", "2026/27", "--line", "COMMUNITY",
+                             "--total", "2500000"});
+  EXPECT_EQ(no_reason.exit_code, 1);
+  EXPECT_NE(no_reason.err.find("ERROR_CODE_REASON_REQUIRED"), std::string::npos) << no_reason.err;
+  RunResult no_notice = lcp({"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
+                             "COMMUNITY", "--notice", "draft"});
+  EXPECT_EQ(no_notice.exit_code, 2);
+  EXPECT_NE(no_notice.err.find("--notice is indicative or final, not draft"), std::string::npos)
+      << no_notice.err;
+  EXPECT_EQ(Head(), 10u);
+  Lcp({"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "COMMUNITY",
+       "--notice", "final"});  // Entry 11.
+  Lcp({"--as", "riverside", "budget", "acknowledge", "--year", "2026/27", "--line", "COMMUNITY",
+       "--run", "11", "--practice", "A81001"});  // Entry 12.
+  RunResult twice = lcp({"budget", "acknowledge", "--year", "2026/27", "--line", "COMMUNITY",
+                         "--run", "11", "--practice", "A81001"});
+  EXPECT_EQ(twice.exit_code, 1);
+  EXPECT_NE(twice.err.find("ERROR_CODE_NOTICE_ALREADY_ACKNOWLEDGED"), std::string::npos)
+      << twice.err;
+
+  // The terms file's SHA-256 is what the entry records: sha256("abc").
+  const std::filesystem::path terms = dir_.path() / "terms.txt";
+  std::ofstream(terms, std::ios::binary) << "abc";
+  RunResult no_agreement = lcp({"membership", "sign", "--year", "2026/27", "--practice", "A81001",
+                                "--terms", terms.string(), "--agreement", "13"});
+  EXPECT_EQ(no_agreement.exit_code, 1);
+  EXPECT_NE(no_agreement.err.find("ERROR_CODE_AGREEMENT_MISSING"), std::string::npos)
+      << no_agreement.err;
+  Lcp({"--as",
+       "officer",
+       "agreement",
+       "propose",
+       "--year",
+       "2026/27",
+       "--pooled",
+       "COMMUNITY",
+       "--savings-mode",
+       "first_pound",
+       "--savings-bands",
+       "0.5",
+       "--overspend-mode",
+       "first_pound",
+       "--overspend-bands",
+       "0.5",
+       "--alpha-budget",
+       "1",
+       "--alpha-contribution",
+       "0",
+       "--reason",
+       "Agreed late"});  // Entry 13.
+  Lcp({"--as", "pct", "agreement", "cosign", "--year", "2026/27", "--proposal", "13"});  // 14.
+  Lcp({"--as", "riverside", "membership", "sign", "--year", "2026/27", "--practice", "A81001",
+       "--terms", terms.string(), "--agreement", "13"});  // Entry 15.
+  v1::GetEntryRequest entry_request;
+  entry_request.set_seq(15);
+  v1::GetEntryResponse entry;
+  ASSERT_TRUE(client_.GetEntry(entry_request, entry).ok());
+  const v1::SignMembership& signed_up = entry.entry().entry().command().sign_membership();
+  EXPECT_EQ(signed_up.terms_sha256(),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+  EXPECT_EQ(signed_up.agreement_seq(), 13u);
+  EXPECT_EQ(signed_up.ods_code(), "A81001");
+
+  // A transfer names two different lines of the year.
+  RunResult same_line =
+      lcp({"--as", "officer", "budget", "transfer", "--year", "2026/27", "--from", "COMMUNITY",
+           "--to", "COMMUNITY", "--amount", "100", "--practice", "A81002", "--reason", "Moved"});
+  EXPECT_EQ(same_line.exit_code, 1);
+  EXPECT_NE(same_line.err.find("ERROR_CODE_BUDGET_TRANSFER_INVALID"), std::string::npos)
+      << same_line.err;
+  EXPECT_EQ(Head(), 15u);
+
+  RunResult list = lcp({"membership", "list", "--year", "2026/27"});
+  EXPECT_EQ(list.exit_code, 0) << list.err;
+  EXPECT_NE(list.out.find("membership for 2026/27: agreement in force entry 13; signed: 1, not "
+                          "signed: 2\n"),
+            std::string::npos)
+      << list.out;
+  EXPECT_NE(list.out.find("A81003    Park Lane Practice        has not signed"), std::string::npos)
+      << list.out;
+  RunResult notices = lcp({"budget", "notices", "--year", "2026/27"});
+  EXPECT_EQ(notices.exit_code, 0) << notices.err;
+  EXPECT_NE(notices.out.find("COMMUNITY (entry 11): A81002 A81003\n"), std::string::npos)
+      << notices.out;
+}
+
 // ---- Planning a capitation run ----
 
-RunArguments Community(const std::string& key, const std::string& total = "2400000") {
+// An INDICATIVE run of COMMUNITY; `total` "" for the confirmed one.
+RunArguments Community(const std::string& key, const std::string& total = "") {
   RunArguments args;
   args.year = "2026/27";
   args.month = "M01";
   args.line = "COMMUNITY";
   args.total = total;
+  args.notice = v1::NOTICE_KIND_INDICATIVE;
   args.key = key;
   return args;
 }
@@ -359,7 +462,9 @@ TEST_F(LcpClientTest, ADryRunPlanLeavesLatestToTheServerAndPostsNothing) {
   EXPECT_EQ(RunOf(plan).extract_date(), "");
   EXPECT_EQ(RunOf(plan).indices_seq(), 0u);
   EXPECT_EQ(RunOf(plan).revises_seq(), 0u);
-  EXPECT_EQ(Head(), 9u);
+  EXPECT_EQ(RunOf(plan).total().value(), "");  // The server takes the confirmed total.
+  EXPECT_EQ(RunOf(plan).notice(), v1::NOTICE_KIND_INDICATIVE);
+  EXPECT_EQ(Head(), 10u);
 }
 
 TEST_F(LcpClientTest, ARunNamesTheInputsLatestStandsForAndARetryResendsWhatTheRunRecorded) {
@@ -374,12 +479,13 @@ TEST_F(LcpClientTest, ARunNamesTheInputsLatestStandsForAndARetryResendsWhatTheRu
   EXPECT_EQ(RunOf(plan).extract_date(), "2026-06-01");
   EXPECT_EQ(RunOf(plan).indices_seq(), 6u);
   EXPECT_EQ(RunOf(plan).revises_seq(), 0u);
-  EXPECT_EQ(Head(), 9u);  // The preview posted nothing.
+  EXPECT_EQ(Head(), 10u);  // The preview posted nothing.
   v1::SubmitResponse posted;
   ASSERT_TRUE(client_.Submit(plan.request, posted, nullptr).ok());
-  ASSERT_EQ(posted.results(0).accepted().seq(), 10u);
+  ASSERT_EQ(posted.results(0).accepted().seq(), 11u);
+  ASSERT_EQ(posted.results(0).accepted().allocation().total().value(), "2400000.00");
 
-  // New weights (entry 11); then the reply of run-1 is taken as lost and the command run again.
+  // New weights (entry 12); then the reply of run-1 is taken as lost and the command run again.
   Lcp({"capitation", "weights", kExamples + "weights-community.csv", "--year", "2026/27", "--line",
        "COMMUNITY", "--key", "weights-2"});
   RunPlan retry = PlanCapitationRun(client_, Community("run-1"));
@@ -391,8 +497,8 @@ TEST_F(LcpClientTest, ARunNamesTheInputsLatestStandsForAndARetryResendsWhatTheRu
   v1::SubmitResponse again;
   ASSERT_TRUE(client_.Submit(retry.request, again, nullptr).ok());
   EXPECT_TRUE(again.results(0).accepted().duplicate());
-  EXPECT_EQ(again.results(0).accepted().seq(), 10u);
-  EXPECT_EQ(Head(), 11u);
+  EXPECT_EQ(again.results(0).accepted().seq(), 11u);
+  EXPECT_EQ(Head(), 12u);
 
   // The same key with another total is another command: refused, not taken for the retry.
   RunPlan other = PlanCapitationRun(client_, Community("run-1", "2500000"));
@@ -406,19 +512,31 @@ TEST_F(LcpClientTest, ARunNamesTheInputsLatestStandsForAndARetryResendsWhatTheRu
   RunPlan next = PlanCapitationRun(client_, Community("run-2"));
   ASSERT_TRUE(next.status.ok());
   EXPECT_FALSE(next.retry);
-  EXPECT_EQ(RunOf(next).revises_seq(), 10u);
-  EXPECT_EQ(RunOf(next).weights_seq(), 11u);
-  EXPECT_EQ(Head(), 11u);
+  EXPECT_EQ(RunOf(next).revises_seq(), 11u);
+  EXPECT_EQ(RunOf(next).weights_seq(), 12u);
+  EXPECT_EQ(Head(), 12u);
+
+  // A total other than the confirmed one is refused before anything is posted.
+  RunPlan wrong = PlanCapitationRun(client_, Community("run-3", "2500000"));
+  EXPECT_TRUE(wrong.preview_failed);
+  EXPECT_EQ(wrong.error_code, "ERROR_CODE_ALLOCATION_TOTAL_MISMATCH");
+  EXPECT_EQ(Head(), 12u);
 }
 
 TEST_F(LcpClientTest, ARefusedPreviewIsReportedAndNothingIsPosted) {
-  AddPracticesAndYear();  // No weights for COMMUNITY, no indices, no lists.
+  AddPracticesAndYear();  // No confirmed total, no weights for COMMUNITY, no indices, no lists.
+  RunPlan unconfirmed = PlanCapitationRun(client_, Community("run-1"));
+  EXPECT_TRUE(unconfirmed.preview_failed);
+  EXPECT_EQ(unconfirmed.status.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(unconfirmed.error_code, "ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED");
+  Lcp({"budget", "confirm-total", "--year", "2026/27", "--line", "COMMUNITY", "--total",
+       "2400000"});
   RunPlan plan = PlanCapitationRun(client_, Community("run-1"));
   EXPECT_TRUE(plan.preview_failed);
   EXPECT_EQ(plan.status.error_code(), grpc::StatusCode::NOT_FOUND);
   EXPECT_EQ(plan.error_code, "ERROR_CODE_WEIGHTS_UNKNOWN");
   EXPECT_EQ(plan.request.commands(0).idempotency_key(), "run-1");
-  EXPECT_EQ(Head(), 4u);
+  EXPECT_EQ(Head(), 5u);
 }
 
 TEST_F(LcpClientTest, AnUnreachableServerStopsThePlanBeforeThePreview) {

@@ -27,10 +27,35 @@ lcp --as pct agreement cosign --year 2026/27 --proposal 7
 lcp capitation weights "$examples/weights-community.csv" --year 2026/27 --line COMMUNITY
 lcp capitation indices "$examples/indices.csv" --year 2026/27
 lcp capitation lists "$examples/gp-reg-pat-prac-quin-age.csv"
-lcp capitation run --year 2026/27 --month M01 --line COMMUNITY --total 2400000
-lcp journal post --year 2026/27 --month M01 --narrative "Prescribing budgets" \
-  practice:A81001:budget:PRESCRIBING=400000 practice:A81002:budget:PRESCRIBING=650000 \
-  practice:A81003:budget:PRESCRIBING=350000 pct:allocation:PRESCRIBING=-1400000
+lcp --as pct budget confirm-total --year 2026/27 --line COMMUNITY --total 2400000
+lcp --as officer capitation run --year 2026/27 --month M01 --line COMMUNITY --notice indicative
+# PRESCRIBING's budgets of 400,000 / 650,000 / 350,000 by the agreed method too (a budget can no longer
+# be typed): lists with each practice's 1,000 patients in one band of its own, weighted 8 / 13 / 7,
+# indices of 1, and the PCT's confirmed total of 1,400,000, run as an indicative notice.
+awk -F, 'NR == 1 { print; next }
+  { w = $1 == "FEMALE_0_4" ? 8 : $1 == "FEMALE_5_9" ? 13 : $1 == "FEMALE_10_14" ? 7 : 1
+    print $1 "," w }' "$examples/weights-prescribing.csv" >"$work/weights-prescribing.csv"
+{
+  echo "PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS"
+  for own in A81001:FEMALE_0_4 A81002:FEMALE_5_9 A81003:FEMALE_10_14; do
+    awk -F, -v ods="${own%%:*}" -v band="${own#*:}" 'NR > 1 {
+      sex = substr($1, 1, index($1, "_") - 1); age = substr($1, index($1, "_") + 1)
+      print "General Practice,01JUL2026,GP," ods ",E38000051,TS18 1HU," sex "," age "," ($1 == band ? 1000 : 0)
+    }' "$examples/weights-prescribing.csv"
+  done
+} >"$work/lists.csv"
+printf 'ods_code,needs_index,market_forces_factor\nA81001,1,1\nA81002,1,1\nA81003,1,1\n' >"$work/indices.csv"
+lcp capitation weights "$work/weights-prescribing.csv" --year 2026/27 --line PRESCRIBING
+lcp capitation lists "$work/lists.csv"
+lcp capitation indices "$work/indices.csv" --year 2026/27
+lcp --as pct budget confirm-total --year 2026/27 --line PRESCRIBING --total 1400000
+lcp --as officer capitation run --year 2026/27 --month M01 --line PRESCRIBING --notice indicative
+budgets=$("$build/clients/lcp" --server "$address" balances --prefix practice: --year 2026/27)
+for expected in "practice:A81001:budget:PRESCRIBING           400000.00" \
+  "practice:A81002:budget:PRESCRIBING           650000.00" \
+  "practice:A81003:budget:PRESCRIBING           350000.00"; do
+  [[ $budgets == *"$expected"* ]] || { echo "$budgets" >&2; echo "expected: $expected" >&2; exit 1; }
+done
 lcp --as officer contract add C-1 --provider NLO01 --mode buy --line COMMUNITY --start-year 2026/27 \
   --start-month M04 --end-year 2027/28 --end-month M12 --type block --value 1200000 \
   --attribution capitation --description "District nursing"
@@ -41,8 +66,9 @@ done
 lcp journal post --year 2026/27 --month M06 --narrative "Prescribing, Q1" \
   practice:A81001:spend:PRESCRIBING=120000.33 practice:A81002:spend:PRESCRIBING=201000.01 \
   practice:A81003:spend:PRESCRIBING=80500 lcp:cash=-401500.34
+q1=$("$build/clients/lcp" --server "$address" head | sed -n 's/^entry //p')  # The invoice's entry.
 for month in M01 M02 M03 M04 M05 M06; do lcp month close --month $month; done
-lcp journal post --year 2026/27 --month M07 --corrects 27 --narrative "Q1 invoice was Park Lane's" \
+lcp journal post --year 2026/27 --month M07 --corrects "$q1" --narrative "Q1 invoice was Park Lane's" \
   practice:A81001:spend:PRESCRIBING=-20000 practice:A81003:spend:PRESCRIBING=20000
 for month in M07 M08 M09 M10 M11 M12; do lcp month close --month $month; done
 lcp year settle --year 2026/27

@@ -9,6 +9,7 @@
 
 #include "ledger/chain.h"
 #include "ledger/journal.h"
+#include "ledger/notices.h"
 #include "ledger/periods.h"
 #include "tests/test_support.h"
 
@@ -55,6 +56,8 @@ v1::AgreementTerms MatrixTerms() {
   return testing::AgreementTermsOf({"PRESCRIBING"}, half, half, "1", "0");
 }
 
+const std::string kTermsSha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
 // One valid command of each kind, given the ledger of SetUpMatrixLedger.
 std::map<std::string, v1::Command> OneOfEachKind() {
   return {
@@ -63,27 +66,30 @@ std::map<std::string, v1::Command> OneOfEachKind() {
       {"open_year", OpenYearCommand("2027/28", {"PRESCRIBING"})},
       {"post_journal",
        JournalCommand("2026/27", "M02", {{"lcp:cash", "10.00"}, {"pct:funding", "-10.00"}})},
-      {"reverse_entry", ReverseCommand(6, "2026/27", "M02")},
+      {"reverse_entry", ReverseCommand(6, "2026/27", "M01")},  // The current month.
       {"set_band_weights", testing::WeightsCommand("2026/27", "COMMUNITY")},
       {"record_population", testing::ListCommand("2026-08-01", "A81001", {{"MALE_0_4", 3}})},
       {"set_practice_indices", testing::IndicesCommand("2026/27", {{"A81001", "1.2", ""}})},
-      {"run_allocation", testing::RunCommand("2026/27", "M02", "PRESCRIBING", "10.00", 11)},
+      {"run_allocation", testing::RunCommand("2026/27", "M02", "PRESCRIBING", "", 12)},
       {"register_contract", ContractCommand("C-9")},
-      {"declare_interest", [] {
+      {"declare_interest",
+       [] {
          v1::Command command;
          command.mutable_declare_interest()->set_ods_code("A81001");
          command.mutable_declare_interest()->set_provider_code("RX1");
          command.mutable_declare_interest()->set_description("A partner is a trustee of RX1");
          return command;
        }()},
-      {"approve_contract", [] {
+      {"approve_contract",
+       [] {
          v1::Command command;
          command.mutable_approve_contract()->set_contract_id("C-1");
          command.mutable_approve_contract()->mutable_period()->set_year("2026/27");
          command.mutable_approve_contract()->mutable_period()->set_month("M02");
          return command;
        }()},
-      {"vary_contract", [] {
+      {"vary_contract",
+       [] {
          v1::Command command;
          command.mutable_vary_contract()->set_contract_id("C-2");
          *command.mutable_vary_contract()->mutable_terms() =
@@ -91,7 +97,8 @@ std::map<std::string, v1::Command> OneOfEachKind() {
          command.mutable_vary_contract()->set_reason("More");
          return command;
        }()},
-      {"post_payment", [] {
+      {"post_payment",
+       [] {
          v1::Command command;
          command.mutable_post_payment()->set_contract_id("C-2");
          command.mutable_post_payment()->mutable_period()->set_year("2026/27");
@@ -100,7 +107,8 @@ std::map<std::string, v1::Command> OneOfEachKind() {
          command.mutable_post_payment()->set_invoice_reference("INV-1");
          return command;
        }()},
-      {"close_contract", [] {
+      {"close_contract",
+       [] {
          v1::Command command;
          command.mutable_close_contract()->set_contract_id("C-2");
          command.mutable_close_contract()->mutable_period()->set_year("2026/27");
@@ -109,9 +117,16 @@ std::map<std::string, v1::Command> OneOfEachKind() {
          return command;
        }()},
       {"propose_agreement", testing::ProposeAgreementCommand("2026/27", MatrixTerms(), 0, "Late")},
-      {"cosign_agreement", testing::CosignAgreementCommand("2026/27", 30)},
+      {"cosign_agreement", testing::CosignAgreementCommand("2026/27", 31)},
       {"close_month", testing::CloseMonthCommand("2026/27", "M01")},
       {"settle_year", testing::SettleYearCommand("2025/26")},
+      {"confirm_line_total", testing::ConfirmTotalCommand("2026/27", "COMMUNITY", "50.00")},
+      {"propose_budget_transfer",
+       testing::ProposeTransferCommand("2026/27", "PRESCRIBING", "COMMUNITY", "1.00", "A81001")},
+      {"approve_budget_transfer", testing::ApproveTransferCommand("2026/27", 32, "M02")},
+      {"acknowledge_notice", testing::AcknowledgeCommand("2026/27", "PRESCRIBING", "A81001", 12)},
+      {"sign_membership", testing::SignMembershipCommand("2025/26", "A81001", kTermsSha256, 17)},
+      {"leave_lcp", testing::LeaveCommand("A81001", "2026/27")},
   };
 }
 
@@ -119,17 +134,40 @@ std::map<std::string, v1::Command> OneOfEachKind() {
 const std::map<v1::Role, std::set<std::string>> kMayIssue = {
     {v1::ROLE_ADMIN, {"register_practice", "register_provider", "open_year"}},
     {v1::ROLE_LCP_FINANCE,
-     {"post_journal", "reverse_entry", "set_band_weights", "record_population", "set_practice_indices",
-      "run_allocation", "register_contract", "declare_interest", "approve_contract", "vary_contract",
-      "post_payment", "close_contract", "propose_agreement", "close_month", "settle_year"}},
-    {v1::ROLE_PCT_FINANCE, {"approve_contract", "cosign_agreement"}},
-    {v1::ROLE_PRACTICE, {"declare_interest"}},
+     {"post_journal", "reverse_entry", "set_band_weights", "record_population",
+      "set_practice_indices", "run_allocation", "register_contract", "declare_interest",
+      "approve_contract", "vary_contract", "post_payment", "close_contract", "propose_agreement",
+      "close_month", "settle_year", "propose_budget_transfer", "leave_lcp"}},
+    {v1::ROLE_PCT_FINANCE,
+     {"approve_contract", "cosign_agreement", "confirm_line_total", "approve_budget_transfer"}},
+    {v1::ROLE_PRACTICE, {"declare_interest", "acknowledge_notice", "sign_membership", "leave_lcp"}},
     {v1::ROLE_AUDITOR, {}},
     {v1::ROLE_LOCAL_ADMIN,
-     {"register_practice", "register_provider", "open_year", "post_journal", "reverse_entry",
-      "set_band_weights", "record_population", "set_practice_indices", "run_allocation",
-      "register_contract", "declare_interest", "approve_contract", "vary_contract", "post_payment",
-      "close_contract", "propose_agreement", "cosign_agreement", "close_month", "settle_year"}},
+     {"register_practice",
+      "register_provider",
+      "open_year",
+      "post_journal",
+      "reverse_entry",
+      "set_band_weights",
+      "record_population",
+      "set_practice_indices",
+      "run_allocation",
+      "register_contract",
+      "declare_interest",
+      "approve_contract",
+      "vary_contract",
+      "post_payment",
+      "close_contract",
+      "propose_agreement",
+      "cosign_agreement",
+      "close_month",
+      "settle_year",
+      "confirm_line_total",
+      "propose_budget_transfer",
+      "approve_budget_transfer",
+      "acknowledge_notice",
+      "sign_membership",
+      "leave_lcp"}},
 };
 
 const std::map<std::string, std::string> kDeniedMessage = {
@@ -139,15 +177,19 @@ const std::map<std::string, std::string> kDeniedMessage = {
     {"post_journal", "may not post a journal; ask a principal with role LCP_FINANCE"},
     {"reverse_entry", "may not reverse an entry; ask a principal with role LCP_FINANCE"},
     {"set_band_weights", "may not set band weights; ask a principal with role LCP_FINANCE"},
-    {"record_population", "may not record a registered list; ask a principal with role LCP_FINANCE"},
+    {"record_population",
+     "may not record a registered list; ask a principal with role LCP_FINANCE"},
     {"set_practice_indices", "may not set practice indices; ask a principal with role LCP_FINANCE"},
-    {"run_allocation", "may not run a capitation allocation; ask a principal with role LCP_FINANCE"},
+    {"run_allocation",
+     "may not run a capitation allocation; ask a principal with role LCP_FINANCE"},
     {"register_contract", "may not register a contract; ask a principal with role LCP_FINANCE"},
     {"declare_interest",
      "may not declare an interest; ask a principal with role LCP_FINANCE or PRACTICE"},
     {"approve_contract",
-     "may not approve a contract or variation; ask a principal with role LCP_FINANCE or PCT_FINANCE"},
-    {"vary_contract", "may not propose a contract variation; ask a principal with role LCP_FINANCE"},
+     "may not approve a contract or variation; ask a principal with role LCP_FINANCE or "
+     "PCT_FINANCE"},
+    {"vary_contract",
+     "may not propose a contract variation; ask a principal with role LCP_FINANCE"},
     {"post_payment", "may not post a contract payment; ask a principal with role LCP_FINANCE"},
     {"close_contract", "may not close a contract; ask a principal with role LCP_FINANCE"},
     {"propose_agreement",
@@ -156,12 +198,22 @@ const std::map<std::string, std::string> kDeniedMessage = {
      "may not co-sign a risk-sharing agreement; ask a principal with role PCT_FINANCE"},
     {"close_month", "may not close a month; ask a principal with role LCP_FINANCE"},
     {"settle_year", "may not settle a year; ask a principal with role LCP_FINANCE"},
+    {"confirm_line_total", "may not confirm a line total; ask a principal with role PCT_FINANCE"},
+    {"propose_budget_transfer",
+     "may not propose a budget transfer; ask a principal with role LCP_FINANCE"},
+    {"approve_budget_transfer",
+     "may not approve a budget transfer; ask a principal with role PCT_FINANCE"},
+    {"acknowledge_notice",
+     "may not acknowledge a budget notice; ask a principal with role PRACTICE"},
+    {"sign_membership", "may not sign up for a year; ask a principal with role PRACTICE"},
+    {"leave_lcp", "may not leave the LCP; ask a principal with role LCP_FINANCE or PRACTICE"},
 };
 
-// The standard ledger, then a journal (6), PRESCRIBING weights and lists (7-10), a run (11), a draft
-// contract C-1 (12) and an approved contract C-2 (13, 14), both proposed by finance.officer; then
-// 2025/26 opened (15) with an agreement (16, 17) and every month closed (18-29), so that it may be
-// settled; and a proposal for 2026/27 awaiting co-signature (30).
+// The standard ledger, then a journal (6), PRESCRIBING weights and lists (7-10), its total
+// confirmed (11) and a run (12), a draft contract C-1 (13) and an approved contract C-2 (14, 15),
+// both proposed by finance.officer; then 2025/26 opened (16) with an agreement (17, 18) and every
+// month closed (19-30), so that it may be settled; a proposal for 2026/27 awaiting co-signature
+// (31); and a budget transfer awaiting approval (32), proposed by finance.officer.
 void SetUpMatrixLedger(Journal& journal) {
   testing::SetUpStandardLedger(journal);
   testing::MustSubmit(journal, JournalCommand("2026/27", "M01",
@@ -170,7 +222,7 @@ void SetUpMatrixLedger(Journal& journal) {
   for (const std::string ods : {"A81001", "A81002", "A81003"}) {
     testing::MustSubmit(journal, testing::ListCommand("2026-05-01", ods, {{"MALE_0_4", 10}}));
   }
-  testing::MustSubmit(journal, testing::RunCommand("2026/27", "M01", "PRESCRIBING", "30.00"));
+  testing::MustRun(journal, testing::RunCommand("2026/27", "M01", "PRESCRIBING", "30.00"));
   testing::MustSubmit(journal, ContractCommand("C-1"));
   testing::MustSubmit(journal, ContractCommand("C-2"));
   v1::Command approve;
@@ -183,12 +235,14 @@ void SetUpMatrixLedger(Journal& journal) {
   ASSERT_TRUE(journal.Submit(request).ok());
   testing::MustSubmit(journal, OpenYearCommand("2025/26", {"PRESCRIBING"}));
   testing::MustSubmit(journal, testing::ProposeAgreementCommand("2025/26", MatrixTerms()));
-  testing::MustSubmit(journal, testing::CosignAgreementCommand("2025/26", 16));
+  testing::MustSubmit(journal, testing::CosignAgreementCommand("2025/26", 17));
   for (int month = 1; month <= 12; ++month) {
     testing::MustSubmit(journal, testing::CloseMonthCommand("2025/26", FormatMonth(month)));
   }
   testing::MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", MatrixTerms(), 0, "Late"));
-  ASSERT_EQ(journal.head_seq(), 30u);
+  testing::MustSubmit(
+      journal, testing::ProposeTransferCommand("2026/27", "PRESCRIBING", "COMMUNITY", "3.00"));
+  ASSERT_EQ(journal.head_seq(), 32u);
 }
 
 TEST(Permissions, EveryRoleAgainstEveryCommandKind) {
@@ -203,18 +257,18 @@ TEST(Permissions, EveryRoleAgainstEveryCommandKind) {
       Result<v1::JournalRecord> result = journal.Submit(request);
       if (allowed.contains(kind)) {
         ASSERT_TRUE(result.ok()) << result.status().ToString();
-        EXPECT_EQ(journal.head_seq(), 31u);
+        EXPECT_EQ(journal.head_seq(), 33u);
       } else {
         ASSERT_FALSE(result.ok());
         EXPECT_EQ(result.status().code(), v1::ERROR_CODE_PERMISSION_DENIED);
         EXPECT_EQ(result.status().message(), "role " + RoleName(role) + " " + kDeniedMessage.at(kind));
-        EXPECT_EQ(journal.head_seq(), 30u);
+        EXPECT_EQ(journal.head_seq(), 32u);
         EXPECT_EQ(journal.SeqForKey("matrix-key"), 0u);
       }
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 114);  // 6 roles x 19 command kinds.
+  EXPECT_EQ(cells, 150);  // 6 roles x 25 command kinds.
   // Every role in the enum is in the matrix above.
   for (int role = 1; v1::Role_IsValid(role); ++role) {
     EXPECT_TRUE(kMayIssue.contains(static_cast<v1::Role>(role))) << role;
@@ -263,6 +317,7 @@ TEST(Permissions, ReplayRefusesARecordWhoseRoleMayNotIssueItsCommand) {
   v1::JournalEntry forged = Request(
       JournalCommand("2026/27", "M01", {{"lcp:cash", "99.00"}, {"pct:funding", "-99.00"}}), "forged");
   *forged.mutable_actor() = ActorFor(v1::ROLE_AUDITOR);
+  forged.set_rules_version(kRulesVersionCurrent);  // As the honest records were decided.
   forged.mutable_period()->set_year("2026/27");
   forged.mutable_period()->set_month("M01");
   for (const auto& [account, amount] :

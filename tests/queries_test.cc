@@ -68,9 +68,9 @@ std::vector<std::string> Rows(const v1::GetBalancesResponse& response) {
   return rows;
 }
 
-// Practices A81001, A81002, A81003, provider RX1, the year 2026/27 with PRESCRIBING (entries 1-5),
-// the budgets in M01 (6) and an invoice of A81002's in M02 (7): the ledger the server's access
-// tests use.
+// Practices A81001 and A81002, provider RX1, the year 2026/27 with PRESCRIBING (entries 1-4), the
+// budgets in M01 by an indicative run of a confirmed total (5-9), practice A81003 (10) and an
+// invoice of A81002's in M02 (11).
 class QueriesTest : public ::testing::Test {
  protected:
   void SetUp() override {
@@ -79,16 +79,21 @@ class QueriesTest : public ::testing::Test {
           testing::RegisterPracticeCommand("A81002", "Hillview Surgery"),
           testing::RegisterProviderCommand("RX1"),
           testing::OpenYearCommand("2026/27", {"PRESCRIBING"}),
-          testing::RegisterPracticeCommand("A81003", "Park Lane Practice"),
-          testing::JournalCommand("2026/27", "M01",
-                                  {{"practice:A81001:budget:PRESCRIBING", "1200.00"},
-                                   {"practice:A81002:budget:PRESCRIBING", "950.00"},
-                                   {"pct:allocation:PRESCRIBING", "-2150.00"}}),
-          testing::JournalCommand("2026/27", "M02",
-                                  {{"practice:A81002:spend:PRESCRIBING", "310.25"},
-                                   {"provider:RX1:payable", "-310.25"}})}) {
+          // Weights of 1 and lists in the ratio 1200:950, so that a run of a confirmed 2150.00
+          // gives A81001 1200.00 and A81002 950.00.
+          testing::WeightsCommand("2026/27", "PRESCRIBING"),
+          testing::ListCommand("2026-03-01", "A81001", {{"MALE_0_4", 24}}),
+          testing::ListCommand("2026-03-01", "A81002", {{"MALE_0_4", 19}}),
+          testing::ConfirmTotalCommand("2026/27", "PRESCRIBING", "2150.00"),
+          testing::RunCommand("2026/27", "M01", "PRESCRIBING", "")}) {
       Submit(command);
     }
+    // Registered after the run: no budget.
+    Submit(testing::RegisterPracticeCommand("A81003", "Park Lane Practice"));
+    Submit(testing::JournalCommand(
+        "2026/27", "M02",
+        {{"practice:A81002:spend:PRESCRIBING", "310.25"}, {"provider:RX1:payable", "-310.25"}}));
+    ASSERT_EQ(records_.size(), 11u);
   }
 
   void Submit(const v1::Command& command) {
@@ -107,7 +112,7 @@ TEST_F(QueriesTest, BalancesAtTheHeadByPrefixAndByName) {
   v1::GetBalancesRequest request;
   Result<v1::GetBalancesResponse> all = queries::GetBalances(Now(), kFinance, request);
   ASSERT_TRUE(all.ok()) << all.status().ToString();
-  EXPECT_EQ(all->as_of_seq(), 7u);
+  EXPECT_EQ(all->as_of_seq(), 11u);
   EXPECT_EQ(Rows(*all),
             (std::vector<std::string>{"2026/27 pct:allocation:PRESCRIBING=-2150.00",
                                       "2026/27 practice:A81001:budget:PRESCRIBING=1200.00",
@@ -136,21 +141,21 @@ TEST_F(QueriesTest, BalancesAtTheHeadByPrefixAndByName) {
 TEST_F(QueriesTest, BalancesAsOfAnEarlierEntryAreSummedFromTheRecords) {
   v1::GetBalancesRequest request;
   request.set_account_prefix("practice:A81002:");
-  request.set_as_of_seq(6);
+  request.set_as_of_seq(9);  // The run.
   Result<v1::GetBalancesResponse> earlier = queries::GetBalances(Now(), kAuditor, request);
   ASSERT_TRUE(earlier.ok()) << earlier.status().ToString();
-  EXPECT_EQ(earlier->as_of_seq(), 6u);
+  EXPECT_EQ(earlier->as_of_seq(), 9u);
   EXPECT_EQ(Rows(*earlier),
             (std::vector<std::string>{"2026/27 practice:A81002:budget:PRESCRIBING=950.00"}));
-  request.set_as_of_seq(5);
+  request.set_as_of_seq(8);  // The confirmed total, which posts nothing.
   Result<v1::GetBalancesResponse> before_postings = queries::GetBalances(Now(), kAuditor, request);
   ASSERT_TRUE(before_postings.ok());
   EXPECT_EQ(before_postings->balances_size(), 0);
 
-  request.set_as_of_seq(8);
+  request.set_as_of_seq(12);
   ExpectRefused(queries::GetBalances(Now(), kAuditor, request), v1::ERROR_CODE_QUERY_INVALID,
-                "as_of_seq 8 is beyond the head, 7");
-  request.set_as_of_seq(6);
+                "as_of_seq 12 is beyond the head, 11");
+  request.set_as_of_seq(9);
   request.set_account_prefix("practice:A81001:");
   ExpectRefused(queries::GetBalances(Now(), kRiverside, request), v1::ERROR_CODE_PERMISSION_DENIED,
                 "role PRACTICE reads balances as of the head only; leave as_of_seq at 0");
@@ -189,9 +194,9 @@ TEST_F(QueriesTest, EntriesAreForRolesThatReadTheJournal) {
   const std::string denied =
       "role PRACTICE may not read journal entries, which carry other practices' detail; read "
       "balances instead (GetBalances)";
-  v1::GetEntryRequest seven;
-  seven.set_seq(7);
-  ExpectRefused(queries::GetEntry(Now(), kRiverside, seven), v1::ERROR_CODE_PERMISSION_DENIED,
+  v1::GetEntryRequest eleven;
+  eleven.set_seq(11);
+  ExpectRefused(queries::GetEntry(Now(), kRiverside, eleven), v1::ERROR_CODE_PERMISSION_DENIED,
                 denied);
   ExpectRefused(queries::ListEntries(Now(), kRiverside, {}), v1::ERROR_CODE_PERMISSION_DENIED,
                 denied);
@@ -200,16 +205,16 @@ TEST_F(QueriesTest, EntriesAreForRolesThatReadTheJournal) {
   EXPECT_EQ(queries::StartStreamEntries(Now(), kRiverside, {}).message(), denied);
   EXPECT_TRUE(queries::StartStreamEntries(Now(), kAuditor, {}).ok());
 
-  Result<v1::GetEntryResponse> entry = queries::GetEntry(Now(), kAuditor, seven);
+  Result<v1::GetEntryResponse> entry = queries::GetEntry(Now(), kAuditor, eleven);
   ASSERT_TRUE(entry.ok());
-  EXPECT_EQ(entry->entry().seq(), 7u);
-  EXPECT_EQ(entry->entry().hash(), records_[6].hash());
-  EXPECT_EQ(entry->entry().prev_hash(), records_[5].hash());
+  EXPECT_EQ(entry->entry().seq(), 11u);
+  EXPECT_EQ(entry->entry().hash(), records_[10].hash());
+  EXPECT_EQ(entry->entry().prev_hash(), records_[9].hash());
   EXPECT_EQ(entry->entry().entry().postings(0).amount().value(), "310.25");
-  v1::GetEntryRequest eight;
-  eight.set_seq(8);
-  ExpectRefused(queries::GetEntry(Now(), kFinance, eight), v1::ERROR_CODE_ENTRY_UNKNOWN,
-                "entry 8 does not exist; the journal has 7 entries");
+  v1::GetEntryRequest twelve;
+  twelve.set_seq(12);
+  ExpectRefused(queries::GetEntry(Now(), kFinance, twelve), v1::ERROR_CODE_ENTRY_UNKNOWN,
+                "entry 12 does not exist; the journal has 11 entries");
 
   Result<v1::StreamEntriesResponse> streamed = queries::StreamedEntry(Now(), 3);
   ASSERT_TRUE(streamed.ok());
@@ -229,8 +234,8 @@ TEST_F(QueriesTest, ListEntriesPagesThroughTheJournal) {
     tokens.push_back(page->next_page_token());
     request.set_page_token(page->next_page_token());
   } while (!request.page_token().empty());
-  EXPECT_EQ(seqs, (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7}));
-  EXPECT_EQ(tokens, (std::vector<std::string>{"4", "7", ""}));
+  EXPECT_EQ(seqs, (std::vector<std::uint64_t>{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11}));
+  EXPECT_EQ(tokens, (std::vector<std::string>{"4", "7", "10", ""}));
 
   request.set_page_token("abc");
   ExpectRefused(queries::ListEntries(Now(), kFinance, request), v1::ERROR_CODE_QUERY_INVALID,
@@ -244,9 +249,9 @@ TEST_F(QueriesTest, ListEntriesPagesThroughTheJournal) {
 TEST_F(QueriesTest, HeadPracticesAndYear) {
   Result<v1::GetHeadResponse> head = queries::GetHead(Now(), kRiverside, {});
   ASSERT_TRUE(head.ok());
-  EXPECT_EQ(head->seq(), 7u);
-  EXPECT_EQ(head->hash(), records_[6].hash());
-  EXPECT_EQ(head->hash_hex(), ToHex(records_[6].hash()));
+  EXPECT_EQ(head->seq(), 11u);
+  EXPECT_EQ(head->hash(), records_[10].hash());
+  EXPECT_EQ(head->hash_hex(), ToHex(records_[10].hash()));
 
   Result<v1::ListPracticesResponse> practices = queries::ListPractices(Now(), kRiverside, {});
   ASSERT_TRUE(practices.ok());
@@ -271,7 +276,7 @@ TEST_F(QueriesTest, StatementsAtTheHeadAndToAMonthEnd) {
   Result<v1::GetStatementResponse> all = queries::GetStatement(Now(), kFinance, {});
   ASSERT_TRUE(all.ok()) << all.status().ToString();
   EXPECT_EQ(all->year(), "2026/27");
-  EXPECT_EQ(all->as_of_seq(), 7u);
+  EXPECT_EQ(all->as_of_seq(), 11u);
   ASSERT_EQ(all->practices_size(), 3);
   EXPECT_EQ(all->practices(1).lines(0).actual().value(), "310.25");
   EXPECT_EQ(all->practices(1).lines(0).variance().value(), "639.75");
@@ -288,7 +293,7 @@ TEST_F(QueriesTest, StatementsAtTheHeadAndToAMonthEnd) {
   EXPECT_EQ(own->practices(0).lines(0).budget().value(), "1200.00");
   EXPECT_EQ(own->lcp_totals_size(), 0);
 
-  // To M01's end: the invoice of M02 (entry 7) is left out.
+  // To M01's end: the invoice of M02 (entry 11) is left out.
   v1::GetStatementRequest m01;
   m01.set_month("M01");
   m01.set_ods_code("A81002");
@@ -324,11 +329,11 @@ TEST_F(QueriesTest, RiskShareFollowsWhoIsAsking) {
       {"PRESCRIBING"}, testing::ShareTermsOf("0.01", v1::SHARE_MODE_FIRST_POUND, {"0.70"}, "0.05"),
       testing::ShareTermsOf("0", v1::SHARE_MODE_FIRST_POUND, {"1"}, ""), "0.5", "0.5");
   Submit(testing::ProposeAgreementCommand("2026/27", terms, 0, "Late"));
-  Submit(testing::CosignAgreementCommand("2026/27", 8));
+  Submit(testing::CosignAgreementCommand("2026/27", 12));
 
   Result<v1::GetRiskShareResponse> own = queries::GetRiskShare(Now(), kRiverside, {});
   ASSERT_TRUE(own.ok()) << own.status().ToString();
-  EXPECT_EQ(own->as_of_seq(), 9u);
+  EXPECT_EQ(own->as_of_seq(), 13u);
   EXPECT_EQ(own->basis(), v1::RISK_BASIS_PROJECTED);
   EXPECT_EQ(own->variance().value(), "1839.75");
   EXPECT_TRUE(own->cap_binds());
@@ -385,11 +390,15 @@ TEST_F(QueriesTest, ContractsAllocationsAndInterestsWhenThereAreNone) {
   v1::GetAllocationRequest allocation;
   allocation.set_year("2026/27");
   allocation.set_budget_line("PRESCRIBING");
+  allocation.set_budget_line("ELECTIVE");
   ExpectRefused(queries::GetAllocation(Now(), kFinance, allocation), v1::ERROR_CODE_ENTRY_UNKNOWN,
-                "no capitation run for 2026/27 \"PRESCRIBING\" yet");
-  allocation.set_run_seq(6);
+                "no capitation run for 2026/27 \"ELECTIVE\" yet");
+  allocation.set_budget_line("PRESCRIBING");
+  Result<v1::GetAllocationResponse> latest = queries::GetAllocation(Now(), kFinance, allocation);
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  allocation.set_run_seq(10);
   ExpectRefused(queries::GetAllocation(Now(), kFinance, allocation), v1::ERROR_CODE_ENTRY_UNKNOWN,
-                "entry 6 is not a capitation run");
+                "entry 10 is not a capitation run");
   allocation.set_ods_code("A81002");
   ExpectRefused(queries::GetAllocation(Now(), kRiverside, allocation),
                 v1::ERROR_CODE_PERMISSION_DENIED,
@@ -401,10 +410,10 @@ TEST_F(QueriesTest, ExportHeadersNameTheRecordsAsked) {
   Result<v1::ExportHeader> whole = queries::ExportHeaderFor(Now(), kAuditor, {}, 1'790'000'000);
   ASSERT_TRUE(whole.ok()) << whole.status().ToString();
   EXPECT_EQ(whole->first_seq(), 1u);
-  EXPECT_EQ(whole->last_seq(), 7u);
-  EXPECT_EQ(whole->record_count(), 7u);
+  EXPECT_EQ(whole->last_seq(), 11u);
+  EXPECT_EQ(whole->record_count(), 11u);
   EXPECT_EQ(whole->first_prev_hash(), GenesisHash());
-  EXPECT_EQ(whole->head_hash(), records_[6].hash());
+  EXPECT_EQ(whole->head_hash(), records_[10].hash());
   EXPECT_EQ(whole->exported_at().seconds(), 1'790'000'000);
   v1::ExportRequest part;
   part.set_from_seq(3);
@@ -418,13 +427,13 @@ TEST_F(QueriesTest, ExportHeadersNameTheRecordsAsked) {
   part.set_to_seq(3);
   ExpectRefused(
       queries::ExportHeaderFor(Now(), kFinance, part, 0), v1::ERROR_CODE_QUERY_INVALID,
-      "the journal has entries 1 to 7; an export runs from from_seq to to_seq within them, "
+      "the journal has entries 1 to 11; an export runs from from_seq to to_seq within them, "
       "not 5 to 3");
-  part.set_to_seq(8);
+  part.set_to_seq(12);
   ExpectRefused(
       queries::ExportHeaderFor(Now(), kFinance, part, 0), v1::ERROR_CODE_QUERY_INVALID,
-      "the journal has entries 1 to 7; an export runs from from_seq to to_seq within them, "
-      "not 5 to 8");
+      "the journal has entries 1 to 11; an export runs from from_seq to to_seq within them, "
+      "not 5 to 12");
 
   Journal empty;
   v1::ExportRequest none;
@@ -454,10 +463,10 @@ TEST_F(QueriesTest, AnExportFileServesTheRecordsOfAnAuditorsSnapshot) {
   ASSERT_EQ(middle.size(), 2u);
   EXPECT_EQ(middle[0].seq(), 3u);
   EXPECT_EQ(middle[1].hash(), records_[3].hash());
-  EXPECT_EQ(file->Range(6, 10).size(), 2u);
+  EXPECT_EQ(file->Range(6, 10).size(), 6u);
   ASSERT_TRUE(file->Get(7).has_value());
   EXPECT_EQ(file->Get(7)->body(), records_[6].body());
-  EXPECT_FALSE(file->Get(8).has_value());
+  EXPECT_FALSE(file->Get(12).has_value());
   EXPECT_FALSE(file->Get(0).has_value());
 
   const Snapshot snapshot = BorrowSnapshot(journal_.state(), file);

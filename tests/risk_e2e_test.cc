@@ -7,6 +7,10 @@
 #include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+#include <map>
+
 #include "lcp/v1/ledger_service.pb.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
@@ -57,10 +61,31 @@ std::vector<std::string> MemberShares(const v1::GetRiskShareResponse& response) 
   return shares;
 }
 
+// Weights for `line`: every band of the example file at 1 except those in `special`.
+std::string WriteWeights(const std::filesystem::path& dir, const std::string& line,
+                         const std::map<std::string, std::string>& special) {
+  std::ifstream in(LCP_SOURCE_DIR "/docs/examples/weights-prescribing.csv");
+  const auto path = dir / ("weights-" + line + ".csv");
+  std::ofstream out(path);
+  std::string text;
+  std::getline(in, text);
+  out << text << "\n";
+  while (std::getline(in, text)) {
+    const std::string band = text.substr(0, text.find(','));
+    const auto weight = special.find(band);
+    out << band << "," << (weight == special.end() ? "1" : weight->second) << "\n";
+  }
+  return path.string();
+}
+
 // The worked examples' agreement, proposed (6) and co-signed (7) before anything is posted, then
-// worked example 1's books: budgets 4,000,000 / 3,500,000 / 2,500,000 and outturns 3,800,000 /
-// 3,550,000 / 2,350,000 on ELECTIVE and PRESCRIBING (entries 8 and 9).
-void SetUpWorkedExample(const ServerProcess& server) {
+// worked example 1's books by the agreed method: each practice has 1,000 patients, all in one band
+// of its own (A81001 FEMALE_0_4, A81002 FEMALE_5_9, A81003 FEMALE_10_14), weighted 6 / 5 / 4 for
+// ELECTIVE and 2 / 2 / 1 for PRESCRIBING (entries 8 and 9; the lists are 10-12), so the confirmed
+// totals 7,500,000 (13) and 2,500,000 (14), run as indicative notices (15 and 16), give budgets
+// 4,000,000 / 3,500,000 / 2,500,000 exactly; then outturns 3,800,000 / 3,550,000 / 2,350,000 on
+// ELECTIVE and PRESCRIBING (entry 17).
+void SetUpWorkedExample(const ServerProcess& server, const std::filesystem::path& dir) {
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"practice", "add", "A81001", "Riverside Medical Centre"},
         {"practice", "add", "A81002", "Hillview Surgery"},
@@ -82,14 +107,46 @@ void SetUpWorkedExample(const ServerProcess& server) {
                          "local-admin/officer"),
             std::string::npos)
       << own.err;
+  const auto lists = dir / "lists.csv";
+  {
+    std::ofstream out(lists);
+    out << "PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,"
+           "NUMBER_OF_PATIENTS\n";
+    // Every band of every practice has a row, 0 but for the practice's own band.
+    for (const auto& [ods, own_band] : std::vector<std::pair<std::string, std::string>>{
+             {"A81001", "FEMALE_0_4"}, {"A81002", "FEMALE_5_9"}, {"A81003", "FEMALE_10_14"}}) {
+      std::ifstream bands(LCP_SOURCE_DIR "/docs/examples/weights-prescribing.csv");
+      std::string text;
+      std::getline(bands, text);  // band,weight
+      while (std::getline(bands, text)) {
+        const std::string band = text.substr(0, text.find(','));
+        const std::size_t sex_end = band.find('_');
+        out << "General Practice,01MAR2026,GP," << ods << ",E38000051,TS18 1HU,"
+            << band.substr(0, sex_end) << "," << band.substr(sex_end + 1) << ","
+            << (band == own_band ? "1000" : "0") << "\n";
+      }
+    }
+  }
   for (const std::vector<std::string>& args :
        {std::vector<std::string>{"--as", "pct", "agreement", "cosign", "--year", "2026/27",
                                  "--proposal", "6"},
-        {"journal", "post", "--year", "2026/27", "--month", "M01", "--narrative", "Budgets",
-         "practice:A81001:budget:ELECTIVE=3000000", "practice:A81001:budget:PRESCRIBING=1000000",
-         "practice:A81002:budget:ELECTIVE=2500000", "practice:A81002:budget:PRESCRIBING=1000000",
-         "practice:A81003:budget:ELECTIVE=2000000", "practice:A81003:budget:PRESCRIBING=500000",
-         "pct:allocation:ELECTIVE=-7500000", "pct:allocation:PRESCRIBING=-2500000"},
+        {"capitation", "weights",
+         WriteWeights(dir, "ELECTIVE",
+                      {{"FEMALE_0_4", "6"}, {"FEMALE_5_9", "5"}, {"FEMALE_10_14", "4"}}),
+         "--year", "2026/27", "--line", "ELECTIVE"},
+        {"capitation", "weights",
+         WriteWeights(dir, "PRESCRIBING",
+                      {{"FEMALE_0_4", "2"}, {"FEMALE_5_9", "2"}, {"FEMALE_10_14", "1"}}),
+         "--year", "2026/27", "--line", "PRESCRIBING"},
+        {"capitation", "lists", lists.string()},
+        {"budget", "confirm-total", "--year", "2026/27", "--line", "ELECTIVE", "--total",
+         "7500000"},
+        {"budget", "confirm-total", "--year", "2026/27", "--line", "PRESCRIBING", "--total",
+         "2500000"},
+        {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "ELECTIVE",
+         "--notice", "indicative"},
+        {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "PRESCRIBING",
+         "--notice", "indicative"},
         {"journal", "post", "--year", "2026/27", "--month", "M02", "--narrative", "Invoices",
          "practice:A81001:spend:ELECTIVE=2900000", "practice:A81001:spend:PRESCRIBING=900000",
          "practice:A81002:spend:ELECTIVE=2600000", "practice:A81002:spend:PRESCRIBING=950000",
@@ -97,13 +154,23 @@ void SetUpWorkedExample(const ServerProcess& server) {
          "provider:RX1:payable=-9700000"}}) {
     MustRun(server, args);
   }
+  // The budgets are the worked example's, to the penny.
+  RunResult budgets = Lcp(server, {"balances", "--prefix", "practice:", "--year", "2026/27"});
+  for (const char* line : {"2026/27   practice:A81001:budget:ELECTIVE             3000000.00\n",
+                           "2026/27   practice:A81001:budget:PRESCRIBING          1000000.00\n",
+                           "2026/27   practice:A81002:budget:ELECTIVE             2500000.00\n",
+                           "2026/27   practice:A81002:budget:PRESCRIBING          1000000.00\n",
+                           "2026/27   practice:A81003:budget:ELECTIVE             2000000.00\n",
+                           "2026/27   practice:A81003:budget:PRESCRIBING           500000.00\n"}) {
+    EXPECT_NE(budgets.out.find(line), std::string::npos) << line << "\n" << budgets.out;
+  }
 }
 
 TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   TempDir dir;
   ServerProcess server(LCP_LEDGERD_PATH, dir.path() / "data");
   ASSERT_TRUE(server.started()) << server.Log();
-  SetUpWorkedExample(server);
+  SetUpWorkedExample(server, dir.path());
 
   // Worked example 1, projected (no commitments, so the outturn is the actual spend).
   const v1::GetRiskShareResponse savings = Share(server, {});
@@ -168,8 +235,8 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   EXPECT_NE(closed.err.find("ERROR_CODE_MONTH_CLOSED: 2026/27 M02 is closed"), std::string::npos)
       << closed.err;
   MustRun(server, {"journal", "post", "--year", "2026/27", "--month", "M03", "--narrative",
-                   "Invoice 9 was Hillview's", "--corrects", "9", "practice:A81001:spend:ELECTIVE=-100",
-                   "practice:A81002:spend:ELECTIVE=100"});
+                   "Invoice 17 was Hillview's", "--corrects", "17",
+                   "practice:A81001:spend:ELECTIVE=-100", "practice:A81002:spend:ELECTIVE=100"});
   for (const char* month : {"M03", "M04", "M05", "M06", "M07", "M08", "M09", "M10", "M11"}) {
     MustRun(server, {"month", "close", "--month", month});
   }
@@ -181,7 +248,7 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
       << early.err;
   RunResult m12 = Lcp(server, {"month", "close", "--month", "M12"});
   ASSERT_EQ(m12.exit_code, 0) << m12.err;
-  EXPECT_NE(m12.out.find("2026/27 M12 is closed (entry 22); checkpoint: entry 21, hash "),
+  EXPECT_NE(m12.out.find("2026/27 M12 is closed (entry 30); checkpoint: entry 29, hash "),
             std::string::npos)
       << m12.out;
 
@@ -190,7 +257,7 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   // 44,987.14 254/389 pence-wise, so the leftover penny goes to A81003: 60,012.85 / 44,987.15.
   RunResult settled = Lcp(server, {"year", "settle", "--year", "2026/27"});
   ASSERT_EQ(settled.exit_code, 0) << settled.err;
-  EXPECT_NE(settled.out.find("accepted: entry 23 in 2026/27 M12 (key settle:2026/27)\n"
+  EXPECT_NE(settled.out.find("accepted: entry 31 in 2026/27 M12 (key settle:2026/27)\n"
                              "  practice:A81001:reinvestment          -102012.85\n"
                              "  practice:A81002:reinvestment           -36750.00\n"
                              "  practice:A81003:reinvestment           -71237.15\n"
@@ -199,15 +266,16 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
             std::string::npos)
       << settled.out;
   const v1::GetRiskShareResponse final_share = Share(server, {"--settled"});
-  EXPECT_EQ(final_share.settlement_seq(), 23u);
+  EXPECT_EQ(final_share.settlement_seq(), 31u);
   EXPECT_EQ(MemberShares(final_share), (std::vector<std::string>{"A81001 102012.85", "A81002 36750.00",
                                                                  "A81003 71237.15"}));
   // Locked: nothing more for 2026/27.
   RunResult after = Lcp(server, {"journal", "post", "--year", "2026/27", "--month", "M12",
                                  "--narrative", "Late", "lcp:cash=1", "pct:funding=-1"});
   EXPECT_EQ(after.exit_code, 1);
-  EXPECT_NE(after.err.find("ERROR_CODE_YEAR_SETTLED: financial year 2026/27 was settled by entry 23"),
-            std::string::npos)
+  EXPECT_NE(
+      after.err.find("ERROR_CODE_YEAR_SETTLED: financial year 2026/27 was settled by entry 31"),
+      std::string::npos)
       << after.err;
   RunResult what_if_settled = Lcp(server, {"share", "--settled", "--what-if", "A81001:ELECTIVE=+1"});
   EXPECT_EQ(what_if_settled.exit_code, 1);
@@ -227,12 +295,14 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   EXPECT_EQ(MemberShares(Share(server, {"--settled", "--year", "2026/27"})),
             (std::vector<std::string>{"A81001 102012.85", "A81002 36750.00", "A81003 71237.15"}));
 
-  // The auditor's side. An export of the first 23 entries (to the settlement), and one of the whole.
+  // The auditor's side. An export of the first 31 entries (to the settlement), and one of the
+  // whole.
   const std::string early_file = (dir.path() / "early.lcpx").string();
   const std::string whole_file = (dir.path() / "whole.lcpx").string();
-  RunResult exported = Lcp(server, {"export", "--out", early_file, "--to", "23"});
+  RunResult exported = Lcp(server, {"export", "--out", early_file, "--to", "31"});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
-  EXPECT_TRUE(exported.out.starts_with("exported 23 records (entries 1 to 23) to " + early_file + "\n"))
+  EXPECT_TRUE(
+      exported.out.starts_with("exported 31 records (entries 1 to 31) to " + early_file + "\n"))
       << exported.out;
   exported = Lcp(server, {"export", "--out", whole_file});
   ASSERT_EQ(exported.exit_code, 0) << exported.err;
@@ -248,9 +318,10 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   EXPECT_NE(verified.out.find("month-close checkpoints: 13 verified\n"), std::string::npos)
       << verified.out;
   EXPECT_EQ(Audit({"diff", early_file, whole_file}).out,
-            "NEW extends OLD: the same 23 records up to OLD's head, entry 23 (hash " +
-                ToHexOfEntry(server, 23) + "); NEW has " + std::to_string(std::stoi(head_seq) - 23) +
-                " more, to entry " + head_seq + " (hash " + head_hash + ")\n");
+            "NEW extends OLD: the same 31 records up to OLD's head, entry 31 (hash " +
+                ToHexOfEntry(server, 31) + "); NEW has " +
+                std::to_string(std::stoi(head_seq) - 31) + " more, to entry " + head_seq +
+                " (hash " + head_hash + ")\n");
   RunResult backwards = Audit({"diff", whole_file, early_file});
   EXPECT_EQ(backwards.exit_code, 1);
 
@@ -261,13 +332,22 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   for (std::size_t at = 0, end; (end = replayed.out.find('\n', at)) != std::string::npos; at = end + 1) {
     lines.push_back(replayed.out.substr(at, end - at + 1));
   }
-  // The header, the balances, then per year its statement and (with an agreement) its risk share.
-  ASSERT_EQ(lines.size(), 5u) << replayed.out;
+  // The header, the balances, then per year its statement, its notices report, its membership list
+  // and (with an agreement) its risk share.
+  ASSERT_EQ(lines.size(), 9u) << replayed.out;
   EXPECT_EQ(lines[1], Lcp(server, {"--output", "json", "balances"}).out);
   EXPECT_EQ(lines[2], Lcp(server, {"--output", "json", "statement", "--year", "2026/27"}).out);
   EXPECT_EQ(lines[3],
+            Lcp(server, {"--output", "json", "budget", "notices", "--year", "2026/27"}).out);
+  EXPECT_EQ(lines[4],
+            Lcp(server, {"--output", "json", "membership", "list", "--year", "2026/27"}).out);
+  EXPECT_EQ(lines[5],
             Lcp(server, {"--output", "json", "share", "--settled", "--year", "2026/27"}).out);
-  EXPECT_EQ(lines[4], Lcp(server, {"--output", "json", "statement", "--year", "2027/28"}).out);
+  EXPECT_EQ(lines[6], Lcp(server, {"--output", "json", "statement", "--year", "2027/28"}).out);
+  EXPECT_EQ(lines[7],
+            Lcp(server, {"--output", "json", "budget", "notices", "--year", "2027/28"}).out);
+  EXPECT_EQ(lines[8],
+            Lcp(server, {"--output", "json", "membership", "list", "--year", "2027/28"}).out);
 }
 
 }  // namespace

@@ -12,6 +12,7 @@
 
 #include "ledger/accounts.h"
 #include "ledger/apportion.h"
+#include "ledger/capitation.h"
 #include "ledger/chain.h"
 #include "ledger/journal.h"
 #include "ledger/periods.h"
@@ -390,15 +391,43 @@ class Recorder {
   std::vector<v1::JournalRecord> records_;
 };
 
-
-// The worked examples' members on the pooled lines ELECTIVE and PRESCRIBING, plus COMMUNITY, which is
-// not pooled (A81001 overspends it by 1,000,000.00, which must not count). Entries 1-5 the standard
-// ledger, 6 the budgets, 7 the spend.
+// The worked examples' members on the pooled lines ELECTIVE and PRESCRIBING, plus COMMUNITY, which
+// is not pooled (1,000,000.00 each; A81001 overspends it by 1,000,000.00 and the others underspend
+// it by all of theirs, none of which may count). Entries 1-5 the standard ledger, 6-23 the budgets
+// in M01 (for each line in turn weights, three lists, the PCT's confirmed total and the run: 6-11
+// ELECTIVE, 12-17 PRESCRIBING, 18-23 COMMUNITY), 24 the spend in M02.
 struct MemberBooks {
   std::string ods, elective_budget, prescribing_budget, elective_spend, prescribing_spend;
 };
 
 using Sink = std::function<void(const v1::Command&)>;
+
+// The entry of BuildLedger's spend, the last of its entries.
+constexpr std::uint64_t kSpendSeq = 24;
+
+// Gives the practices exactly `budgets` (ODS, amount) on `line` of 2026/27 by the agreed method, as
+// MustGiveBudgets (test_support.h) does, but as commands for `submit` so that a Recorder keeps
+// them: weights of 1, lists in the ratio of the budgets at `extract_date`, their sum confirmed as
+// the line's total by PCT finance, and an INDICATIVE run in M01 of that extract (6 entries for 3
+// practices).
+void GiveBudgets(const Sink& submit, const std::string& line, const std::string& extract_date,
+                 const std::vector<std::pair<std::string, std::string>>& budgets) {
+  Int total = 0;
+  Int divisor = 0;
+  for (const auto& budget : budgets) {
+    total += P(budget.second);
+    divisor = boost::multiprecision::gcd(divisor, P(budget.second));
+  }
+  submit(testing::WeightsCommand("2026/27", line));
+  for (const auto& budget : budgets) {
+    const Int patients = P(budget.second) / divisor;
+    ASSERT_LE(patients, kBandPatientsMax) << budget.first;
+    submit(testing::ListCommand(extract_date, budget.first,
+                                {{"FEMALE_30_34", patients.convert_to<std::int64_t>()}}));
+  }
+  submit(testing::ConfirmTotalCommand("2026/27", line, Pounds(total)));
+  submit(testing::RunCommand("2026/27", "M01", line, "", 0, extract_date));
+}
 
 void BuildLedger(const Sink& submit, const std::vector<MemberBooks>& books) {
   submit(testing::RegisterPracticeCommand("A81001", "Riverside Medical Centre"));
@@ -406,21 +435,21 @@ void BuildLedger(const Sink& submit, const std::vector<MemberBooks>& books) {
   submit(testing::RegisterPracticeCommand("A81003", "Park Lane Practice"));
   submit(testing::RegisterProviderCommand("RX1"));
   submit(testing::OpenYearCommand("2026/27", {"ELECTIVE", "PRESCRIBING", "COMMUNITY"}));
-  testing::PostingList budgets = {{"practice:A81001:budget:COMMUNITY", "1000000.00"},
-                                  {"pct:allocation:COMMUNITY", "-1000000.00"}};
+  std::vector<std::pair<std::string, std::string>> elective, prescribing, community;
   testing::PostingList spend = {{"practice:A81001:spend:COMMUNITY", "2000000.00"},
                                 {"provider:RX1:payable", "-2000000.00"}};
   for (const MemberBooks& b : books) {
-    budgets.emplace_back("practice:" + b.ods + ":budget:ELECTIVE", b.elective_budget);
-    budgets.emplace_back("pct:allocation:ELECTIVE", "-" + b.elective_budget);
-    budgets.emplace_back("practice:" + b.ods + ":budget:PRESCRIBING", b.prescribing_budget);
-    budgets.emplace_back("pct:allocation:PRESCRIBING", "-" + b.prescribing_budget);
+    elective.emplace_back(b.ods, b.elective_budget);
+    prescribing.emplace_back(b.ods, b.prescribing_budget);
+    community.emplace_back(b.ods, "1000000.00");
     spend.emplace_back("practice:" + b.ods + ":spend:ELECTIVE", b.elective_spend);
     spend.emplace_back("provider:RX1:payable", "-" + b.elective_spend);
     spend.emplace_back("practice:" + b.ods + ":spend:PRESCRIBING", b.prescribing_spend);
     spend.emplace_back("provider:RX1:payable", "-" + b.prescribing_spend);
   }
-  submit(JournalCommand("2026/27", "M01", budgets, "Budgets 2026/27"));
+  GiveBudgets(submit, "ELECTIVE", "2026-03-01", elective);
+  GiveBudgets(submit, "PRESCRIBING", "2026-03-02", prescribing);
+  GiveBudgets(submit, "COMMUNITY", "2026-03-03", community);
   submit(JournalCommand("2026/27", "M02", spend, "Spend 2026/27"));
 }
 
@@ -429,9 +458,19 @@ const std::vector<MemberBooks> kSavingsBooks = {
     {"A81002", "2500000.00", "1000000.00", "2600000.00", "950000.00"},
     {"A81003", "2000000.00", "500000.00", "1850000.00", "500000.00"}};
 
+// The books' ledger; its budget accounts hold the books' budgets exactly.
 Journal LedgerWith(const std::vector<MemberBooks>& books) {
   Journal journal;
   BuildLedger([&](const v1::Command& command) { MustSubmit(journal, command); }, books);
+  EXPECT_EQ(journal.head_seq(), kSpendSeq);
+  for (const MemberBooks& b : books) {
+    EXPECT_EQ(Pounds(Balance(journal, PracticeAccount(b.ods, "budget", "ELECTIVE"))),
+              b.elective_budget);
+    EXPECT_EQ(Pounds(Balance(journal, PracticeAccount(b.ods, "budget", "PRESCRIBING"))),
+              b.prescribing_budget);
+    EXPECT_EQ(Pounds(Balance(journal, PracticeAccount(b.ods, "budget", "COMMUNITY"))),
+              "1000000.00");
+  }
   return journal;
 }
 
@@ -475,11 +514,11 @@ void ExpectReplays(const std::vector<v1::JournalRecord>& records, const Journal&
 
 TEST(Settlement, WorkedExampleOnePostsTheSharesAndThePoolNetsToZero) {
   Journal journal = SavingsLedger();
-  AgreeWorkedExampleTerms(journal);  // Entries 8 and 9.
+  AgreeWorkedExampleTerms(journal);  // Entries 25 and 26.
   EXPECT_EQ(journal.state().years.at(2026).agreement->cosigned_by, "pct.finance");
-  CloseMonths(journal, 12);  // Entries 10-21.
+  CloseMonths(journal, 12);  // Entries 27-38.
   const v1::JournalRecord settled = MustSubmit(journal, SettleYearCommand("2026/27"));
-  EXPECT_EQ(settled.seq(), 22u);
+  EXPECT_EQ(settled.seq(), 39u);
   EXPECT_EQ(Postings(settled), (std::vector<std::string>{"practice:A81001:reinvestment -102000.00",
                                                          "practice:A81002:reinvestment -36750.00",
                                                          "practice:A81003:reinvestment -71250.00",
@@ -498,7 +537,7 @@ TEST(Settlement, WorkedExampleOnePostsTheSharesAndThePoolNetsToZero) {
     }
   }
   EXPECT_EQ(pool, 0);
-  EXPECT_EQ(journal.state().years.at(2026).settled_seq, 22u);
+  EXPECT_EQ(journal.state().years.at(2026).settled_seq, 39u);
 }
 
 TEST(Settlement, WorkedExampleTwoPostsTheBorneOverspendAndTheUnderwriting) {
@@ -516,8 +555,8 @@ TEST(Settlement, WorkedExampleTwoPostsTheBorneOverspendAndTheUnderwriting) {
 TEST(Settlement, ALockedYearRefusesEverythingAndTheWholeJournalReplays) {
   Recorder recorder;
   BuildLedger([&](const v1::Command& command) { recorder.Submit(command); }, kSavingsBooks);
-  recorder.Submit(ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));
-  recorder.Submit(CosignAgreementCommand("2026/27", 8));
+  recorder.Submit(ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));  // 25.
+  recorder.Submit(CosignAgreementCommand("2026/27", 25));
   for (int month = 1; month <= 12; ++month) {
     recorder.Submit(CloseMonthCommand("2026/27", FormatMonth(month)));
   }
@@ -525,12 +564,12 @@ TEST(Settlement, ALockedYearRefusesEverythingAndTheWholeJournalReplays) {
   Journal& journal = recorder.journal();
   const std::string head = journal.head_hash();
   const std::string locked =
-      "financial year 2026/27 was settled by entry 22 and is locked; nothing more is posted or "
+      "financial year 2026/27 was settled by entry 39 and is locked; nothing more is posted or "
       "changed in it";
   for (const v1::Command& command :
        {JournalCommand("2026/27", "M12", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}}),
-        ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 8, "Late change"),
-        CosignAgreementCommand("2026/27", 8), SettleYearCommand("2026/27"),
+        ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 25, "Late change"),
+        CosignAgreementCommand("2026/27", 25), SettleYearCommand("2026/27"),
         CloseMonthCommand("2026/27", "M12"), testing::WeightsCommand("2026/27", "ELECTIVE"),
         testing::RunCommand("2026/27", "M12", "ELECTIVE", "1.00")}) {
     Result<v1::JournalRecord> refused = SubmitAs(journal, command);
@@ -538,7 +577,7 @@ TEST(Settlement, ALockedYearRefusesEverythingAndTheWholeJournalReplays) {
     EXPECT_EQ(refused.status().message(), locked);
   }
   EXPECT_EQ(journal.head_hash(), head);
-  // Replaying the 22 records re-derives the settlement, the closes and the agreement.
+  // Replaying the 39 records re-derives the settlement, the closes and the agreement.
   ExpectReplays(recorder.records(), journal);
 }
 
@@ -546,8 +585,9 @@ TEST(MonthClose, RecordsTheChainHeadAsACheckpointAndReplayChecksIt) {
   Recorder recorder;
   recorder.Submit(testing::RegisterPracticeCommand("A81001"));
   recorder.Submit(testing::OpenYearCommand("2026/27", {"ELECTIVE"}));
+  // Spend, not a budget: under rules version 2 a journal does not move a budget.
   const v1::JournalRecord journal_record = recorder.Submit(JournalCommand(
-      "2026/27", "M01", {{"practice:A81001:budget:ELECTIVE", "10.00"}, {"pct:allocation:ELECTIVE", "-10.00"}}));
+      "2026/27", "M01", {{"practice:A81001:spend:ELECTIVE", "10.00"}, {"lcp:cash", "-10.00"}}));
   const v1::JournalRecord close = recorder.Submit(CloseMonthCommand("2026/27", "M01"));
   v1::JournalEntry entry;
   ASSERT_TRUE(entry.ParseFromString(close.body()));
@@ -573,67 +613,70 @@ TEST(MonthClose, RecordsTheChainHeadAsACheckpointAndReplayChecksIt) {
 }
 
 TEST(MonthClose, ACorrectionGoesIntoAnOpenMonthAndNamesTheEntry) {
-  Journal journal = SavingsLedger();  // Entry 7 is the spend, in M02.
+  Journal journal = SavingsLedger();  // Entry 24 (kSpendSeq) is the spend, in M02.
   CloseMonths(journal, 2);
   const testing::PostingList move = {{"practice:A81001:spend:ELECTIVE", "-100.00"},
                                      {"practice:A81002:spend:ELECTIVE", "100.00"}};
   Result<v1::JournalRecord> into_closed = SubmitAs(journal, JournalCommand("2026/27", "M02", move));
   EXPECT_EQ(into_closed.status().code(), v1::ERROR_CODE_MONTH_CLOSED);
   v1::Command correction = JournalCommand("2026/27", "M03", move, "Spend was A81002's");
-  correction.mutable_post_journal()->set_corrects_seq(7);
+  correction.mutable_post_journal()->set_corrects_seq(kSpendSeq);
   const v1::JournalRecord corrected = MustSubmit(journal, correction);
   v1::JournalEntry entry;
   ASSERT_TRUE(entry.ParseFromString(corrected.body()));
-  EXPECT_EQ(entry.command().post_journal().corrects_seq(), 7u);
+  EXPECT_EQ(entry.command().post_journal().corrects_seq(), kSpendSeq);
   EXPECT_EQ(entry.period().month(), "M03");
   // A reversal of a closed month's entry goes into an open month too.
-  EXPECT_EQ(SubmitAs(journal, testing::ReverseCommand(7, "2026/27", "M01")).status().code(),
+  EXPECT_EQ(SubmitAs(journal, testing::ReverseCommand(kSpendSeq, "2026/27", "M01")).status().code(),
             v1::ERROR_CODE_MONTH_CLOSED);
-  MustSubmit(journal, testing::ReverseCommand(7, "2026/27", "M03"));
+  MustSubmit(journal, testing::ReverseCommand(kSpendSeq, "2026/27", "M03"));
 }
 
 TEST(Agreement, ProposalsWaitForTheCosignatureAndVariationsNeedAReasonAndOne) {
   Journal journal = SavingsLedger();
   const v1::Actor second_officer = Actor("second.officer", v1::ROLE_LCP_FINANCE);
-  MustSubmit(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));  // 8.
+  MustSubmit(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));  // 25.
   EXPECT_FALSE(journal.state().years.at(2026).agreement.has_value());
   // A new proposal supersedes the pending one.
   ASSERT_TRUE(SubmitAs(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate),
                        &second_officer)
-                  .ok());  // 9.
-  EXPECT_EQ(SubmitAs(journal, CosignAgreementCommand("2026/27", 8)).status().code(),
+                  .ok());  // 26.
+  EXPECT_EQ(SubmitAs(journal, CosignAgreementCommand("2026/27", 25)).status().code(),
             v1::ERROR_CODE_AGREEMENT_PROPOSAL_UNKNOWN);
-  MustSubmit(journal, CosignAgreementCommand("2026/27", 9));  // 10.
+  MustSubmit(journal, CosignAgreementCommand("2026/27", 26));  // 27.
   const Agreement& agreement = *journal.state().years.at(2026).agreement;
-  EXPECT_EQ(agreement.proposal_seq, 9u);
+  EXPECT_EQ(agreement.proposal_seq, 26u);
   EXPECT_EQ(agreement.proposed_by, "second.officer");
-  EXPECT_EQ(agreement.cosign_seq, 10u);
+  EXPECT_EQ(agreement.cosign_seq, 27u);
   EXPECT_FALSE(journal.state().years.at(2026).pending.has_value());
 
   // LCP finance may not co-sign; PCT finance may not propose.
   const v1::Actor pct = Actor("pct.finance", v1::ROLE_PCT_FINANCE);
-  EXPECT_EQ(SubmitAs(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 9, "x"), &pct)
-                .status()
-                .code(),
-            v1::ERROR_CODE_PERMISSION_DENIED);
+  EXPECT_EQ(
+      SubmitAs(journal, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 26, "x"), &pct)
+          .status()
+          .code(),
+      v1::ERROR_CODE_PERMISSION_DENIED);
 
   // A variation: 50% savings share, proposed with a reason; until co-signed the old terms apply.
   v1::AgreementTerms varied = WorkedExampleTerms();
   varied.mutable_savings()->mutable_bands(0)->mutable_lcp_rate()->set_value("0.50");
-  MustSubmit(journal, ProposeAgreementCommand("2026/27", varied, 9, "PCT board decision 14"));  // 11.
-  CloseMonths(journal, 12);                                                                      // 12-23.
-  const v1::JournalRecord unchanged = MustSubmit(journal, SettleYearCommand("2026/27"));         // 24.
+  MustSubmit(journal,
+             ProposeAgreementCommand("2026/27", varied, 26, "PCT board decision 14"));    // 28.
+  CloseMonths(journal, 12);                                                               // 29-40.
+  const v1::JournalRecord unchanged = MustSubmit(journal, SettleYearCommand("2026/27"));  // 41.
   EXPECT_EQ(Postings(unchanged)[3], "pct:risk_share -90000.00");  // Still 0.70.
 }
 
 TEST(Agreement, ACosignedVariationIsWhatTheSettlementApplies) {
   Journal journal = SavingsLedger();
-  AgreeWorkedExampleTerms(journal);  // 8, 9.
+  AgreeWorkedExampleTerms(journal);  // 25, 26.
   v1::AgreementTerms varied = WorkedExampleTerms();
   varied.mutable_savings()->mutable_bands(0)->mutable_lcp_rate()->set_value("0.50");
-  MustSubmit(journal, ProposeAgreementCommand("2026/27", varied, 8, "PCT board decision 14"));  // 10.
-  MustSubmit(journal, CosignAgreementCommand("2026/27", 10));                                   // 11.
-  EXPECT_EQ(journal.state().years.at(2026).agreement->replaces_seq, 8u);
+  MustSubmit(journal,
+             ProposeAgreementCommand("2026/27", varied, 25, "PCT board decision 14"));  // 27.
+  MustSubmit(journal, CosignAgreementCommand("2026/27", 27));                           // 28.
+  EXPECT_EQ(journal.state().years.at(2026).agreement->replaces_seq, 25u);
   CloseMonths(journal, 12);
   const v1::JournalRecord settled = MustSubmit(journal, SettleYearCommand("2026/27"));
   // 300,000 x 0.50: LCP 150,000, PCT 150,000; 75,000 by budget (30,000 / 26,250 / 18,750), 75,000
@@ -681,16 +724,16 @@ TEST(Settlement, ReleasesOutstandingCommitmentsAndClosedYearsAreNotCommittedAgai
   Journal& journal = recorder.journal();
   for (const v1::Command& command :
        {testing::RegisterPracticeCommand("A81001"), testing::RegisterPracticeCommand("A81002"),
-        testing::RegisterProviderCommand("RX1"),
-        testing::OpenYearCommand("2026/27", {"COMMUNITY"}),
+        testing::RegisterProviderCommand("RX1"), testing::OpenYearCommand("2026/27", {"COMMUNITY"}),
         testing::WeightsCommand("2026/27", "COMMUNITY"),
         testing::ListCommand("2026-03-01", "A81001", {{"FEMALE_30_34", 600}}),
         testing::ListCommand("2026-03-01", "A81002", {{"FEMALE_30_34", 400}}),
+        testing::ConfirmTotalCommand("2026/27", "COMMUNITY", "1000.00"),
         testing::RunCommand("2026/27", "M01", "COMMUNITY", "1000.00")}) {
     recorder.Submit(command);
   }
   // A block contract of 120.00 a year over two years, approved, 50.00 paid in 2026/27.
-  recorder.Submit(TwoYearContract("M01"));  // 9.
+  recorder.Submit(TwoYearContract("M01"));  // 10.
   Result<v1::JournalRecord> approved = ApproveAsSecondOfficer(journal, "2026/27");
   ASSERT_TRUE(approved.ok()) << approved.status().ToString();
   v1::Command pay;
@@ -749,6 +792,7 @@ TEST(Settlement, AContractApprovedAfterItsFirstYearClosedIsNotCommittedInThatYea
         testing::OpenYearCommand("2026/27", {"COMMUNITY"}),
         testing::WeightsCommand("2026/27", "COMMUNITY"),
         testing::ListCommand("2026-03-01", "A81001", {{"FEMALE_30_34", 600}}),
+        testing::ConfirmTotalCommand("2026/27", "COMMUNITY", "1000.00"),
         testing::RunCommand("2026/27", "M01", "COMMUNITY", "1000.00")}) {
     MustSubmit(journal, command);
   }
@@ -777,14 +821,14 @@ struct RiskRefusal {
 
 Journal Agreed() {
   Journal journal = SavingsLedger();
-  AgreeWorkedExampleTerms(journal);  // 8, 9.
+  AgreeWorkedExampleTerms(journal);  // 25, 26.
   return journal;
 }
 
 Journal Settled() {
   Journal journal = Agreed();
   CloseMonths(journal, 12);
-  MustSubmit(journal, SettleYearCommand("2026/27"));  // 22.
+  MustSubmit(journal, SettleYearCommand("2026/27"));  // 39.
   return journal;
 }
 
@@ -798,8 +842,8 @@ std::vector<RiskRefusal> Refusals() {
   const v1::Actor local_admin = Actor("local-admin", v1::ROLE_LOCAL_ADMIN);
   const testing::PostingList one = {{"lcp:cash", "1.00"}, {"pct:funding", "-1.00"}};
   v1::Command correction = JournalCommand("2026/27", "M01", one);
-  correction.mutable_post_journal()->set_corrects_seq(7);  // Posted in M02.
-  v1::Command unknown_correction = JournalCommand("2026/27", "M03", one);
+  correction.mutable_post_journal()->set_corrects_seq(kSpendSeq);  // Posted in M02.
+  v1::Command unknown_correction = JournalCommand("2026/27", "M01", one);
   unknown_correction.mutable_post_journal()->set_corrects_seq(99);
   return {
       {"JournalIntoAClosedMonth",
@@ -823,13 +867,15 @@ std::vector<RiskRefusal> Refusals() {
        "2026/27 has closed months already, so the earlier year 2025/26 can no longer be opened"},
       {"JournalIntoASettledYear", Settled, JournalCommand("2026/27", "M12", one), std::nullopt,
        v1::ERROR_CODE_YEAR_SETTLED,
-       "financial year 2026/27 was settled by entry 22 and is locked; nothing more is posted or "
+       "financial year 2026/27 was settled by entry 39 and is locked; nothing more is posted or "
        "changed in it"},
-      {"SettleTwice", Settled, SettleYearCommand("2026/27"), std::nullopt, v1::ERROR_CODE_YEAR_SETTLED,
-       "financial year 2026/27 was settled by entry 22 and is locked; nothing more is posted or "
+      {"SettleTwice", Settled, SettleYearCommand("2026/27"), std::nullopt,
+       v1::ERROR_CODE_YEAR_SETTLED,
+       "financial year 2026/27 was settled by entry 39 and is locked; nothing more is posted or "
        "changed in it"},
       {"CloseAMonthOutOfOrder", SavingsLedger, CloseMonthCommand("2026/27", "M02"), std::nullopt,
-       v1::ERROR_CODE_MONTH_NOT_NEXT, "months close in order; 2026/27 M02 cannot close before 2026/27 M01"},
+       v1::ERROR_CODE_MONTH_NOT_NEXT,
+       "months close in order; 2026/27 M02 cannot close before 2026/27 M01"},
       {"CloseAMonthTwice",
        [] {
          Journal j = SavingsLedger();
@@ -847,7 +893,8 @@ std::vector<RiskRefusal> Refusals() {
        SettleYearCommand("2026/27"), std::nullopt, v1::ERROR_CODE_YEAR_NOT_CLOSED,
        "2026/27 is settled after its M12 is closed; months are closed through M11"},
       {"SettleWithNoMonthClosed", Agreed, SettleYearCommand("2026/27"), std::nullopt,
-       v1::ERROR_CODE_YEAR_NOT_CLOSED, "2026/27 is settled after its M12 is closed; no month is closed yet"},
+       v1::ERROR_CODE_YEAR_NOT_CLOSED,
+       "2026/27 is settled after its M12 is closed; no month is closed yet"},
       {"SettleWithoutAnAgreement",
        [] {
          Journal j = SavingsLedger();
@@ -855,8 +902,8 @@ std::vector<RiskRefusal> Refusals() {
          return j;
        },
        SettleYearCommand("2026/27"), std::nullopt, v1::ERROR_CODE_AGREEMENT_MISSING,
-       "2026/27 has no risk-sharing agreement in force; propose one (lcp agreement propose) and have "
-       "PCT finance co-sign it"},
+       "2026/27 has no risk-sharing agreement in force; propose one (lcp agreement propose) and "
+       "have PCT finance co-sign it"},
       {"WeightsNotSummingToOne", SavingsLedger,
        ProposeAgreementCommand("2026/27", With([](v1::AgreementTerms& t) {
                                  t.mutable_alpha_contribution()->set_value("0.6");
@@ -878,9 +925,8 @@ std::vector<RiskRefusal> Refusals() {
        std::nullopt, v1::ERROR_CODE_AGREEMENT_TERMS_INVALID,
        "the savings band 1 is the last, so it is unbounded: leave its upper bound empty"},
       {"ModeMissing", SavingsLedger,
-       ProposeAgreementCommand("2026/27", With([](v1::AgreementTerms& t) {
-                                 t.mutable_savings()->clear_mode();
-                               })),
+       ProposeAgreementCommand(
+           "2026/27", With([](v1::AgreementTerms& t) { t.mutable_savings()->clear_mode(); })),
        std::nullopt, v1::ERROR_CODE_AGREEMENT_TERMS_INVALID,
        "the savings mode must be FIRST_POUND or ABOVE_THRESHOLD"},
       {"ShareRateAboveOne", SavingsLedger,
@@ -890,70 +936,72 @@ std::vector<RiskRefusal> Refusals() {
        std::nullopt, v1::ERROR_CODE_AGREEMENT_TERMS_INVALID,
        "the savings band 1's LCP share rate must be from 0 to 1, not 1.5"},
       {"PooledLineTwice", SavingsLedger,
-       ProposeAgreementCommand("2026/27", With([](v1::AgreementTerms& t) {
-                                 t.add_pooled_lines("ELECTIVE");
-                               })),
+       ProposeAgreementCommand("2026/27",
+                               With([](v1::AgreementTerms& t) { t.add_pooled_lines("ELECTIVE"); })),
        std::nullopt, v1::ERROR_CODE_AGREEMENT_TERMS_INVALID, "pooled line ELECTIVE is named twice"},
       {"PooledLineUnknown", SavingsLedger,
-       ProposeAgreementCommand("2026/27", With([](v1::AgreementTerms& t) {
-                                 t.add_pooled_lines("DENTAL");
-                               })),
+       ProposeAgreementCommand("2026/27",
+                               With([](v1::AgreementTerms& t) { t.add_pooled_lines("DENTAL"); })),
        std::nullopt, v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
        "pooled line \"DENTAL\" is not one of 2026/27's budget lines"},
       {"ReplacingNoneWhenOneIsInForce", Agreed,
        ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, "Change"), std::nullopt,
        v1::ERROR_CODE_AGREEMENT_REVISION_MISMATCH,
-       "the agreement in force for 2026/27 is entry 8; name it as the one replaced"},
+       "the agreement in force for 2026/27 is entry 25; name it as the one replaced"},
       {"ReplacingOneWhenNoneIsInForce", SavingsLedger,
        ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 5), std::nullopt,
-       v1::ERROR_CODE_AGREEMENT_REVISION_MISMATCH, "2026/27 has no agreement in force; replace none (0)"},
-      {"VariationWithoutAReason", Agreed, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 8),
-       std::nullopt, v1::ERROR_CODE_NARRATIVE_INVALID,
-       "2026/27 has postings already, so this agreement varies the year's terms and needs a reason: 1 "
-       "to 500 characters of UTF-8 text without control characters"},
+       v1::ERROR_CODE_AGREEMENT_REVISION_MISMATCH,
+       "2026/27 has no agreement in force; replace none (0)"},
+      {"VariationWithoutAReason", Agreed,
+       ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 25), std::nullopt,
+       v1::ERROR_CODE_NARRATIVE_INVALID,
+       "2026/27 has postings already, so this agreement varies the year's terms and needs a "
+       "reason: 1 to 500 characters of UTF-8 text without control characters"},
       {"FirstAgreementAfterPostingsWithoutAReason", SavingsLedger,
        ProposeAgreementCommand("2026/27", WorkedExampleTerms()), std::nullopt,
        v1::ERROR_CODE_NARRATIVE_INVALID,
-       "2026/27 has postings already, so this agreement varies the year's terms and needs a reason: 1 "
-       "to 500 characters of UTF-8 text without control characters"},
+       "2026/27 has postings already, so this agreement varies the year's terms and needs a "
+       "reason: 1 to 500 characters of UTF-8 text without control characters"},
       {"CosignAnotherEntry",
        [] {
          Journal j = SavingsLedger();
-         MustSubmit(j, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));  // 8.
+         MustSubmit(j, ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));  // 25.
          return j;
        },
-       CosignAgreementCommand("2026/27", 7), std::nullopt, v1::ERROR_CODE_AGREEMENT_PROPOSAL_UNKNOWN,
-       "entry 7 is not a proposal for 2026/27 awaiting co-signature; the pending one is entry 8"},
-      {"CosignWithNothingPending", Agreed, CosignAgreementCommand("2026/27", 8), std::nullopt,
+       CosignAgreementCommand("2026/27", 24), std::nullopt,
        v1::ERROR_CODE_AGREEMENT_PROPOSAL_UNKNOWN,
-       "entry 8 is not a proposal for 2026/27 awaiting co-signature; none is pending"},
+       "entry 24 is not a proposal for 2026/27 awaiting co-signature; the pending one is entry 25"},
+      {"CosignWithNothingPending", Agreed, CosignAgreementCommand("2026/27", 25), std::nullopt,
+       v1::ERROR_CODE_AGREEMENT_PROPOSAL_UNKNOWN,
+       "entry 25 is not a proposal for 2026/27 awaiting co-signature; none is pending"},
       {"CosignOwnProposal",
        [] {
          Journal j = SavingsLedger();
          v1::JournalEntry request = testing::Request(
              ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate), "propose");
          *request.mutable_actor() = Actor("local-admin", v1::ROLE_LOCAL_ADMIN);
-         EXPECT_TRUE(j.Submit(request).ok());  // 8.
+         EXPECT_TRUE(j.Submit(request).ok());  // 25.
          return j;
        },
-       CosignAgreementCommand("2026/27", 8), local_admin, v1::ERROR_CODE_COSIGNER_IS_PROPOSER,
-       "the proposal at entry 8 was made by local-admin; another principal (PCT finance) must co-sign "
-       "it"},
+       CosignAgreementCommand("2026/27", 25), local_admin, v1::ERROR_CODE_COSIGNER_IS_PROPOSER,
+       "the proposal at entry 25 was made by local-admin; another principal (PCT finance) must "
+       "co-sign it"},
       {"CorrectionBackdated", SavingsLedger, correction, std::nullopt,
        v1::ERROR_CODE_CORRECTION_BACKDATED,
-       "entry 7 was posted in 2026/27 M02; a correction goes into that period or a later open one, "
-       "never an earlier one"},
+       "entry 24 was posted in 2026/27 M02; a correction goes into that period or a later open "
+       "one, never an earlier one"},
       {"CorrectionOfNoEntry", SavingsLedger, unknown_correction, std::nullopt,
        v1::ERROR_CODE_ENTRY_UNKNOWN,
-       "the journal corrects entry 99, which does not exist; the journal has 7 entries"},
+       "the journal corrects entry 99, which does not exist; the journal has 24 entries"},
       {"ReverseASettlement",
        [] {
          Journal j = Settled();
          MustSubmit(j, testing::OpenYearCommand("2027/28", {"ELECTIVE"}));
          return j;
        },
-       testing::ReverseCommand(22, "2027/28", "M01"), std::nullopt, v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
-       "entry 22 settled 2026/27, which is locked; a settlement is never reversed"},
+       testing::ReverseCommand(39, "2027/28", "M01"), std::nullopt,
+       v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
+       "entry 39 settled 2026/27, which is locked; a settlement is never reversed"},
       {"OpenAYearAfterAGap", SavingsLedger, testing::OpenYearCommand("2028/29", {"ELECTIVE"}),
        std::nullopt, v1::ERROR_CODE_YEAR_NOT_CONTIGUOUS,
        "financial years are opened one after another, so that months close in order: open 2027/28 "
@@ -961,22 +1009,25 @@ std::vector<RiskRefusal> Refusals() {
       {"CosignAReasonlessProposalOnceTheYearHasPostings",
        [] {
          Journal j;
-         BuildLedger([&](const v1::Command& command) {
-           if (command.has_post_journal() && j.head_seq() == 5) {
-             MustSubmit(j, ProposeAgreementCommand("2026/27", WorkedExampleTerms()));  // 6.
-           }
-           MustSubmit(j, command);
-         }, kSavingsBooks);
+         BuildLedger(
+             [&](const v1::Command& command) {
+               // Before the budgets' first entry, when the year has no postings yet.
+               if (j.head_seq() == 5) {
+                 MustSubmit(j, ProposeAgreementCommand("2026/27", WorkedExampleTerms()));  // 6.
+               }
+               MustSubmit(j, command);
+             },
+             kSavingsBooks);
          return j;
        },
        CosignAgreementCommand("2026/27", 6), std::nullopt, v1::ERROR_CODE_NARRATIVE_INVALID,
-       "the proposal at entry 6 has no reason, and 2026/27 has postings now, so co-signing it would "
-       "vary the year's terms without one; ask for it to be proposed again with a reason"},
+       "the proposal at entry 6 has no reason, and 2026/27 has postings now, so co-signing it "
+       "would vary the year's terms without one; ask for it to be proposed again with a reason"},
       {"JournalToTheRiskPool", SavingsLedger,
        JournalCommand("2026/27", "M03", {{"lcp:risk_pool", "1.00"}, {"pct:funding", "-1.00"}}),
        std::nullopt, v1::ERROR_CODE_ACCOUNT_RESERVED,
-       "account \"lcp:risk_pool\" is moved only by year settlements, so that the pool always nets to "
-       "zero once a year is settled"},
+       "account \"lcp:risk_pool\" is moved only by the year's settlement (SettleYear), which "
+       "applies the risk-sharing agreement; a saving or a share is never typed in"},
   };
 }
 

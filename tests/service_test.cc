@@ -93,12 +93,14 @@ class ServiceTest : public ::testing::Test {
   std::unique_ptr<InProcessServer> server_;
 };
 
+// A spend paid from cash: a budget is no longer typed into a journal (ACCOUNT_RESERVED), so the
+// journal names accounts that a journal may move.
 TEST_F(ServiceTest, SubmitReturnsTheEntryAndItsPostings) {
   Call call = SubmitOne(stub(),
                         JournalCommand("2026/27", "M01",
-                                       {{"practice:A81001:budget:PRESCRIBING", "1200000"},
-                                        {"pct:allocation:PRESCRIBING", "-1200000.00"}}),
-                        "alloc-1");
+                                       {{"practice:A81001:spend:PRESCRIBING", "1200000"},
+                                        {"lcp:cash", "-1200000.00"}}),
+                        "spend-1");
   ASSERT_TRUE(call.status.ok()) << call.status.error_message();
   ASSERT_EQ(call.response.results_size(), 1);
   const v1::Accepted& accepted = call.response.results(0).accepted();
@@ -178,8 +180,8 @@ std::vector<ServiceRefusal> ServiceRefusals() {
   for (int i = 0; i < 101; ++i) huge.push_back({"pct:funding", "-999999999999.99"});
   return {
       {"empty", v1::Command(), "ERROR_CODE_COMMAND_EMPTY", StatusCode::INVALID_ARGUMENT},
-      {"practice code", testing::RegisterPracticeCommand("X1"), "ERROR_CODE_PRACTICE_CODE_MALFORMED",
-       StatusCode::INVALID_ARGUMENT},
+      {"practice code", testing::RegisterPracticeCommand("X1"),
+       "ERROR_CODE_PRACTICE_CODE_MALFORMED", StatusCode::INVALID_ARGUMENT},
       {"practice twice", testing::RegisterPracticeCommand("A81001"),
        "ERROR_CODE_PRACTICE_ALREADY_REGISTERED", StatusCode::ALREADY_EXISTS},
       {"practice name", testing::RegisterPracticeCommand("A81009", ""), "ERROR_CODE_NAME_INVALID",
@@ -211,7 +213,8 @@ std::vector<ServiceRefusal> ServiceRefusals() {
       {"account", JournalCommand(y, "M01", {{"cash", "1.00"}, {"pct:funding", "-1.00"}}),
        "ERROR_CODE_ACCOUNT_MALFORMED", StatusCode::INVALID_ARGUMENT},
       {"practice unknown",
-       JournalCommand(y, "M01", {{"practice:B99999:spend:ELECTIVE", "1.00"}, {"pct:funding", "-1.00"}}),
+       JournalCommand(y, "M01",
+                      {{"practice:B99999:spend:ELECTIVE", "1.00"}, {"pct:funding", "-1.00"}}),
        "ERROR_CODE_PRACTICE_UNKNOWN", StatusCode::NOT_FOUND},
       {"provider unknown",
        JournalCommand(y, "M01", {{"provider:ZZZ:payable", "1.00"}, {"pct:funding", "-1.00"}}),
@@ -224,7 +227,8 @@ std::vector<ServiceRefusal> ServiceRefusals() {
       {"amount too large",
        JournalCommand(y, "M01", {{"lcp:cash", "1000000000000"}, {"pct:funding", "-1000000000000"}}),
        "ERROR_CODE_AMOUNT_TOO_LARGE", StatusCode::INVALID_ARGUMENT},
-      {"zero", JournalCommand(y, "M01", {{"lcp:cash", "0"}, {"lcp:reserve", "1"}, {"pct:funding", "-1"}}),
+      {"zero",
+       JournalCommand(y, "M01", {{"lcp:cash", "0"}, {"lcp:reserve", "1"}, {"pct:funding", "-1"}}),
        "ERROR_CODE_POSTING_ZERO", StatusCode::INVALID_ARGUMENT},
       {"unbalanced", JournalCommand(y, "M01", {{"lcp:cash", "1.00"}, {"pct:funding", "-1.01"}}),
        "ERROR_CODE_JOURNAL_UNBALANCED", StatusCode::INVALID_ARGUMENT},
@@ -234,12 +238,22 @@ std::vector<ServiceRefusal> ServiceRefusals() {
        StatusCode::NOT_FOUND},
       {"no postings", testing::ReverseCommand(1, y, "M01"), "ERROR_CODE_ENTRY_HAS_NO_POSTINGS",
        StatusCode::FAILED_PRECONDITION},
-      {"already reversed", testing::ReverseCommand(6, y, "M03"), "ERROR_CODE_ENTRY_ALREADY_REVERSED",
-       StatusCode::FAILED_PRECONDITION},
-      {"reversal of reversal", testing::ReverseCommand(7, y, "M03"), "ERROR_CODE_ENTRY_IS_REVERSAL",
+      // Reversals into M01, the current month, so that each is refused for the one reason named.
+      {"already reversed", testing::ReverseCommand(6, y, "M01"),
+       "ERROR_CODE_ENTRY_ALREADY_REVERSED", StatusCode::FAILED_PRECONDITION},
+      {"reversal of reversal", testing::ReverseCommand(7, y, "M01"), "ERROR_CODE_ENTRY_IS_REVERSAL",
        StatusCode::FAILED_PRECONDITION},
       {"backdated", testing::ReverseCommand(8, y, "M01"), "ERROR_CODE_REVERSAL_BACKDATED",
        StatusCode::FAILED_PRECONDITION},
+      // Rules version 2: a budget moves only by a run, and a correction goes into the current
+      // month.
+      {"budget reserved",
+       JournalCommand(y, "M01",
+                      {{"practice:A81001:budget:PRESCRIBING", "1.00"},
+                       {"pct:allocation:PRESCRIBING", "-1.00"}}),
+       "ERROR_CODE_ACCOUNT_RESERVED", StatusCode::INVALID_ARGUMENT},
+      {"reversal into a later month", testing::ReverseCommand(8, y, "M03"),
+       "ERROR_CODE_CORRECTION_NOT_CURRENT_MONTH", StatusCode::FAILED_PRECONDITION},
   };
 }
 
@@ -247,10 +261,11 @@ class ServiceRefusalTest : public ServiceTest,
                            public ::testing::WithParamInterface<ServiceRefusal> {};
 
 TEST_P(ServiceRefusalTest, ReachesTheClientAsItsGrpcStatusAndPostsNothing) {
-  // Entry 6 a journal in M02, 7 its reversal, 8 a journal in M02.
+  // Entry 6 a journal in M01, 7 its reversal in M01 (a correction goes into the current month, the
+  // earliest still open), 8 a journal in M02 (so that a reversal into M01 is backdated).
   const testing::PostingList cash = {{"lcp:cash", "3.00"}, {"pct:funding", "-3.00"}};
-  ASSERT_TRUE(SubmitOne(stub(), JournalCommand("2026/27", "M02", cash), "e6").status.ok());
-  ASSERT_TRUE(SubmitOne(stub(), testing::ReverseCommand(6, "2026/27", "M02"), "e7").status.ok());
+  ASSERT_TRUE(SubmitOne(stub(), JournalCommand("2026/27", "M01", cash), "e6").status.ok());
+  ASSERT_TRUE(SubmitOne(stub(), testing::ReverseCommand(6, "2026/27", "M01"), "e7").status.ok());
   ASSERT_TRUE(SubmitOne(stub(), JournalCommand("2026/27", "M02", cash), "e8").status.ok());
   const v1::GetHeadResponse before = Head(stub());
   const auto balances_before = Balances(stub());
@@ -366,8 +381,10 @@ TEST_F(ServiceTest, AllOrNothingBatchPostsNothingWhenOneCommandIsRefused) {
   request.set_all_or_nothing(true);
   const std::vector<v1::Command> commands = {
       testing::RegisterPracticeCommand("A81004", "New Practice"),
-      JournalCommand("2026/27", "M04", {{"practice:A81004:budget:ELECTIVE", "10.00"},
-                                        {"pct:allocation:ELECTIVE", "-10.00"}}),
+      // Names the practice the batch registers; spend, since a budget is not typed into a journal.
+      JournalCommand(
+          "2026/27", "M04",
+          {{"practice:A81004:spend:ELECTIVE", "10.00"}, {"provider:RX1:payable", "-10.00"}}),
       JournalCommand("2026/27", "M04", {{"lcp:cash", "10.00"}, {"pct:funding", "-9.99"}})};
   for (std::size_t i = 0; i < commands.size(); ++i) {
     v1::CommandRequest* command = request.add_commands();
@@ -397,7 +414,7 @@ TEST_F(ServiceTest, AllOrNothingBatchPostsNothingWhenOneCommandIsRefused) {
   Call fixed = Submit(stub(), request);
   ASSERT_TRUE(fixed.status.ok()) << fixed.status.error_message();
   EXPECT_EQ(fixed.response.results(2).accepted().seq(), 8u);
-  EXPECT_EQ(Balances(stub())["2026/27 practice:A81004:budget:ELECTIVE"], "10.00");
+  EXPECT_EQ(Balances(stub())["2026/27 practice:A81004:spend:ELECTIVE"], "10.00");
 }
 
 TEST_F(ServiceTest, EmptyAndOversizeBatchesAreRefused) {
@@ -426,14 +443,25 @@ TEST_F(ServiceTest, EmptyAndOversizeBatchesAreRefused) {
   EXPECT_EQ(Balances(stub())["2026/27 lcp:cash"], "8192.00");
 }
 
+// Budgets of 100.00, 50.00 and 25.00 on PRESCRIBING by an indicative run in M01 (entries 6-11),
+// then a spend of A81001's in M02 (12).
 TEST_F(ServiceTest, GetBalancesByPrefixExactAccountYearAndAsOf) {
-  ASSERT_TRUE(SubmitOne(stub(),
-                        JournalCommand("2026/27", "M01",
-                                       {{"practice:A81001:budget:PRESCRIBING", "100.00"},
-                                        {"practice:A81002:budget:PRESCRIBING", "50.00"},
-                                        {"pct:allocation:PRESCRIBING", "-150.00"}}),
-                        "a")
-                  .status.ok());
+  // Weights of 1 and lists of 4, 2 and 1 patients, so that a run of a confirmed 175.00 gives
+  // 175.00 * 4/7 = 100.00, * 2/7 = 50.00 and * 1/7 = 25.00, exactly. A81003 is a member too, so the
+  // run needs its list and gives it a budget.
+  const std::vector<v1::Command> budgets = {
+      testing::WeightsCommand("2026/27", "PRESCRIBING"),
+      testing::ListCommand("2026-03-01", "A81001", {{"MALE_0_4", 4}}),
+      testing::ListCommand("2026-03-01", "A81002", {{"MALE_0_4", 2}}),
+      testing::ListCommand("2026-03-01", "A81003", {{"MALE_0_4", 1}}),
+      testing::ConfirmTotalCommand("2026/27", "PRESCRIBING", "175.00"),
+      testing::RunCommand("2026/27", "M01", "PRESCRIBING", "")};
+  for (std::size_t i = 0; i < budgets.size(); ++i) {
+    Call call = SubmitOne(stub(), budgets[i], "budget-" + std::to_string(i + 1));
+    ASSERT_TRUE(call.status.ok()) << call.status.error_message();
+    ASSERT_TRUE(call.response.results(0).has_accepted()) << i;
+  }
+  ASSERT_EQ(Head(stub()).seq(), 11u);
   ASSERT_TRUE(SubmitOne(stub(),
                         JournalCommand("2026/27", "M02",
                                        {{"practice:A81001:spend:ELECTIVE", "30.00"},
@@ -453,7 +481,7 @@ TEST_F(ServiceTest, GetBalancesByPrefixExactAccountYearAndAsOf) {
             (std::map<std::string, std::string>{{"2026/27 provider:RX1:payable", "-30.00"},
                                                 {"2026/27 lcp:cash", "0.00"}}));
   v1::GetBalancesRequest as_of;
-  as_of.set_as_of_seq(6);
+  as_of.set_as_of_seq(11);  // The run: the budget, not yet the spend.
   as_of.set_account_prefix("practice:A81001:");
   EXPECT_EQ(Balances(stub(), as_of),
             (std::map<std::string, std::string>{
@@ -469,7 +497,7 @@ TEST_F(ServiceTest, GetBalancesByPrefixExactAccountYearAndAsOf) {
   grpc::Status status = stub().GetBalances(&context, beyond, &response);
   EXPECT_EQ(status.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_EQ(status.error_message(),
-            "ERROR_CODE_QUERY_INVALID: as_of_seq 99 is beyond the head, 7");
+            "ERROR_CODE_QUERY_INVALID: as_of_seq 99 is beyond the head, 12");
 }
 
 TEST_F(ServiceTest, GetEntryAndListEntriesPage) {
@@ -627,9 +655,10 @@ TEST_F(ServiceTest, ConcurrentClientsMatchASerialReplay) {
   constexpr int kPerThread = 150;
   std::vector<std::thread> threads;
   std::vector<std::map<std::string, Int>> sent(kThreads);
+  // Accounts a journal may move (a budget moves only by a run: ACCOUNT_RESERVED).
   const std::vector<std::string> accounts = {"practice:A81001:spend:ELECTIVE",
                                              "practice:A81002:spend:COMMUNITY",
-                                             "practice:A81003:budget:PRESCRIBING", "lcp:cash"};
+                                             "practice:A81003:spend:PRESCRIBING", "lcp:cash"};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       std::mt19937_64 random(static_cast<std::uint64_t>(t) * 7919u + 1u);

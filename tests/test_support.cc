@@ -1,14 +1,18 @@
 #include "tests/test_support.h"
 
-#include "ledger/capitation.h"
-
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
+#include <optional>
 #include <sstream>
 
+#include "ledger/capitation.h"
 #include "ledger/chain.h"
 #include "ledger/export_file.h"
+#include "ledger/notices.h"
+#include "ledger/periods.h"
+#include "ledger/risk_sharing.h"
 
 namespace lcp::testing {
 
@@ -109,7 +113,7 @@ v1::Command IndicesCommand(const std::string& year,
 v1::Command RunCommand(const std::string& year, const std::string& month, const std::string& line,
                        const std::string& total, std::uint64_t revises_seq,
                        const std::string& extract_date, std::uint64_t weights_seq,
-                       std::uint64_t indices_seq) {
+                       std::uint64_t indices_seq, v1::NoticeKind notice) {
   v1::Command command;
   auto* run = command.mutable_run_allocation();
   run->mutable_period()->set_year(year);
@@ -120,6 +124,75 @@ v1::Command RunCommand(const std::string& year, const std::string& month, const 
   run->set_extract_date(extract_date);
   run->set_weights_seq(weights_seq);
   run->set_indices_seq(indices_seq);
+  run->set_notice(notice);
+  return command;
+}
+
+v1::Command ConfirmTotalCommand(const std::string& year, const std::string& line,
+                                const std::string& total, const std::string& reason) {
+  v1::Command command;
+  v1::ConfirmLineTotal* confirm = command.mutable_confirm_line_total();
+  confirm->set_year(year);
+  confirm->set_budget_line(line);
+  confirm->mutable_total()->set_value(total);
+  confirm->set_reason(reason);
+  return command;
+}
+
+v1::Command ProposeTransferCommand(const std::string& year, const std::string& from_line,
+                                   const std::string& to_line, const std::string& amount,
+                                   const std::string& ods, const std::string& reason) {
+  v1::Command command;
+  v1::ProposeBudgetTransfer* transfer = command.mutable_propose_budget_transfer();
+  transfer->set_year(year);
+  transfer->set_ods_code(ods);
+  transfer->set_from_line(from_line);
+  transfer->set_to_line(to_line);
+  transfer->mutable_amount()->set_value(amount);
+  transfer->set_reason(reason);
+  return command;
+}
+
+v1::Command AcknowledgeCommand(const std::string& year, const std::string& line,
+                               const std::string& ods, std::uint64_t run_seq) {
+  v1::Command command;
+  v1::AcknowledgeNotice* acknowledge = command.mutable_acknowledge_notice();
+  acknowledge->set_year(year);
+  acknowledge->set_budget_line(line);
+  acknowledge->set_ods_code(ods);
+  acknowledge->set_run_seq(run_seq);
+  return command;
+}
+
+v1::Command SignMembershipCommand(const std::string& year, const std::string& ods,
+                                  const std::string& terms_sha256, std::uint64_t agreement_seq) {
+  v1::Command command;
+  v1::SignMembership* sign = command.mutable_sign_membership();
+  sign->set_ods_code(ods);
+  sign->set_year(year);
+  sign->set_terms_sha256(terms_sha256);
+  sign->set_agreement_seq(agreement_seq);
+  return command;
+}
+
+v1::Command LeaveCommand(const std::string& ods, const std::string& last_year,
+                         const std::string& reason) {
+  v1::Command command;
+  v1::LeaveLcp* leave = command.mutable_leave_lcp();
+  leave->set_ods_code(ods);
+  leave->set_last_year(last_year);
+  leave->set_reason(reason);
+  return command;
+}
+
+v1::Command ApproveTransferCommand(const std::string& year, std::uint64_t transfer_seq,
+                                   const std::string& month) {
+  v1::Command command;
+  v1::ApproveBudgetTransfer* approve = command.mutable_approve_budget_transfer();
+  approve->set_year(year);
+  approve->set_transfer_seq(transfer_seq);
+  approve->mutable_period()->set_year(year);
+  approve->mutable_period()->set_month(month);
   return command;
 }
 
@@ -201,11 +274,26 @@ v1::JournalEntry Request(const v1::Command& command, const std::string& key) {
   // officer's.
   const bool admin = command.has_register_practice() || command.has_register_provider() ||
                      command.has_open_year();
-  const bool pct = command.has_cosign_agreement();
-  request.mutable_actor()->set_principal_id(admin ? "admin" : pct ? "pct.finance" : "finance.officer");
-  request.mutable_actor()->set_role(admin ? v1::ROLE_ADMIN
-                                    : pct ? v1::ROLE_PCT_FINANCE
-                                          : v1::ROLE_LCP_FINANCE);
+  const bool pct = command.has_cosign_agreement() || command.has_confirm_line_total() ||
+                   command.has_approve_budget_transfer();
+  // A practice acknowledges its notices, signs up and leaves for itself.
+  const std::string practice =
+      command.has_acknowledge_notice() ? command.acknowledge_notice().ods_code()
+      : command.has_sign_membership()  ? command.sign_membership().ods_code()
+      : command.has_leave_lcp()        ? command.leave_lcp().ods_code()
+                                       : std::string();
+  if (!practice.empty()) {
+    request.mutable_actor()->set_principal_id("practice." + practice);
+    request.mutable_actor()->set_role(v1::ROLE_PRACTICE);
+    request.mutable_actor()->set_practice_ods_code(practice);
+  } else {
+    request.mutable_actor()->set_principal_id(admin ? "admin"
+                                              : pct ? "pct.finance"
+                                                    : "finance.officer");
+    request.mutable_actor()->set_role(admin ? v1::ROLE_ADMIN
+                                      : pct ? v1::ROLE_PCT_FINANCE
+                                            : v1::ROLE_LCP_FINANCE);
+  }
   request.mutable_recorded_at()->set_seconds(1'775'000'000);
   request.set_idempotency_key(key);
   return request;
@@ -216,6 +304,118 @@ v1::JournalRecord MustSubmit(Journal& journal, const v1::Command& command) {
       journal.Submit(Request(command, "key-" + std::to_string(journal.head_seq() + 1)));
   EXPECT_TRUE(record.ok()) << record.status().ToString();
   return record.ok() ? *record : v1::JournalRecord();
+}
+
+bool MustConfirmTotal(Journal& journal, const std::string& year, const std::string& line,
+                      const std::string& total) {
+  Result<int> start_year = ParseYear(year);
+  Result<Money> amount = Money::Parse(total);
+  EXPECT_TRUE(start_year.ok() && amount.ok()) << year << " " << total;
+  if (!start_year.ok() || !amount.ok()) return false;
+  const auto& line_totals = journal.state().notices.line_totals;
+  auto confirmed = line_totals.find({*start_year, line});
+  if (confirmed != line_totals.end() && confirmed->second.back().total_pence == amount->pence()) {
+    return false;
+  }
+  const std::string reason = confirmed == line_totals.end() ? "" : "Revised total";
+  MustSubmit(journal, ConfirmTotalCommand(year, line, total, reason));
+  return true;
+}
+
+v1::JournalRecord MustRun(Journal& journal, const v1::Command& run) {
+  EXPECT_TRUE(run.has_run_allocation());
+  const v1::RunAllocation& allocation = run.run_allocation();
+  if (!allocation.total().value().empty()) {
+    MustConfirmTotal(journal, allocation.period().year(), allocation.budget_line(),
+                     allocation.total().value());
+  }
+  return MustSubmit(journal, run);
+}
+
+v1::JournalRecord MustGiveBudgets(Journal& journal, const std::string& year,
+                                  const std::string& month, const std::string& line,
+                                  const std::vector<std::pair<std::string, std::string>>& budgets) {
+  Result<int> parsed_year = ParseYear(year);
+  EXPECT_TRUE(parsed_year.ok()) << year;
+  if (!parsed_year.ok()) return v1::JournalRecord();
+  const int start_year = *parsed_year;
+  const State& state = journal.state();
+  EXPECT_FALSE(state.capitation.latest_indices.contains(start_year))
+      << "practice indices would skew the budgets";
+  // Weights of 1, so that each practice's weighted population is its list.
+  bool weights_one = false;
+  if (auto latest = state.capitation.latest_weights.find({start_year, line});
+      latest != state.capitation.latest_weights.end()) {
+    const WeightsVersion& weights = state.capitation.weights.at(latest->second);
+    weights_one = std::all_of(weights.nanos.begin(), weights.nanos.end(),
+                              [](const Int& nanos) { return nanos == 1'000'000'000; });
+  }
+  if (!weights_one) MustSubmit(journal, WeightsCommand(year, line));
+  // Lists in the ratio of the budgets: each budget over the budgets' greatest common divisor.
+  std::vector<std::pair<std::string, Int>> pence;
+  Int total_pence = 0;
+  Int divisor = 0;
+  for (const auto& [ods, amount] : budgets) {
+    Result<Money> money = Money::Parse(amount);
+    EXPECT_TRUE(money.ok() && money->pence() >= 0) << ods << " " << amount;
+    if (!money.ok()) return v1::JournalRecord();
+    pence.emplace_back(ods, money->pence());
+    total_pence += money->pence();
+    divisor = boost::multiprecision::gcd(divisor, money->pence());
+  }
+  EXPECT_GT(total_pence, 0);
+  // The run refuses a member practice without patients in the extract (POPULATION_MISSING).
+  for (const auto& [ods, practice] : state.practices) {
+    if (!IsMemberIn(state, ods, start_year)) continue;
+    const bool named = std::any_of(pence.begin(), pence.end(), [&](const auto& budget) {
+      return budget.first == ods && budget.second > 0;
+    });
+    EXPECT_TRUE(named) << ods << " is a member of " << year
+                       << ": a run gives it a budget by its list, so name it with one above zero";
+  }
+  // A new extract date in the March before the year, earlier than any extract of the year itself.
+  std::string extract_date;
+  for (int day = 1; day <= 31 && extract_date.empty(); ++day) {
+    const std::string date =
+        std::to_string(start_year) + (day < 10 ? "-03-0" : "-03-") + std::to_string(day);
+    if (!state.capitation.lists.contains(date)) extract_date = date;
+  }
+  EXPECT_FALSE(extract_date.empty());
+  for (const auto& [ods, amount] : pence) {
+    if (amount == 0) continue;
+    // The patients, in bands of at most kBandPatientsMax each.
+    std::int64_t patients = (amount / divisor).convert_to<std::int64_t>();
+    std::vector<std::pair<std::string, std::int64_t>> bands;
+    for (const std::string& band : BandLabels()) {
+      if (patients == 0) break;
+      const std::int64_t count = std::min(patients, kBandPatientsMax);
+      bands.emplace_back(band, count);
+      patients -= count;
+    }
+    EXPECT_EQ(patients, 0) << ods << "'s budget needs more patients than a list holds";
+    MustSubmit(journal, ListCommand(extract_date, ods, bands));
+  }
+  MustConfirmTotal(journal, year, line, Money::FromPence(total_pence).ToString());
+  std::uint64_t revises = 0;
+  if (auto latest = state.capitation.latest_run.find({start_year, line});
+      latest != state.capitation.latest_run.end()) {
+    revises = latest->second;
+  }
+  return MustSubmit(journal, RunCommand(year, month, line, "", revises, extract_date));
+}
+
+void MustCloseMonthsThrough(Journal& journal, const std::string& year, const std::string& month) {
+  Result<int> start_year = ParseYear(year);
+  Result<int> last = ParseMonth(month);
+  ASSERT_TRUE(start_year.ok() && last.ok()) << year << " " << month;
+  for (;;) {
+    const std::optional<std::pair<int, int>> next = NextMonthToClose(journal.state().years);
+    ASSERT_TRUE(next.has_value()) << "no month is open";
+    if (*next > std::pair(*start_year, *last)) return;
+    const v1::JournalRecord record =
+        MustSubmit(journal, CloseMonthCommand(FormatYear(next->first), FormatMonth(next->second)));
+    ASSERT_NE(record.seq(), 0u);
+  }
 }
 
 void SetUpStandardLedger(Journal& journal) {
@@ -236,16 +436,16 @@ std::vector<v1::JournalRecord> SampleRecords() {
   submit(RegisterProviderCommand("RX1"));
   submit(OpenYearCommand("2026/27", {"ELECTIVE", "PRESCRIBING", "COMMUNITY"}));
   submit(JournalCommand("2026/27", "M01",
-                        {{"practice:A81001:budget:PRESCRIBING", "1200000.00"},
-                         {"practice:A81002:budget:PRESCRIBING", "950000.00"},
-                         {"pct:allocation:PRESCRIBING", "-2150000.00"}}));
-  submit(JournalCommand("2026/27", "M02",
-                        {{"practice:A81001:spend:ELECTIVE", "4250.10"},
-                         {"provider:RX1:payable", "-4250.10"}}));
-  submit(ReverseCommand(7, "2026/27", "M02"));
-  submit(JournalCommand("2026/27", "M02",
-                        {{"practice:A81002:spend:ELECTIVE", "4250.10"},
-                         {"provider:RX1:payable", "-4250.10"}}));
+                        {{"practice:A81001:spend:PRESCRIBING", "1200000.00"},
+                         {"practice:A81002:spend:PRESCRIBING", "950000.00"},
+                         {"lcp:cash", "-2150000.00"}}));
+  submit(JournalCommand(
+      "2026/27", "M01",
+      {{"practice:A81001:spend:ELECTIVE", "4250.10"}, {"provider:RX1:payable", "-4250.10"}}));
+  submit(ReverseCommand(7, "2026/27", "M01"));
+  submit(JournalCommand(
+      "2026/27", "M01",
+      {{"practice:A81002:spend:ELECTIVE", "4250.10"}, {"provider:RX1:payable", "-4250.10"}}));
   return records;
 }
 

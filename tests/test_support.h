@@ -33,10 +33,32 @@ v1::Command ListCommand(const std::string& extract_date, const std::string& ods,
 // Indices: (ODS, N, M) triples; M "" leaves it unset.
 v1::Command IndicesCommand(const std::string& year,
                            const std::vector<std::tuple<std::string, std::string, std::string>>& rows);
+// An allocation run. Under rules version 2 `total` must be the total confirmed for the year and
+// line
+// ("" takes it), and the run says INDICATIVE or FINAL: INDICATIVE unless told.
 v1::Command RunCommand(const std::string& year, const std::string& month, const std::string& line,
                        const std::string& total, std::uint64_t revises_seq = 0,
                        const std::string& extract_date = "", std::uint64_t weights_seq = 0,
-                       std::uint64_t indices_seq = 0);
+                       std::uint64_t indices_seq = 0,
+                       v1::NoticeKind notice = v1::NOTICE_KIND_INDICATIVE);
+
+// Budget notices. PCT finance confirms a line total; a reason is required when it replaces one.
+v1::Command ConfirmTotalCommand(const std::string& year, const std::string& line,
+                                const std::string& total, const std::string& reason = "");
+v1::Command ProposeTransferCommand(const std::string& year, const std::string& from_line,
+                                   const std::string& to_line, const std::string& amount,
+                                   const std::string& ods = "",
+                                   const std::string& reason = "Moved to where it is spent");
+v1::Command ApproveTransferCommand(const std::string& year, std::uint64_t transfer_seq,
+                                   const std::string& month);
+// A practice's own commands: acknowledging the notice of the run at `run_seq`, signing up for a
+// year (the terms' SHA-256 and the agreement's entry) and leaving at the end of `last_year`.
+v1::Command AcknowledgeCommand(const std::string& year, const std::string& line,
+                               const std::string& ods, std::uint64_t run_seq);
+v1::Command SignMembershipCommand(const std::string& year, const std::string& ods,
+                                  const std::string& terms_sha256, std::uint64_t agreement_seq);
+v1::Command LeaveCommand(const std::string& ods, const std::string& last_year,
+                         const std::string& reason = "Merging with a practice in another LCP");
 
 // Risk sharing. Bands are "UPPER:RATE" or, for the last, unbounded band, "RATE"; cap "" for none.
 v1::ShareTerms ShareTermsOf(const std::string& threshold, v1::ShareMode mode,
@@ -57,19 +79,48 @@ v1::Command CloseMonthCommand(const std::string& year, const std::string& month)
 v1::Command SettleYearCommand(const std::string& year);
 
 // A request as the server would build it, with a fixed time and the actor whose role issues such a
-// command: "admin" (ADMIN) for registrations and years, "pct.finance" (PCT_FINANCE) for co-signatures,
-// "finance.officer" (LCP_FINANCE) otherwise.
+// command: "admin" (ADMIN) for registrations and years, "pct.finance" (PCT_FINANCE) for
+// co-signatures, confirmed line totals and approved budget transfers, "practice.<ODS>" (PRACTICE,
+// acting for the command's practice) for acknowledgements, sign-ups and leaving, "finance.officer"
+// (LCP_FINANCE) otherwise.
 v1::JournalEntry Request(const v1::Command& command, const std::string& key);
 
 // Submits `command` with a fresh key; fails the test if it is refused.
 v1::JournalRecord MustSubmit(Journal& journal, const v1::Command& command);
 
+// Confirms `total` for the year and line (as "pct.finance") unless it is the total in force
+// already; a replaced total gets the reason "Revised total". Fails the test if it is refused.
+// Returns whether it submitted an entry.
+bool MustConfirmTotal(Journal& journal, const std::string& year, const std::string& line,
+                      const std::string& total);
+
+// Submits the allocation run `run` (a RunCommand), first confirming its total with MustConfirmTotal
+// when it gives one; fails the test if either is refused. Returns the run's record.
+v1::JournalRecord MustRun(Journal& journal, const v1::Command& run);
+
+// Gives practices exact budgets on a line by the agreed method, the only one rules version 2
+// allows: weights of 1 for the line (set unless the latest are all 1), lists in the ratio of
+// `budgets` (ODS, amount) at a new extract date in March of the year's start year, the sum
+// confirmed as the line total and an INDICATIVE run in `month` that names that extract and revises
+// the line's latest run. A run shares the total among every member practice by its list, so every
+// practice that is a member of the year must be named, each with a budget above zero (the test
+// fails otherwise). Adds at most 3 entries (weights, total, run) and one list per practice.
+// REQUIRES: the year has no practice indices. Returns the run's record.
+v1::JournalRecord MustGiveBudgets(Journal& journal, const std::string& year,
+                                  const std::string& month, const std::string& line,
+                                  const std::vector<std::pair<std::string, std::string>>& budgets);
+
+// Closes the months of the ledger in order up to and including `month` of `year` (a correction goes
+// into the earliest month still open).
+void MustCloseMonthsThrough(Journal& journal, const std::string& year, const std::string& month);
+
 // A journal holding practices A81001, A81002, A81003, provider RX1 and the year 2026/27 with lines
 // ELECTIVE, PRESCRIBING and COMMUNITY (5 entries, nothing posted).
 void SetUpStandardLedger(Journal& journal);
 
-// The standard ledger and then: a prescribing allocation (entry 6), an invoice (7), its reversal (8),
-// and a corrected invoice (9). Returns the 9 records.
+// The standard ledger and then, all in M01 (a correction goes into the current month): prescribing
+// spend paid from cash (entry 6), an invoice (7), its reversal (8), and a corrected invoice (9).
+// Returns the 9 records.
 std::vector<v1::JournalRecord> SampleRecords();
 
 // A test name from free text: letters and digits kept, anything else an underscore.

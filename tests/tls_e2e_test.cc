@@ -119,9 +119,9 @@ TEST_F(TlsTest, FinanceOfficerPracticeAndAuditorEachWithTheirOwnToken) {
   }
   RunResult posted = Lcp(server, "finance.officer@lcp",
                          {"journal", "post", "--year", "2026/27", "--month", "M01", "--narrative",
-                          "Prescribing budgets", "practice:A81001:budget:PRESCRIBING=1200000",
-                          "practice:A81002:budget:PRESCRIBING=950000",
-                          "pct:allocation:PRESCRIBING=-2150000", "--key", "budgets-2026"});
+                          "Prescribing invoices", "practice:A81001:spend:PRESCRIBING=1200000",
+                          "practice:A81002:spend:PRESCRIBING=950000", "lcp:cash=-2150000", "--key",
+                          "prescribing-2026-04"});
   ASSERT_EQ(posted.exit_code, 0) << posted.err;
   EXPECT_NE(posted.out.find("accepted: entry 4"), std::string::npos) << posted.out;
 
@@ -130,9 +130,9 @@ TEST_F(TlsTest, FinanceOfficerPracticeAndAuditorEachWithTheirOwnToken) {
   ASSERT_EQ(own.exit_code, 0) << own.err;
   EXPECT_EQ(own.out,
             "as of entry 4\n"
-            "year      account                                        balance\n"
-            "2026/27   pct:allocation:PRESCRIBING                 -2150000.00\n"
-            "2026/27   practice:A81001:budget:PRESCRIBING          1200000.00\n");
+            "year      account                                       balance\n"
+            "2026/27   lcp:cash                                  -2150000.00\n"
+            "2026/27   practice:A81001:spend:PRESCRIBING          1200000.00\n");
   RunResult other = Lcp(server, "riverside@A81001", {"balances", "--prefix", "practice:A81002:"});
   EXPECT_EQ(other.exit_code, 1);
   EXPECT_NE(other.err.find("lcp: refused: ERROR_CODE_PERMISSION_DENIED: role PRACTICE (practice "

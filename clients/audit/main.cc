@@ -19,6 +19,7 @@
 #include <optional>
 
 #include "clients/audit/convert.h"
+#include "clients/lcp/notices_output.h"
 #include "clients/lcp/output.h"
 #include "ledger/chain.h"
 #include "ledger/export_file.h"
@@ -109,6 +110,25 @@ int Replay(const std::string& path, Format format) {
       return kExitFailed;
     }
     std::cout << (json ? ToJson(*statement) + "\n" : "\n" + client::StatementTable(*statement));
+    // The budget notices and the sign-ups, as `lcp budget notices` and `lcp membership list`
+    // print them.
+    v1::GetNoticesRequest notices_request;
+    notices_request.set_year(FormatYear(start));
+    Result<v1::GetNoticesResponse> notices =
+        queries::GetNotices(snapshot, auditor, notices_request);
+    v1::ListMembershipsRequest members_request;
+    members_request.set_year(FormatYear(start));
+    Result<v1::ListMembershipsResponse> members =
+        queries::ListMemberships(snapshot, auditor, members_request);
+    if (!notices.ok() || !members.ok()) {
+      std::cerr << "lcp-audit: " << FormatYear(start)
+                << ": notices: " << (notices.ok() ? members.status() : notices.status()).ToString()
+                << "\n";
+      return kExitFailed;
+    }
+    std::cout << (json ? ToJson(*notices) + "\n" + ToJson(*members) + "\n"
+                       : "\n" + client::NoticesTable(*notices) + "\n" +
+                             client::MembershipsTable(*members));
     if (!year.agreement) continue;
     v1::GetRiskShareRequest share_request;
     share_request.set_year(FormatYear(start));

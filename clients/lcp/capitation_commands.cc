@@ -17,6 +17,7 @@ struct Arguments {
   std::string line;
   std::string practice;
   std::uint64_t run_seq = 0;
+  std::string notice;  // --notice as given.
   RunArguments run;
 };
 
@@ -244,7 +245,8 @@ RunPlan PlanCapitationRun(LedgerClient& client, const RunArguments& args) {
   v1::RunAllocation* run = one->mutable_command()->mutable_run_allocation();
   SetPeriod(*run->mutable_period(), args.year, args.month);
   run->set_budget_line(args.line);
-  run->mutable_total()->set_value(args.total);
+  if (!args.total.empty()) run->mutable_total()->set_value(args.total);
+  run->set_notice(args.notice);
   run->set_weights_seq(args.weights_seq);
   run->set_extract_date(args.extract_date);
   run->set_indices_seq(args.indices_seq);
@@ -314,13 +316,25 @@ void AddCapitationCommands(CLI::App& app, Options& options, int& exit_code) {
   run->add_option("--year", r.year, "The year, e.g. 2026/27")->required();
   run->add_option("--month", r.month, "The month to post into, M01 to M12")->required();
   run->add_option("--line", r.line, "The budget line")->required();
-  run->add_option("--total", r.total, "The total T for the line, e.g. 3000000.00")->required();
+  run->add_option("--total", r.total,
+                  "The total T for the line, e.g. 3000000.00 (default: the confirmed total; if "
+                  "given it must equal it)");
+  run->add_option("--notice", args->notice,
+                  "The kind of notice the run gives the practices: indicative or final");
   run->add_option("--weights", r.weights_seq, "Weights version (entry seq); default the latest");
   run->add_option("--extract", r.extract_date, "Lists extract date; default the latest");
   run->add_option("--indices", r.indices_seq, "Indices version (entry seq); default the latest");
   run->add_flag("--dry-run", r.dry_run, "Compute and show everything; post nothing");
   AddKeyOption(run, options);
-  run->callback([&options, &exit_code, args] { exit_code = Run(options, args->run); });
+  run->callback([&options, &exit_code, args] {
+    if (!args->notice.empty() &&
+        !ParseEnum(args->notice, "NOTICE_KIND_", &v1::NoticeKind_Parse, args->run.notice)) {
+      std::cerr << "lcp: --notice is indicative or final, not " << args->notice << "\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    exit_code = Run(options, args->run);
+  });
 
   CLI::App* show = capitation->add_subcommand("show",
                                               "Show a capitation run; with --practice (always, for "

@@ -15,6 +15,7 @@ struct Arguments {
   std::string year;
   std::string month;
   std::vector<std::string> lines;
+  std::string notice_deadline;
   std::string narrative;
   std::string reason;
   std::vector<std::string> postings;
@@ -127,10 +128,14 @@ void AddJournalCommands(CLI::App& app, Options& options, int& exit_code) {
   year_open->add_option("year", args->year, "The year, e.g. 2026/27")->required();
   year_open->add_option("lines", args->lines, "Budget lines, e.g. PRESCRIBING COMMUNITY")
       ->required();
+  year_open->add_option("--notice-deadline", args->notice_deadline,
+                        "The last day (UK time) a line's first budget notice is on time, "
+                        "YYYY-MM-DD (default: 1 May of the year)");
   AddKeyOption(year_open, options);
   year_open->callback([&options, &exit_code, args] {
     v1::Command command;
     command.mutable_open_year()->set_year(args->year);
+    command.mutable_open_year()->set_notice_deadline(args->notice_deadline);
     for (const std::string& line : args->lines) command.mutable_open_year()->add_budget_lines(line);
     exit_code = SubmitOne(options, command);
   });

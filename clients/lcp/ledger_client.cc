@@ -121,6 +121,20 @@ grpc::Status LedgerClient::GetRiskShare(const v1::GetRiskShareRequest& request,
   return stub_->GetRiskShare(&context, request, &response);
 }
 
+grpc::Status LedgerClient::GetNotices(const v1::GetNoticesRequest& request,
+                                      v1::GetNoticesResponse& response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->GetNotices(&context, request, &response);
+}
+
+grpc::Status LedgerClient::ListMemberships(const v1::ListMembershipsRequest& request,
+                                           v1::ListMembershipsResponse& response) {
+  grpc::ClientContext context;
+  Prepare(context);
+  return stub_->ListMemberships(&context, request, &response);
+}
+
 grpc::Status LedgerClient::Export(const v1::ExportRequest& request,
                                   const std::function<bool(const v1::ExportResponse&)>& on_response) {
   grpc::ClientContext context;

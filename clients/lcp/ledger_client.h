@@ -52,6 +52,9 @@ class LedgerClient {
   grpc::Status GetYear(const v1::GetYearRequest& request, v1::GetYearResponse& response);
   grpc::Status GetRiskShare(const v1::GetRiskShareRequest& request,
                             v1::GetRiskShareResponse& response);
+  grpc::Status GetNotices(const v1::GetNoticesRequest& request, v1::GetNoticesResponse& response);
+  grpc::Status ListMemberships(const v1::ListMembershipsRequest& request,
+                               v1::ListMembershipsResponse& response);
   // Calls `on_response` for each message of an export until the stream ends (without a deadline: an
   // export of a large journal takes as long as it takes).
   grpc::Status Export(const v1::ExportRequest& request,

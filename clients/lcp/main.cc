@@ -7,7 +7,8 @@
 // group is in its own file: practice_commands.cc (practice, provider), journal_commands.cc (year
 // open, journal, submit; balances, entries, entry, head), capitation_commands.cc,
 // contract_commands.cc (contract, interest, statement, payments), risk_commands.cc (agreement,
-// month, year settle, share) and export_command.cc; what every command shares is in cli.h.
+// month, year settle, share), budget_commands.cc (budget, membership) and export_command.cc; what
+// every command shares is in cli.h.
 //
 // The token (--token-file, or the token itself in LCP_TOKEN) is sent only over TLS; --ca-cert (or
 // LCP_CA_CERT) names the CA that signed the server's certificate.
@@ -19,6 +20,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdlib>
 
+#include "clients/lcp/budget_commands.h"
 #include "clients/lcp/capitation_commands.h"
 #include "clients/lcp/cli.h"
 #include "clients/lcp/contract_commands.h"
@@ -77,6 +79,7 @@ int Main(int argc, char** argv) {
   AddJournalViewCommands(app, options, exit_code);
   AddContractCommands(app, options, exit_code);
   AddRiskCommands(app, options, exit_code);
+  AddBudgetCommands(app, options, exit_code);
   AddExportCommand(app, options, exit_code);
 
   try {

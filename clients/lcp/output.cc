@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "clients/lcp/notices_output.h"
 #include "clients/lcp/table.h"
 #include "ledger/chain.h"
 #include "ledger/decimal.h"
@@ -56,9 +57,14 @@ std::string Describe(const v1::Command& command) {
              std::to_string(command.set_practice_indices().practices_size()) + " practices)";
     case v1::Command::kRunAllocation: {
       const auto& run = command.run_allocation();
-      return "capitation run " + run.period().year() + " " + run.budget_line() + " total " +
-             run.total().value() +
-             (run.revises_seq() == 0 ? std::string() : ", revising entry " + std::to_string(run.revises_seq()));
+      return std::string(run.notice() == v1::NOTICE_KIND_FINAL        ? "final "
+                         : run.notice() == v1::NOTICE_KIND_INDICATIVE ? "indicative "
+                                                                      : "") +
+             "capitation run " + run.period().year() + " " + run.budget_line() +
+             (run.total().value().empty() ? std::string(" of the confirmed total")
+                                          : " total " + run.total().value()) +
+             (run.revises_seq() == 0 ? std::string()
+                                     : ", revising entry " + std::to_string(run.revises_seq()));
     }
     case v1::Command::kRegisterContract: {
       const auto& c = command.register_contract();
@@ -101,6 +107,35 @@ std::string Describe(const v1::Command& command) {
              command.close_month().period().month();
     case v1::Command::kSettleYear:
       return "settle " + command.settle_year().year();
+    case v1::Command::kConfirmLineTotal: {
+      const auto& c = command.confirm_line_total();
+      return "confirm " + c.year() + " " + c.budget_line() + " total " + c.total().value() +
+             (c.reason().empty() ? std::string() : ": " + c.reason());
+    }
+    case v1::Command::kProposeBudgetTransfer: {
+      const auto& c = command.propose_budget_transfer();
+      return "propose moving " + c.amount().value() + " of " + c.year() + " budget from " +
+             c.from_line() + " to " + c.to_line() + " for " +
+             (c.ods_code().empty() ? std::string("every practice") : c.ods_code()) + ": " +
+             c.reason();
+    }
+    case v1::Command::kApproveBudgetTransfer:
+      return "approve budget transfer " +
+             std::to_string(command.approve_budget_transfer().transfer_seq());
+    case v1::Command::kAcknowledgeNotice: {
+      const auto& c = command.acknowledge_notice();
+      return c.ods_code() + " acknowledges the " + c.year() + " " + c.budget_line() +
+             " notice of entry " + std::to_string(c.run_seq());
+    }
+    case v1::Command::kSignMembership: {
+      const auto& c = command.sign_membership();
+      return c.ods_code() + " signs up for " + c.year() + " (agreement " +
+             std::to_string(c.agreement_seq()) + ")";
+    }
+    case v1::Command::kLeaveLcp: {
+      const auto& c = command.leave_lcp();
+      return c.ods_code() + " leaves after " + c.last_year() + ": " + c.reason();
+    }
     case v1::Command::KIND_NOT_SET:
       break;
   }
@@ -459,6 +494,15 @@ std::string StatementTable(const v1::GetStatementResponse& response) {
                     "; variance = budget - forecast, positive is an underspend\n";
   for (const v1::PracticeStatement& practice : response.practices()) {
     out += "\n" + practice.ods_code() + " " + practice.name() + "\n" + StatementRows(practice.lines());
+    // Where each budget came from, and the practice's sign-up for the year.
+    for (const v1::StatementLine& line : practice.lines()) {
+      if (line.has_source()) {
+        out += "  " + line.budget_line() + " budget: " + BudgetSourceText(line.source()) + "\n";
+      }
+    }
+    if (practice.has_membership()) {
+      out += "  membership: " + MembershipText(practice.membership(), response.year()) + "\n";
+    }
   }
   if (!response.lcp_totals().empty()) {
     out += "\nLCP (all practices)\n" + StatementRows(response.lcp_totals());
@@ -658,10 +702,21 @@ std::string RiskShareTable(const v1::GetRiskShareResponse& r, bool explain) {
            m.contribution_share().value() + "\n";
     out += "      share: " + m.share().value() + " (" + kept + ")\n";
     out += "    (each part is a largest-remainder split: within a penny of its exact quota)\n";
+    if (m.has_membership()) {
+      out += "membership: " + m.ods_code() + " " + MembershipText(m.membership(), r.year()) + "\n";
+    }
     return out;
   }
   add("Shares (" + kept + "; each part a largest-remainder split, ties to the lower ODS code):");
-  return out + members_table();
+  out += members_table();
+  std::string signed_up;
+  for (const v1::MemberRiskShare& m : r.members()) {
+    if (m.has_membership()) {
+      signed_up += "  " + m.ods_code() + " " + MembershipText(m.membership(), r.year()) + "\n";
+    }
+  }
+  if (!signed_up.empty()) out += "membership:\n" + signed_up;
+  return out;
 }
 
 }  // namespace lcp::client

@@ -1,0 +1,848 @@
+// Budget notices and membership in the engine (DOMAIN.md "Budget notices", "Membership"): confirmed
+// totals, INDICATIVE and FINAL runs against the year's deadline, budget transfers,
+// acknowledgements, sign-ups and leaving, the journal's closed back doors, and rules versions: an
+// export recorded under rules 1 (tests/data/rules1-export.lcpx, made by the binaries before this
+// change) replays unchanged.
+#include "ledger/notices.h"
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "ledger/chain.h"
+#include "ledger/journal.h"
+#include "ledger/queries.h"
+#include "ledger/replay.h"
+#include "ledger/risk_sharing.h"
+#include "ledger/snapshot.h"
+
+namespace lcp {
+namespace {
+
+// Times: 2026-04-20T09:00Z, and noon on the deadline, a day after it and 40 days after it.
+constexpr std::int64_t kApril20 = 1'776'675'600;
+constexpr std::int64_t kMay1Noon = 1'777'636'800;
+constexpr std::int64_t kMay2Noon = 1'777'723'200;
+constexpr std::int64_t kJune10Noon = 1'781'092'800;
+
+v1::Actor ActorOf(const std::string& id, v1::Role role, const std::string& ods = "") {
+  v1::Actor actor;
+  actor.set_principal_id(id);
+  actor.set_role(role);
+  actor.set_practice_ods_code(ods);
+  return actor;
+}
+
+const v1::Actor kAdmin = ActorOf("admin@lcp", v1::ROLE_ADMIN);
+const v1::Actor kOfficer = ActorOf("finance.officer@lcp", v1::ROLE_LCP_FINANCE);
+const v1::Actor kManager = ActorOf("budget.manager@lcp", v1::ROLE_LCP_FINANCE);
+const v1::Actor kPct = ActorOf("pct.finance@pct", v1::ROLE_PCT_FINANCE);
+const v1::Actor kPct2 = ActorOf("pct.deputy@pct", v1::ROLE_PCT_FINANCE);
+const v1::Actor kRiverside = ActorOf("riverside@A81001", v1::ROLE_PRACTICE, "A81001");
+const v1::Actor kHillview = ActorOf("hillview@A81002", v1::ROLE_PRACTICE, "A81002");
+
+class Ledger {
+ public:
+  Result<v1::JournalRecord> Submit(const v1::Command& command, const v1::Actor& actor,
+                                   std::int64_t at = kApril20) {
+    v1::JournalEntry request;
+    *request.mutable_command() = command;
+    *request.mutable_actor() = actor;
+    request.mutable_recorded_at()->set_seconds(at);
+    request.set_idempotency_key("key-" + std::to_string(++keys_));
+    return journal.Submit(std::move(request));
+  }
+  std::uint64_t Must(const v1::Command& command, const v1::Actor& actor,
+                     std::int64_t at = kApril20) {
+    Result<v1::JournalRecord> record = Submit(command, actor, at);
+    EXPECT_TRUE(record.ok()) << record.status().ToString();
+    return record.ok() ? record->seq() : 0;
+  }
+  // Refused with `code`, and nothing recorded or posted.
+  void Refused(const v1::Command& command, const v1::Actor& actor, ErrorCode code,
+               const std::string& message_part = "") {
+    const std::uint64_t head = journal.head_seq();
+    const Balances balances = journal.state().balances;
+    Result<v1::JournalRecord> record = Submit(command, actor);
+    ASSERT_FALSE(record.ok()) << command.ShortDebugString();
+    EXPECT_EQ(record.status().code(), code) << record.status().ToString();
+    EXPECT_NE(record.status().message().find(message_part), std::string::npos)
+        << record.status().message();
+    EXPECT_EQ(journal.head_seq(), head);
+    EXPECT_EQ(journal.state().balances, balances);
+  }
+  std::string Balance(const std::string& account, int year = 2026) const {
+    auto found = journal.state().balances.find(year);
+    if (found == journal.state().balances.end()) return "0.00";
+    auto balance = found->second.find(account);
+    return balance == found->second.end() ? "0.00" : Money::FromPence(balance->second).ToString();
+  }
+  Journal journal;
+
+ private:
+  int keys_ = 0;
+};
+
+v1::Command Practice(const std::string& ods) {
+  v1::Command command;
+  command.mutable_register_practice()->set_ods_code(ods);
+  command.mutable_register_practice()->set_name("Practice " + ods);
+  return command;
+}
+
+v1::Command OpenYear(const std::string& year, const std::string& deadline = "") {
+  v1::Command command;
+  command.mutable_open_year()->set_year(year);
+  for (const char* line : {"ELECTIVE", "PRESCRIBING", "COMMUNITY"}) {
+    command.mutable_open_year()->add_budget_lines(line);
+  }
+  command.mutable_open_year()->set_notice_deadline(deadline);
+  return command;
+}
+
+v1::Command Weights(const std::string& year, const std::string& line) {
+  v1::Command command;
+  auto& weights = *command.mutable_set_band_weights();
+  weights.set_year(year);
+  weights.set_budget_line(line);
+  for (const char* sex : {"MALE", "FEMALE"}) {
+    for (int age = 0; age < 95; age += 5) {
+      auto& band = *weights.add_weights();
+      band.set_band(std::string(sex) + "_" + std::to_string(age) + "_" + std::to_string(age + 4));
+      band.mutable_weight()->set_value("1");
+    }
+    auto& last = *weights.add_weights();
+    last.set_band(std::string(sex) + "_95+");
+    last.mutable_weight()->set_value("1");
+  }
+  return command;
+}
+
+v1::Command List(const std::string& ods, std::int64_t patients,
+                 const std::string& date = "2026-03-01") {
+  v1::Command command;
+  command.mutable_record_population()->set_extract_date(date);
+  command.mutable_record_population()->set_ods_code(ods);
+  auto& band = *command.mutable_record_population()->add_bands();
+  band.set_band("FEMALE_30_34");
+  band.set_patients(patients);
+  return command;
+}
+
+v1::Command Confirm(const std::string& line, const std::string& total,
+                    const std::string& reason = "", const std::string& year = "2026/27") {
+  v1::Command command;
+  auto& confirm = *command.mutable_confirm_line_total();
+  confirm.set_year(year);
+  confirm.set_budget_line(line);
+  confirm.mutable_total()->set_value(total);
+  confirm.set_reason(reason);
+  return command;
+}
+
+v1::Command RunOf(const std::string& line, v1::NoticeKind kind, std::uint64_t revises = 0,
+                  const std::string& total = "", const std::string& year = "2026/27") {
+  v1::Command command;
+  auto& run = *command.mutable_run_allocation();
+  run.mutable_period()->set_year(year);
+  run.mutable_period()->set_month("M01");
+  run.set_budget_line(line);
+  run.mutable_total()->set_value(total);
+  run.set_revises_seq(revises);
+  run.set_notice(kind);
+  return command;
+}
+
+v1::Command Journal2(const std::string& month, const std::string& debit, const std::string& credit,
+                     const std::string& amount, std::uint64_t corrects = 0) {
+  v1::Command command;
+  auto& journal = *command.mutable_post_journal();
+  journal.mutable_period()->set_year("2026/27");
+  journal.mutable_period()->set_month(month);
+  journal.set_narrative("Test");
+  journal.set_corrects_seq(corrects);
+  auto* first = journal.add_postings();
+  first->set_account(debit);
+  first->mutable_amount()->set_value(amount);
+  auto* second = journal.add_postings();
+  second->set_account(credit);
+  second->mutable_amount()->set_value("-" + amount);
+  return command;
+}
+
+v1::Command Reverse(std::uint64_t seq, const std::string& month) {
+  v1::Command command;
+  command.mutable_reverse_entry()->set_seq(seq);
+  command.mutable_reverse_entry()->set_reason("Posted in error");
+  command.mutable_reverse_entry()->mutable_period()->set_year("2026/27");
+  command.mutable_reverse_entry()->mutable_period()->set_month(month);
+  return command;
+}
+
+v1::Command Transfer(const std::string& ods, const std::string& from, const std::string& to,
+                     const std::string& amount) {
+  v1::Command command;
+  auto& transfer = *command.mutable_propose_budget_transfer();
+  transfer.set_year("2026/27");
+  transfer.set_ods_code(ods);
+  transfer.set_from_line(from);
+  transfer.set_to_line(to);
+  transfer.mutable_amount()->set_value(amount);
+  transfer.set_reason("Community nursing moved out of the acute contract");
+  return command;
+}
+
+v1::Command Approve(std::uint64_t seq, const std::string& month = "M01") {
+  v1::Command command;
+  command.mutable_approve_budget_transfer()->set_year("2026/27");
+  command.mutable_approve_budget_transfer()->set_transfer_seq(seq);
+  command.mutable_approve_budget_transfer()->mutable_period()->set_year("2026/27");
+  command.mutable_approve_budget_transfer()->mutable_period()->set_month(month);
+  return command;
+}
+
+v1::Command Acknowledge(const std::string& ods, const std::string& line, std::uint64_t run) {
+  v1::Command command;
+  auto& ack = *command.mutable_acknowledge_notice();
+  ack.set_year("2026/27");
+  ack.set_budget_line(line);
+  ack.set_ods_code(ods);
+  ack.set_run_seq(run);
+  return command;
+}
+
+const std::string kTerms = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
+
+v1::Command Sign(const std::string& ods, std::uint64_t agreement, const std::string& terms = kTerms,
+                 const std::string& year = "2026/27") {
+  v1::Command command;
+  auto& sign = *command.mutable_sign_membership();
+  sign.set_ods_code(ods);
+  sign.set_year(year);
+  sign.set_terms_sha256(terms);
+  sign.set_agreement_seq(agreement);
+  return command;
+}
+
+v1::Command Leave(const std::string& ods, const std::string& last_year) {
+  v1::Command command;
+  command.mutable_leave_lcp()->set_ods_code(ods);
+  command.mutable_leave_lcp()->set_last_year(last_year);
+  command.mutable_leave_lcp()->set_reason("Merging with a practice in another LCP");
+  return command;
+}
+
+// Three practices with 2, 1 and 1 patients (weights 1), 2026/27 open with the default deadline, and
+// weights for ELECTIVE and COMMUNITY: 8 entries.
+void SetUpThree(Ledger& ledger) {
+  for (const char* ods : {"A81001", "A81002", "A81003"}) ledger.Must(Practice(ods), kAdmin);
+  ledger.Must(OpenYear("2026/27"), kAdmin);
+  ledger.Must(Weights("2026/27", "ELECTIVE"), kOfficer);
+  ledger.Must(Weights("2026/27", "COMMUNITY"), kOfficer);
+  ledger.Must(List("A81001", 2), kOfficer);
+  ledger.Must(List("A81002", 1), kOfficer);
+  ledger.Must(List("A81003", 1), kOfficer);
+  ASSERT_EQ(ledger.journal.head_seq(), 9u);
+}
+
+TEST(UkDate, FollowsBritishSummerTime) {
+  EXPECT_EQ(UkDate(1'777'676'399), "2026-05-01");  // 22:59:59 UTC is 23:59:59 BST.
+  EXPECT_EQ(UkDate(1'777'676'400), "2026-05-02");  // 23:00 UTC is midnight BST.
+  EXPECT_EQ(UkDate(1'800'055'800), "2027-01-15");  // 23:30 GMT in winter.
+  EXPECT_EQ(UkDate(1'774'745'999), "2026-03-29");  // 00:59:59 GMT, just before BST starts.
+  EXPECT_EQ(UkDate(1'792'884'600), "2026-10-25");  // 23:30 UTC on the 24th, still BST.
+  EXPECT_EQ(UkDate(1'792'890'000), "2026-10-25");  // 01:00 UTC on the 25th: GMT again.
+  EXPECT_EQ(UkDate(0), "1970-01-01");
+  EXPECT_EQ(DaysBetween("2026-05-01", "2026-06-10"), 40);
+  EXPECT_EQ(DaysBetween("2026-05-01", "2026-04-30"), -1);
+  EXPECT_EQ(DaysBetween("2027-02-28", "2027-03-01"), 1);
+  EXPECT_EQ(DaysBetween("2028-02-28", "2028-03-01"), 2);  // A leap year.
+}
+
+TEST(Notices, AYearRecordsItsNoticeDeadline) {
+  Ledger ledger;
+  ledger.Must(OpenYear("2026/27"), kAdmin);
+  EXPECT_EQ(ledger.journal.state().years.at(2026).notice_deadline, "2026-05-01");
+  ledger.Must(OpenYear("2027/28", "2027-05-14"), kAdmin);
+  EXPECT_EQ(ledger.journal.state().years.at(2027).notice_deadline, "2027-05-14");
+  for (const char* bad : {"2029-04-01", "2028-03-31", "2029-02-29", "1 May", "2028-5-01"}) {
+    ledger.Refused(OpenYear("2028/29", bad), kAdmin, v1::ERROR_CODE_NOTICE_DEADLINE_INVALID,
+                   "within 2028/29 (2028-04-01 to 2029-03-31)");
+  }
+  ledger.Must(OpenYear("2028/29", "2029-03-31"), kAdmin);
+}
+
+TEST(Notices, ARunAllocatesOnlyTheConfirmedTotal) {
+  Ledger ledger;
+  SetUpThree(ledger);
+  ledger.Refused(RunOf("ELECTIVE", v1::NOTICE_KIND_INDICATIVE), kOfficer,
+                 v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED,
+                 "the PCT has not confirmed a total for 2026/27 ELECTIVE");
+  ledger.Refused(Confirm("ELECTIVE", "100"), kOfficer, v1::ERROR_CODE_PERMISSION_DENIED);
+  ledger.Refused(Confirm("ELECTIVE", "0"), kPct, v1::ERROR_CODE_ALLOCATION_TOTAL_INVALID);
+  ledger.Refused(Confirm("MATERNITY", "100"), kPct, v1::ERROR_CODE_BUDGET_LINE_UNKNOWN);
+  const std::uint64_t confirmed = ledger.Must(Confirm("ELECTIVE", "100.00"), kPct);
+  EXPECT_EQ(confirmed, 10u);
+  ledger.Refused(RunOf("ELECTIVE", v1::NOTICE_KIND_INDICATIVE, 0, "100.01"), kOfficer,
+                 v1::ERROR_CODE_ALLOCATION_TOTAL_MISMATCH,
+                 "not the total the PCT confirmed for 2026/27 ELECTIVE (100.00 at entry 10)");
+  ledger.Refused(RunOf("ELECTIVE", v1::NOTICE_KIND_UNSPECIFIED), kOfficer,
+                 v1::ERROR_CODE_NOTICE_KIND_MISSING);
+  // The total may be given when it is the confirmed one, or left out.
+  const std::uint64_t indicative =
+      ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_INDICATIVE, 0, "100"), kOfficer, kMay1Noon);
+  EXPECT_EQ(ledger.Balance("practice:A81001:budget:ELECTIVE"), "50.00");
+  EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE"), "25.00");
+  EXPECT_EQ(ledger.Balance("practice:A81003:budget:ELECTIVE"), "25.00");
+  EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-100.00");
+  const AllocationRun& run = *ledger.journal.state().capitation.runs.at(indicative);
+  EXPECT_EQ(run.kind, v1::NOTICE_KIND_INDICATIVE);
+  EXPECT_EQ(run.recorded_at, kMay1Noon);
+  // A changed total needs a reason, and a new run to move the budgets.
+  ledger.Refused(
+      Confirm("ELECTIVE", "120.00"), kPct, v1::ERROR_CODE_REASON_REQUIRED,
+      "2026/27 ELECTIVE's total was confirmed as 100.00 at entry 10; say why it changes");
+  ledger.Must(Confirm("ELECTIVE", "120.00", "Growth money from the PCT's final allocation"), kPct);
+  EXPECT_EQ(ledger.Balance("practice:A81001:budget:ELECTIVE"), "50.00");
+  const auto& totals = ledger.journal.state().notices.line_totals.at({2026, "ELECTIVE"});
+  ASSERT_EQ(totals.size(), 2u);
+  EXPECT_EQ(totals[1].reason, "Growth money from the PCT's final allocation");
+  EXPECT_EQ(totals[1].confirmed_by, "pct.finance@pct");
+  const std::uint64_t final_run =
+      ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, indicative), kOfficer, kMay2Noon);
+  EXPECT_EQ(ledger.Balance("practice:A81001:budget:ELECTIVE"), "60.00");
+  EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE"), "30.00");
+  EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-120.00");
+  ledger.Refused(RunOf("ELECTIVE", v1::NOTICE_KIND_INDICATIVE, final_run), kOfficer,
+                 v1::ERROR_CODE_NOTICE_ALREADY_FINAL);
+  ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, final_run), kOfficer);
+}
+
+// The first notice against the deadline: on the day, one day after it, and 40 days after it.
+TEST(Notices, TheFirstNoticeIsOnTimeOrLateByWholeUkDays) {
+  struct Case {
+    std::int64_t at;
+    std::int64_t days_late;
+  };
+  for (const Case& c : {Case{kMay1Noon, 0}, Case{kMay2Noon, 1}, Case{kJune10Noon, 40}}) {
+    Ledger ledger;
+    SetUpThree(ledger);
+    ledger.Must(Confirm("ELECTIVE", "100.00"), kPct);
+    const std::uint64_t first =
+        ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_INDICATIVE), kOfficer, c.at);
+    ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, first), kOfficer, c.at + 86400 * 60);
+    // As the notices report says it: the first notice's lateness, not the later final one's.
+    v1::GetNoticesRequest request;
+    request.set_year("2026/27");
+    Result<v1::GetNoticesResponse> notices =
+        queries::GetNotices(BorrowSnapshot(ledger.journal.state(), nullptr), kOfficer, request);
+    ASSERT_TRUE(notices.ok()) << notices.status().ToString();
+    EXPECT_EQ(notices->lines(0).runs(0).run_seq(), first);
+    EXPECT_EQ(notices->lines(0).days_late(), static_cast<std::uint32_t>(c.days_late));
+    EXPECT_EQ(notices->lines(0).on_time(), c.days_late == 0);
+  }
+}
+
+TEST(Notices, JournalsAndReversalsNeverMoveBudgetsOrTheSettlementsAccounts) {
+  Ledger ledger;
+  SetUpThree(ledger);
+  ledger.Refused(
+      Journal2("M01", "practice:A81001:budget:ELECTIVE", "pct:allocation:ELECTIVE", "10"), kOfficer,
+      v1::ERROR_CODE_ACCOUNT_RESERVED,
+      "is a budget, which moves only by the agreed method: an allocation run of the "
+      "PCT's confirmed total (RunAllocation, lcp capitation run) or an approved transfer "
+      "between lines (ProposeBudgetTransfer, lcp budget transfer)");
+  for (const char* account : {"practice:A81001:reinvestment", "practice:A81002:risk_share",
+                              "pct:risk_share", "lcp:risk_pool"}) {
+    ledger.Refused(Journal2("M01", account, "lcp:cash", "10"), kOfficer,
+                   v1::ERROR_CODE_ACCOUNT_RESERVED,
+                   "is moved only by the year's settlement (SettleYear)");
+    ledger.Refused(Journal2("M01", "lcp:cash", account, "10"), kOfficer,
+                   v1::ERROR_CODE_ACCOUNT_RESERVED);
+  }
+  ledger.Refused(Journal2("M01", "practice:A81003:budget:COMMUNITY", "lcp:cash", "10"), kOfficer,
+                 v1::ERROR_CODE_ACCOUNT_RESERVED);
+}
+
+TEST(Notices, ACorrectionGoesIntoTheCurrentMonthOnly) {
+  Ledger ledger;
+  SetUpThree(ledger);
+  const std::uint64_t invoice =
+      ledger.Must(Journal2("M01", "practice:A81001:spend:ELECTIVE", "lcp:cash", "40"), kOfficer);
+  // Posting ahead is allowed; correcting ahead is not.
+  ledger.Must(Journal2("M03", "practice:A81002:spend:ELECTIVE", "lcp:cash", "5"), kOfficer);
+  ledger.Refused(Journal2("M02", "practice:A81002:spend:ELECTIVE", "practice:A81001:spend:ELECTIVE",
+                          "40", invoice),
+                 kOfficer, v1::ERROR_CODE_CORRECTION_NOT_CURRENT_MONTH,
+                 "a correction goes into the current month, the earliest still open (2026/27 M01), "
+                 "not 2026/27 M02");
+  ledger.Refused(Reverse(invoice, "M03"), kOfficer, v1::ERROR_CODE_CORRECTION_NOT_CURRENT_MONTH,
+                 "a reversal goes into the current month");
+  ledger.Must(Journal2("M01", "practice:A81002:spend:ELECTIVE", "practice:A81001:spend:ELECTIVE",
+                       "40", invoice),
+              kOfficer);
+  v1::Command close;
+  close.mutable_close_month()->mutable_period()->set_year("2026/27");
+  close.mutable_close_month()->mutable_period()->set_month("M01");
+  ledger.Must(close, kOfficer);
+  ledger.Must(Reverse(invoice, "M02"), kOfficer);
+  EXPECT_EQ(ledger.Balance("practice:A81001:spend:ELECTIVE"), "-40.00");
+}
+
+TEST(Notices, ATransferMovesBothLinesAndLaterRunsKeepIt) {
+  Ledger ledger;
+  SetUpThree(ledger);
+  ledger.Must(Confirm("ELECTIVE", "100.00"), kPct);
+  ledger.Must(Confirm("COMMUNITY", "40.00"), kPct);
+  const std::uint64_t elective = ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL), kOfficer);
+  ledger.Must(RunOf("COMMUNITY", v1::NOTICE_KIND_FINAL), kOfficer);
+  ledger.Refused(Transfer("A81002", "ELECTIVE", "ELECTIVE", "1"), kOfficer,
+                 v1::ERROR_CODE_BUDGET_TRANSFER_INVALID);
+  ledger.Refused(Transfer("A81002", "ELECTIVE", "COMMUNITY", "25.01"), kOfficer,
+                 v1::ERROR_CODE_BUDGET_INSUFFICIENT,
+                 "A81002's budget on 2026/27 ELECTIVE is 25.00, less than the 25.01 to move");
+  ledger.Refused(Transfer("", "ELECTIVE", "COMMUNITY", "100.01"), kOfficer,
+                 v1::ERROR_CODE_BUDGET_INSUFFICIENT);
+  ledger.Refused(Transfer("A81002", "ELECTIVE", "COMMUNITY", "1"), kPct,
+                 v1::ERROR_CODE_PERMISSION_DENIED);
+  // For every practice: 0.02 split by ELECTIVE budgets 50 / 25 / 25: quotas 0.01, 0.005, 0.005; the
+  // leftover penny is a tie that goes to the lower ODS code.
+  const std::uint64_t all = ledger.Must(Transfer("", "ELECTIVE", "COMMUNITY", "0.02"), kOfficer);
+  const std::uint64_t one = ledger.Must(Transfer("A81003", "ELECTIVE", "COMMUNITY", "5"), kManager);
+  EXPECT_EQ(ledger.Balance("practice:A81001:budget:ELECTIVE"), "50.00");  // Nothing until approved.
+  ledger.Refused(Approve(all), kOfficer, v1::ERROR_CODE_PERMISSION_DENIED);
+  ledger.Refused(Approve(999), kPct, v1::ERROR_CODE_BUDGET_TRANSFER_UNKNOWN);
+  // LOCAL_ADMIN counts as every role, but never approves what it proposed.
+  const v1::Actor local = ActorOf("local-admin", v1::ROLE_LOCAL_ADMIN);
+  const std::uint64_t own = ledger.Must(Transfer("A81001", "ELECTIVE", "COMMUNITY", "1"), local);
+  ledger.Refused(Approve(own), local, v1::ERROR_CODE_APPROVER_IS_PROPOSER);
+  const Result<v1::JournalRecord> approved = ledger.Submit(Approve(all), kPct);
+  ASSERT_TRUE(approved.ok()) << approved.status().ToString();
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(approved->body()));
+  std::vector<std::string> postings;
+  for (const v1::Posting& posting : entry.postings()) {
+    postings.push_back(posting.account() + " " + posting.amount().value());
+  }
+  EXPECT_EQ(postings, (std::vector<std::string>{
+                          "practice:A81001:budget:ELECTIVE -0.01",
+                          "practice:A81001:budget:COMMUNITY 0.01",
+                          "practice:A81002:budget:ELECTIVE -0.01",
+                          "practice:A81002:budget:COMMUNITY 0.01",
+                          "pct:allocation:ELECTIVE 0.02",
+                          "pct:allocation:COMMUNITY -0.02",
+                      }));
+  ledger.Refused(Approve(all), kPct2, v1::ERROR_CODE_BUDGET_TRANSFER_UNKNOWN,
+                 "was approved already by entry " + std::to_string(approved->seq()));
+  ledger.Must(Approve(one), kPct2);
+  EXPECT_EQ(ledger.Balance("practice:A81003:budget:ELECTIVE"), "20.00");
+  EXPECT_EQ(ledger.Balance("practice:A81003:budget:COMMUNITY"), "15.00");
+  EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-94.98");
+  EXPECT_EQ(ledger.Balance("pct:allocation:COMMUNITY"), "-45.02");
+  // A transfer moves budget: reversing it is a budget journal, refused.
+  ledger.Refused(Reverse(approved->seq(), "M01"), kOfficer, v1::ERROR_CODE_ACCOUNT_RESERVED);
+  // A new run of the same total keeps every transfer: nothing changes.
+  const std::uint64_t again =
+      ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, elective), kOfficer);
+  EXPECT_EQ(ledger.journal.state().entries[again - 1].legs_count, 0u);
+  const AllocationRun& run = *ledger.journal.state().capitation.runs.at(again);
+  EXPECT_EQ(run.rows[0].transfers_pence, -1);
+  EXPECT_EQ(run.rows[2].transfers_pence, -500);
+  // A new total moves only the split; the transfers stay.
+  ledger.Must(Confirm("ELECTIVE", "200.00", "Final allocation"), kPct);
+  ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, again), kOfficer);
+  EXPECT_EQ(ledger.Balance("practice:A81001:budget:ELECTIVE"), "99.99");
+  EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE"), "49.99");
+  EXPECT_EQ(ledger.Balance("practice:A81003:budget:ELECTIVE"), "45.00");
+  EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-194.98");
+}
+
+TEST(Notices, APracticeAcknowledgesItsOwnLatestNotice) {
+  Ledger ledger;
+  SetUpThree(ledger);
+  ledger.Must(Confirm("ELECTIVE", "100.00"), kPct);
+  ledger.Must(Confirm("COMMUNITY", "40.00"), kPct);
+  const std::uint64_t first = ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_INDICATIVE), kOfficer);
+  const std::uint64_t community =
+      ledger.Must(RunOf("COMMUNITY", v1::NOTICE_KIND_INDICATIVE), kOfficer);
+  ledger.Refused(Acknowledge("A81002", "ELECTIVE", first), kRiverside,
+                 v1::ERROR_CODE_PERMISSION_DENIED, "you act for A81001");
+  ledger.Refused(Acknowledge("A81001", "ELECTIVE", first), kOfficer,
+                 v1::ERROR_CODE_PERMISSION_DENIED);
+  ledger.Refused(Acknowledge("A81001", "ELECTIVE", community), kRiverside,
+                 v1::ERROR_CODE_NOTICE_UNKNOWN);
+  const std::uint64_t ack =
+      ledger.Must(Acknowledge("A81001", "ELECTIVE", first), kRiverside, kMay2Noon);
+  ledger.Refused(Acknowledge("A81001", "ELECTIVE", first), kRiverside,
+                 v1::ERROR_CODE_NOTICE_ALREADY_ACKNOWLEDGED,
+                 "A81001 acknowledged the run at entry " + std::to_string(first) +
+                     " already, at entry " + std::to_string(ack));
+  const Acknowledgement& recorded =
+      ledger.journal.state().notices.acknowledgements.at({first, "A81001"});
+  EXPECT_EQ(recorded.seq, ack);
+  EXPECT_EQ(recorded.recorded_at, kMay2Noon);
+  const std::uint64_t revised =
+      ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, first), kOfficer);
+  ledger.Refused(Acknowledge("A81002", "ELECTIVE", first), kHillview,
+                 v1::ERROR_CODE_NOTICE_SUPERSEDED,
+                 "was replaced by the run at entry " + std::to_string(revised));
+  ledger.Must(Acknowledge("A81002", "ELECTIVE", revised), kHillview);
+}
+
+TEST(Membership, APracticeSignsTheAgreementInForceAndSignsAgainAfterItChanges) {
+  Ledger ledger;
+  SetUpThree(ledger);
+  ledger.Refused(Sign("A81001", 0), kRiverside, v1::ERROR_CODE_AGREEMENT_MISSING);
+  v1::Command propose;
+  auto& proposal = *propose.mutable_propose_agreement();
+  proposal.set_year("2026/27");
+  proposal.mutable_terms()->add_pooled_lines("ELECTIVE");
+  for (v1::ShareTerms* side : {proposal.mutable_terms()->mutable_savings(),
+                               proposal.mutable_terms()->mutable_overspend()}) {
+    side->set_mode(v1::SHARE_MODE_FIRST_POUND);
+    side->add_bands()->mutable_lcp_rate()->set_value("0.5");
+  }
+  proposal.mutable_terms()->mutable_alpha_budget()->set_value("1");
+  proposal.mutable_terms()->mutable_alpha_contribution()->set_value("0");
+  const std::uint64_t agreement = ledger.Must(propose, kOfficer);
+  v1::Command cosign;
+  cosign.mutable_cosign_agreement()->set_year("2026/27");
+  cosign.mutable_cosign_agreement()->set_proposal_seq(agreement);
+  ledger.Must(cosign, kPct);
+  ledger.Refused(Sign("A81002", agreement), kRiverside, v1::ERROR_CODE_PERMISSION_DENIED);
+  ledger.Refused(Sign("A81001", agreement, "9F86D081"), kRiverside,
+                 v1::ERROR_CODE_TERMS_HASH_MALFORMED);
+  ledger.Refused(Sign("A81001", agreement + 1), kRiverside,
+                 v1::ERROR_CODE_AGREEMENT_REVISION_MISMATCH,
+                 "the agreement in force for 2026/27 is entry " + std::to_string(agreement));
+  const std::uint64_t signed_seq = ledger.Must(Sign("A81001", agreement), kRiverside, kApril20);
+  ledger.Refused(Sign("A81001", agreement), kRiverside, v1::ERROR_CODE_MEMBERSHIP_ALREADY_SIGNED);
+  const Signature& signature = ledger.journal.state().notices.signatures.at({2026, "A81001"});
+  EXPECT_EQ(signature.seq, signed_seq);
+  EXPECT_EQ(signature.terms_sha256, kTerms);
+  EXPECT_EQ(signature.agreement_seq, agreement);
+  // New terms of membership: the practice signs again; the latest signature stands.
+  const std::string terms2(64, 'a');
+  ledger.Must(Sign("A81001", agreement, terms2), kRiverside);
+  EXPECT_EQ(ledger.journal.state().notices.signatures.at({2026, "A81001"}).terms_sha256, terms2);
+}
+
+TEST(Membership, APracticeLeavesAtAYearEndAndIsNoMemberOfLaterYears) {
+  Ledger ledger;
+  SetUpThree(ledger);
+  ledger.Refused(Leave("A81003", "2026/27"), kRiverside, v1::ERROR_CODE_PERMISSION_DENIED);
+  ledger.Refused(Leave("A81003", "2025/26"), kOfficer, v1::ERROR_CODE_YEAR_NOT_OPEN);
+  // The LCP records it; it takes effect when the practice confirms it.
+  const std::uint64_t pending = ledger.Must(Leave("A81003", "2026/27"), kOfficer);
+  const MemberStatus& recorded = ledger.journal.state().notices.members.at("A81003");
+  ASSERT_TRUE(recorded.pending.has_value());
+  EXPECT_EQ(recorded.pending->seq, pending);
+  EXPECT_FALSE(recorded.left.has_value());
+  EXPECT_FALSE(ledger.journal.state().notices.LeftBefore("A81003", 2027));
+  const v1::Actor park = ActorOf("parklane@A81003", v1::ROLE_PRACTICE, "A81003");
+  const std::uint64_t left = ledger.Must(Leave("A81003", "2026/27"), park);
+  EXPECT_TRUE(ledger.journal.state().notices.LeftBefore("A81003", 2027));
+  EXPECT_FALSE(ledger.journal.state().notices.LeftBefore("A81003", 2026));
+  EXPECT_FALSE(ledger.journal.state().notices.members.at("A81003").pending.has_value());
+  ledger.Refused(Leave("A81003", "2027/28"), park, v1::ERROR_CODE_PRACTICE_LEFT,
+                 "has left already, at the end of 2026/27 (entry " + std::to_string(left) + ")");
+  // It still shares 2026/27; from 2027/28 it gets no allocation and is no member of the pool.
+  ledger.Must(OpenYear("2027/28"), kAdmin);
+  ledger.Must(Weights("2027/28", "ELECTIVE"), kOfficer);
+  ledger.Must(Confirm("ELECTIVE", "90.00", "", "2027/28"), kPct);
+  v1::Command run = RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, 0, "", "2027/28");
+  const std::uint64_t later = ledger.Must(run, kOfficer);
+  const AllocationRun& allocation = *ledger.journal.state().capitation.runs.at(later);
+  ASSERT_EQ(allocation.rows.size(), 2u);
+  EXPECT_EQ(ledger.Balance("practice:A81001:budget:ELECTIVE", 2027), "60.00");
+  EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE", 2027), "30.00");
+  EXPECT_EQ(ledger.Balance("practice:A81003:budget:ELECTIVE", 2027), "0.00");
+  EXPECT_EQ(Members(ledger.journal.state().practices, ledger.journal.state().notices, 2027),
+            (std::vector<std::string>{"A81001", "A81002"}));
+  EXPECT_EQ(Members(ledger.journal.state().practices, ledger.journal.state().notices, 2026),
+            (std::vector<std::string>{"A81001", "A81002", "A81003"}));
+  ledger.Refused(Sign("A81003", 0, kTerms, "2027/28"), park, v1::ERROR_CODE_PRACTICE_LEFT);
+  // A practice with a budget in a later year cannot leave before it.
+  ledger.Refused(Leave("A81002", "2026/27"), kHillview, v1::ERROR_CODE_PRACTICE_ALLOCATED_LATER,
+                 "A81002 has a budget in 2027/28 (practice:A81002:budget:ELECTIVE), after 2026/27");
+  ledger.Must(Leave("A81002", "2027/28"), kHillview);
+}
+
+// The export made by the binaries of commit 7a1e213 (tests/data/make-rules1-export.sh): journals
+// into budgets, savings and shares, a run with a typed total, a correction two months ahead.
+// The notices report, the statement's budget sources and the membership list of a hand-worked
+// ledger: ELECTIVE's first notice a day late, COMMUNITY's 40 days late, PRESCRIBING never sent,
+// one acknowledgement, a transfer and one sign-up; the figures as the queries report them.
+TEST(NoticeQueries, TheReportStatementAndMembershipSayWhatWasRecordedAndWhen) {
+  Ledger ledger;
+  SetUpThree(ledger);                                                // 1-9: lists of 2, 1, 1.
+  ASSERT_EQ(ledger.Must(Confirm("ELECTIVE", "100.00"), kPct), 10u);  // 20 April.
+  ASSERT_EQ(ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_INDICATIVE), kOfficer, kMay2Noon), 11u);
+  ASSERT_EQ(ledger.Must(Acknowledge("A81001", "ELECTIVE", 11), kRiverside, kMay2Noon), 12u);
+  ASSERT_EQ(ledger.Must(Confirm("COMMUNITY", "40.00"), kPct, kMay2Noon), 13u);
+  ASSERT_EQ(ledger.Must(RunOf("COMMUNITY", v1::NOTICE_KIND_FINAL), kOfficer, kJune10Noon), 14u);
+  ASSERT_EQ(ledger.Must(Transfer("A81002", "ELECTIVE", "COMMUNITY", "5.00"), kOfficer, kJune10Noon),
+            15u);
+  ASSERT_EQ(ledger.Must(Approve(15), kPct, kJune10Noon), 16u);
+  const Snapshot snapshot = BorrowSnapshot(ledger.journal.state(), nullptr);
+  EXPECT_EQ(snapshot.head_recorded_at, kJune10Noon);
+
+  v1::GetNoticesRequest request;
+  request.set_year("2026/27");
+  Result<v1::GetNoticesResponse> all = queries::GetNotices(snapshot, kOfficer, request);
+  ASSERT_TRUE(all.ok()) << all.status().ToString();
+  EXPECT_EQ(all->year(), "2026/27");
+  EXPECT_EQ(all->deadline(), "2026-05-01");
+  EXPECT_EQ(all->as_of_seq(), 16u);
+  ASSERT_EQ(all->lines_size(), 3);
+  const v1::LineNotices& elective = all->lines(0);
+  EXPECT_EQ(elective.budget_line(), "ELECTIVE");
+  EXPECT_EQ(elective.confirmed_total().value(), "100.00");
+  ASSERT_EQ(elective.confirmations_size(), 1);
+  EXPECT_EQ(elective.confirmations(0).seq(), 10u);
+  EXPECT_EQ(elective.confirmations(0).date(), "2026-04-20");
+  EXPECT_EQ(elective.confirmations(0).confirmed_by(), "pct.finance@pct");
+  ASSERT_EQ(elective.runs_size(), 1);
+  EXPECT_EQ(elective.runs(0).run_seq(), 11u);
+  EXPECT_EQ(elective.runs(0).date(), "2026-05-02");
+  EXPECT_EQ(elective.runs(0).kind(), v1::NOTICE_KIND_INDICATIVE);
+  EXPECT_EQ(elective.runs(0).total().value(), "100.00");
+  EXPECT_FALSE(elective.on_time());
+  EXPECT_EQ(elective.days_late(), 1u);
+  EXPECT_EQ(elective.notified_count(), 3u);
+  EXPECT_EQ(elective.acknowledged_count(), 1u);
+  EXPECT_EQ(
+      std::vector<std::string>(elective.unacknowledged().begin(), elective.unacknowledged().end()),
+      (std::vector<std::string>{"A81002", "A81003"}));
+  const v1::LineNotices& prescribing = all->lines(1);
+  EXPECT_EQ(prescribing.budget_line(), "PRESCRIBING");
+  EXPECT_FALSE(prescribing.has_confirmed_total());
+  EXPECT_EQ(prescribing.runs_size(), 0);
+  EXPECT_TRUE(prescribing.overdue());
+  EXPECT_EQ(prescribing.days_overdue(), 40u);  // 1 May to 10 June.
+  const v1::LineNotices& community = all->lines(2);
+  EXPECT_EQ(community.days_late(), 40u);
+  EXPECT_FALSE(community.on_time());
+  EXPECT_EQ(community.runs(0).kind(), v1::NOTICE_KIND_FINAL);
+  EXPECT_EQ(community.unacknowledged_size(), 3);
+  ASSERT_EQ(all->transfers_size(), 1);
+  EXPECT_EQ(all->transfers(0).seq(), 15u);
+  EXPECT_EQ(all->transfers(0).ods_code(), "A81002");
+  EXPECT_EQ(all->transfers(0).amount().value(), "5.00");
+  EXPECT_EQ(all->transfers(0).proposed_by(), "finance.officer@lcp");
+  EXPECT_EQ(all->transfers(0).approved_seq(), 16u);
+  EXPECT_EQ(all->transfers(0).approved_by(), "pct.finance@pct");
+  EXPECT_EQ(all->transfers(0).approved_date(), "2026-06-10");
+
+  // A practice: the LCP-wide figures, its own acknowledgements, no other practice's transfers.
+  Result<v1::GetNoticesResponse> own = queries::GetNotices(snapshot, kRiverside, request);
+  ASSERT_TRUE(own.ok());
+  EXPECT_EQ(own->lines(0).unacknowledged_size(), 0);
+  EXPECT_EQ(own->lines(0).acknowledged_count(), 1u);
+  ASSERT_EQ(own->lines(2).unacknowledged_size(), 1);
+  EXPECT_EQ(own->lines(2).unacknowledged(0), "A81001");
+  EXPECT_EQ(own->transfers_size(), 0);
+
+  // The statement: 100.00 split 2:1:1 less the 5.00 moved; 40.00 split 2:1:1 plus it.
+  v1::GetStatementRequest statement_request;
+  statement_request.set_ods_code("A81002");
+  Result<v1::GetStatementResponse> hillview =
+      queries::GetStatement(snapshot, kOfficer, statement_request);
+  ASSERT_TRUE(hillview.ok()) << hillview.status().ToString();
+  const v1::StatementLine& hillview_elective = hillview->practices(0).lines(0);
+  EXPECT_EQ(hillview_elective.budget().value(), "20.00");
+  const v1::BudgetSource& source = hillview_elective.source();
+  EXPECT_EQ(source.run_seq(), 11u);
+  EXPECT_EQ(source.recorded_date(), "2026-05-02");
+  EXPECT_EQ(source.kind(), v1::NOTICE_KIND_INDICATIVE);
+  EXPECT_EQ(source.confirmed_total().value(), "100.00");
+  EXPECT_EQ(source.first_run_seq(), 11u);
+  EXPECT_EQ(source.first_notice_date(), "2026-05-02");
+  EXPECT_EQ(source.deadline(), "2026-05-01");
+  EXPECT_FALSE(source.on_time());
+  EXPECT_EQ(source.days_late(), 1u);
+  EXPECT_EQ(source.acknowledged_seq(), 0u);
+  EXPECT_EQ(source.transfers().value(), "-5.00");
+  EXPECT_FALSE(hillview->practices(0).lines(1).has_source());  // PRESCRIBING: no run.
+  EXPECT_EQ(hillview->practices(0).lines(2).budget().value(), "15.00");
+  EXPECT_EQ(hillview->practices(0).lines(2).source().transfers().value(), "5.00");
+  EXPECT_EQ(hillview->practices(0).lines(2).source().days_late(), 40u);
+  Result<v1::GetStatementResponse> riverside = queries::GetStatement(snapshot, kRiverside, {});
+  ASSERT_TRUE(riverside.ok());
+  EXPECT_EQ(riverside->practices(0).lines(0).budget().value(), "50.00");
+  EXPECT_EQ(riverside->practices(0).lines(0).source().acknowledged_seq(), 12u);
+  EXPECT_EQ(riverside->practices(0).lines(0).source().acknowledged_date(), "2026-05-02");
+  EXPECT_EQ(riverside->practices(0).lines(2).budget().value(), "20.00");
+  EXPECT_EQ(riverside->practices(0).membership().signed_seq(), 0u);
+
+  // Membership: nobody can sign before an agreement is in force; then Riverside signs, and
+  // Hillview says it leaves after the year.
+  v1::ListMembershipsRequest members_request;
+  members_request.set_year("2026/27");
+  Result<v1::ListMembershipsResponse> before =
+      queries::ListMemberships(snapshot, kOfficer, members_request);
+  ASSERT_TRUE(before.ok());
+  EXPECT_EQ(before->agreement_seq(), 0u);
+  EXPECT_EQ(before->signed_count(), 0u);
+  EXPECT_EQ(before->unsigned_count(), 3u);
+  v1::Command propose;
+  auto& proposal = *propose.mutable_propose_agreement();
+  proposal.set_year("2026/27");
+  proposal.set_reason("Agreed late");
+  proposal.mutable_terms()->add_pooled_lines("ELECTIVE");
+  for (v1::ShareTerms* side : {proposal.mutable_terms()->mutable_savings(),
+                               proposal.mutable_terms()->mutable_overspend()}) {
+    side->set_mode(v1::SHARE_MODE_FIRST_POUND);
+    side->add_bands()->mutable_lcp_rate()->set_value("0.5");
+  }
+  proposal.mutable_terms()->mutable_alpha_budget()->set_value("1");
+  proposal.mutable_terms()->mutable_alpha_contribution()->set_value("0");
+  ASSERT_EQ(ledger.Must(propose, kOfficer, kJune10Noon), 17u);
+  v1::Command cosign;
+  cosign.mutable_cosign_agreement()->set_year("2026/27");
+  cosign.mutable_cosign_agreement()->set_proposal_seq(17);
+  ASSERT_EQ(ledger.Must(cosign, kPct, kJune10Noon), 18u);
+  ASSERT_EQ(ledger.Must(Sign("A81001", 17), kRiverside, kJune10Noon), 19u);
+  ASSERT_EQ(ledger.Must(Leave("A81002", "2026/27"), kHillview, kJune10Noon), 20u);
+  const Snapshot later = BorrowSnapshot(ledger.journal.state(), nullptr);
+  Result<v1::ListMembershipsResponse> members =
+      queries::ListMemberships(later, kOfficer, members_request);
+  ASSERT_TRUE(members.ok()) << members.status().ToString();
+  EXPECT_EQ(members->agreement_seq(), 17u);
+  EXPECT_EQ(members->signed_count(), 1u);
+  EXPECT_EQ(members->unsigned_count(), 2u);
+  ASSERT_EQ(members->practices_size(), 3);
+  const v1::MembershipView& signed_up = members->practices(0);
+  EXPECT_EQ(signed_up.ods_code(), "A81001");
+  EXPECT_EQ(signed_up.signed_seq(), 19u);
+  EXPECT_EQ(signed_up.signed_date(), "2026-06-10");
+  EXPECT_EQ(signed_up.terms_sha256(), kTerms);
+  EXPECT_EQ(signed_up.agreement_seq(), 17u);
+  EXPECT_TRUE(signed_up.signed_current());
+  EXPECT_EQ(members->practices(1).signed_seq(), 0u);
+  EXPECT_EQ(members->practices(1).last_year(), "2026/27");
+  EXPECT_FALSE(members->practices(1).left());  // A member until the year ends.
+  Result<v1::ListMembershipsResponse> own_row =
+      queries::ListMemberships(later, kRiverside, members_request);
+  ASSERT_TRUE(own_row.ok());
+  ASSERT_EQ(own_row->practices_size(), 1);
+  EXPECT_EQ(own_row->practices(0).ods_code(), "A81001");
+  // The risk share says who signed.
+  v1::GetRiskShareRequest share_request;
+  share_request.set_year("2026/27");
+  Result<v1::GetRiskShareResponse> share = queries::GetRiskShare(later, kRiverside, share_request);
+  ASSERT_TRUE(share.ok()) << share.status().ToString();
+  ASSERT_EQ(share->members_size(), 1);
+  EXPECT_EQ(share->members(0).membership().signed_seq(), 19u);
+  EXPECT_EQ(share->members(0).membership().agreement_seq(), 17u);
+}
+
+std::string Rules1Export() {
+  std::ifstream in(std::string(LCP_SOURCE_DIR) + "/tests/data/rules1-export.lcpx",
+                   std::ios::binary);
+  std::ostringstream bytes;
+  bytes << in.rdbuf();
+  return bytes.str();
+}
+
+TEST(RulesVersion, AnExportRecordedUnderRules1ReplaysUnchanged) {
+  Journal journal;
+  std::istringstream in(Rules1Export());
+  const AuditOutcome outcome = ReplayExport(in, journal);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+  EXPECT_EQ(outcome.records, 19u);
+  EXPECT_EQ(ToHex(journal.head_hash()),
+            "8df935ffe2a8db08b53995e35eb846db00beb3f9c3a245a64312dc076f69b89b");
+  EXPECT_EQ(journal.state().rules_version, 1u);
+  // The figures lcp-audit of commit 7a1e213 printed (tests/data/rules1-export.replay-7a1e213.txt).
+  const std::map<std::string, Int>& balances = journal.state().balances.at(2026);
+  auto pounds = [&](const std::string& account) {
+    return Money::FromPence(balances.at(account)).ToString();
+  };
+  EXPECT_EQ(pounds("practice:A81001:budget:COMMUNITY"), "908999.63");
+  EXPECT_EQ(pounds("practice:A81002:budget:COMMUNITY"), "1379940.83");
+  EXPECT_EQ(pounds("practice:A81003:budget:COMMUNITY"), "711059.54");
+  EXPECT_EQ(pounds("practice:A81003:reinvestment"), "-2500.00");
+  EXPECT_EQ(pounds("practice:A81002:risk_share"), "700.00");
+  EXPECT_EQ(pounds("pct:risk_share"), "2500.00");
+  EXPECT_EQ(pounds("practice:A81003:spend:COMMUNITY"), "1000.00");
+  EXPECT_EQ(journal.state().capitation.runs.at(13)->kind, v1::NOTICE_KIND_UNSPECIFIED);
+
+  // New entries follow rules 2: the same back doors are closed now.
+  auto submit = [&](const v1::Command& command) {
+    v1::JournalEntry request;
+    *request.mutable_command() = command;
+    *request.mutable_actor() = ActorOf("local-admin", v1::ROLE_LOCAL_ADMIN);
+    request.mutable_recorded_at()->set_seconds(kMay1Noon);
+    request.set_idempotency_key("new-" + std::to_string(journal.head_seq()));
+    return journal.Submit(std::move(request));
+  };
+  // Entry 14 moved budget by hand in M01; the current month is M02.
+  const Result<v1::JournalRecord> reversal = submit(Reverse(14, "M02"));
+  ASSERT_FALSE(reversal.ok());
+  EXPECT_EQ(reversal.status().code(), v1::ERROR_CODE_ACCOUNT_RESERVED)
+      << reversal.status().ToString();
+  EXPECT_NE(reversal.status().message().find("entry 14 cannot be reversed: account "
+                                             "\"practice:A81001:budget:COMMUNITY\" is a budget"),
+            std::string::npos)
+      << reversal.status().message();
+  const Result<v1::JournalRecord> ahead = submit(Journal2(
+      "M04", "practice:A81003:spend:COMMUNITY", "practice:A81001:spend:COMMUNITY", "1", 15));
+  ASSERT_FALSE(ahead.ok());
+  EXPECT_EQ(ahead.status().code(), v1::ERROR_CODE_CORRECTION_NOT_CURRENT_MONTH);
+  v1::Command run = RunOf("COMMUNITY", v1::NOTICE_KIND_FINAL, 13, "3000000");
+  run.mutable_run_allocation()->mutable_period()->set_month("M02");
+  const Result<v1::JournalRecord> typed = submit(run);
+  ASSERT_FALSE(typed.ok());
+  EXPECT_EQ(typed.status().code(), v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED);
+  const Result<v1::JournalRecord> current = submit(Journal2(
+      "M02", "practice:A81003:spend:COMMUNITY", "practice:A81001:spend:COMMUNITY", "1", 15));
+  ASSERT_TRUE(current.ok()) << current.status().ToString();
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(current->body()));
+  EXPECT_EQ(entry.rules_version(), kRulesVersionCurrent);
+  EXPECT_EQ(journal.state().rules_version, kRulesVersionCurrent);
+
+  // The old and the new together replay: each entry under its own rules.
+  std::string bytes = Rules1Export();
+  std::istringstream old_in(bytes);
+  Journal again;
+  ASSERT_TRUE(ReplayExport(old_in, again).status.ok());
+  ASSERT_TRUE(again.Replay(*current).ok());
+  EXPECT_EQ(again.head_hash(), journal.head_hash());
+}
+
+// A record that claims rules older than an earlier entry's, or newer than this version knows, is
+// refused on replay, even with a good chain.
+TEST(RulesVersion, AReplayRefusesRulesThatGoBackOrAreUnknown) {
+  Ledger ledger;
+  ledger.Must(Practice("A81001"), kAdmin);
+  const Result<v1::JournalRecord> second = ledger.Submit(Practice("A81002"), kAdmin);
+  ASSERT_TRUE(second.ok());
+  for (std::uint32_t rules : {1u, 3u}) {
+    Journal replay;
+    std::istringstream in;
+    const v1::JournalRecord first_record = [&] {
+      Ledger fresh;
+      return *fresh.Submit(Practice("A81001"), kAdmin);
+    }();
+    ASSERT_TRUE(replay.Replay(first_record).ok());
+    v1::JournalEntry entry;
+    ASSERT_TRUE(entry.ParseFromString(second->body()));
+    entry.set_rules_version(rules);
+    const v1::JournalRecord forged = MakeRecord(2, replay.head_hash(), entry.SerializeAsString());
+    const Status status = replay.Replay(forged);
+    EXPECT_EQ(status.code(), v1::ERROR_CODE_REPLAY_MISMATCH);
+    EXPECT_NE(status.message().find(rules == 1 ? "older than the version 2 of an earlier entry"
+                                               : "which this lcpledger does not know"),
+              std::string::npos)
+        << status.ToString();
+    EXPECT_EQ(replay.head_seq(), 1u);
+  }
+}
+
+}  // namespace
+}  // namespace lcp
