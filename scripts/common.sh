@@ -5,7 +5,7 @@ LCP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LCP_BUILD="${LCP_BUILD:-$LCP_ROOT/build}"
 
 LCP_PACKAGES=(
-  g++ cmake ninja-build pkg-config
+  g++ cmake ninja-build pkg-config ccache
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libboost-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev libcli11-dev
   libgoogle-perftools-dev openssl
