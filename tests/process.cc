@@ -1,15 +1,21 @@
 #include "tests/process.h"
 
-#include <algorithm>
-
 #include <fcntl.h>
+#include <gtest/gtest.h>
+#include <poll.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
+#include <cstdio>
+#include <deque>
 #include <fstream>
+#include <mutex>
+#include <set>
 #include <sstream>
 #include <thread>
 
@@ -18,16 +24,103 @@ extern char** environ;
 namespace lcp::testing {
 namespace {
 
-std::string ReadAll(int fd) {
-  std::string out;
+// Reads both pipes to their ends at once, so that a child that fills one while the other is read
+// never blocks.
+void ReadBoth(int out_fd, int err_fd, std::string& out, std::string& err) {
+  pollfd fds[2] = {{out_fd, POLLIN, 0}, {err_fd, POLLIN, 0}};
+  std::string* sinks[2] = {&out, &err};
+  int open_count = 2;
   char buffer[4096];
-  while (true) {
-    const ssize_t n = read(fd, buffer, sizeof buffer);
-    if (n <= 0) break;
-    out.append(buffer, static_cast<std::size_t>(n));
+  while (open_count > 0) {
+    if (poll(fds, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || fds[i].revents == 0) continue;
+      const ssize_t n = read(fds[i].fd, buffer, sizeof buffer);
+      if (n > 0) {
+        sinks[i]->append(buffer, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        fds[i].fd = -1;  // poll ignores a negative descriptor.
+        --open_count;
+      }
+    }
   }
-  return out;
 }
+
+// What a failed end-to-end test prints: the programs it ran most recently, with their exit codes
+// and output, and what each server still running has logged. Without it a failure shows only the
+// exit code an assertion compared, and a failure seen once (on a loaded machine, say) cannot be
+// explained. The record is per process; the tests run one test at a time per process.
+struct Recorded {
+  std::string command;
+  RunResult result;
+};
+std::mutex recorded_mutex;
+std::deque<Recorded> recent_runs;  // The last few, newest last.
+int runs_printed = 0;              // Of the runs of the current test, how many were printed.
+int runs_of_test = 0;
+bool servers_printed = false;
+std::set<const ServerProcess*> live_servers;
+constexpr std::size_t kRunsKept = 3;
+
+std::string Tail(const std::string& text, std::size_t limit) {
+  if (text.size() <= limit) return text;
+  return "[... " + std::to_string(text.size() - limit) + " bytes before]\n" +
+         text.substr(text.size() - limit);
+}
+
+void Record(const std::string& program, const std::vector<std::string>& args,
+            const RunResult& result) {
+  std::string command = program;
+  for (const std::string& arg : args) command += " " + arg;
+  std::lock_guard lock(recorded_mutex);
+  recent_runs.push_back({std::move(command), result});
+  if (recent_runs.size() > kRunsKept) recent_runs.pop_front();
+  ++runs_of_test;
+}
+
+class PrintProcessesOnFailure : public ::testing::EmptyTestEventListener {
+ public:
+  void OnTestStart(const ::testing::TestInfo&) override {
+    std::lock_guard lock(recorded_mutex);
+    recent_runs.clear();
+    runs_printed = 0;
+    runs_of_test = 0;
+    servers_printed = false;
+  }
+
+  void OnTestPartResult(const ::testing::TestPartResult& part) override {
+    if (!part.failed()) return;
+    std::lock_guard lock(recorded_mutex);
+    // The runs since the last report, at most the last few kept.
+    const int unprinted = runs_of_test - runs_printed;
+    const int shown = std::min<int>(unprinted, static_cast<int>(recent_runs.size()));
+    for (int i = static_cast<int>(recent_runs.size()) - shown;
+         i < static_cast<int>(recent_runs.size()); ++i) {
+      const Recorded& run = recent_runs[static_cast<std::size_t>(i)];
+      std::printf(
+          "---- ran: %s\n---- exit code %d; standard error:\n%s\n---- standard output:\n%s\n",
+          run.command.c_str(), run.result.exit_code, Tail(run.result.err, 4000).c_str(),
+          Tail(run.result.out, 2000).c_str());
+    }
+    runs_printed = runs_of_test;
+    if (!servers_printed) {
+      for (const ServerProcess* server : live_servers) {
+        std::printf("---- the log of the server at %s:\n%s\n", server->address().c_str(),
+                    Tail(server->Log(), 6000).c_str());
+      }
+      servers_printed = !live_servers.empty();
+    }
+    std::fflush(stdout);
+  }
+};
+
+[[maybe_unused]] const bool kReporterInstalled = [] {
+  ::testing::UnitTest::GetInstance()->listeners().Append(new PrintProcessesOnFailure);
+  return true;
+}();
 
 int ExitCode(int status) {
   if (WIFEXITED(status)) return WEXITSTATUS(status);
@@ -68,14 +161,13 @@ RunResult Run(const std::string& program, const std::vector<std::string>& args) 
     result.err = "cannot start " + program;
     return result;
   }
-  // Standard error is small; read it after standard output reaches its end.
-  result.out = ReadAll(out_pipe[0]);
-  result.err = ReadAll(err_pipe[0]);
+  ReadBoth(out_pipe[0], err_pipe[0], result.out, result.err);
   close(out_pipe[0]);
   close(err_pipe[0]);
   int status = 0;
   waitpid(pid, &status, 0);
   result.exit_code = ExitCode(status);
+  Record(program, args, result);
   return result;
 }
 
@@ -94,6 +186,10 @@ ServerProcess::ServerProcess(const std::string& binary, const std::filesystem::p
   // Without TLS the server starts only in insecure mode.
   if (std::find(extra_args.begin(), extra_args.end(), "--tls-cert") == extra_args.end()) {
     args.push_back("--insecure");
+  }
+  {
+    std::lock_guard lock(recorded_mutex);
+    live_servers.insert(this);
   }
   std::vector<char*> argv = Argv(binary, args);
   const int spawned = posix_spawn(&pid_, binary.c_str(), &actions, nullptr, argv.data(), environ);
@@ -117,6 +213,10 @@ ServerProcess::ServerProcess(const std::string& binary, const std::filesystem::p
 }
 
 ServerProcess::~ServerProcess() {
+  {
+    std::lock_guard lock(recorded_mutex);
+    live_servers.erase(this);
+  }
   if (pid_ > 0) StopWith(SIGKILL);
 }
 
