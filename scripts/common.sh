@@ -3,6 +3,9 @@
 
 LCP_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 LCP_BUILD="${LCP_BUILD:-$LCP_ROOT/build}"
+# ccache (CMakeLists.txt compiles through it) keeps at most this much; set here too so that its
+# statistics show the bound.
+export CCACHE_MAXSIZE="${CCACHE_MAXSIZE:-8G}"
 
 LCP_PACKAGES=(
   g++ cmake ninja-build pkg-config ccache
