@@ -12,9 +12,9 @@
 #include <string>
 
 #include "bench/transaction.h"
-#include "ledger/export_file.h"
-#include "ledger/journal.h"
-#include "ledger/replay.h"
+#include "ledger/audit/replay.h"
+#include "ledger/base/export_file.h"
+#include "ledger/engine/journal.h"
 
 namespace lcp {
 namespace {

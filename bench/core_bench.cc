@@ -7,11 +7,11 @@
 #include <filesystem>
 
 #include "bench/transaction.h"
-#include "ledger/capitation.h"
-#include "ledger/journal.h"
-#include "ledger/notices.h"
-#include "ledger/periods.h"
-#include "ledger/risk_sharing.h"
+#include "ledger/base/periods.h"
+#include "ledger/engine/journal.h"
+#include "ledger/rules/capitation.h"
+#include "ledger/rules/notices.h"
+#include "ledger/rules/risk_sharing.h"
 #include "services/book.h"
 #include "services/storage/sqlite_store.h"
 

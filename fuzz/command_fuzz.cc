@@ -11,8 +11,8 @@
 
 #include "fuzz/fuzz_support.h"
 #include "lcp/v1/ledger_service.pb.h"
-#include "ledger/decimal.h"
-#include "ledger/journal.h"
+#include "ledger/base/decimal.h"
+#include "ledger/engine/journal.h"
 
 namespace {
 

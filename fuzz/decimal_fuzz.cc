@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "fuzz/fuzz_support.h"
-#include "ledger/decimal.h"
+#include "ledger/base/decimal.h"
 
 namespace {
 

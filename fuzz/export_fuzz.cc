@@ -7,9 +7,9 @@
 #include <string>
 
 #include "fuzz/fuzz_support.h"
-#include "ledger/export_file.h"
-#include "ledger/journal.h"
-#include "ledger/replay.h"
+#include "ledger/audit/replay.h"
+#include "ledger/base/export_file.h"
+#include "ledger/engine/journal.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string bytes(reinterpret_cast<const char*>(data), size);

@@ -5,8 +5,8 @@
 #include <cstdio>
 #include <cstdlib>
 
-#include "ledger/capitation.h"
-#include "ledger/decimal.h"
+#include "ledger/base/decimal.h"
+#include "ledger/rules/capitation.h"
 
 namespace lcp::fuzz {
 namespace {

@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "lcp/v1/ledger.pb.h"
-#include "ledger/journal.h"
+#include "ledger/engine/journal.h"
 
 namespace lcp::fuzz {
 

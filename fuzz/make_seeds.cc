@@ -10,8 +10,8 @@
 
 #include "fuzz/fuzz_support.h"
 #include "lcp/v1/ledger_service.pb.h"
-#include "ledger/chain.h"
-#include "ledger/export_file.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/export_file.h"
 
 namespace {
 

@@ -1,9 +1,9 @@
 #include "services/auth.h"
 
 #include <fcntl.h>
-#include <sys/file.h>
 #include <openssl/evp.h>
 #include <openssl/rand.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -15,10 +15,10 @@
 #include <fstream>
 #include <sstream>
 
-#include "ledger/accounts.h"
-#include "ledger/journal.h"
-#include "ledger/permissions.h"
-#include "ledger/text.h"
+#include "ledger/base/accounts.h"
+#include "ledger/base/text.h"
+#include "ledger/engine/journal.h"
+#include "ledger/rules/permissions.h"
 
 namespace lcp {
 namespace {

@@ -16,8 +16,8 @@
 #include <string_view>
 #include <vector>
 
-#include "ledger/status.h"
 #include "lcp/v1/ledger.pb.h"
+#include "ledger/base/status.h"
 
 namespace lcp {
 

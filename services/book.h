@@ -9,7 +9,7 @@
 #include <span>
 #include <vector>
 
-#include "ledger/journal.h"
+#include "ledger/engine/journal.h"
 #include "services/storage/store.h"
 
 namespace lcp {

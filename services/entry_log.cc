@@ -2,7 +2,7 @@
 
 #include <mutex>
 
-#include "ledger/check.h"
+#include "ledger/base/check.h"
 
 namespace lcp {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "lcp/v1/ledger.pb.h"
-#include "ledger/snapshot.h"
+#include "ledger/read/snapshot.h"
 
 namespace lcp {
 

@@ -3,7 +3,7 @@
 
 #include <grpcpp/grpcpp.h>
 
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace lcp {
 

@@ -3,7 +3,7 @@
 #include <chrono>
 #include <mutex>
 
-#include "ledger/queries.h"
+#include "ledger/read/queries.h"
 #include "services/grpc_status.h"
 
 namespace lcp {
@@ -26,7 +26,7 @@ grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* context,
   return reactor;
 }
 
-// Answers a read: authenticates the caller, runs `query` (ledger/queries.h) over the latest
+// Answers a read: authenticates the caller, runs `query` (ledger/read/queries.h) over the latest
 // snapshot, and sends its reply or its refusal.
 template <typename Request, typename Response>
 grpc::ServerUnaryReactor* Serve(grpc::CallbackServerContext* context,

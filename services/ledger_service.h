@@ -1,6 +1,6 @@
 // The gRPC handlers of LedgerService: thin, each authenticates the caller, turns the request into a
-// sequencer call (Submit) or a query over the latest snapshot (ledger/queries.h), and the result
-// into a reply or a refusal (services/grpc_status.h).
+// sequencer call (Submit) or a query over the latest snapshot (ledger/read/queries.h), and the
+// result into a reply or a refusal (services/grpc_status.h).
 #pragma once
 
 #include <grpcpp/support/message_allocator.h>
@@ -23,8 +23,8 @@ class SubmitArenaAllocator final
 };
 
 // Every call is first authenticated (UNAUTHENTICATED if it cannot be), then checked against the
-// caller's role (PERMISSION_DENIED; ledger/permissions.h), before anything about the ledger is looked
-// at, so that a refusal never says whether a record the caller may not see exists.
+// caller's role (PERMISSION_DENIED; ledger/rules/permissions.h), before anything about the ledger
+// is looked at, so that a refusal never says whether a record the caller may not see exists.
 class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
  public:
   LedgerServiceImpl(Sequencer& sequencer, const Authenticator& authenticator)

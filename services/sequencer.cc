@@ -4,12 +4,12 @@
 
 #include <chrono>
 
-#include "ledger/capitation.h"
-#include "ledger/chain.h"
-#include "ledger/check.h"
-#include "ledger/periods.h"
-#include "ledger/permissions.h"
-#include "ledger/text.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/check.h"
+#include "ledger/base/periods.h"
+#include "ledger/base/text.h"
+#include "ledger/rules/capitation.h"
+#include "ledger/rules/permissions.h"
 #include "services/grpc_status.h"
 #include "services/log.h"
 

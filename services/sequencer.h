@@ -20,8 +20,8 @@
 #include <vector>
 
 #include "lcp/v1/ledger_service.pb.h"
-#include "ledger/snapshot.h"
-#include "ledger/state.h"
+#include "ledger/base/state.h"
+#include "ledger/read/snapshot.h"
 #include "services/book.h"
 #include "services/entry_log.h"
 

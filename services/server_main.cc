@@ -31,9 +31,9 @@
 #include <optional>
 #include <sstream>
 
-#include "ledger/accounts.h"
-#include "ledger/chain.h"
-#include "ledger/permissions.h"
+#include "ledger/base/accounts.h"
+#include "ledger/base/chain.h"
+#include "ledger/rules/permissions.h"
 #include "services/auth.h"
 #include "services/book.h"
 #include "services/ledger_service.h"

@@ -8,9 +8,9 @@
 #include <sstream>
 #include <thread>
 
-#include "ledger/export_file.h"
-#include "ledger/permissions.h"
-#include "ledger/replay.h"
+#include "ledger/audit/replay.h"
+#include "ledger/base/export_file.h"
+#include "ledger/rules/permissions.h"
 #include "services/auth.h"
 #include "tests/service_fixture.h"
 #include "tests/test_support.h"

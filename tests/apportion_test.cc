@@ -1,7 +1,7 @@
-// Tests of the largest-remainder split of ledger/apportion.h (DOMAIN.md, "Money" and "Risk sharing
-// > Worked examples"). The expected parts of the worked splits were worked out by hand from the
-// rules.
-#include "ledger/apportion.h"
+// Tests of the largest-remainder split of ledger/base/apportion.h (DOMAIN.md, "Money" and "Risk
+// sharing > Worked examples"). The expected parts of the worked splits were worked out by hand from
+// the rules.
+#include "ledger/base/apportion.h"
 
 #include <gtest/gtest.h>
 

@@ -1,13 +1,13 @@
 // Risk-adjusted capitation through the journal: the DOMAIN.md rules with exact figures, revisions that
 // post only differences, and every refusal with nothing posted.
-#include "ledger/capitation.h"
+#include "ledger/rules/capitation.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "ledger/chain.h"
-#include "ledger/journal.h"
+#include "ledger/base/chain.h"
+#include "ledger/engine/journal.h"
 #include "tests/test_support.h"
 
 namespace lcp {

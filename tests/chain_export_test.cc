@@ -2,7 +2,6 @@
 // is caught at the sequence number where it happened.
 #include <google/protobuf/stubs/logging.h>
 #include <gtest/gtest.h>
-
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -12,11 +11,11 @@
 #include <random>
 #include <sstream>
 
-#include "ledger/chain.h"
-#include "ledger/export_file.h"
-#include "ledger/journal.h"
-#include "ledger/replay.h"
-#include "ledger/reports.h"
+#include "ledger/audit/replay.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/export_file.h"
+#include "ledger/engine/journal.h"
+#include "ledger/read/reports.h"
 #include "tests/test_support.h"
 
 namespace lcp {

@@ -8,12 +8,12 @@
 #include <variant>
 #include <vector>
 
-#include "ledger/chain.h"
-#include "ledger/check.h"
-#include "ledger/engine.h"
-#include "ledger/journal.h"
-#include "ledger/notices.h"
-#include "ledger/periods.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/check.h"
+#include "ledger/base/periods.h"
+#include "ledger/engine/engine.h"
+#include "ledger/engine/journal.h"
+#include "ledger/rules/notices.h"
 #include "tests/test_support.h"
 
 namespace lcp {

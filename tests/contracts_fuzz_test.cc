@@ -1,24 +1,25 @@
-// Random sequences of contract commands (register, approve, vary, pay, close, declare, new capitation
-// runs, years opened in any order), month closes, agreements and year settlements, some inside groups
-// that are kept or taken back, checking after every step the rule of ledger/contracts.h: each contract
-// year's outstanding commitment is max(0, value - paid) while it is committed and open (a closed
-// contract may keep it only in a year whose M12 had closed, until that year's settlement releases it),
-// every open year of an open contract is committed unless its M12 is closed, the practices'
-// commitment and the encumbrance balances are exactly the largest-remainder splits of those amounts,
-// and nothing lands in a closed month but a settlement. At the end: no month end of any year shows a
-// negative commitment, and a replay of the kept records gives the same balances.
+// Random sequences of contract commands (register, approve, vary, pay, close, declare, new
+// capitation runs, years opened in any order), month closes, agreements and year settlements, some
+// inside groups that are kept or taken back, checking after every step the rule of
+// ledger/rules/contracts.h: each contract year's outstanding commitment is max(0, value - paid)
+// while it is committed and open (a closed contract may keep it only in a year whose M12 had
+// closed, until that year's settlement releases it), every open year of an open contract is
+// committed unless its M12 is closed, the practices' commitment and the encumbrance balances are
+// exactly the largest-remainder splits of those amounts, and nothing lands in a closed month but a
+// settlement. At the end: no month end of any year shows a negative commitment, and a replay of the
+// kept records gives the same balances.
 #include <gtest/gtest.h>
 
 #include <map>
 #include <random>
 #include <set>
 
-#include "ledger/accounts.h"
-#include "ledger/apportion.h"
-#include "ledger/contracts.h"
-#include "ledger/journal.h"
-#include "ledger/periods.h"
-#include "ledger/risk_sharing.h"
+#include "ledger/base/accounts.h"
+#include "ledger/base/apportion.h"
+#include "ledger/base/periods.h"
+#include "ledger/engine/journal.h"
+#include "ledger/rules/contracts.h"
+#include "ledger/rules/risk_sharing.h"
 #include "tests/test_support.h"
 
 namespace lcp {

@@ -4,17 +4,17 @@
 // The figures are worked by hand from DOMAIN.md. The basis of every split below is a COMMUNITY
 // allocation whose weighted populations are 500, 300 and 200 (A81001, A81002, A81003), so a
 // capitation split gives 50%, 30% and 20% of an amount, with leftover pence by largest remainder.
-#include "ledger/contracts.h"
+#include "ledger/rules/contracts.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
-#include "ledger/accounts.h"
-#include "ledger/chain.h"
-#include "ledger/journal.h"
-#include "ledger/periods.h"
+#include "ledger/base/accounts.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/periods.h"
+#include "ledger/engine/journal.h"
 #include "tests/test_support.h"
 
 namespace lcp {

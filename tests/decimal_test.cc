@@ -1,7 +1,7 @@
-// Tests of the exact decimals of ledger/decimal.h: parsing and canonical printing of Money and Rate
-// (DOMAIN.md, "Money"), the shared ParseScaled/FormatScaled helpers, Money arithmetic and the
+// Tests of the exact decimals of ledger/base/decimal.h: parsing and canonical printing of Money and
+// Rate (DOMAIN.md, "Money"), the shared ParseScaled/FormatScaled helpers, Money arithmetic and the
 // magnitude limits.
-#include "ledger/decimal.h"
+#include "ledger/base/decimal.h"
 
 #include <gtest/gtest.h>
 

@@ -1,15 +1,15 @@
 // The engine's rules: what each command posts, and every refusal with its exact code and nothing posted.
-#include "ledger/engine.h"
+#include "ledger/engine/engine.h"
 
 #include <gtest/gtest.h>
 
 #include <set>
 
-#include "ledger/capitation.h"
-#include "ledger/chain.h"
-#include "ledger/journal.h"
-#include "ledger/notices.h"
-#include "ledger/reports.h"
+#include "ledger/base/chain.h"
+#include "ledger/engine/journal.h"
+#include "ledger/read/reports.h"
+#include "ledger/rules/capitation.h"
+#include "ledger/rules/notices.h"
 #include "tests/test_support.h"
 
 namespace lcp {

@@ -1,6 +1,6 @@
 // The idempotency-key index: claims in entry order, finds, refuses a second claim, undoes the newest,
 // and copies and moves without sharing or losing keys.
-#include "ledger/key_index.h"
+#include "ledger/base/key_index.h"
 
 #include <gtest/gtest.h>
 

@@ -3,7 +3,7 @@
 // acknowledgements, sign-ups and leaving, the journal's closed back doors, and rules versions: an
 // export recorded under rules 1 (tests/data/rules1-export.lcpx, made by the binaries before this
 // change) replays unchanged.
-#include "ledger/notices.h"
+#include "ledger/rules/notices.h"
 
 #include <gtest/gtest.h>
 
@@ -12,12 +12,12 @@
 #include <string>
 #include <vector>
 
-#include "ledger/chain.h"
-#include "ledger/journal.h"
-#include "ledger/queries.h"
-#include "ledger/replay.h"
-#include "ledger/risk_sharing.h"
-#include "ledger/snapshot.h"
+#include "ledger/audit/replay.h"
+#include "ledger/base/chain.h"
+#include "ledger/engine/journal.h"
+#include "ledger/read/queries.h"
+#include "ledger/read/snapshot.h"
+#include "ledger/rules/risk_sharing.h"
 
 namespace lcp {
 namespace {

@@ -1,8 +1,8 @@
 // Financial years, months and the chart of accounts.
 #include <gtest/gtest.h>
 
-#include "ledger/accounts.h"
-#include "ledger/periods.h"
+#include "ledger/base/accounts.h"
+#include "ledger/base/periods.h"
 
 namespace lcp {
 namespace {

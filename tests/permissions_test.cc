@@ -1,16 +1,16 @@
 // The permission matrix through the journal: every role against every kind of command, on the way in
 // and on replay; and which accounts each role may read.
-#include "ledger/permissions.h"
+#include "ledger/rules/permissions.h"
 
 #include <gtest/gtest.h>
 
 #include <map>
 #include <set>
 
-#include "ledger/chain.h"
-#include "ledger/journal.h"
-#include "ledger/notices.h"
-#include "ledger/periods.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/periods.h"
+#include "ledger/engine/journal.h"
+#include "ledger/rules/notices.h"
 #include "tests/test_support.h"
 
 namespace lcp {

@@ -1,6 +1,6 @@
-// The read queries (ledger/queries.h) without a server: exact replies over a small ledger, and each
-// refusal with its exact code and message, for the roles that may and may not ask.
-#include "ledger/queries.h"
+// The read queries (ledger/read/queries.h) without a server: exact replies over a small ledger, and
+// each refusal with its exact code and message, for the roles that may and may not ask.
+#include "ledger/read/queries.h"
 
 #include <gtest/gtest.h>
 
@@ -10,10 +10,10 @@
 #include <string>
 #include <vector>
 
-#include "ledger/chain.h"
-#include "ledger/journal.h"
-#include "ledger/reports.h"
-#include "ledger/snapshot.h"
+#include "ledger/base/chain.h"
+#include "ledger/engine/journal.h"
+#include "ledger/read/reports.h"
+#include "ledger/read/snapshot.h"
 #include "tests/test_support.h"
 
 namespace lcp {

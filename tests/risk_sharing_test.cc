@@ -2,7 +2,7 @@
 // exactly, both modes, several bands, caps that bind and caps that don't, thresholds met exactly and
 // missed by a penny, members with no contribution, the agreement's co-signature and variations, month
 // closes with their checkpoints, the settlement's postings, and every refusal with nothing posted.
-#include "ledger/risk_sharing.h"
+#include "ledger/rules/risk_sharing.h"
 
 #include <gtest/gtest.h>
 
@@ -10,12 +10,12 @@
 #include <random>
 #include <set>
 
-#include "ledger/accounts.h"
-#include "ledger/apportion.h"
-#include "ledger/capitation.h"
-#include "ledger/chain.h"
-#include "ledger/journal.h"
-#include "ledger/periods.h"
+#include "ledger/base/accounts.h"
+#include "ledger/base/apportion.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/periods.h"
+#include "ledger/engine/journal.h"
+#include "ledger/rules/capitation.h"
 #include "tests/test_support.h"
 
 namespace lcp {

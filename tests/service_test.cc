@@ -8,7 +8,7 @@
 #include <random>
 #include <thread>
 
-#include "ledger/decimal.h"
+#include "ledger/base/decimal.h"
 #include "services/book.h"
 #include "services/storage/sqlite_store.h"
 #include "tests/service_fixture.h"

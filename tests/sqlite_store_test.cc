@@ -1,13 +1,14 @@
 // The SQLite store: records round-trip byte for byte, appends are atomic and chained, the journal table
 // refuses updates and deletes, and a tampered file is refused on open, naming the first bad record.
+#include "services/storage/sqlite_store.h"
+
 #include <gtest/gtest.h>
 #include <sqlite3.h>
 
 #include <filesystem>
 
-#include "ledger/chain.h"
+#include "ledger/base/chain.h"
 #include "services/book.h"
-#include "services/storage/sqlite_store.h"
 #include "tests/test_support.h"
 
 namespace lcp {

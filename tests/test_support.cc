@@ -7,12 +7,12 @@
 #include <optional>
 #include <sstream>
 
-#include "ledger/capitation.h"
-#include "ledger/chain.h"
-#include "ledger/export_file.h"
-#include "ledger/notices.h"
-#include "ledger/periods.h"
-#include "ledger/risk_sharing.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/export_file.h"
+#include "ledger/base/periods.h"
+#include "ledger/rules/capitation.h"
+#include "ledger/rules/notices.h"
+#include "ledger/rules/risk_sharing.h"
 
 namespace lcp::testing {
 

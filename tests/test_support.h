@@ -6,8 +6,8 @@
 #include <utility>
 #include <vector>
 
-#include "ledger/journal.h"
 #include "lcp/v1/ledger.pb.h"
+#include "ledger/engine/journal.h"
 
 namespace lcp::testing {
 

@@ -4,11 +4,11 @@
 #include <set>
 #include <vector>
 
-#include "ledger/chain.h"
-#include "ledger/decimal.h"
-#include "ledger/export_file.h"
-#include "ledger/periods.h"
-#include "ledger/permissions.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/decimal.h"
+#include "ledger/base/export_file.h"
+#include "ledger/base/periods.h"
+#include "ledger/rules/permissions.h"
 
 namespace lcp::audit {
 namespace {

@@ -8,7 +8,7 @@
 #include <ostream>
 #include <string>
 
-#include "ledger/status.h"
+#include "ledger/base/status.h"
 
 namespace lcp::audit {
 

@@ -21,14 +21,14 @@
 #include "clients/audit/convert.h"
 #include "clients/lcp/notices_output.h"
 #include "clients/lcp/output.h"
-#include "ledger/chain.h"
-#include "ledger/export_file.h"
-#include "ledger/journal.h"
-#include "ledger/periods.h"
-#include "ledger/queries.h"
-#include "ledger/replay.h"
-#include "ledger/reports.h"
-#include "ledger/snapshot.h"
+#include "ledger/audit/replay.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/export_file.h"
+#include "ledger/base/periods.h"
+#include "ledger/engine/journal.h"
+#include "ledger/read/queries.h"
+#include "ledger/read/reports.h"
+#include "ledger/read/snapshot.h"
 
 namespace lcp::audit {
 namespace {
@@ -76,7 +76,7 @@ int Verify(const std::string& path) {
 }
 
 // Prints the replayed ledger's figures as the server reports them at the same head: the same
-// queries (ledger/queries.h), asked as an auditor, over the replayed state and the export's
+// queries (ledger/read/queries.h), asked as an auditor, over the replayed state and the export's
 // records.
 int Replay(const std::string& path, Format format) {
   std::optional<std::ifstream> in = Open(path);

@@ -7,7 +7,7 @@
 #include <memory>
 
 #include "clients/lcp/notices_output.h"
-#include "ledger/chain.h"
+#include "ledger/base/chain.h"
 
 namespace lcp::client {
 namespace {

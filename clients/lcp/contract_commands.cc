@@ -9,9 +9,9 @@
 #include <memory>
 
 #include "clients/lcp/csv_import.h"
-#include "ledger/contracts.h"
-#include "ledger/decimal.h"
-#include "ledger/text.h"
+#include "ledger/base/decimal.h"
+#include "ledger/base/text.h"
+#include "ledger/rules/contracts.h"
 
 namespace lcp::client {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "clients/lcp/cli.h"
 #include "clients/lcp/csv_import.h"
-#include "ledger/decimal.h"
+#include "ledger/base/decimal.h"
 
 namespace lcp::client {
 

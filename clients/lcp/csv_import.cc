@@ -4,10 +4,10 @@
 #include <array>
 #include <optional>
 
-#include "ledger/capitation.h"
-#include "ledger/contracts.h"
-#include "ledger/decimal.h"
-#include "ledger/text.h"
+#include "ledger/base/decimal.h"
+#include "ledger/base/text.h"
+#include "ledger/rules/capitation.h"
+#include "ledger/rules/contracts.h"
 
 namespace lcp::client {
 

@@ -4,9 +4,9 @@
 #include <fstream>
 #include <memory>
 
-#include "ledger/chain.h"
-#include "ledger/export_file.h"
-#include "ledger/replay.h"
+#include "ledger/audit/replay.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/export_file.h"
 
 namespace lcp::client {
 namespace {

@@ -7,8 +7,8 @@
 
 #include "clients/lcp/notices_output.h"
 #include "clients/lcp/table.h"
-#include "ledger/chain.h"
-#include "ledger/decimal.h"
+#include "ledger/base/chain.h"
+#include "ledger/base/decimal.h"
 
 namespace lcp::client {
 namespace {

@@ -2,7 +2,7 @@
 
 #include <memory>
 
-#include "ledger/chain.h"
+#include "ledger/base/chain.h"
 
 namespace lcp::client {
 namespace {

@@ -8,7 +8,7 @@
 #include <cerrno>
 #include <cstring>
 
-#include "ledger/chain.h"
+#include "ledger/base/chain.h"
 
 namespace lcp {
 namespace {

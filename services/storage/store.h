@@ -7,8 +7,8 @@
 #include <span>
 #include <string>
 
-#include "ledger/status.h"
 #include "lcp/v1/ledger.pb.h"
+#include "ledger/base/status.h"
 
 namespace lcp {
 

@@ -1,0 +1,35 @@
+// Checking an export: the chain alone (VerifyExport, any range) or the chain and every command
+// re-executed by the engine (ReplayExport, a whole journal from record 1). Both stop at the first record
+// that fails and name it.
+#pragma once
+
+#include <cstdint>
+#include <istream>
+#include <string>
+
+#include "lcp/v1/ledger.pb.h"
+#include "ledger/base/status.h"
+#include "ledger/engine/journal.h"
+
+namespace lcp {
+
+struct AuditOutcome {
+  Status status;                  // Ok when every check held.
+  std::uint64_t failed_seq = 0;   // The sequence number where the first failure was found; 0 if none
+                                  // or if the header itself failed.
+  std::uint64_t records = 0;      // Records that passed.
+  v1::ExportHeader header;        // As read (empty if it could not be read).
+  std::uint64_t checkpoints = 0;  // VerifyExport: the month-close checkpoints checked.
+};
+
+// Checks the header, that every record links to the one before it (starting from the header's
+// first_prev_hash) and hashes correctly, that its body is a journal entry and any month-close
+// checkpoint in it names the record before it, and that the records match the header's counts and
+// head.
+AuditOutcome VerifyExport(std::istream& in);
+
+// As VerifyExport, and re-executes each record's command through `journal` (which must be new),
+// checking the recorded postings. The export must start at record 1.
+AuditOutcome ReplayExport(std::istream& in, Journal& journal);
+
+}  // namespace lcp

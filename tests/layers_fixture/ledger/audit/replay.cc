@@ -1,0 +1,2 @@
+#include "ledger/base/status.h"
+#include "ledger/engine/journal.h"

@@ -1,0 +1,3 @@
+#pragma once
+#include "ledger/base/status.h"
+#include "ledger/engine/engine.h"

@@ -1,0 +1,2 @@
+#include "ledger/flat.h"
+#include "ledger/rules/capitation.h"

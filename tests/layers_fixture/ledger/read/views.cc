@@ -1,0 +1,3 @@
+#include "ledger/read/views.h"
+
+#include "ledger/audit/replay.h"
