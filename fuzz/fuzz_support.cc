@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "ledger/base/decimal.h"
+#include "ledger/base/state_digest.h"
 #include "ledger/rules/capitation.h"
 
 namespace lcp::fuzz {
@@ -228,29 +229,7 @@ const std::vector<v1::JournalRecord>& SeedRecords() {
   return records;
 }
 
-std::string StateDigest(const Journal& journal) {
-  const State& state = journal.state();
-  std::string digest;
-  for (const auto& [year, accounts] : state.balances) {
-    for (const auto& [account, pence] : accounts) {
-      digest += std::to_string(year) + " " + account + " " + pence.str() + "\n";
-    }
-  }
-  for (const auto& [ods, practice] : state.practices)
-    digest += "P " + ods + " " + practice.name + "\n";
-  for (const auto& [code, provider] : state.providers) {
-    digest += "R " + code + " " + provider.name + " " + std::to_string(provider.kind) + "\n";
-  }
-  digest += "years " + std::to_string(state.years.size()) + "\n";
-  for (const auto& [start, year] : state.years) {
-    digest +=
-        "closed " + std::to_string(start) + " " + std::to_string(year.closed_through()) + "\n";
-  }
-  digest += "entries " + std::to_string(state.entries.size()) + "\n";
-  digest += "head " + journal.head_hash() + "\n";
-  digest += "contracts " + std::to_string(state.contracts.by_id.size()) + "\n";
-  return digest;
-}
+std::string StateDigest(const Journal& journal) { return DescribeState(journal.state()); }
 
 void Require(bool condition, const char* what) {
   if (condition) return;

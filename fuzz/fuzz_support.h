@@ -32,9 +32,8 @@ std::vector<SeedCommand> SeedCommands();
 // fuzzing an empty ledger).
 const std::vector<v1::JournalRecord>& SeedRecords();
 
-// What a refused command must leave as it was: every balance, the practices and providers, the
-// number of years and their closed months, the number of entries, the chain head, and the number of
-// contracts.
+// What a refused command must leave as it was: the whole state, every field of every record
+// (DescribeState, ledger/base/state_digest.h).
 std::string StateDigest(const Journal& journal);
 
 // Aborts (so that libFuzzer records the input) with `what` when `condition` is false.

@@ -133,6 +133,7 @@ grpc::StatusCode GrpcCodeFor(ErrorCode code) {
     case v1::ERROR_CODE_RECORD_CORRUPT:
     case v1::ERROR_CODE_CHAIN_BROKEN:
     case v1::ERROR_CODE_REPLAY_MISMATCH:
+    case v1::ERROR_CODE_RULES_VERSION_UNKNOWN:
       return grpc::StatusCode::DATA_LOSS;
     case v1::ErrorCode_INT_MIN_SENTINEL_DO_NOT_USE_:
     case v1::ErrorCode_INT_MAX_SENTINEL_DO_NOT_USE_:

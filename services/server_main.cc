@@ -1,12 +1,14 @@
-// lcp-ledgerd: the ledger's gRPC server. Opens (or creates) the ledger file in --data-dir, replays and
-// verifies it, and serves LedgerService, the standard health service and server reflection on --listen
-// until SIGTERM or SIGINT, which drain in-flight requests and stop it cleanly. SIGHUP re-reads the
-// principals file.
+// lcp-ledgerd: the ledger's gRPC server. Opens (or creates) the ledger file in --data-dir, replays
+// and verifies it, and serves LedgerService, the standard health service and server reflection on
+// --listen until SIGTERM or SIGINT, which drain in-flight requests and stop it cleanly. SIGHUP
+// re-reads the principals file.
 //
 // Either TLS (--tls-cert, --tls-key, --principals; --client-ca to require client certificates) or
 // --insecure (no TLS, loopback only, every caller the local administrator).
 //
 //   lcp-ledgerd principal add|revoke|list --principals FILE ...   manages the principals file.
+//   lcp-ledgerd restore --from EXPORT --data-dir DIR   writes a verified export into an empty
+//   ledger.
 #include <arpa/inet.h>
 #include <google/protobuf/util/time_util.h>
 #include <grpc/support/log.h>
@@ -38,6 +40,7 @@
 #include "services/book.h"
 #include "services/ledger_service.h"
 #include "services/log.h"
+#include "services/restore.h"
 #include "services/sequencer.h"
 #include "services/storage/sqlite_store.h"
 
@@ -204,6 +207,30 @@ std::chrono::system_clock::time_point ReadClockFile(const std::string& path) {
 
 }  // namespace
 
+// lcp-ledgerd restore: 0 when the export was written, 1 when it was refused (it does not replay, or
+// the ledger is not empty) or could not be written.
+int RestoreCommand(const std::string& from, const std::string& data_dir) {
+  std::error_code error;
+  std::filesystem::create_directories(data_dir, error);
+  if (error) {
+    std::cerr << "lcp-ledgerd: nothing restored: cannot create " << data_dir << ": "
+              << error.message() << "\n";
+    return 1;
+  }
+  const std::string path = (std::filesystem::path(data_dir) / "ledger.sqlite").string();
+  const lcp::Result<lcp::RestoreSummary> restored = lcp::RestoreFromExport(from, path);
+  if (!restored.ok()) {
+    std::cerr << "lcp-ledgerd: nothing restored: " << restored.status().ToString() << "\n";
+    return 1;
+  }
+  std::cout << "restored " << restored->records << " entries (1 to " << restored->records << ", "
+            << restored->rules << ") from " << from << " into " << path << "\nhead: entry "
+            << restored->records << ", hash " << lcp::ToHex(restored->head_hash)
+            << "\nstart lcp-ledgerd with --data-dir " << data_dir
+            << "; it replays and verifies every entry again as it opens the file\n";
+  return 0;
+}
+
 int main(int argc, char** argv) {
   // Signals are taken by sigwait below, never by a handler in another thread. They are blocked first
   // of all, so that every thread started later (gRPC starts its own as soon as credentials are made)
@@ -272,7 +299,22 @@ int main(int argc, char** argv) {
   CLI::App* principal_list = principal->add_subcommand("list", "List the principals");
   principal_list->add_option("--principals", principal_options.file, "The principals file")
       ->required();
+  std::string restore_from;
+  std::string restore_dir;
+  CLI::App* restore = app.add_subcommand(
+      "restore",
+      "Write the entries of an export (lcp export) into a new, empty ledger: the export is "
+      "verified "
+      "and replayed whole first, as lcp-audit replay does, and nothing is written unless it "
+      "replays");
+  restore->add_option("--from", restore_from, "The export file")->required();
+  restore
+      ->add_option("--data-dir", restore_dir,
+                   "Directory of the ledger file ledger.sqlite (created if missing; it must "
+                   "hold no entries)")
+      ->required();
   CLI11_PARSE(app, argc, argv);
+  if (restore->parsed()) return RestoreCommand(restore_from, restore_dir);
   if (principal_add->parsed()) return AddPrincipalCommand(principal_options);
   if (principal_revoke->parsed()) return RevokePrincipalCommand(principal_options);
   if (principal_list->parsed()) return ListPrincipalsCommand(principal_options);

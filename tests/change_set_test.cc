@@ -11,6 +11,7 @@
 #include "ledger/base/chain.h"
 #include "ledger/base/check.h"
 #include "ledger/base/periods.h"
+#include "ledger/base/state_digest.h"
 #include "ledger/engine/engine.h"
 #include "ledger/engine/journal.h"
 #include "ledger/rules/notices.h"
@@ -77,110 +78,9 @@ v1::JournalRecord MustSubmitAs(Journal& journal, const v1::Command& command,
   return record.ok() ? *record : v1::JournalRecord();
 }
 
-std::string Pence(const Int& pence) { return Money::FromPence(pence).ToString(); }
-
-// Everything in a State, written out in a fixed order, so that two states can be compared whole.
-std::string Fingerprint(const State& state) {
-  std::ostringstream out;
-  for (const auto& [code, practice] : state.practices)
-    out << "practice " << code << " " << practice.name << "\n";
-  for (const auto& [code, provider] : state.providers) {
-    out << "provider " << code << " " << provider.name << " " << provider.kind << "\n";
-  }
-  auto agreement = [&](const char* what, const std::optional<Agreement>& a) {
-    if (!a) return;
-    out << "  " << what << " " << a->proposal_seq << " " << a->proposed_by << " " << a->cosign_seq
-        << " " << a->cosigned_by << " " << a->replaces_seq << " " << a->reason << " "
-        << a->terms.pooled_lines.size() << " " << a->terms.alpha_budget_nanos << "\n";
-  };
-  for (const auto& [start, year] : state.years) {
-    out << "year " << start << " lines";
-    for (const std::string& line : year.lines) out << " " << line;
-    out << " set " << year.line_set.size() << " settled " << year.settled_seq << " members "
-        << year.settled_members.size() << "\n";
-    for (const MonthClose& close : year.closes) {
-      out << "  close " << close.month << " " << close.seq << " " << close.checkpoint_seq << " "
-          << ToHex(close.checkpoint_hash) << " " << close.closed_by << "\n";
-    }
-    agreement("agreement", year.agreement);
-    agreement("pending", year.pending);
-  }
-  for (const auto& [year, accounts] : state.balances) {
-    for (const auto& [account, pence] : accounts)
-      out << "balance " << year << " " << account << " " << Pence(pence) << "\n";
-  }
-  for (std::size_t i = 0; i < state.entries.size(); ++i) {
-    const EntryFacts& e = state.entries[i];
-    out << "entry " << i + 1 << " " << e.year << " " << e.month << " " << e.legs_begin << " "
-        << e.legs_count << " " << static_cast<int>(e.irreversible) << " " << e.reverses_seq << " "
-        << e.reversed_by << "\n";
-    for (const Leg& leg : state.LegsOf(e)) {
-      out << "  " << leg.account << " " << leg.amount.ToString() << " " << leg.year << " "
-          << leg.month << "\n";
-    }
-  }
-  out << "legs " << state.legs.size() << " keys " << state.keys.size() << " head "
-      << ToHex(state.head_hash) << "\n";
-  const Capitation& c = state.capitation;
-  for (const auto& [seq, w] : c.weights)
-    out << "weights " << seq << " " << w.year << " " << w.line << " " << w.nanos[0] << "\n";
-  for (const auto& [key, seq] : c.latest_weights)
-    out << "latest weights " << key.first << " " << key.second << " " << seq << "\n";
-  for (const auto& [date, lists] : c.lists) {
-    for (const auto& [ods, counts] : lists)
-      out << "list " << date << " " << ods << " " << counts[0] << " " << counts[27] << "\n";
-  }
-  for (const auto& [seq, v] : c.indices)
-    out << "indices " << seq << " " << v.year << " " << v.by_practice.size() << "\n";
-  for (const auto& [year, seq] : c.latest_indices)
-    out << "latest indices " << year << " " << seq << "\n";
-  for (const auto& [seq, run] : c.runs) {
-    out << "run " << seq << " " << run->line << " " << Pence(run->total_pence) << " " << run->kind
-        << " " << run->recorded_at << "\n";
-  }
-  for (const auto& [key, seq] : c.latest_run)
-    out << "latest run " << key.first << " " << key.second << " " << seq << "\n";
-  for (const auto& [id, contract] : state.contracts.by_id) {
-    out << "contract " << id << " " << contract->status << " " << contract->approved_seq << " "
-        << contract->closed_seq << " " << contract->payment_count << " "
-        << (contract->pending ? "pending" : "-") << " " << contract->entry_seqs.size() << "\n";
-    for (const auto& [year, figures] : contract->years) {
-      out << "  year " << year << " " << Pence(figures.value) << " " << Pence(figures.paid) << " "
-          << Pence(figures.outstanding) << " " << figures.committed << figures.settled << "\n";
-    }
-  }
-  for (const Interest& interest : state.contracts.interests)
-    out << "interest " << interest.seq << " " << interest.ods_code << "\n";
-  for (const auto& [key, seq] : state.invoices)
-    out << "invoice " << key.first << " " << key.second << " " << seq << "\n";
-  const Notices& n = state.notices;
-  for (const auto& [key, totals] : n.line_totals) {
-    for (const LineTotal& total : totals) {
-      out << "line total " << key.first << " " << key.second << " " << total.seq << " "
-          << Pence(total.total_pence) << " " << total.confirmed_by << " " << total.reason << "\n";
-    }
-  }
-  for (const auto& [seq, t] : n.transfers) {
-    out << "transfer " << seq << " " << t.ods_code << " " << t.from_line << " " << t.to_line << " "
-        << Pence(t.amount_pence) << " " << t.approved_seq << " " << t.approved_by << " "
-        << t.moved.size() << "\n";
-  }
-  for (const auto& [key, pence] : n.transferred) {
-    out << "transferred " << std::get<0>(key) << " " << std::get<1>(key) << " " << std::get<2>(key)
-        << " " << Pence(pence) << "\n";
-  }
-  for (const auto& [key, acknowledgement] : n.acknowledgements)
-    out << "acknowledged " << key.first << " " << key.second << " " << acknowledgement.seq << "\n";
-  for (const auto& [key, signature] : n.signatures) {
-    out << "signed " << key.first << " " << key.second << " " << signature.seq << " "
-        << signature.terms_sha256 << " " << signature.agreement_seq << "\n";
-  }
-  for (const auto& [ods, status] : n.members) {
-    out << "member " << ods << " left " << (status.left ? status.left->seq : 0) << " pending "
-        << (status.pending ? status.pending->seq : 0) << "\n";
-  }
-  return out.str();
-}
+// Everything in a State, written out in a fixed order, so that two states can be compared whole:
+// every field of every record (ledger/base/state_digest.h).
+std::string Fingerprint(const State& state) { return DescribeState(state); }
 
 // The SHA-256 of the LCP's membership terms that practices sign.
 const std::string kTermsSha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";

@@ -108,7 +108,8 @@ class PrintProcessesOnFailure : public ::testing::EmptyTestEventListener {
     runs_printed = runs_of_test;
     if (!servers_printed) {
       for (const ServerProcess* server : live_servers) {
-        std::printf("---- the log of the server at %s:\n%s\n", server->address().c_str(),
+        std::printf("---- the log of the server %s:\n%s\n",
+                    server->started() ? ("at " + server->address()).c_str() : "that did not start",
                     Tail(server->Log(), 6000).c_str());
       }
       servers_printed = !live_servers.empty();

@@ -71,6 +71,7 @@ int Verify(const std::string& path) {
             << "chain: every record links to the one before it and hashes correctly\n"
             << "header: counts and head hash " << ToHex(outcome.header.head_hash()) << " match\n"
             << "month-close checkpoints: " << outcome.checkpoints << " verified\n"
+            << "rules: the records were decided under " << DescribeRulesVersions(outcome) << "\n"
             << "OK\n";
   return 0;
 }
@@ -95,6 +96,8 @@ int Replay(const std::string& path, Format format) {
     std::cout << path << ": " << Range(outcome.header)
               << " replayed: every command re-executed by the ledger's rules gave exactly its "
                  "recorded postings, and every recorded principal's role could issue it\n"
+              << "rules: each record re-decided under its own, " << DescribeRulesVersions(outcome)
+              << "\n"
               << "head: entry " << snapshot.head_seq << ", hash " << ToHex(snapshot.head_hash)
               << "\n\n"
               << FormatTrialBalances(TrialBalances(balances));

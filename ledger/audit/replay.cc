@@ -3,6 +3,7 @@
 #include <google/protobuf/arena.h>
 #include <pthread.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <deque>
@@ -15,6 +16,7 @@
 
 #include "ledger/base/chain.h"
 #include "ledger/base/export_file.h"
+#include "ledger/base/rules_version.h"
 
 namespace lcp {
 namespace {
@@ -92,16 +94,26 @@ void WalkRecords(ExportReader& reader, AuditOutcome& outcome, Slot slot, Check c
   }
 }
 
+// Counts the rules version of `entry`, a record that passed, into the outcome's range.
+void NoteRules(const v1::JournalEntry& entry, AuditOutcome& outcome) {
+  const std::uint32_t rules = RulesOf(entry);
+  outcome.rules_min = outcome.rules_min == 0 ? rules : std::min(outcome.rules_min, rules);
+  outcome.rules_max = std::max(outcome.rules_max, rules);
+}
+
 // The body must be a journal entry (parsed into `entry`); a month close's checkpoint must name the
 // record before it, whose hash is this record's prev_hash (already checked against the chain).
 Status CheckBodyAndCheckpoint(const v1::JournalRecord& record, v1::JournalEntry& entry,
-                              std::uint64_t& checkpoints) {
+                              AuditOutcome& outcome) {
   auto where = [&record] { return "record " + std::to_string(record.seq()) + ": "; };
   if (!entry.ParseFromString(record.body())) {
     return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT, where() + "its body is not a readable journal entry");
   }
   if (!entry.has_checkpoint()) {
-    if (!entry.command().has_close_month()) return Status::Ok();
+    if (!entry.command().has_close_month()) {
+      NoteRules(entry, outcome);
+      return Status::Ok();
+    }
     return Status::Error(v1::ERROR_CODE_CHAIN_BROKEN,
                          where() + "it closes a month but records no checkpoint of the chain head");
   }
@@ -114,7 +126,8 @@ Status CheckBodyAndCheckpoint(const v1::JournalRecord& record, v1::JournalEntry&
                              std::to_string(record.seq() - 1) + " with hash " +
                              ToHex(record.prev_hash()));
   }
-  ++checkpoints;
+  ++outcome.checkpoints;
+  NoteRules(entry, outcome);
   return Status::Ok();
 }
 
@@ -392,6 +405,15 @@ void CheckComplete(AuditOutcome& outcome) {
 
 }  // namespace
 
+std::string DescribeRulesVersions(const AuditOutcome& outcome) {
+  if (outcome.rules_max == 0) return "no rules version";
+  if (outcome.rules_min == outcome.rules_max) {
+    return "rules version " + std::to_string(outcome.rules_max);
+  }
+  return "rules versions " + std::to_string(outcome.rules_min) + " to " +
+         std::to_string(outcome.rules_max);
+}
+
 AuditOutcome VerifyExport(std::istream& in) {
   AuditOutcome outcome;
   ExportReader reader(in);
@@ -402,7 +424,7 @@ AuditOutcome VerifyExport(std::istream& in) {
   try {
     while (Batch* batch = reading.read().Pop()) {
       CheckBatch(*batch, [&](const v1::JournalRecord& record, v1::JournalEntry& entry) {
-        return CheckBodyAndCheckpoint(record, entry, outcome.checkpoints);
+        return CheckBodyAndCheckpoint(record, entry, outcome);
       });
       outcome.records += batch->count;
       if (batch->last) {
@@ -475,6 +497,7 @@ AuditOutcome ReplayExport(std::istream& in, Journal& journal) {
           ended = true;
           break;
         }
+        NoteRules(*batch->entries[i], outcome);
         ++outcome.records;
       }
       if (!ended && batch->last) {

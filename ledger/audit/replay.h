@@ -20,7 +20,15 @@ struct AuditOutcome {
   std::uint64_t records = 0;      // Records that passed.
   v1::ExportHeader header;        // As read (empty if it could not be read).
   std::uint64_t checkpoints = 0;  // VerifyExport: the month-close checkpoints checked.
+  // The lowest and highest rules version (JournalEntry.rules_version, absent meaning 1) of the
+  // records that passed; both 0 when none did.
+  std::uint32_t rules_min = 0;
+  std::uint32_t rules_max = 0;
 };
+
+// "rules version 2" or "rules versions 1 to 2", of the records that passed; "no rules version"
+// when none did.
+std::string DescribeRulesVersions(const AuditOutcome& outcome);
 
 // Checks the header, that every record links to the one before it (starting from the header's
 // first_prev_hash) and hashes correctly, that its body is a journal entry and any month-close

@@ -3,6 +3,7 @@
 #include <array>
 #include <vector>
 
+#include "ledger/base/rules_version.h"
 #include "ledger/base/text.h"
 
 namespace lcp {
@@ -174,7 +175,7 @@ AccountShape AccountShape::Of(std::string_view path, const AccountRef& ref) {
 
 bool IsKeptBySettlements(std::string_view path, std::uint32_t rules) {
   if (path == "lcp:risk_pool") return true;
-  if (rules < 2) return false;
+  if (!rules::InForce(rules, rules::kSettlementAccountsReserved)) return false;
   if (path == "pct:risk_share") return true;
   if (!path.starts_with("practice:")) return false;
   return path.ends_with(":reinvestment") || path.ends_with(":risk_share");

@@ -10,6 +10,7 @@
 #include "ledger/base/accounts.h"
 #include "ledger/base/check.h"
 #include "ledger/base/periods.h"
+#include "ledger/base/rules_version.h"
 #include "ledger/base/text.h"
 #include "ledger/rules/capitation.h"
 #include "ledger/rules/checks.h"
@@ -157,7 +158,7 @@ std::optional<Status> ReservedAccount(std::string_view account, std::uint32_t ru
                       " is moved only by the year's settlement (SettleYear), which applies the "
                       "risk-sharing agreement; a saving or a share is never typed in");
   }
-  if (rules >= 2 && IsKeptByBudgets(account)) {
+  if (rules::InForce(rules, rules::kBudgetAccountsReserved) && IsKeptByBudgets(account)) {
     return Refuse(
         v1::ERROR_CODE_ACCOUNT_RESERVED,
         "account " + Quoted(account) +
@@ -168,10 +169,10 @@ std::optional<Status> ReservedAccount(std::string_view account, std::uint32_t ru
   return std::nullopt;
 }
 
-// Under rules 2, a correction goes into the current month: the earliest month still open.
+// A correction goes into the current month: the earliest month still open.
 Status CheckCurrentMonth(const State& state, const OpenPeriod& period, std::uint32_t rules,
                          std::string_view what) {
-  if (rules < 2) return Status::Ok();
+  if (!rules::InForce(rules, rules::kCorrectionsInCurrentMonth)) return Status::Ok();
   const std::optional<std::pair<int, int>> current = NextMonthToClose(state.years);
   if (current && *current == std::pair(period.year->start_year, period.month)) return Status::Ok();
   return Refuse(v1::ERROR_CODE_CORRECTION_NOT_CURRENT_MONTH,
@@ -314,7 +315,7 @@ Result<ChangeSet> DecideReverseEntry(const State& state, const v1::ReverseEntry&
   changes.reverses_seq = command.seq();
   for (Leg& leg : state.LegsOf(original)) {
     LCP_RETURN_IF_ERROR(CheckAccount(state, *period->year, leg.account));
-    if (rules >= 2) {
+    if (rules::InForce(rules, rules::kReservedAccountsNotReversed)) {
       if (std::optional<Status> reserved = ReservedAccount(leg.account, rules)) {
         return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
                       which + " cannot be reversed: " + reserved->message());

@@ -10,6 +10,7 @@
 #include "ledger/base/chain.h"
 #include "ledger/base/check.h"
 #include "ledger/base/periods.h"
+#include "ledger/base/rules_version.h"
 #include "ledger/base/text.h"
 #include "ledger/engine/engine.h"
 #include "ledger/rules/notices.h"
@@ -508,7 +509,7 @@ Status Journal::ReplayChecked(const v1::JournalRecord& record, const v1::Journal
   const std::uint32_t rules = RulesOf(recorded);
   if (rules > kRulesVersionCurrent || rules < state_.rules_version) {
     return Status::Error(
-        v1::ERROR_CODE_REPLAY_MISMATCH,
+        v1::ERROR_CODE_RULES_VERSION_UNKNOWN,
         Where(record) + "it was recorded under rules version " + std::to_string(rules) +
             (rules > kRulesVersionCurrent
                  ? ", which this lcpledger does not know (it knows up to " +

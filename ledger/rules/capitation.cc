@@ -235,9 +235,10 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
                   "budget line " + Quoted(line) + " is not one of " + FormatYear(year) + "'s lines");
   }
   const std::uint32_t rules = RulesOf(envelope);
+  const bool confirmed_totals = rules::InForce(rules, rules::kConfirmedTotalsAndNotices);
   const std::string year_line = FormatYear(year) + " " + line;
   std::optional<Money> total;
-  if (rules < 2 || !command.total().value().empty()) {
+  if (!confirmed_totals || !command.total().value().empty()) {
     Result<Money> given = Money::Parse(command.total().value());
     if (!given.ok()) return given.status();
     if (given->pence() <= 0) {
@@ -246,7 +247,7 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
     }
     total = *given;
   }
-  if (rules >= 2) {
+  if (confirmed_totals) {
     auto confirmed = state.notices.line_totals.find({year, line});
     if (confirmed == state.notices.line_totals.end()) {
       return Refuse(v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED,
@@ -329,7 +330,7 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
                                         " come from the run at entry " + std::to_string(latest_run) +
                                         "; name it as the run this one revises");
   }
-  if (rules >= 2 && latest_run != 0 && command.notice() == v1::NOTICE_KIND_INDICATIVE &&
+  if (confirmed_totals && latest_run != 0 && command.notice() == v1::NOTICE_KIND_INDICATIVE &&
       capitation.runs.at(latest_run)->kind == v1::NOTICE_KIND_FINAL) {
     return Refuse(v1::ERROR_CODE_NOTICE_ALREADY_FINAL,
                   year_line + " has a FINAL budget notice already (the run at entry " +
@@ -339,7 +340,7 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
   auto run = std::make_shared<AllocationRun>();
   run->seq = state.last_seq() + 1;
   run->recorded_at = envelope.recorded_at().seconds();
-  run->kind = rules >= 2 ? command.notice() : v1::NOTICE_KIND_UNSPECIFIED;
+  run->kind = confirmed_totals ? command.notice() : v1::NOTICE_KIND_UNSPECIFIED;
   run->year = year;
   run->month = period->month;
   run->line = line;

@@ -10,21 +10,11 @@
 
 #include "lcp/v1/ledger.pb.h"
 #include "ledger/base/change_set.h"
+#include "ledger/base/rules_version.h"
 #include "ledger/base/state.h"
 #include "ledger/base/status.h"
 
 namespace lcp {
-
-// The rules an entry is decided under (JournalEntry.rules_version; docs/architecture.md "Rules
-// versions"). 1: before budget notices. 2: budgets move only through runs of confirmed totals and
-// approved transfers; the settlement's accounts only through the settlement; corrections go into
-// the current month.
-inline constexpr std::uint32_t kRulesVersionFirst = 1;
-inline constexpr std::uint32_t kRulesVersionCurrent = 2;
-// The rules version an entry records: 0 (not recorded) means 1.
-inline std::uint32_t RulesOf(const v1::JournalEntry& envelope) {
-  return envelope.rules_version() == 0 ? kRulesVersionFirst : envelope.rules_version();
-}
 
 // The date in the UK ("2026-05-01") at `seconds` since 1970 UTC: GMT, or BST (UTC+1) from 01:00 UTC
 // on the last Sunday of March to 01:00 UTC on the last Sunday of October.

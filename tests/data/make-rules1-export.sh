@@ -4,7 +4,8 @@
 # refuses: journals into practices' budget, reinvestment and risk-share accounts and pct:risk_share,
 # a reversal of a budget journal, an allocation run with a total typed in (no confirmed total, no
 # notice kind), and a correction posted into a later month than the earliest open one. The test
-# (tests/rules_version_test.cc) replays the file with today's engine and checks every figure.
+# (tests/notices_test.cc in process, tests/rules_version_test.cc through lcp-audit, lcp-ledgerd restore
+# and a server) replays the file with today's engine and checks its figures.
 # Usage: make-rules1-export.sh OLD_BIN_DIR OUT_FILE (OLD_BIN_DIR holds lcp-ledgerd and lcp).
 set -euo pipefail
 bin=$1 out=$2

@@ -1,0 +1,51 @@
+// The rules in force, recorded per entry. Every journal entry records the rules version that
+// decided it (JournalEntry.rules_version, covered by the entry's hash; absent means 1). The writer
+// stamps kRulesVersionCurrent on every new entry; a replay, at the server's start-up and in
+// lcp-audit, decides each entry under the version it records, so books recorded under older rules
+// replay exactly as they were decided.
+//
+// A rule change is one constant below, named for what it changes and equal to the version that
+// brings it in, and one branch where the rule lives: `if (rules::InForce(rules, rules::kX))`.
+// docs/architecture.md ("Rules versions") says how to introduce one; docs/export-format.md keeps
+// the history of versions.
+#pragma once
+
+#include <cstdint>
+
+#include "lcp/v1/ledger.pb.h"
+
+namespace lcp {
+
+inline constexpr std::uint32_t kRulesVersionFirst = 1;
+inline constexpr std::uint32_t kRulesVersionCurrent = 2;
+
+// The rules version an entry records: 0 (not recorded) means 1.
+inline std::uint32_t RulesOf(const v1::JournalEntry& envelope) {
+  return envelope.rules_version() == 0 ? kRulesVersionFirst : envelope.rules_version();
+}
+
+namespace rules {
+
+// Rules 2: budget notices (budgets move only by the agreed method; corrections in the current
+// month).
+// A journal may not move a practice's budget (practice:<ODS>:budget:<LINE>): it moves only by an
+// allocation run of the PCT's confirmed total or an approved budget transfer.
+inline constexpr std::uint32_t kBudgetAccountsReserved = 2;
+// A journal may not move practice:<ODS>:reinvestment, practice:<ODS>:risk_share or pct:risk_share:
+// they move only by the year's settlement. (lcp:risk_pool was the settlement's from rules 1.)
+inline constexpr std::uint32_t kSettlementAccountsReserved = 2;
+// A reversal may not move an account that a journal may not: an old typed budget is put right by a
+// revision run or a transfer, not by reversing it.
+inline constexpr std::uint32_t kReservedAccountsNotReversed = 2;
+// A correction (a journal or a reversal) goes into the current month, the earliest still open.
+inline constexpr std::uint32_t kCorrectionsInCurrentMonth = 2;
+// An allocation run allocates exactly the PCT's confirmed total for its line, and says whether it
+// is an INDICATIVE or a FINAL notice; an indicative run after a final one is refused.
+inline constexpr std::uint32_t kConfirmedTotalsAndNotices = 2;
+
+// Whether the rule change introduced in version `change` is in force for an entry decided under
+// `rules`.
+constexpr bool InForce(std::uint32_t rules, std::uint32_t change) { return rules >= change; }
+
+}  // namespace rules
+}  // namespace lcp
