@@ -15,6 +15,7 @@
 //
 // Exit codes: 0 success; 1 the server refused a command (its message is printed); 2 the command
 // line was wrong; 3 the server could not be reached or failed.
+#include <grpc/grpc.h>
 #include <grpc/support/log.h>
 
 #include <CLI/CLI.hpp>
@@ -92,4 +93,14 @@ int Main(int argc, char** argv) {
 
 }  // namespace lcp::client
 
-int main(int argc, char** argv) { return lcp::client::Main(argc, argv); }
+// gRPC is started before anything else and shut down, waiting for it, before the process exits.
+// Otherwise the release of the last channel starts gRPC's clean-up on a thread of its own ("which
+// can happen in another thread", grpc.h), racing the exit and the checks that run at exit: under
+// AddressSanitizer, what that thread still holds at the leak check, or frees after it, makes lcp
+// exit 1 after it has printed its answer, more often the busier the machine.
+int main(int argc, char** argv) {
+  grpc_init();
+  const int exit_code = lcp::client::Main(argc, argv);
+  grpc_shutdown_blocking();
+  return exit_code;
+}
