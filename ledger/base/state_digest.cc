@@ -92,7 +92,11 @@ class Writer {
   }
   template <typename... T>
   void Put(const std::tuple<T...>& value) {
-    std::apply([this](const auto&... part) { (Put(part), ...); }, value);
+    PutParts(value, std::index_sequence_for<T...>{});
+  }
+  template <typename Tuple, std::size_t... I>
+  void PutParts(const Tuple& value, std::index_sequence<I...>) {
+    (Put(std::get<I>(value)), ...);
   }
 
   void Put(const Practice& value) {
