@@ -19,8 +19,9 @@ struct RestoreSummary {
 
 // Verifies and replays the export at `export_path` (it must start at entry 1), then appends its
 // records to the ledger file `ledger_path` (created if missing), which must hold no entries.
-// Nothing is written unless the whole export replays. Fails naming the first record that does not
-// verify or replay, or the file that is not empty.
+// Nothing is written unless the whole export replays, and a write that fails part way (a full disk,
+// the export changed between its two readings) removes the ledger file again. Fails naming the
+// first record that does not verify or replay, or the file that is not empty.
 Result<RestoreSummary> RestoreFromExport(const std::string& export_path,
                                          const std::string& ledger_path);
 

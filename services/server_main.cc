@@ -210,6 +210,13 @@ std::chrono::system_clock::time_point ReadClockFile(const std::string& path) {
 // lcp-ledgerd restore: 0 when the export was written, 1 when it was refused (it does not replay, or
 // the ledger is not empty) or could not be written.
 int RestoreCommand(const std::string& from, const std::string& data_dir) {
+  // main blocked these for its sigwait; a restore has none, so Ctrl-C must stop it as usual.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
   std::error_code error;
   std::filesystem::create_directories(data_dir, error);
   if (error) {
