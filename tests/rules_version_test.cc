@@ -51,16 +51,16 @@ std::vector<v1::JournalRecord> FixtureRecords() {
   return records;
 }
 
-// A record 20 after the fixture's head, registering a practice, recorded under `rules`, with a good
-// hash.
-v1::JournalRecord NextRecordUnderRules(const v1::JournalRecord& head, std::uint32_t rules) {
+// The record after `head`, registering practice `ods`, recorded under `rules`, with a good hash.
+v1::JournalRecord NextRecordUnderRules(const v1::JournalRecord& head, std::uint32_t rules,
+                                       const std::string& ods = "A81009") {
   v1::JournalEntry entry;
-  entry.mutable_command()->mutable_register_practice()->set_ods_code("A81009");
+  entry.mutable_command()->mutable_register_practice()->set_ods_code(ods);
   entry.mutable_command()->mutable_register_practice()->set_name("Later Practice");
   entry.mutable_actor()->set_principal_id("local-admin");
   entry.mutable_actor()->set_role(v1::ROLE_LOCAL_ADMIN);
   entry.mutable_recorded_at()->set_seconds(1'800'000'000);
-  entry.set_idempotency_key("later-practice");
+  entry.set_idempotency_key("later-" + ods);
   entry.set_rules_version(rules);
   return MakeRecord(head.seq() + 1, head.hash(), entry.SerializeAsString());
 }
@@ -204,14 +204,7 @@ TEST(RulesVersionFixture, TheServerRefusesToStartOnRulesItDoesNotKnowOrThatGoBac
   // back.
   std::vector<v1::JournalRecord> going_back = records;
   going_back.push_back(NextRecordUnderRules(going_back.back(), 2));
-  going_back.push_back(NextRecordUnderRules(going_back.back(), 1));
-  going_back.back() = [&] {
-    v1::JournalEntry entry;
-    EXPECT_TRUE(entry.ParseFromString(going_back.back().body()));
-    entry.set_idempotency_key("later-practice-2");
-    entry.mutable_command()->mutable_register_practice()->set_ods_code("A81010");
-    return MakeRecord(21, going_back[19].hash(), entry.SerializeAsString());
-  }();
+  going_back.push_back(NextRecordUnderRules(going_back.back(), 1, "A81010"));
   std::vector<v1::JournalRecord> newer = records;
   newer.push_back(NextRecordUnderRules(newer.back(), kRulesVersionCurrent + 1));
   struct Case {
