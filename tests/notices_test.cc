@@ -14,6 +14,7 @@
 
 #include "ledger/audit/replay.h"
 #include "ledger/base/chain.h"
+#include "ledger/base/export_file.h"
 #include "ledger/base/state_digest.h"
 #include "ledger/engine/journal.h"
 #include "ledger/read/queries.h"
@@ -572,8 +573,6 @@ TEST(Membership, APracticeLeavesAtAYearEndAndIsNoMemberOfLaterYears) {
   ledger.Must(Leave("A81002", "2027/28"), kHillview);
 }
 
-// The export made by the binaries of commit 7a1e213 (tests/data/make-rules1-export.sh): journals
-// into budgets, savings and shares, a run with a typed total, a correction two months ahead.
 // The notices report, the statement's budget sources and the membership list of a hand-worked
 // ledger: ELECTIVE's first notice a day late, COMMUNITY's 40 days late, PRESCRIBING never sent,
 // one acknowledgement, a transfer and one sign-up; the figures as the queries report them.
@@ -741,6 +740,9 @@ TEST(NoticeQueries, TheReportStatementAndMembershipSayWhatWasRecordedAndWhen) {
   EXPECT_EQ(share->members(0).membership().agreement_seq(), 17u);
 }
 
+// The export made by the binaries of commit 7a1e213 (tests/data/make-rules1-export.sh): journals
+// into budgets, savings and shares, a reversal of a typed budget, a run with a typed total, a
+// correction two months ahead, contract payments, an agreement recorded late and the settlement.
 std::string Rules1Export() {
   std::ifstream in(std::string(LCP_SOURCE_DIR) + "/tests/data/rules1-export.lcpx",
                    std::ios::binary);
@@ -749,16 +751,42 @@ std::string Rules1Export() {
   return bytes.str();
 }
 
+// Replays the fixture's records 1 to `last` into `journal`, as recorded.
+void ReplayRules1Through(std::uint64_t last, Journal& journal) {
+  std::istringstream in(Rules1Export());
+  ExportReader reader(in);
+  ASSERT_TRUE(reader.ReadHeader().ok());
+  while (journal.head_seq() < last) {
+    Result<std::optional<v1::JournalRecord>> record = reader.Next();
+    ASSERT_TRUE(record.ok() && record->has_value()) << "the fixture ends before entry " << last;
+    ASSERT_TRUE(journal.Replay(**record).ok()) << "entry " << (**record).seq();
+  }
+}
+
+// The fixture's figures, worked out by hand from tests/data/make-rules1-export.sh (and equal to
+// what lcp-audit of commit 7a1e213 printed, tests/data/rules1-export.replay-7a1e213.txt). The
+// capitation run shared its typed 3,000,000.00 as 908,999.63 / 1,379,940.83 / 711,059.54 (after the
+// hand move of 5,000.00); outturns on the pooled COMMUNITY line are 9,000 + 880,000 = 889,000.00,
+// 1,420,000.00 and 1,000 + 600,000 = 601,000.00, so B = 3,000,000.00, O = 2,910,000.00 and
+// V = 90,000.00 (3%: the 1% threshold is met, the 5% cap of 150,000.00 does not bind). The LCP
+// keeps 0.70 x 90,000 = 63,000.00 and the PCT recovers 27,000.00. Budget part 31,500.00 by budgets:
+// quotas 9,544.496115 / 14,489.378715 / 7,466.12517, floors leave 2p for the two largest
+// remainders (Hillview's .8715, Riverside's .6115): 9,544.50 / 14,489.38 / 7,466.12. Contribution
+// part 31,500.00 by underspends 19,999.63 / none (Hillview overspent 40,059.17) / 110,059.54:
+// quotas 4,843.859491 / 26,656.140509, the leftover penny to Riverside: 4,843.86 / 26,656.14.
+// Shares: 14,388.36 / 14,489.38 / 34,122.26 (sum 63,000.00); Park Lane's reinvestment also holds
+// the 2,500.00 typed in, and pct:risk_share the 2,500.00 typed in less the 27,000.00 recovered.
 TEST(RulesVersion, AnExportRecordedUnderRules1ReplaysUnchanged) {
   Journal journal;
-  std::istringstream in(Rules1Export());
-  const AuditOutcome outcome = ReplayExport(in, journal);
-  ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
-  EXPECT_EQ(outcome.records, 19u);
+  {
+    std::istringstream in(Rules1Export());
+    const AuditOutcome outcome = ReplayExport(in, journal);
+    ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+    EXPECT_EQ(outcome.records, 37u);
+  }
   EXPECT_EQ(ToHex(journal.head_hash()),
-            "8df935ffe2a8db08b53995e35eb846db00beb3f9c3a245a64312dc076f69b89b");
+            "70b0ed9c31d9e3cf9ee2edd0598b3d5d108cb01371cc3183fba1ade204085b22");
   EXPECT_EQ(journal.state().rules_version, 1u);
-  // The figures lcp-audit of commit 7a1e213 printed (tests/data/rules1-export.replay-7a1e213.txt).
   const std::map<std::string, Int>& balances = journal.state().balances.at(2026);
   auto pounds = [&](const std::string& account) {
     return Money::FromPence(balances.at(account)).ToString();
@@ -766,19 +794,32 @@ TEST(RulesVersion, AnExportRecordedUnderRules1ReplaysUnchanged) {
   EXPECT_EQ(pounds("practice:A81001:budget:COMMUNITY"), "908999.63");
   EXPECT_EQ(pounds("practice:A81002:budget:COMMUNITY"), "1379940.83");
   EXPECT_EQ(pounds("practice:A81003:budget:COMMUNITY"), "711059.54");
-  EXPECT_EQ(pounds("practice:A81003:reinvestment"), "-2500.00");
+  EXPECT_EQ(pounds("practice:A81001:spend:COMMUNITY"), "889000.00");
+  EXPECT_EQ(pounds("practice:A81002:spend:COMMUNITY"), "1420000.00");
+  EXPECT_EQ(pounds("practice:A81003:spend:COMMUNITY"), "601000.00");
+  EXPECT_EQ(pounds("practice:A81001:reinvestment"), "-14388.36");
+  EXPECT_EQ(pounds("practice:A81002:reinvestment"), "-14489.38");
+  EXPECT_EQ(pounds("practice:A81003:reinvestment"), "-36622.26");
   EXPECT_EQ(pounds("practice:A81002:risk_share"), "700.00");
-  EXPECT_EQ(pounds("pct:risk_share"), "2500.00");
-  EXPECT_EQ(pounds("practice:A81003:spend:COMMUNITY"), "1000.00");
+  EXPECT_EQ(pounds("pct:risk_share"), "-24500.00");
+  EXPECT_EQ(pounds("lcp:risk_pool"), "90000.00");
+  EXPECT_EQ(pounds("provider:NLO01:payable"), "-2910000.00");
   EXPECT_EQ(journal.state().capitation.runs.at(13)->kind, v1::NOTICE_KIND_UNSPECIFIED);
+  EXPECT_EQ(journal.state().years.at(2026).settled_seq, 37u);
   // The whole state the fixture replays to, every field (ledger/base/state_digest.h), as recorded
-  // when the digest was introduced: a later change that replays this journal to any other state,
-  // in any field, fails here.
+  // when the fixture was made: a later change that replays this journal to any other state, in any
+  // field, fails here.
   EXPECT_EQ(StateDigest(journal.state()),
-            "5292005b4b0803e5ea800ac6a43f76b8a8e2eaf6e4eb182ef590c1ae52d29c3a")
+            "8654b594a0d0c5fea997214b7e09c5fbc53df438c2e8c8dac1b4b7eef05c8ba2")
       << DescribeState(journal.state());
+}
 
-  // New entries follow rules 2: the same back doors are closed now.
+// New entries after an old one follow rules 2: the back doors rules 1 left open are closed now.
+// From entry 19 of the fixture, when M02 was its current month.
+TEST(RulesVersion, NewEntriesAfterRules1EntriesFollowRules2) {
+  Journal journal;
+  ReplayRules1Through(19, journal);
+  ASSERT_EQ(journal.head_seq(), 19u);
   auto submit = [&](const v1::Command& command) {
     v1::JournalEntry request;
     *request.mutable_command() = command;
@@ -814,10 +855,8 @@ TEST(RulesVersion, AnExportRecordedUnderRules1ReplaysUnchanged) {
   EXPECT_EQ(journal.state().rules_version, kRulesVersionCurrent);
 
   // The old and the new together replay: each entry under its own rules.
-  std::string bytes = Rules1Export();
-  std::istringstream old_in(bytes);
   Journal again;
-  ASSERT_TRUE(ReplayExport(old_in, again).status.ok());
+  ReplayRules1Through(19, again);
   ASSERT_TRUE(again.Replay(*current).ok());
   EXPECT_EQ(again.head_hash(), journal.head_hash());
 }

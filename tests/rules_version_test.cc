@@ -5,11 +5,14 @@
 // rules version this build does not know, or that goes back, is refused on replay and at start-up,
 // and the version is covered by the entry's hash.
 //
-// The figures below follow from the script's commands by hand: A81001 paid 10,000.00 for a
-// community invoice and 1,000.00 of it was moved to A81003 by a correction; 2,500.00 and 700.00
-// were typed into the settlement's accounts; the capitation run shared its typed total of
-// 3,000,000.00, so the three budgets sum to it (the hand move of 5,000.00 between two of them
-// cancels).
+// The figures below follow from the script's commands by hand (tests/notices_test.cc,
+// RulesVersion.AnExportRecordedUnderRules1ReplaysUnchanged, shows the settlement's working): the
+// capitation run shared its typed 3,000,000.00; the practices' COMMUNITY spend is an invoice of
+// 10,000.00 (1,000.00 of it moved from A81001 to A81003 by a correction) and the contract's two
+// payments of 1,500,000.00 and 1,400,000.00, together 889,000.00 / 1,420,000.00 / 601,000.00; the
+// settlement of the 90,000.00 underspend credits reinvestment 14,388.36 / 14,489.38 / 34,122.26
+// (Park Lane's also holds 2,500.00 typed in) and pct:risk_share 27,000.00 (against 2,500.00 typed
+// in), and debits lcp:risk_pool 90,000.00; 700.00 was typed into A81002's risk share.
 #include "ledger/base/rules_version.h"
 
 #include <gtest/gtest.h>
@@ -34,7 +37,7 @@ using testing::ServerProcess;
 using testing::TempDir;
 
 const std::string kFixture = LCP_SOURCE_DIR "/tests/data/rules1-export.lcpx";
-const std::string kHeadHash = "8df935ffe2a8db08b53995e35eb846db00beb3f9c3a245a64312dc076f69b89b";
+const std::string kHeadHash = "70b0ed9c31d9e3cf9ee2edd0598b3d5d108cb01371cc3183fba1ade204085b22";
 
 // The fixture's records, as recorded.
 std::vector<v1::JournalRecord> FixtureRecords() {
@@ -86,7 +89,7 @@ void WriteLedger(const std::filesystem::path& dir, const std::vector<v1::Journal
 TEST(RulesVersionFixture, LcpAuditVerifiesAndReplaysItUnderRules1) {
   const RunResult verified = testing::Run(LCP_AUDIT_PATH, {"verify", kFixture});
   ASSERT_EQ(verified.exit_code, 0) << verified.err;
-  EXPECT_NE(verified.out.find("19 records (entries 1 to 19)"), std::string::npos) << verified.out;
+  EXPECT_NE(verified.out.find("37 records (entries 1 to 37)"), std::string::npos) << verified.out;
   EXPECT_NE(verified.out.find("rules: the records were decided under rules version 1\n"),
             std::string::npos)
       << verified.out;
@@ -95,15 +98,18 @@ TEST(RulesVersionFixture, LcpAuditVerifiesAndReplaysItUnderRules1) {
   ASSERT_EQ(replayed.exit_code, 0) << replayed.err;
   for (const std::string& line : std::vector<std::string>{
            "rules: each record re-decided under its own, rules version 1\n",
-           "head: entry 19, hash " + kHeadHash + "\n",
+           "head: entry 37, hash " + kHeadHash + "\n",
+           "lcp:risk_pool                               90000.00                    \n",
            "pct:allocation:COMMUNITY                                      3000000.00\n",
-           "pct:risk_share                               2500.00                    \n",
-           "practice:A81001:spend:COMMUNITY              9000.00                    \n",
+           "pct:risk_share                                                  24500.00\n",
+           "practice:A81001:reinvestment                                    14388.36\n",
+           "practice:A81001:spend:COMMUNITY            889000.00                    \n",
+           "practice:A81002:reinvestment                                    14489.38\n",
            "practice:A81002:risk_share                    700.00                    \n",
-           "practice:A81003:reinvestment                                     2500.00\n",
-           "practice:A81003:spend:COMMUNITY              1000.00                    \n",
-           "provider:NLO01:payable                                          10000.00\n",
-           "total                                     3013200.00          3013200.00\n",
+           "practice:A81003:reinvestment                                    36622.26\n",
+           "practice:A81003:spend:COMMUNITY            601000.00                    \n",
+           "provider:NLO01:payable                                        2910000.00\n",
+           "total                                     6000700.00          6000700.00\n",
        }) {
     EXPECT_NE(replayed.out.find(line), std::string::npos) << line << "\nin\n" << replayed.out;
   }
@@ -115,34 +121,50 @@ TEST(RulesVersionFixture, RestoredAndServedWithTheSameHeadAndFigures) {
   const RunResult restored =
       testing::Run(LCP_LEDGERD_PATH, {"restore", "--from", kFixture, "--data-dir", data});
   ASSERT_EQ(restored.exit_code, 0) << restored.err;
-  EXPECT_NE(restored.out.find("restored 19 entries (1 to 19, rules version 1) from " + kFixture),
+  EXPECT_NE(restored.out.find("restored 37 entries (1 to 37, rules version 1) from " + kFixture),
             std::string::npos)
       << restored.out;
-  EXPECT_NE(restored.out.find("head: entry 19, hash " + kHeadHash + "\n"), std::string::npos)
+  EXPECT_NE(restored.out.find("head: entry 37, hash " + kHeadHash + "\n"), std::string::npos)
       << restored.out;
 
   {
     ServerProcess server(LCP_LEDGERD_PATH, dir.path() / "data");
     ASSERT_TRUE(server.started()) << server.Log();
-    EXPECT_NE(server.Log().find("journal head 19 " + kHeadHash.substr(0, 8)), std::string::npos)
+    EXPECT_NE(server.Log().find("journal head 37 " + kHeadHash.substr(0, 8)), std::string::npos)
         << server.Log();
     const RunResult head = testing::Run(LCP_CLI_PATH, {"--server", server.address(), "head"});
     ASSERT_EQ(head.exit_code, 0) << head.err;
-    EXPECT_NE(head.out.find("entry 19\nhash  " + kHeadHash), std::string::npos) << head.out;
+    EXPECT_NE(head.out.find("entry 37\nhash  " + kHeadHash), std::string::npos) << head.out;
     const RunResult balances =
         testing::Run(LCP_CLI_PATH, {"--server", server.address(), "balances"});
     ASSERT_EQ(balances.exit_code, 0) << balances.err;
     const std::string table = Squeezed(balances.out);
     for (const std::string& line : std::vector<std::string>{
+             "2026/27 lcp:risk_pool 90000.00\n",
              "2026/27 pct:allocation:COMMUNITY -3000000.00\n",
-             "2026/27 pct:risk_share 2500.00\n",
-             "2026/27 practice:A81001:spend:COMMUNITY 9000.00\n",
+             "2026/27 pct:risk_share -24500.00\n",
+             "2026/27 practice:A81001:reinvestment -14388.36\n",
+             "2026/27 practice:A81002:reinvestment -14489.38\n",
              "2026/27 practice:A81002:risk_share 700.00\n",
-             "2026/27 practice:A81003:reinvestment -2500.00\n",
-             "2026/27 practice:A81003:spend:COMMUNITY 1000.00\n",
-             "2026/27 provider:NLO01:payable -10000.00\n",
+             "2026/27 practice:A81003:reinvestment -36622.26\n",
+             "2026/27 practice:A81003:spend:COMMUNITY 601000.00\n",
+             "2026/27 provider:NLO01:payable -2910000.00\n",
          }) {
       EXPECT_NE(table.find(line), std::string::npos) << line << "\nin\n" << table;
+    }
+    // The settlement, as the server reports it: each step of the hand working above.
+    const RunResult share = testing::Run(
+        LCP_CLI_PATH, {"--server", server.address(), "share", "--year", "2026/27", "--settled"});
+    ASSERT_EQ(share.exit_code, 0) << share.err;
+    const std::string shares = Squeezed(share.out);
+    for (const std::string& line : std::vector<std::string>{
+             "pool: budget 3000000.00, outturn 2910000.00, variance 90000.00 (savings)\n",
+             "LCP 63000.00 kept for reinvestment; PCT 27000.00 recovered\n",
+             " A81001 908999.63 889000.00 19999.63 19999.63 9544.50 4843.86 14388.36\n",
+             " A81002 1379940.83 1420000.00 -40059.17 0.00 14489.38 0.00 14489.38\n",
+             " A81003 711059.54 601000.00 110059.54 110059.54 7466.12 26656.14 34122.26\n",
+         }) {
+      EXPECT_NE(shares.find(line), std::string::npos) << line << "\nin\n" << shares;
     }
     EXPECT_EQ(server.StopWith(SIGTERM), 0);
   }
@@ -152,7 +174,7 @@ TEST(RulesVersionFixture, RestoredAndServedWithTheSameHeadAndFigures) {
       testing::Run(LCP_LEDGERD_PATH, {"restore", "--from", kFixture, "--data-dir", data});
   EXPECT_EQ(again.exit_code, 1);
   EXPECT_NE(again.err.find("nothing restored: ERROR_CODE_STORAGE_FAILURE: ledger file " + data +
-                           "/ledger.sqlite holds 19 entries already; a restore writes only into "
+                           "/ledger.sqlite holds 37 entries already; a restore writes only into "
                            "an empty ledger"),
             std::string::npos)
       << again.err;
@@ -160,9 +182,9 @@ TEST(RulesVersionFixture, RestoredAndServedWithTheSameHeadAndFigures) {
 
 TEST(RulesVersionFixture, AnExportThatDoesNotReplayIsNotRestored) {
   TempDir dir;
-  // The fixture with a record 20 under a rules version this build does not know.
+  // The fixture with a record 38 under a rules version this build does not know.
   std::vector<v1::JournalRecord> records = FixtureRecords();
-  ASSERT_EQ(records.size(), 19u);
+  ASSERT_EQ(records.size(), 37u);
   records.push_back(NextRecordUnderRules(records.back(), kRulesVersionCurrent + 1));
   const std::filesystem::path file = dir.path() / "newer.lcpx";
   {
@@ -180,7 +202,7 @@ TEST(RulesVersionFixture, AnExportThatDoesNotReplayIsNotRestored) {
       testing::Run(LCP_LEDGERD_PATH, {"restore", "--from", file.string(), "--data-dir", data});
   EXPECT_EQ(restored.exit_code, 1);
   EXPECT_NE(restored.err.find("nothing restored: ERROR_CODE_RULES_VERSION_UNKNOWN: " +
-                              file.string() + ": not restored, it does not replay (record 20)"),
+                              file.string() + ": not restored, it does not replay (record 38)"),
             std::string::npos)
       << restored.err;
   EXPECT_NE(restored.err.find("rules version 3, which this lcpledger does not know (it knows up "
@@ -199,7 +221,7 @@ TEST(RulesVersionFixture, AnExportThatDoesNotReplayIsNotRestored) {
 // rules version it does not know, or one that goes back, naming the record.
 TEST(RulesVersionFixture, TheServerRefusesToStartOnRulesItDoesNotKnowOrThatGoBack) {
   std::vector<v1::JournalRecord> records = FixtureRecords();
-  ASSERT_EQ(records.size(), 19u);
+  ASSERT_EQ(records.size(), 37u);
   // Rules 2 after the fixture's rules 1 is the normal case; a record under rules 1 after it goes
   // back.
   std::vector<v1::JournalRecord> going_back = records;
@@ -213,12 +235,12 @@ TEST(RulesVersionFixture, TheServerRefusesToStartOnRulesItDoesNotKnowOrThatGoBac
   };
   for (const Case& c : std::vector<Case>{
            Case{newer,
-                "ERROR_CODE_RULES_VERSION_UNKNOWN: the stored journal does not verify: record 20: "
+                "ERROR_CODE_RULES_VERSION_UNKNOWN: the stored journal does not verify: record 38: "
                 "it was recorded under rules "
                 "version 3, which this lcpledger does not know (it knows up to 2); replay it with "
                 "a newer one"},
            Case{going_back,
-                "ERROR_CODE_RULES_VERSION_UNKNOWN: the stored journal does not verify: record 21: "
+                "ERROR_CODE_RULES_VERSION_UNKNOWN: the stored journal does not verify: record 39: "
                 "it was recorded under rules "
                 "version 1, older than the version 2 of an earlier entry; rules never go back"},
        }) {

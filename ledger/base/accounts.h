@@ -74,7 +74,7 @@ bool IsBudgetLineName(std::string_view name);
 // Whether only contracts may post to the account: "practice:<ODS>:commitment:<LINE>" and
 // "lcp:encumbrance:<LINE>" follow the contracts' own figures. REQUIRES: a well-formed path.
 bool IsKeptByContracts(std::string_view path);
-// Whether only year settlements may post to the account under rules version `rules` (notices.h):
+// Whether only year settlements may post to the account under rules `rules` (rules_version.h):
 // "lcp:risk_pool"; from rules 2 also "practice:<ODS>:reinvestment", "practice:<ODS>:risk_share" and
 // "pct:risk_share". REQUIRES: a well-formed path.
 bool IsKeptBySettlements(std::string_view path, std::uint32_t rules);

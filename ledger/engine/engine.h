@@ -29,8 +29,8 @@ namespace lcp {
 // particular record (a contract's approver is not its proposer; a practice acts only for itself);
 // which roles may issue which commands at all is permissions.h, checked before Decide. The recorded
 // time is a fact the entry records (when a notice was given), never a clock the engine reads. The
-// rules version (notices.h) says which rules decide: a replay decides an old entry by the rules it
-// was recorded under.
+// rules version (base/rules_version.h) says which rules decide: a replay decides an old entry by
+// the rules it was recorded under.
 Result<ChangeSet> Decide(const State& state, const v1::Command& command,
                          const v1::JournalEntry& envelope);
 

@@ -27,7 +27,7 @@ Result<ChangeSet> DecideSetBandWeights(const State& state, const v1::SetBandWeig
 Result<ChangeSet> DecideRecordPopulation(const State& state, const v1::RecordPopulation& command);
 Result<ChangeSet> DecideSetPracticeIndices(const State& state,
                                            const v1::SetPracticeIndices& command);
-// Under rules 2 (notices.h) the total is the confirmed one and the run says INDICATIVE or FINAL;
+// Under rules 2 (base/rules_version.h) the total is the confirmed one, the run INDICATIVE or FINAL;
 // `envelope` gives the rules and the recorded time.
 Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocation& command,
                                       const v1::JournalEntry& envelope);

@@ -42,4 +42,26 @@ lcp journal post --year 2026/27 --month M03 --narrative "A saving typed in" \
   practice:A81003:reinvestment=-2500.00 pct:risk_share=2500.00 --key r1-j5
 lcp journal post --year 2026/27 --month M03 --narrative "A share typed in" \
   practice:A81002:risk_share=700.00 lcp:cash=-700.00 --key r1-j6
+# Entries 20 on (appended after entries 1-19 were first recorded, so those keep their numbers): a
+# BUY contract on COMMUNITY paid in M02 and M03 by activity, the year's risk-sharing agreement
+# recorded late (a variation, with its reason) and co-signed by another principal, M02 to M12
+# closed, and the settlement that credits the practices' reinvestment and pct:risk_share and
+# releases the contract's outstanding 50,000.00.
+lcp contract add C-R1-001 --provider NLO01 --mode buy --line COMMUNITY --start-year 2026/27 \
+  --start-month M02 --type block --value 3200000 --attribution activity \
+  --description "Community nursing" --key r1-k1
+lcp --as approver contract approve C-R1-001 --year 2026/27 --month M02 --key r1-k2
+lcp contract pay C-R1-001 --year 2026/27 --month M02 --amount 1500000 --invoice NLO01-2026-05 \
+  --practice A81001=400000 --practice A81002=800000 --practice A81003=300000
+lcp contract pay C-R1-001 --year 2026/27 --month M03 --amount 1400000 --invoice NLO01-2026-06 \
+  --practice A81001=480000 --practice A81002=620000 --practice A81003=300000
+lcp agreement propose --year 2026/27 --pooled COMMUNITY --reason "Agreed in April, recorded late" \
+  --savings-threshold 0.01 --savings-mode first_pound --savings-bands 0.70 --savings-cap 0.05 \
+  --overspend-threshold 0 --overspend-mode first_pound --overspend-bands 0.02:1.00,0.05:0.50,0.00 \
+  --overspend-cap 0.03 --alpha-budget 0.5 --alpha-contribution 0.5 --key r1-g1
+lcp --as pct agreement cosign --year 2026/27 --proposal 24 --key r1-g2
+for month in 02 03 04 05 06 07 08 09 10 11 12; do
+  lcp month close --year 2026/27 --month "M$month" --key "r1-c$month"
+done
+lcp year settle --year 2026/27 --key r1-s1
 "$bin/lcp" --server "$(cat "$work/ready")" export --out "$out" >/dev/null
