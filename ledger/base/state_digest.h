@@ -4,7 +4,8 @@
 // (the command fuzzer, tests/change_set_test.cc, the old-rules fixture's recorded digest).
 //
 // Every struct is taken apart with a structured binding that names each of its fields, so adding a
-// field to the state and not to the digest does not compile (state_digest.cc). Left out, each by
+// field to the state and not to the digest does not compile (state_digest.cc; the ctest
+// state_digest_guard grows each record of state.h in a copy and checks so). Left out, each by
 // name with its reason: the counters that tell readers' copies to refresh (they count undos too)
 // and the account numbering (an undone entry leaves its accounts numbered, which changes nothing).
 #pragma once
