@@ -212,6 +212,13 @@ TEST(EndToEnd, SubmitFileNeverPostsTwiceAndJsonReportsRefusals) {
             "\"message\":\"ERROR_CODE_PRACTICE_ALREADY_REGISTERED: practice A81001 is registered "
             "already\",\"idempotencyKeys\":[\"dup-1\"]}}\n");
   EXPECT_NE(refused.err.find("lcp: nothing was posted (key dup-1)"), std::string::npos);
+  // A refused query's JSON names its error code too, from the same trailing metadata.
+  RunResult unknown = Lcp(server, {"--output", "json", "contract", "show", "C-NONE"});
+  EXPECT_EQ(unknown.exit_code, 1);
+  EXPECT_EQ(unknown.out,
+            "{\"error\":{\"grpcCode\":5,\"errorCode\":\"ERROR_CODE_CONTRACT_UNKNOWN\",\"message\":"
+            "\"ERROR_CODE_CONTRACT_UNKNOWN: no contract \\\"C-NONE\\\" is registered\","
+            "\"idempotencyKeys\":[]}}\n");
   EXPECT_EQ(server.StopWith(SIGTERM), 0);
 }
 

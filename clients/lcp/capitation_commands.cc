@@ -113,7 +113,7 @@ int RecordListsFile(const Options& options, const std::string& file) {
   LedgerClient client(*connection);
   v1::ListPracticesResponse practices;
   grpc::Status status = client.ListPractices(practices);
-  if (!status.ok()) return Fail(options, status, "");
+  if (!status.ok()) return Fail(options, status, client.last_error_code());
   std::set<std::string> members;
   for (const v1::PracticeView& member : practices.practices()) members.insert(member.ods_code());
   ListsFile lists = ParseNhsLists(in, members);
@@ -141,7 +141,7 @@ int Run(const Options& options, RunArguments args) {
   LedgerClient client(*connection);
   RunPlan plan = PlanCapitationRun(client, args);
   if (!plan.status.ok()) {
-    if (!plan.preview_failed) return Fail(options, plan.status, "");
+    if (!plan.preview_failed) return Fail(options, plan.status, plan.error_code);
     const int exit_code =
         Fail(options, plan.status, plan.error_code, {plan.request.commands(0).idempotency_key()});
     std::cerr << "lcp: nothing was posted\n";
@@ -164,8 +164,9 @@ int Show(const Options& options, const Arguments& a) {
   request.set_run_seq(a.run_seq);
   request.set_ods_code(a.practice);
   v1::GetAllocationResponse response;
-  grpc::Status status = LedgerClient(*connection).GetAllocation(request, response);
-  if (!status.ok()) return Fail(options, status, "");
+  LedgerClient client(*connection);
+  grpc::Status status = client.GetAllocation(request, response);
+  if (!status.ok()) return Fail(options, status, client.last_error_code());
   if (options.format() == Format::kJson) {
     std::cout << ToJson(response) << "\n";
     return 0;
@@ -223,6 +224,7 @@ RunPlan PlanCapitationRun(LedgerClient& client, const RunArguments& args) {
     revises = in_force.allocation().run_seq();
   } else if (status.error_code() != grpc::StatusCode::NOT_FOUND) {
     plan.status = status;
+    plan.error_code = client.last_error_code();
     return plan;
   }
   // A retry with the key of the run now in force (its reply was lost): send what that run recorded

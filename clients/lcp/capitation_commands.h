@@ -57,8 +57,9 @@ struct RunArguments {
 
 // What `capitation run` sends, worked out before anything is posted.
 struct RunPlan {
-  // OK, or the failed call: reading the run in force (then `preview_failed` is false and there is
-  // no error code), or the dry run that names the inputs (`preview_failed`). Nothing was posted.
+  // OK, or the failed call and its refusal's error code: reading the run in force (then
+  // `preview_failed` is false), or the dry run that names the inputs (`preview_failed`). Nothing
+  // was posted.
   grpc::Status status;
   std::string error_code;
   bool preview_failed = false;

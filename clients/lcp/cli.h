@@ -84,7 +84,7 @@ int Query(const Options& options, Call call, Table table) {
   LedgerClient client(*connection);
   Response response;
   grpc::Status status = call(client, response);
-  if (!status.ok()) return Fail(options, status, "");
+  if (!status.ok()) return Fail(options, status, client.last_error_code());
   std::cout << (options.format() == Format::kJson ? ToJson(response) + "\n" : table(response));
   return 0;
 }

@@ -328,9 +328,10 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
       return;
     }
     v1::GetContractResponse current;
-    grpc::Status status = LedgerClient(*connection).GetContract(get, current);
+    LedgerClient client(*connection);
+    grpc::Status status = client.GetContract(get, current);
     if (!status.ok()) {
-      exit_code = Fail(options, status, "");
+      exit_code = Fail(options, status, client.last_error_code());
       return;
     }
     v1::Command command;

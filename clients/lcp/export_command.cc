@@ -34,7 +34,8 @@ int Export(const Options& options, const Arguments& args) {
   v1::ExportRequest request;
   request.set_from_seq(args.from);
   request.set_to_seq(args.to);
-  grpc::Status status = LedgerClient(*connection).Export(request, [&](const v1::ExportResponse& response) {
+  LedgerClient client(*connection);
+  grpc::Status status = client.Export(request, [&](const v1::ExportResponse& response) {
     if (!have_header) {
       have_header = true;
       written = writer.WriteHeader(response.header());
@@ -48,7 +49,7 @@ int Export(const Options& options, const Arguments& args) {
   file.close();
   if (!status.ok() && written.ok()) {
     std::filesystem::remove(partial);
-    return Fail(options, status, "");
+    return Fail(options, status, client.last_error_code());
   }
   if (!written.ok()) {
     std::filesystem::remove(partial);

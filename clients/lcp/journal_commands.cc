@@ -114,7 +114,7 @@ int ShowEntries(const Options& options, std::uint64_t from, std::uint32_t limit,
       for (const v1::EntryView& view : response.entries()) print(view);
     }
   }
-  return status.ok() ? 0 : Fail(options, status, "");
+  return status.ok() ? 0 : Fail(options, status, client.last_error_code());
 }
 
 }  // namespace

@@ -27,112 +27,88 @@ void LedgerClient::Prepare(grpc::ClientContext& context, bool deadline) const {
   if (!acting_as_.empty()) context.AddMetadata("lcp-acting-as", acting_as_);
 }
 
-grpc::Status LedgerClient::Submit(const v1::SubmitRequest& request, v1::SubmitResponse& response,
-                                  std::string* error_code) {
-  grpc::ClientContext context;
-  Prepare(context);
-  grpc::Status status = stub_->Submit(&context, request, &response);
-  if (error_code != nullptr) {
+grpc::Status LedgerClient::Finished(const grpc::ClientContext& context, grpc::Status status) {
+  last_error_code_.clear();
+  if (!status.ok()) {
     const auto& trailers = context.GetServerTrailingMetadata();
     auto it = trailers.find("lcp-error-code");
-    if (it != trailers.end()) error_code->assign(it->second.data(), it->second.size());
+    if (it != trailers.end()) last_error_code_.assign(it->second.data(), it->second.size());
   }
+  return status;
+}
+
+grpc::Status LedgerClient::Submit(const v1::SubmitRequest& request, v1::SubmitResponse& response,
+                                  std::string* error_code) {
+  grpc::Status status = Call(&v1::LedgerService::Stub::Submit, request, response);
+  if (error_code != nullptr) *error_code = last_error_code_;
   return status;
 }
 
 grpc::Status LedgerClient::GetBalances(const v1::GetBalancesRequest& request,
                                        v1::GetBalancesResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->GetBalances(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::GetBalances, request, response);
 }
 
 grpc::Status LedgerClient::GetEntry(const v1::GetEntryRequest& request,
                                     v1::GetEntryResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->GetEntry(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::GetEntry, request, response);
 }
 
 grpc::Status LedgerClient::ListEntries(const v1::ListEntriesRequest& request,
                                        v1::ListEntriesResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->ListEntries(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::ListEntries, request, response);
 }
 
 grpc::Status LedgerClient::GetHead(v1::GetHeadResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->GetHead(&context, v1::GetHeadRequest(), &response);
+  return Call(&v1::LedgerService::Stub::GetHead, v1::GetHeadRequest(), response);
 }
 
 grpc::Status LedgerClient::ListPractices(v1::ListPracticesResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->ListPractices(&context, v1::ListPracticesRequest(), &response);
+  return Call(&v1::LedgerService::Stub::ListPractices, v1::ListPracticesRequest(), response);
 }
 
 grpc::Status LedgerClient::GetAllocation(const v1::GetAllocationRequest& request,
                                          v1::GetAllocationResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->GetAllocation(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::GetAllocation, request, response);
 }
 
 grpc::Status LedgerClient::GetContract(const v1::GetContractRequest& request,
                                        v1::GetContractResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->GetContract(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::GetContract, request, response);
 }
 
 grpc::Status LedgerClient::ListContracts(const v1::ListContractsRequest& request,
                                          v1::ListContractsResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->ListContracts(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::ListContracts, request, response);
 }
 
 grpc::Status LedgerClient::ListInterests(const v1::ListInterestsRequest& request,
                                          v1::ListInterestsResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->ListInterests(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::ListInterests, request, response);
 }
 
 grpc::Status LedgerClient::GetStatement(const v1::GetStatementRequest& request,
                                         v1::GetStatementResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->GetStatement(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::GetStatement, request, response);
 }
 
 grpc::Status LedgerClient::GetYear(const v1::GetYearRequest& request, v1::GetYearResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->GetYear(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::GetYear, request, response);
 }
 
 grpc::Status LedgerClient::GetRiskShare(const v1::GetRiskShareRequest& request,
                                         v1::GetRiskShareResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->GetRiskShare(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::GetRiskShare, request, response);
 }
 
 grpc::Status LedgerClient::GetNotices(const v1::GetNoticesRequest& request,
                                       v1::GetNoticesResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->GetNotices(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::GetNotices, request, response);
 }
 
 grpc::Status LedgerClient::ListMemberships(const v1::ListMembershipsRequest& request,
                                            v1::ListMembershipsResponse& response) {
-  grpc::ClientContext context;
-  Prepare(context);
-  return stub_->ListMemberships(&context, request, &response);
+  return Call(&v1::LedgerService::Stub::ListMemberships, request, response);
 }
 
 grpc::Status LedgerClient::Export(const v1::ExportRequest& request,
@@ -147,7 +123,7 @@ grpc::Status LedgerClient::Export(const v1::ExportRequest& request,
       break;
     }
   }
-  return reader->Finish();
+  return Finished(context, reader->Finish());
 }
 
 grpc::Status LedgerClient::StreamEntries(
@@ -159,7 +135,7 @@ grpc::Status LedgerClient::StreamEntries(
       stub_->StreamEntries(&context, request);
   v1::StreamEntriesResponse response;
   while (reader->Read(&response)) on_entry(response);
-  return reader->Finish();
+  return Finished(context, reader->Finish());
 }
 
 }  // namespace lcp::client

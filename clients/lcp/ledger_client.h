@@ -63,14 +63,31 @@ class LedgerClient {
   grpc::Status StreamEntries(const v1::StreamEntriesRequest& request,
                              const std::function<void(const v1::StreamEntriesResponse&)>& on_entry);
 
+  // The ErrorCode name (for example "ERROR_CODE_PRACTICE_UNKNOWN") the server sent with the last
+  // call's refusal, in the trailing metadata "lcp-error-code"; empty when it succeeded or failed
+  // without one (the server could not be reached).
+  const std::string& last_error_code() const { return last_error_code_; }
+
  private:
   // Sets the deadline and the credentials of a call.
   void Prepare(grpc::ClientContext& context, bool deadline = true) const;
+  // Records the refusal's error code of a finished call and returns its status.
+  grpc::Status Finished(const grpc::ClientContext& context, grpc::Status status);
+  // One unary call of `method` with the deadline and credentials.
+  template <typename Request, typename Response>
+  grpc::Status Call(grpc::Status (v1::LedgerService::Stub::*method)(grpc::ClientContext*,
+                                                                    const Request&, Response*),
+                    const Request& request, Response& response) {
+    grpc::ClientContext context;
+    Prepare(context);
+    return Finished(context, (stub_.get()->*method)(&context, request, &response));
+  }
 
   std::unique_ptr<v1::LedgerService::Stub> stub_;
   std::chrono::seconds timeout_;
   std::string authorization_;
   std::string acting_as_;
+  std::string last_error_code_;
 };
 
 }  // namespace lcp::client

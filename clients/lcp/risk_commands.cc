@@ -68,8 +68,9 @@ int ReadYear(const Options& options, const std::string& year, v1::GetYearRespons
   if (!connection) return kExitUsage;
   v1::GetYearRequest request;
   request.set_year(year);
-  grpc::Status status = LedgerClient(*connection).GetYear(request, response);
-  return status.ok() ? 0 : Fail(options, status, "");
+  LedgerClient client(*connection);
+  grpc::Status status = client.GetYear(request, response);
+  return status.ok() ? 0 : Fail(options, status, client.last_error_code());
 }
 
 // Submits `command` under `key` unless --key gave one.
