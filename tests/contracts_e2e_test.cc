@@ -50,7 +50,7 @@ void SetUpLedger(const ServerProcess& server) {
         {"budget", "confirm-total", "--year", "2026/27", "--line", "COMMUNITY", "--total",
          "2400000"},
         {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "COMMUNITY",
-         "--notice", "indicative"}}) {
+         "--indicative"}}) {
     MustRun(server, args);
   }
 }

@@ -449,9 +449,8 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
                                      "PRESCRIBING", "--total", "3000000"});
   ASSERT_EQ(confirmed.exit_code, 0) << confirmed.err;
   EXPECT_NE(confirmed.out.find("accepted: entry 10"), std::string::npos) << confirmed.out;
-  RunResult dry =
-      Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
-                   "PRESCRIBING", "--total", "3000000", "--notice", "indicative", "--dry-run"});
+  RunResult dry = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
+                               "PRESCRIBING", "--total", "3000000", "--indicative", "--dry-run"});
   ASSERT_EQ(dry.exit_code, 0) << dry.err;
   EXPECT_TRUE(
       dry.out.starts_with("dry run: nothing was posted; this is what would be\n"
@@ -460,7 +459,7 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
   EXPECT_NE(dry.out.find(table + "journal head: entry 10\n"), std::string::npos) << dry.out;
   RunResult run = Lcp(
       server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "PRESCRIBING",
-               "--total", "3000000", "--notice", "indicative", "--key", "cap-2026-prescribing"});
+               "--total", "3000000", "--indicative", "--key", "cap-2026-prescribing"});
   ASSERT_EQ(run.exit_code, 0) << run.err;
   EXPECT_NE(run.out.find("capitation run: entry 11, 2026/27 M01 PRESCRIBING, total 3000000.00, the "
                          "first run\n" +
@@ -470,7 +469,7 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
   // The same command again with its key (a lost reply, retried): the run in force is the result.
   RunResult retried = Lcp(
       server, {"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "PRESCRIBING",
-               "--total", "3000000", "--notice", "indicative", "--key", "cap-2026-prescribing"});
+               "--total", "3000000", "--indicative", "--key", "cap-2026-prescribing"});
   ASSERT_EQ(retried.exit_code, 0) << retried.err;
   EXPECT_TRUE(
       retried.out.starts_with("already recorded: entry 11 in 2026/27 M01 (key "
@@ -478,8 +477,9 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
                               "nothing new posted\ncapitation run: entry 11"))
       << retried.out;
   // The same key with another command is refused, not taken for the original.
-  RunResult reused = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M06", "--line",
-                                  "PRESCRIBING", "--total", "999", "--key", "cap-2026-prescribing"});
+  RunResult reused = Lcp(
+      server, {"capitation", "run", "--year", "2026/27", "--month", "M06", "--line", "PRESCRIBING",
+               "--total", "999", "--indicative", "--key", "cap-2026-prescribing"});
   EXPECT_EQ(reused.exit_code, 1) << reused.out;
   EXPECT_NE(reused.err.find("ERROR_CODE_IDEMPOTENCY_KEY_REUSED"), std::string::npos) << reused.err;
   // The entry names the inputs the run used, not "the latest".
@@ -504,9 +504,8 @@ TEST(EndToEnd, CapitationFromTheCsvFilesToPostedBudgets) {
     EXPECT_NE(show.out.find(line), std::string::npos) << line << show.out;
   }
   // A second run on the same inputs, the final notice, revises the first and posts nothing.
-  RunResult rerun =
-      Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M02", "--line",
-                   "PRESCRIBING", "--total", "3000000", "--notice", "final"});
+  RunResult rerun = Lcp(server, {"capitation", "run", "--year", "2026/27", "--month", "M02",
+                                 "--line", "PRESCRIBING", "--total", "3000000", "--final"});
   ASSERT_EQ(rerun.exit_code, 0) << rerun.err;
   EXPECT_NE(rerun.out.find("revising the run at entry 11"), std::string::npos) << rerun.out;
 

@@ -225,7 +225,7 @@ class PaymentsTest : public LcpClientTest {
     Lcp({"provider", "add", "LCP01", "Partnership Clinics", "--kind", "lcp_provider_arm"});
     AddCapitationInputs();
     Lcp({"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "COMMUNITY",
-         "--total", "2400000", "--notice", "indicative"});
+         "--total", "2400000", "--indicative"});
     Lcp({"--as",       "officer",       "contract",        "add",           "C-2026-001",
          "--provider", "NLO01",         "--mode",          "buy",           "--line",
          "COMMUNITY",  "--start-year",  "2026/27",         "--start-month", "M01",
@@ -348,14 +348,20 @@ TEST_F(LcpClientTest, BudgetAndMembershipCommandsSendWhatTheySayAndReportRefusal
                              "--total", "2500000"});
   EXPECT_EQ(no_reason.exit_code, 1);
   EXPECT_NE(no_reason.err.find("ERROR_CODE_REASON_REQUIRED"), std::string::npos) << no_reason.err;
-  RunResult no_notice = lcp({"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
-                             "COMMUNITY", "--notice", "draft"});
+  RunResult no_notice =
+      lcp({"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "COMMUNITY"});
   EXPECT_EQ(no_notice.exit_code, 2);
-  EXPECT_NE(no_notice.err.find("--notice is indicative or final, not draft"), std::string::npos)
+  EXPECT_NE(no_notice.err.find("say which notice the run gives the practices: --indicative or "
+                               "--final"),
+            std::string::npos)
       << no_notice.err;
+  RunResult both = lcp({"capitation", "run", "--year", "2026/27", "--month", "M01", "--line",
+                        "COMMUNITY", "--indicative", "--final"});
+  EXPECT_EQ(both.exit_code, 2);
+  EXPECT_NE(both.err.find("--indicative excludes --final"), std::string::npos) << both.err;
   EXPECT_EQ(Head(), 10u);
   Lcp({"capitation", "run", "--year", "2026/27", "--month", "M01", "--line", "COMMUNITY",
-       "--notice", "final"});  // Entry 11.
+       "--final"});  // Entry 11.
   Lcp({"--as", "riverside", "budget", "acknowledge", "--year", "2026/27", "--line", "COMMUNITY",
        "--run", "11", "--practice", "A81001"});  // Entry 12.
   RunResult twice = lcp({"budget", "acknowledge", "--year", "2026/27", "--line", "COMMUNITY",

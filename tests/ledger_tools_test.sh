@@ -28,7 +28,7 @@ lcp capitation weights "$examples/weights-community.csv" --year 2026/27 --line C
 lcp capitation indices "$examples/indices.csv" --year 2026/27
 lcp capitation lists "$examples/gp-reg-pat-prac-quin-age.csv"
 lcp --as pct budget confirm-total --year 2026/27 --line COMMUNITY --total 2400000
-lcp --as officer capitation run --year 2026/27 --month M01 --line COMMUNITY --notice indicative
+lcp --as officer capitation run --year 2026/27 --month M01 --line COMMUNITY --indicative
 # PRESCRIBING's budgets of 400,000 / 650,000 / 350,000 by the agreed method too (a budget can no longer
 # be typed): lists with each practice's 1,000 patients in one band of its own, weighted 8 / 13 / 7,
 # indices of 1, and the PCT's confirmed total of 1,400,000, run as an indicative notice.
@@ -49,7 +49,7 @@ lcp capitation weights "$work/weights-prescribing.csv" --year 2026/27 --line PRE
 lcp capitation lists "$work/lists.csv"
 lcp capitation indices "$work/indices.csv" --year 2026/27
 lcp --as pct budget confirm-total --year 2026/27 --line PRESCRIBING --total 1400000
-lcp --as officer capitation run --year 2026/27 --month M01 --line PRESCRIBING --notice indicative
+lcp --as officer capitation run --year 2026/27 --month M01 --line PRESCRIBING --indicative
 budgets=$("$build/clients/lcp" --server "$address" balances --prefix practice: --year 2026/27)
 for expected in "practice:A81001:budget:PRESCRIBING           400000.00" \
   "practice:A81002:budget:PRESCRIBING           650000.00" \

@@ -19,7 +19,7 @@ lcp capitation weights "$source/docs/examples/weights-prescribing.csv" --year 20
 grep -e '^PUBLICATION' -e ',A81001,' "$source/docs/examples/gp-reg-pat-prac-quin-age.csv" >"$work/lists.csv"
 lcp capitation lists "$work/lists.csv"
 lcp budget confirm-total --year 2026/27 --line PRESCRIBING --total 1200
-lcp capitation run --year 2026/27 --month M01 --line PRESCRIBING --notice indicative
+lcp capitation run --year 2026/27 --month M01 --line PRESCRIBING --indicative
 lcp month close --month M01
 lcp journal post --year 2026/27 --month M02 --narrative Invoice \
   practice:A81001:spend:PRESCRIBING=310.25 lcp:cash=-310.25

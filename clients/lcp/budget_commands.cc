@@ -114,7 +114,7 @@ void AddBudgetGroup(CLI::App& app, Options& options, int& exit_code,
 
   CLI::App* confirm = budget->add_subcommand(
       "confirm-total", "Confirm the total the PCT gives the LCP for a year and line (PCT finance)");
-  confirm->add_option("--year", args->year, "The year, e.g. 2026/27")->required();
+  AddYearOption(confirm, args->year);
   confirm->add_option("--line", args->line, "The budget line, e.g. PRESCRIBING")->required();
   confirm->add_option("--total", args->total, "The line total, e.g. 3000000.00")->required();
   confirm->add_option("--reason", args->reason,
@@ -126,7 +126,7 @@ void AddBudgetGroup(CLI::App& app, Options& options, int& exit_code,
       "transfer",
       "Propose moving budget from one line to another (LCP finance; PCT finance "
       "approves it)");
-  transfer->add_option("--year", args->year, "The year, e.g. 2026/27")->required();
+  AddYearOption(transfer, args->year);
   transfer->add_option("--from", args->from_line, "The line the budget leaves")->required();
   transfer->add_option("--to", args->to_line, "The line the budget goes to")->required();
   transfer->add_option("--amount", args->amount, "The amount in all, e.g. 25000.00")->required();
@@ -141,14 +141,13 @@ void AddBudgetGroup(CLI::App& app, Options& options, int& exit_code,
       "approve-transfer", "Approve a proposed budget transfer and post it (PCT finance)");
   approve->add_option("seq", args->seq, "The transfer's entry (lcp budget notices lists them)")
       ->required();
-  approve->add_option("--year", args->year, "The year, e.g. 2026/27")->required();
-  approve->add_option("--month", args->month, "The month to post into, M01 to M12")->required();
+  AddPeriodOptions(approve, args->year, args->month);
   AddKeyOption(approve, options);
   approve->callback([&options, &exit_code, args] { exit_code = ApproveTransfer(options, *args); });
 
   CLI::App* acknowledge = budget->add_subcommand(
       "acknowledge", "Acknowledge a practice's budget notice: the latest run for a line");
-  acknowledge->add_option("--year", args->year, "The year, e.g. 2026/27")->required();
+  AddYearOption(acknowledge, args->year);
   acknowledge->add_option("--line", args->line, "The budget line")->required();
   acknowledge->add_option("--run", args->seq, "The run's entry (lcp budget notices shows it)")
       ->required();
@@ -160,7 +159,7 @@ void AddBudgetGroup(CLI::App& app, Options& options, int& exit_code,
       "notices",
       "A year's notices: per line the deadline, confirmed total, first notice, latest "
       "run and who has not acknowledged it; then the transfers");
-  notices->add_option("--year", args->year, "The year (default: the year in progress)");
+  AddYearInProgressOption(notices, args->year);
   notices->callback([&options, &exit_code, args] {
     v1::GetNoticesRequest request;
     request.set_year(args->year);
@@ -181,7 +180,7 @@ void AddMembershipGroup(CLI::App& app, Options& options, int& exit_code,
 
   CLI::App* sign = membership->add_subcommand(
       "sign", "Sign up for a year on the membership terms and the agreement in force (a practice)");
-  sign->add_option("--year", args->year, "The year, e.g. 2026/27")->required();
+  AddYearOption(sign, args->year);
   sign->add_option("--practice", args->practice, "Your practice's ODS code")->required();
   CLI::Option* terms = sign->add_option("--terms", args->terms_file,
                                         "The membership terms document (its SHA-256 "
@@ -215,7 +214,7 @@ void AddMembershipGroup(CLI::App& app, Options& options, int& exit_code,
 
   CLI::App* list = membership->add_subcommand(
       "list", "Who signed what for a year, who has not or must sign again, who is leaving");
-  list->add_option("--year", args->year, "The year (default: the year in progress)");
+  AddYearInProgressOption(list, args->year);
   list->callback([&options, &exit_code, args] {
     v1::ListMembershipsRequest request;
     request.set_year(args->year);

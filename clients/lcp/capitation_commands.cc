@@ -17,7 +17,8 @@ struct Arguments {
   std::string line;
   std::string practice;
   std::uint64_t run_seq = 0;
-  std::string notice;  // --notice as given.
+  bool indicative = false;  // --indicative
+  bool final = false;       // --final
   RunArguments run;
 };
 
@@ -292,7 +293,7 @@ void AddCapitationCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* weights = capitation->add_subcommand(
       "weights", "Set a year's band weights for a line from a CSV file (band,weight)");
   weights->add_option("file", args->file, "The CSV file")->required();
-  weights->add_option("--year", args->year, "The year, e.g. 2026/27")->required();
+  AddYearOption(weights, args->year);
   weights->add_option("--line", args->line, "The budget line, e.g. PRESCRIBING")->required();
   AddKeyOption(weights, options);
   weights->callback([&options, &exit_code, args] { exit_code = SetWeights(options, *args); });
@@ -302,7 +303,7 @@ void AddCapitationCommands(CLI::App& app, Options& options, int& exit_code) {
   indices
       ->add_option("file", args->file, "The CSV file (ods_code,needs_index,market_forces_factor)")
       ->required();
-  indices->add_option("--year", args->year, "The year, e.g. 2026/27")->required();
+  AddYearOption(indices, args->year);
   AddKeyOption(indices, options);
   indices->callback([&options, &exit_code, args] { exit_code = SetIndices(options, *args); });
 
@@ -315,26 +316,30 @@ void AddCapitationCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* run = capitation->add_subcommand(
       "run", "Run (or with --dry-run, preview) a capitation allocation for a year and line");
   RunArguments& r = args->run;
-  run->add_option("--year", r.year, "The year, e.g. 2026/27")->required();
-  run->add_option("--month", r.month, "The month to post into, M01 to M12")->required();
+  AddPeriodOptions(run, r.year, r.month);
   run->add_option("--line", r.line, "The budget line")->required();
   run->add_option("--total", r.total,
                   "The total T for the line, e.g. 3000000.00 (default: the confirmed total; if "
                   "given it must equal it)");
-  run->add_option("--notice", args->notice,
-                  "The kind of notice the run gives the practices: indicative or final");
+  CLI::Option* indicative = run->add_flag(
+      "--indicative", args->indicative,
+      "The run gives the practices an INDICATIVE budget notice: an early budget that may change");
+  run->add_flag("--final", args->final,
+                "The run gives the practices the FINAL budget notice (a later run revises it, "
+                "FINAL too)")
+      ->excludes(indicative);
   run->add_option("--weights", r.weights_seq, "Weights version (entry seq); default the latest");
   run->add_option("--extract", r.extract_date, "Lists extract date; default the latest");
   run->add_option("--indices", r.indices_seq, "Indices version (entry seq); default the latest");
   run->add_flag("--dry-run", r.dry_run, "Compute and show everything; post nothing");
   AddKeyOption(run, options);
   run->callback([&options, &exit_code, args] {
-    if (!args->notice.empty() &&
-        !ParseEnum(args->notice, "NOTICE_KIND_", &v1::NoticeKind_Parse, args->run.notice)) {
-      std::cerr << "lcp: --notice is indicative or final, not " << args->notice << "\n";
+    if (args->indicative == args->final) {
+      std::cerr << "lcp: say which notice the run gives the practices: --indicative or --final\n";
       exit_code = kExitUsage;
       return;
     }
+    args->run.notice = args->final ? v1::NOTICE_KIND_FINAL : v1::NOTICE_KIND_INDICATIVE;
     exit_code = Run(options, args->run);
   });
 

@@ -205,6 +205,21 @@ void SetPeriod(v1::Period& period, const std::string& year, const std::string& m
   period.set_month(month);
 }
 
+void AddYearOption(CLI::App* command, std::string& year, const std::string& what) {
+  command->add_option("--year", year, what + ", e.g. 2026/27")->required();
+}
+
+void AddYearInProgressOption(CLI::App* command, std::string& year) {
+  command->add_option("--year", year, "The year, e.g. 2026/27 (default: the year in progress)");
+}
+
+void AddPeriodOptions(CLI::App* command, std::string& year, std::string& month,
+                      const std::string& what) {
+  command->add_option("--year", year, "The year " + what + ", e.g. 2026/27")->required();
+  command->add_option("--month", month, "The month " + what + ", M01 (April) to M12 (March)")
+      ->required();
+}
+
 void AddKeyOption(CLI::App* command, Options& options) {
   command->add_option("--key", options.key,
                       "Idempotency key (retrying with the same key never posts twice); a new one "

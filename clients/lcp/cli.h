@@ -72,6 +72,17 @@ int SubmitOne(const Options& options, v1::Command command);
 // Adds --key to a command that posts.
 void AddKeyOption(CLI::App* command, Options& options);
 
+// --year and --month, declared here for every command so that each says the same. A required
+// --year: `what` is what the year is ("The year", "The year the commitments go into"), to which the
+// help adds the form, e.g. 2026/27.
+void AddYearOption(CLI::App* command, std::string& year, const std::string& what = "The year");
+// An optional --year: the year in progress (the one with the next month to close) when not given.
+void AddYearInProgressOption(CLI::App* command, std::string& year);
+// --year and --month, both required: the period a command posts into; `what` says what goes into it
+// ("to post into", "the commitments go into").
+void AddPeriodOptions(CLI::App* command, std::string& year, std::string& month,
+                      const std::string& what = "to post into");
+
 // A period from --year and --month.
 void SetPeriod(v1::Period& period, const std::string& year, const std::string& month);
 

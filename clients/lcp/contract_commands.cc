@@ -295,8 +295,7 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* contract_approve = contract->add_subcommand(
       "approve", "Approve a DRAFT contract, or with --variation a pending variation; commits its value");
   contract_approve->add_option("id", args->contract_id, "Contract id")->required();
-  contract_approve->add_option("--year", args->year, "Year the commitments go into, e.g. 2026/27")->required();
-  contract_approve->add_option("--month", args->month, "Month the commitments go into")->required();
+  AddPeriodOptions(contract_approve, args->year, args->month, "the commitments go into");
   contract_approve->add_option("--variation", args->variation, "The entry of the variation to approve");
   key_option(contract_approve);
   contract_approve->callback([&options, &exit_code, args] {
@@ -348,8 +347,7 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* contract_pay = contract->add_subcommand(
       "pay", "Post a payment (the invoice reference is the idempotency key: a retry never pays twice)");
   contract_pay->add_option("id", args->contract_id, "Contract id")->required();
-  contract_pay->add_option("--year", args->year, "Year, e.g. 2026/27")->required();
-  contract_pay->add_option("--month", args->month, "Month, M01 to M12")->required();
+  AddPeriodOptions(contract_pay, args->year, args->month);
   contract_pay->add_option("--amount", args->amount, "Amount, e.g. 12500.00")->required();
   contract_pay->add_option("--invoice", args->invoice, "The provider's invoice reference")->required();
   contract_pay->add_option("--activity", args->activity, "Cases the invoice pays for");
@@ -386,8 +384,7 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
 
   CLI::App* contract_close = contract->add_subcommand("close", "Close a contract, releasing its commitment");
   contract_close->add_option("id", args->contract_id, "Contract id")->required();
-  contract_close->add_option("--year", args->year, "Year the releases go into")->required();
-  contract_close->add_option("--month", args->month, "Month the releases go into")->required();
+  AddPeriodOptions(contract_close, args->year, args->month, "the releases go into");
   contract_close->add_option("--reason", args->reason, "Why")->required();
   key_option(contract_close);
   contract_close->callback([&options, &exit_code, args] {
@@ -477,7 +474,7 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* statement = app.add_subcommand(
       "statement", "Budget, commitments, actual spend, forecast outturn and variance per line");
   statement->add_option("--practice", args->s_practice, "One practice (a practice principal: its own)");
-  statement->add_option("--year", args->s_year, "The year (default: the year in progress)");
+  AddYearInProgressOption(statement, args->s_year);
   statement->add_option("--month", args->s_month, "As of this month end, e.g. M06 (default: now)");
   statement->callback([&options, &exit_code, args] {
     Arguments& a = *args;
@@ -497,8 +494,7 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
   payments_import
       ->add_option("file", args->file, "The CSV file (docs/contracts.md, \"The payments file\")")
       ->required();
-  payments_import->add_option("--year", args->year, "Year, e.g. 2026/27")->required();
-  payments_import->add_option("--month", args->month, "Month, M01 to M12")->required();
+  AddPeriodOptions(payments_import, args->year, args->month);
   payments_import->add_option("--batch", args->batch_size, "Invoices per call")
       ->check(CLI::Range(1, 8192))
       ->capture_default_str();

@@ -143,8 +143,7 @@ void AddJournalCommands(CLI::App& app, Options& options, int& exit_code) {
   // journal post|reverse
   CLI::App* journal = app.add_subcommand("journal", "Manual journals")->require_subcommand(1);
   CLI::App* journal_post = journal->add_subcommand("post", "Post a balanced journal");
-  journal_post->add_option("--year", args->year, "Financial year, e.g. 2026/27")->required();
-  journal_post->add_option("--month", args->month, "Month M01 (April) to M12 (March)")->required();
+  AddPeriodOptions(journal_post, args->year, args->month);
   journal_post->add_option("--narrative", args->narrative, "Why the journal is posted")->required();
   journal_post->add_option("--corrects", args->corrects,
                            "The entry this journal corrects (one of a closed month, say)");
@@ -163,9 +162,7 @@ void AddJournalCommands(CLI::App& app, Options& options, int& exit_code) {
   journal_reverse->add_option("seq", args->seq, "Sequence number of the entry to reverse")
       ->required();
   journal_reverse->add_option("--reason", args->reason, "Why it is reversed")->required();
-  journal_reverse->add_option("--year", args->year, "Year to post the reversal into")->required();
-  journal_reverse->add_option("--month", args->month, "Month to post the reversal into")
-      ->required();
+  AddPeriodOptions(journal_reverse, args->year, args->month, "to post the reversal into");
   AddKeyOption(journal_reverse, options);
   journal_reverse->callback([&options, &exit_code, args] {
     v1::Command command;

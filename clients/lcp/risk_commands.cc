@@ -128,7 +128,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* propose = agreement->add_subcommand(
       "propose", "Propose a year's risk-sharing agreement, or a variation of the one in force (LCP "
                  "finance; in force once PCT finance co-signs it)");
-  propose->add_option("--year", args->year, "The year, e.g. 2026/27")->required();
+  AddYearOption(propose, args->year);
   propose->add_option("--pooled", args->pooled, "The pooled budget lines, e.g. ELECTIVE,PRESCRIBING")
       ->required()
       ->delimiter(',');
@@ -186,7 +186,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
   // agreement cosign
   CLI::App* cosign = agreement->add_subcommand(
       "cosign", "Co-sign the proposal awaiting co-signature (PCT finance): it is then in force");
-  cosign->add_option("--year", args->year, "The year, e.g. 2026/27")->required();
+  AddYearOption(cosign, args->year);
   cosign->add_option("--proposal", args->proposal,
                      "The proposal's entry, as `lcp agreement show` prints it")
       ->required();
@@ -202,7 +202,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
   // agreement show
   CLI::App* show = agreement->add_subcommand(
       "show", "A year's agreement in force, a proposal awaiting co-signature, month closes and settlement");
-  show->add_option("--year", args->year, "The year (default: the year in progress)");
+  AddYearInProgressOption(show, args->year);
   show->callback([&options, &exit_code, args] {
     v1::GetYearRequest request;
     request.set_year(args->year);
@@ -216,7 +216,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* close = month->add_subcommand(
       "close", "Close the next month: nothing more is posted into it; records a checkpoint of the "
                "chain head");
-  close->add_option("--year", args->year, "The year (default: the year in progress)");
+  AddYearInProgressOption(close, args->year);
   close->add_option("--month", args->month,
                     "The month to close, M01 to M12: the next one (named, so that a retry never "
                     "closes another)")
@@ -249,7 +249,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* settle = year_group->add_subcommand(
       "settle", "Settle a year after its M12 is closed: post the risk shares under the agreement in "
                 "force; the year is then locked");
-  settle->add_option("--year", args->year, "The year, e.g. 2026/27")->required();
+  AddYearOption(settle, args->year);
   AddKeyOption(settle, options);
   settle->callback([&options, &exit_code, args] {
     v1::Command command;
@@ -270,7 +270,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* share = app.add_subcommand(
       "share", "A year's risk share: projected (actual + commitments) or settled, every step with "
                "--explain, what-ifs that post nothing");
-  share->add_option("--year", args->year, "The year (default: the year in progress)");
+  AddYearInProgressOption(share, args->year);
   share->add_option("--practice", args->practice, "One practice (a practice principal: its own)");
   share->add_option("--what-if", args->what_ifs,
                     "Extra spend or savings, PRACTICE:LINE=+AMOUNT or =-AMOUNT (repeatable); "
