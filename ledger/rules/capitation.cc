@@ -224,19 +224,30 @@ Result<ChangeSet> DecideSetPracticeIndices(const State& state,
   return changes;
 }
 
-Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocation& command,
-                                      const v1::JournalEntry& envelope) {
-  Result<OpenPeriod> period = CheckPeriod(state, command.period());
-  if (!period.ok()) return period.status();
-  const int year = period->year->start_year;
-  const std::string& line = command.budget_line();
-  if (!period->year->line_set.contains(line)) {
-    return Refuse(v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
-                  "budget line " + Quoted(line) + " is not one of " + FormatYear(year) + "'s lines");
-  }
-  const std::uint32_t rules = RulesOf(envelope);
+namespace {
+
+// What a run allocates and from which inputs, once every check has passed.
+struct RunInputs {
+  OpenPeriod period;
+  std::string line;
+  Money total;
+  v1::NoticeKind kind = v1::NOTICE_KIND_UNSPECIFIED;
+  const WeightsVersion* weights = nullptr;
+  std::uint64_t weights_seq = 0;
+  std::string extract_date;
+  const std::map<std::string, BandCounts>* lists = nullptr;
+  const IndicesVersion* indices = nullptr;
+  std::uint64_t indices_seq = 0;
+  std::uint64_t revises_seq = 0;
+};
+
+// The total a run allocates and its notice kind. Under rules 1 the command gives the total; from
+// kConfirmedTotalsAndNotices it is the PCT's confirmed total (the command may repeat it) and the
+// run says INDICATIVE or FINAL.
+Status CheckRunTotalAndKind(const State& state, const v1::RunAllocation& command, int year,
+                            std::uint32_t rules, RunInputs& inputs) {
   const bool confirmed_totals = rules::InForce(rules, rules::kConfirmedTotalsAndNotices);
-  const std::string year_line = FormatYear(year) + " " + line;
+  const std::string year_line = FormatYear(year) + " " + inputs.line;
   std::optional<Money> total;
   if (!confirmed_totals || !command.total().value().empty()) {
     Result<Money> given = Money::Parse(command.total().value());
@@ -247,38 +258,45 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
     }
     total = *given;
   }
-  if (confirmed_totals) {
-    auto confirmed = state.notices.line_totals.find({year, line});
-    if (confirmed == state.notices.line_totals.end()) {
-      return Refuse(v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED,
-                    "the PCT has not confirmed a total for " + year_line +
-                        "; a run allocates only the confirmed total (PCT finance: lcp budget "
-                        "confirm-total)");
-    }
-    const LineTotal& in_force = confirmed->second.back();
-    if (total && total->pence() != in_force.total_pence) {
-      return Refuse(v1::ERROR_CODE_ALLOCATION_TOTAL_MISMATCH,
-                    "the total given, " + total->ToString() +
-                        ", is not the total the PCT confirmed for " + year_line + " (" +
-                        Money::FromPence(in_force.total_pence).ToString() + " at entry " +
-                        std::to_string(in_force.seq) +
-                        "); leave the total out, or have PCT finance confirm a new one");
-    }
-    total = Money::FromPence(in_force.total_pence);
-    if (command.notice() != v1::NOTICE_KIND_INDICATIVE &&
-        command.notice() != v1::NOTICE_KIND_FINAL) {
-      return Refuse(v1::ERROR_CODE_NOTICE_KIND_MISSING,
-                    "say whether the run is an INDICATIVE or a FINAL budget notice");
-    }
+  if (!confirmed_totals) {
+    inputs.total = *total;
+    return Status::Ok();
   }
-  const Capitation& capitation = state.capitation;
-  // The inputs: named, or the latest.
-  std::uint64_t weights_seq = command.weights_seq();
-  if (weights_seq == 0) {
+  auto confirmed = state.notices.line_totals.find({year, inputs.line});
+  if (confirmed == state.notices.line_totals.end()) {
+    return Refuse(v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED,
+                  "the PCT has not confirmed a total for " + year_line +
+                      "; a run allocates only the confirmed total (PCT finance: lcp budget "
+                      "confirm-total)");
+  }
+  const LineTotal& in_force = confirmed->second.back();
+  if (total && total->pence() != in_force.total_pence) {
+    return Refuse(v1::ERROR_CODE_ALLOCATION_TOTAL_MISMATCH,
+                  "the total given, " + total->ToString() +
+                      ", is not the total the PCT confirmed for " + year_line + " (" +
+                      Money::FromPence(in_force.total_pence).ToString() + " at entry " +
+                      std::to_string(in_force.seq) +
+                      "); leave the total out, or have PCT finance confirm a new one");
+  }
+  inputs.total = Money::FromPence(in_force.total_pence);
+  if (command.notice() != v1::NOTICE_KIND_INDICATIVE && command.notice() != v1::NOTICE_KIND_FINAL) {
+    return Refuse(v1::ERROR_CODE_NOTICE_KIND_MISSING,
+                  "say whether the run is an INDICATIVE or a FINAL budget notice");
+  }
+  inputs.kind = command.notice();
+  return Status::Ok();
+}
+
+// The weights, lists and indices a run uses: those named, or the latest.
+Status CheckRunSources(const Capitation& capitation, const v1::RunAllocation& command, int year,
+                       RunInputs& inputs) {
+  const std::string& line = inputs.line;
+  inputs.weights_seq = command.weights_seq();
+  if (inputs.weights_seq == 0) {
     auto latest = capitation.latest_weights.find({year, line});
-    if (latest != capitation.latest_weights.end()) weights_seq = latest->second;
+    if (latest != capitation.latest_weights.end()) inputs.weights_seq = latest->second;
   }
-  auto weights = capitation.weights.find(weights_seq);
+  auto weights = capitation.weights.find(inputs.weights_seq);
   if (weights == capitation.weights.end() || weights->second.year != year ||
       weights->second.line != line) {
     return Refuse(v1::ERROR_CODE_WEIGHTS_UNKNOWN,
@@ -287,14 +305,15 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
                       : "entry " + std::to_string(command.weights_seq()) + " did not set band weights for " +
                             FormatYear(year) + " " + line);
   }
+  inputs.weights = &weights->second;
   // By default, the latest extract dated no later than the year's last day (31 March).
   const std::string year_end = std::to_string(year + 1) + "-03-31";
-  std::string extract_date = command.extract_date();
-  if (extract_date.empty()) {
+  inputs.extract_date = command.extract_date();
+  if (inputs.extract_date.empty()) {
     auto after = capitation.lists.upper_bound(year_end);
-    if (after != capitation.lists.begin()) extract_date = std::prev(after)->first;
+    if (after != capitation.lists.begin()) inputs.extract_date = std::prev(after)->first;
   }
-  auto lists = capitation.lists.find(extract_date);
+  auto lists = capitation.lists.find(inputs.extract_date);
   if (lists == capitation.lists.end()) {
     return Refuse(v1::ERROR_CODE_EXTRACT_UNKNOWN,
                   command.extract_date().empty()
@@ -302,53 +321,91 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
                             "; record them first"
                       : "no lists are recorded for extract " + Quoted(command.extract_date()));
   }
-  std::uint64_t indices_seq = command.indices_seq();
-  if (indices_seq == 0) {
+  inputs.lists = &lists->second;
+  inputs.indices_seq = command.indices_seq();
+  if (inputs.indices_seq == 0) {
     auto latest = capitation.latest_indices.find(year);
-    if (latest != capitation.latest_indices.end()) indices_seq = latest->second;
+    if (latest != capitation.latest_indices.end()) inputs.indices_seq = latest->second;
   }
-  const IndicesVersion* indices = nullptr;
-  if (indices_seq != 0) {
-    auto found = capitation.indices.find(indices_seq);
+  if (inputs.indices_seq != 0) {
+    auto found = capitation.indices.find(inputs.indices_seq);
     if (found == capitation.indices.end() || found->second.year != year) {
-      return Refuse(v1::ERROR_CODE_INDICES_UNKNOWN,
-                    "entry " + std::to_string(indices_seq) + " did not set practice indices for " +
-                        FormatYear(year));
+      return Refuse(v1::ERROR_CODE_INDICES_UNKNOWN, "entry " + std::to_string(inputs.indices_seq) +
+                                                        " did not set practice indices for " +
+                                                        FormatYear(year));
     }
-    indices = &found->second;
+    inputs.indices = &found->second;
   }
-  std::uint64_t latest_run = 0;
-  if (auto found = capitation.latest_run.find({year, line}); found != capitation.latest_run.end()) {
-    latest_run = found->second;
+  return Status::Ok();
+}
+
+// The run this one revises must be the latest for the year and line (so that two officers'
+// simultaneous runs are safe), and no INDICATIVE run follows a FINAL one.
+Status CheckRunRevision(const Capitation& capitation, const v1::RunAllocation& command, int year,
+                        RunInputs& inputs) {
+  const std::string year_line = FormatYear(year) + " " + inputs.line;
+  if (auto found = capitation.latest_run.find({year, inputs.line});
+      found != capitation.latest_run.end()) {
+    inputs.revises_seq = found->second;
   }
-  if (command.revises_seq() != latest_run) {
+  if (command.revises_seq() != inputs.revises_seq) {
     return Refuse(v1::ERROR_CODE_ALLOCATION_REVISION_MISMATCH,
-                  latest_run == 0 ? "this is the first run for " + FormatYear(year) + " " + line +
-                                        "; it revises none (revises_seq 0), not entry " +
-                                        std::to_string(command.revises_seq())
-                                  : "the budgets in force for " + FormatYear(year) + " " + line +
-                                        " come from the run at entry " + std::to_string(latest_run) +
-                                        "; name it as the run this one revises");
+                  inputs.revises_seq == 0
+                      ? "this is the first run for " + year_line +
+                            "; it revises none (revises_seq 0), not entry " +
+                            std::to_string(command.revises_seq())
+                      : "the budgets in force for " + year_line + " come from the run at entry " +
+                            std::to_string(inputs.revises_seq) +
+                            "; name it as the run this one revises");
   }
-  if (confirmed_totals && latest_run != 0 && command.notice() == v1::NOTICE_KIND_INDICATIVE &&
-      capitation.runs.at(latest_run)->kind == v1::NOTICE_KIND_FINAL) {
+  if (inputs.revises_seq != 0 && inputs.kind == v1::NOTICE_KIND_INDICATIVE &&
+      capitation.runs.at(inputs.revises_seq)->kind == v1::NOTICE_KIND_FINAL) {
     return Refuse(v1::ERROR_CODE_NOTICE_ALREADY_FINAL,
                   year_line + " has a FINAL budget notice already (the run at entry " +
-                      std::to_string(latest_run) + "); a later run revises it as FINAL");
+                      std::to_string(inputs.revises_seq) + "); a later run revises it as FINAL");
   }
-  // Every registered practice shares the total, by ODS code.
+  return Status::Ok();
+}
+
+// Every check of a run, in the order its refusals are reported.
+Result<RunInputs> CheckRun(const State& state, const v1::RunAllocation& command,
+                           std::uint32_t rules) {
+  Result<OpenPeriod> period = CheckPeriod(state, command.period());
+  if (!period.ok()) return period.status();
+  RunInputs inputs;
+  inputs.period = *period;
+  inputs.line = command.budget_line();
+  const int year = period->year->start_year;
+  if (!period->year->line_set.contains(inputs.line)) {
+    return Refuse(
+        v1::ERROR_CODE_BUDGET_LINE_UNKNOWN,
+        "budget line " + Quoted(inputs.line) + " is not one of " + FormatYear(year) + "'s lines");
+  }
+  LCP_RETURN_IF_ERROR(CheckRunTotalAndKind(state, command, year, rules, inputs));
+  LCP_RETURN_IF_ERROR(CheckRunSources(state.capitation, command, year, inputs));
+  LCP_RETURN_IF_ERROR(CheckRunRevision(state.capitation, command, year, inputs));
+  return inputs;
+}
+
+// The run's rows: each member practice of the year by ODS code, its weighted population and the
+// budget in force before the run, and the claims the total is apportioned by.
+Result<std::shared_ptr<AllocationRun>> ComputeRunRows(const State& state, const RunInputs& inputs,
+                                                      const v1::JournalEntry& envelope,
+                                                      std::vector<Claim>& claims) {
+  const int year = inputs.period.year->start_year;
+  const std::string& line = inputs.line;
   auto run = std::make_shared<AllocationRun>();
   run->seq = state.last_seq() + 1;
   run->recorded_at = envelope.recorded_at().seconds();
-  run->kind = confirmed_totals ? command.notice() : v1::NOTICE_KIND_UNSPECIFIED;
+  run->kind = inputs.kind;
   run->year = year;
-  run->month = period->month;
+  run->month = inputs.period.month;
   run->line = line;
-  run->total_pence = total->pence();
-  run->weights_seq = weights_seq;
-  run->extract_date = extract_date;
-  run->indices_seq = indices_seq;
-  run->revises_seq = latest_run;
+  run->total_pence = inputs.total.pence();
+  run->weights_seq = inputs.weights_seq;
+  run->extract_date = inputs.extract_date;
+  run->indices_seq = inputs.indices_seq;
+  run->revises_seq = inputs.revises_seq;
   // The budgets in force: the balances of the practices' budget accounts for the line, whether earlier
   // runs or journals posted them, so that after the run each balance is exactly the run's budget.
   static const std::map<std::string, Int> kNoBalances;
@@ -357,18 +414,17 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
       year_balances == state.balances.end() ? kNoBalances : year_balances->second;
   const Int one_nano = 1'000'000'000;
   run->rows.reserve(state.practices.size());
-  std::vector<Claim> claims;
   claims.reserve(state.practices.size());
   std::vector<std::int64_t> nanos64(kBandCount);
   for (std::size_t b = 0; b < kBandCount; ++b) {
-    nanos64[b] = weights->second.nanos[b].convert_to<std::int64_t>();  // At most 10^15.
+    nanos64[b] = inputs.weights->nanos[b].convert_to<std::int64_t>();  // At most 10^15.
   }
   for (const auto& [ods, practice] : state.practices) {
     if (state.notices.LeftBefore(ods, year)) continue;  // Not a member of the year.
-    auto counts = lists->second.find(ods);
+    auto counts = inputs.lists->find(ods);
     std::int64_t patients = 0;
     Int128 weighted = 0;
-    if (counts != lists->second.end()) {
+    if (counts != inputs.lists->end()) {
       for (std::size_t b = 0; b < kBandCount; ++b) {
         patients += counts->second[b];
         weighted += static_cast<Int128>(counts->second[b]) * nanos64[b];
@@ -376,8 +432,8 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
     }
     if (patients == 0) {
       return Refuse(v1::ERROR_CODE_PRACTICE_POPULATION_MISSING,
-                    "practice " + ods + " has no registered patients in extract " + extract_date +
-                        "; record its list before running the allocation");
+                    "practice " + ods + " has no registered patients in extract " +
+                        inputs.extract_date + "; record its list before running the allocation");
     }
     AllocationRow row;
     row.ods_code = ods;
@@ -387,8 +443,9 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
                             Int(static_cast<std::uint64_t>(weighted));
     row.needs_nanos = one_nano;
     row.market_forces_nanos = one_nano;
-    if (indices != nullptr) {
-      if (auto found = indices->by_practice.find(ods); found != indices->by_practice.end()) {
+    if (inputs.indices != nullptr) {
+      if (auto found = inputs.indices->by_practice.find(ods);
+          found != inputs.indices->by_practice.end()) {
         row.needs_nanos = found->second.first;
         row.market_forces_nanos = found->second.second;
       }
@@ -409,13 +466,21 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
   if (run->rows.empty()) {
     return Refuse(v1::ERROR_CODE_PRACTICE_UNKNOWN, "no practices are registered to allocate to");
   }
-  Result<std::vector<Money>> budgets = Apportion(*total, claims);
+  return run;
+}
+
+// Apportions the total over the rows and builds the change-set: each practice's budget moves to
+// its new budget (plus the transfers it holds), the line's pct:allocation account takes the
+// difference, and the run is recorded, posted or not.
+Result<ChangeSet> BuildRunChanges(const State& state, std::shared_ptr<AllocationRun> run,
+                                  const std::vector<Claim>& claims) {
+  Result<std::vector<Money>> budgets = Apportion(Money::FromPence(run->total_pence), claims);
   if (!budgets.ok()) return budgets.status();
   ChangeSet changes;
-  changes.year = year;
-  changes.month = period->month;
+  changes.year = run->year;
+  changes.month = run->month;
   Int moved = 0;
-  const std::string suffix = ":budget:" + line;
+  const std::string suffix = ":budget:" + run->line;
   for (std::size_t i = 0; i < run->rows.size(); ++i) {
     AllocationRow& row = run->rows[i];
     row.budget_pence = (*budgets)[i].pence();
@@ -424,15 +489,30 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
     moved += change;
     changes.legs.push_back(Leg{"practice:" + row.ods_code + suffix, Money::FromPence(change)});
   }
-  if (moved != 0) changes.legs.push_back(Leg{"pct:allocation:" + line, Money::FromPence(-moved)});
+  if (moved != 0) {
+    changes.legs.push_back(Leg{"pct:allocation:" + run->line, Money::FromPence(-moved)});
+  }
   if (changes.legs.empty()) {
     changes.year = 0;  // Nothing changes: the run is recorded, nothing is posted.
     changes.month = 0;
   }
-  LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, year, changes.legs, /*distinct_accounts=*/true));
+  LCP_RETURN_IF_ERROR(
+      CheckBalanceLimits(state, run->year, changes.legs, /*distinct_accounts=*/true));
   changes.irreversible = Irreversible::kAllocation;
   changes.changes.push_back(RecordAllocation{std::move(run)});
   return changes;
+}
+
+}  // namespace
+
+Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocation& command,
+                                      const v1::JournalEntry& envelope) {
+  Result<RunInputs> inputs = CheckRun(state, command, RulesOf(envelope));
+  if (!inputs.ok()) return inputs.status();
+  std::vector<Claim> claims;
+  Result<std::shared_ptr<AllocationRun>> run = ComputeRunRows(state, *inputs, envelope, claims);
+  if (!run.ok()) return run.status();
+  return BuildRunChanges(state, std::move(run).value(), claims);
 }
 
 void ToAllocationView(const AllocationRun& run, const Capitation& capitation,
