@@ -814,6 +814,46 @@ TEST(RulesVersion, AnExportRecordedUnderRules1ReplaysUnchanged) {
       << DescribeState(journal.state());
 }
 
+// The export made by the binaries of commit d30f81e under rules 2 (tests/data/make-rules2-export.sh):
+// confirmed totals, an INDICATIVE and a FINAL run, an acknowledgement, a transfer, and a FINAL run
+// revised with no reason, which rules 3 refuses. Its figures by hand: the weighted populations of
+// the three lists are 4,661.16, 7,011.84 and 3,626.2184 (15,299.2184 in all, as the rules-1
+// fixture's run shows); the last run allocates the confirmed 3,050,000.00 in quotas 929,232.96003
+// / 1,397,856.50749 / 722,910.53248, whose floors leave one penny for Hillview's largest
+// remainder: 929,232.96 / 1,397,856.51 / 722,910.53. Hillview's COMMUNITY budget holds the
+// 20,000.00 it transferred to PRESCRIBING: 1,377,856.51.
+TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
+  Journal journal;
+  {
+    std::ifstream file(std::string(LCP_SOURCE_DIR) + "/tests/data/rules2-export.lcpx",
+                       std::ios::binary);
+    const AuditOutcome outcome = ReplayExport(file, journal);
+    ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+    EXPECT_EQ(outcome.records, 19u);
+  }
+  EXPECT_EQ(ToHex(journal.head_hash()),
+            "1cd978cd6119c4f45c2232d356fe5d923694972e84ca3c16ab0ade7923fed621");
+  EXPECT_EQ(journal.state().rules_version, 2u);
+  const std::map<std::string, Int>& balances = journal.state().balances.at(2026);
+  auto pounds = [&](const std::string& account) {
+    return Money::FromPence(balances.at(account)).ToString();
+  };
+  EXPECT_EQ(pounds("practice:A81001:budget:COMMUNITY"), "929232.96");
+  EXPECT_EQ(pounds("practice:A81002:budget:COMMUNITY"), "1377856.51");
+  EXPECT_EQ(pounds("practice:A81003:budget:COMMUNITY"), "722910.53");
+  EXPECT_EQ(pounds("practice:A81002:budget:PRESCRIBING"), "20000.00");
+  EXPECT_EQ(pounds("pct:allocation:COMMUNITY"), "-3030000.00");
+  EXPECT_EQ(pounds("pct:allocation:PRESCRIBING"), "-20000.00");
+  const AllocationRun& last = *journal.state().capitation.runs.at(19);
+  EXPECT_EQ(last.kind, v1::NOTICE_KIND_FINAL);
+  EXPECT_EQ(last.revises_seq, 13u);
+  EXPECT_EQ(journal.state().capitation.runs.at(13)->kind, v1::NOTICE_KIND_FINAL);
+  // The whole state, as recorded when the fixture was made.
+  EXPECT_EQ(StateDigest(journal.state()),
+            "98b510b8847ebac1d1a6ce3389864fce2b195c47b8302eeec6bc47222eb6f29a")
+      << DescribeState(journal.state());
+}
+
 // New entries after an old one follow rules 2: the back doors rules 1 left open are closed now.
 // From entry 19 of the fixture, when M02 was its current month.
 TEST(RulesVersion, NewEntriesAfterRules1EntriesFollowRules2) {
