@@ -814,14 +814,14 @@ TEST(RulesVersion, AnExportRecordedUnderRules1ReplaysUnchanged) {
       << DescribeState(journal.state());
 }
 
-// The export made by the binaries of commit d30f81e under rules 2 (tests/data/make-rules2-export.sh):
-// confirmed totals, an INDICATIVE and a FINAL run, an acknowledgement, a transfer, and a FINAL run
-// revised with no reason, which rules 3 refuses. Its figures by hand: the weighted populations of
-// the three lists are 4,661.16, 7,011.84 and 3,626.2184 (15,299.2184 in all, as the rules-1
-// fixture's run shows); the last run allocates the confirmed 3,050,000.00 in quotas 929,232.96003
-// / 1,397,856.50749 / 722,910.53248, whose floors leave one penny for Hillview's largest
-// remainder: 929,232.96 / 1,397,856.51 / 722,910.53. Hillview's COMMUNITY budget holds the
-// 20,000.00 it transferred to PRESCRIBING: 1,377,856.51.
+// The export made by the binaries of commit d30f81e under rules 2
+// (tests/data/make-rules2-export.sh): confirmed totals, an INDICATIVE and a FINAL run, an
+// acknowledgement, a transfer, and a FINAL run revised with no reason, which rules 3 refuses. Its
+// figures by hand: the weighted populations of the three lists are 4,661.16, 7,011.84 and
+// 3,626.2184 (15,299.2184 in all, as the rules-1 fixture's run shows); the last run allocates the
+// confirmed 3,050,000.00 in quotas 929,232.96003 / 1,397,856.50749 / 722,910.53248, whose floors
+// leave one penny for Hillview's largest remainder: 929,232.96 / 1,397,856.51 / 722,910.53.
+// Hillview's COMMUNITY budget holds the 20,000.00 it transferred to PRESCRIBING: 1,377,856.51.
 TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
   Journal journal;
   {
