@@ -158,6 +158,13 @@ v1::Command RunOf(const std::string& line, v1::NoticeKind kind, std::uint64_t re
   return command;
 }
 
+// A revision of a FINAL run: RunOf with its reason (rules 3).
+v1::Command RevisionOf(const std::string& line, std::uint64_t revises, const std::string& reason) {
+  v1::Command command = RunOf(line, v1::NOTICE_KIND_FINAL, revises);
+  command.mutable_run_allocation()->set_reason(reason);
+  return command;
+}
+
 v1::Command Journal2(const std::string& month, const std::string& debit, const std::string& credit,
                      const std::string& amount, std::uint64_t corrects = 0) {
   v1::Command command;
@@ -320,7 +327,21 @@ TEST(Notices, ARunAllocatesOnlyTheConfirmedTotal) {
   EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-120.00");
   ledger.Refused(RunOf("ELECTIVE", v1::NOTICE_KIND_INDICATIVE, final_run), kOfficer,
                  v1::ERROR_CODE_NOTICE_ALREADY_FINAL);
-  ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, final_run), kOfficer);
+  // A FINAL notice is revised only with a reason on the record (rules 3).
+  ledger.Refused(
+      RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, final_run), kOfficer, v1::ERROR_CODE_REASON_REQUIRED,
+      "2026/27 ELECTIVE's FINAL budget notice is the run at entry " + std::to_string(final_run) +
+          "; a run that revises it says why (lcp capitation run --reason)");
+  ledger.Refused(RevisionOf("ELECTIVE", final_run, "List\nrefresh"), kOfficer,
+                 v1::ERROR_CODE_NARRATIVE_INVALID,
+                 "a revision of a budget notice needs a reason of 1 to 500 characters");
+  const Result<v1::JournalRecord> revision =
+      ledger.Submit(RevisionOf("ELECTIVE", final_run, "Quarterly list refresh"), kOfficer);
+  ASSERT_TRUE(revision.ok()) << revision.status().ToString();
+  v1::JournalEntry recorded;
+  ASSERT_TRUE(recorded.ParseFromString(revision->body()));
+  EXPECT_EQ(recorded.command().run_allocation().reason(), "Quarterly list refresh");
+  EXPECT_EQ(ledger.journal.state().capitation.runs.at(revision->seq())->revises_seq, final_run);
 }
 
 // The first notice against the deadline: on the day, one day after it, and 40 days after it.
@@ -448,14 +469,14 @@ TEST(Notices, ATransferMovesBothLinesAndLaterRunsKeepIt) {
   ledger.Refused(Reverse(approved->seq(), "M01"), kOfficer, v1::ERROR_CODE_ACCOUNT_RESERVED);
   // A new run of the same total keeps every transfer: nothing changes.
   const std::uint64_t again =
-      ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, elective), kOfficer);
+      ledger.Must(RevisionOf("ELECTIVE", elective, "Same total, same lists"), kOfficer);
   EXPECT_EQ(ledger.journal.state().entries[again - 1].legs_count, 0u);
   const AllocationRun& run = *ledger.journal.state().capitation.runs.at(again);
   EXPECT_EQ(run.rows[0].transfers_pence, -1);
   EXPECT_EQ(run.rows[2].transfers_pence, -500);
   // A new total moves only the split; the transfers stay.
   ledger.Must(Confirm("ELECTIVE", "200.00", "Final allocation"), kPct);
-  ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL, again), kOfficer);
+  ledger.Must(RevisionOf("ELECTIVE", again, "Final allocation"), kOfficer);
   EXPECT_EQ(ledger.Balance("practice:A81001:budget:ELECTIVE"), "99.99");
   EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE"), "49.99");
   EXPECT_EQ(ledger.Balance("practice:A81003:budget:ELECTIVE"), "45.00");
@@ -852,6 +873,24 @@ TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
   EXPECT_EQ(StateDigest(journal.state()),
             "98b510b8847ebac1d1a6ce3389864fce2b195c47b8302eeec6bc47222eb6f29a")
       << DescribeState(journal.state());
+
+  // Entry 19 revised the FINAL run of entry 13 with no reason; under rules 3 a new entry may not.
+  v1::Command run = RunOf("COMMUNITY", v1::NOTICE_KIND_FINAL, 19);
+  run.mutable_run_allocation()->mutable_period()->set_month("M02");
+  v1::JournalEntry request;
+  *request.mutable_command() = run;
+  *request.mutable_actor() = ActorOf("local-admin", v1::ROLE_LOCAL_ADMIN);
+  request.mutable_recorded_at()->set_seconds(kJune10Noon);
+  request.set_idempotency_key("rules3-revision");
+  const Result<v1::JournalRecord> unexplained = journal.Submit(request);
+  ASSERT_FALSE(unexplained.ok());
+  EXPECT_EQ(unexplained.status().code(), v1::ERROR_CODE_REASON_REQUIRED);
+  EXPECT_EQ(journal.head_seq(), 19u);
+  run.mutable_run_allocation()->set_reason("List refresh");
+  *request.mutable_command() = run;
+  const Result<v1::JournalRecord> explained = journal.Submit(request);
+  ASSERT_TRUE(explained.ok()) << explained.status().ToString();
+  EXPECT_EQ(journal.state().rules_version, 3u);
 }
 
 // New entries after an old one follow rules 2: the back doors rules 1 left open are closed now.
@@ -908,7 +947,7 @@ TEST(RulesVersion, AReplayRefusesRulesThatGoBackOrAreUnknown) {
   ledger.Must(Practice("A81001"), kAdmin);
   const Result<v1::JournalRecord> second = ledger.Submit(Practice("A81002"), kAdmin);
   ASSERT_TRUE(second.ok());
-  for (std::uint32_t rules : {1u, 3u}) {
+  for (std::uint32_t rules : {1u, kRulesVersionCurrent + 1}) {
     Journal replay;
     std::istringstream in;
     const v1::JournalRecord first_record = [&] {
@@ -922,7 +961,7 @@ TEST(RulesVersion, AReplayRefusesRulesThatGoBackOrAreUnknown) {
     const v1::JournalRecord forged = MakeRecord(2, replay.head_hash(), entry.SerializeAsString());
     const Status status = replay.Replay(forged);
     EXPECT_EQ(status.code(), v1::ERROR_CODE_RULES_VERSION_UNKNOWN);
-    EXPECT_NE(status.message().find(rules == 1 ? "older than the version 2 of an earlier entry"
+    EXPECT_NE(status.message().find(rules == 1 ? "older than the version 3 of an earlier entry"
                                                : "which this lcpledger does not know"),
               std::string::npos)
         << status.ToString();

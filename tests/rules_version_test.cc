@@ -205,8 +205,8 @@ TEST(RulesVersionFixture, AnExportThatDoesNotReplayIsNotRestored) {
                               file.string() + ": not restored, it does not replay (record 38)"),
             std::string::npos)
       << restored.err;
-  EXPECT_NE(restored.err.find("rules version 3, which this lcpledger does not know (it knows up "
-                              "to 2)"),
+  EXPECT_NE(restored.err.find("rules version 4, which this lcpledger does not know (it knows up "
+                              "to 3)"),
             std::string::npos)
       << restored.err;
   EXPECT_FALSE(std::filesystem::exists(data + "/ledger.sqlite"));
@@ -237,7 +237,7 @@ TEST(RulesVersionFixture, TheServerRefusesToStartOnRulesItDoesNotKnowOrThatGoBac
            Case{newer,
                 "ERROR_CODE_RULES_VERSION_UNKNOWN: the stored journal does not verify: record 38: "
                 "it was recorded under rules "
-                "version 3, which this lcpledger does not know (it knows up to 2); replay it with "
+                "version 4, which this lcpledger does not know (it knows up to 3); replay it with "
                 "a newer one"},
            Case{going_back,
                 "ERROR_CODE_RULES_VERSION_UNKNOWN: the stored journal does not verify: record 39: "

@@ -250,6 +250,7 @@ RunPlan PlanCapitationRun(LedgerClient& client, const RunArguments& args) {
   run->set_budget_line(args.line);
   if (!args.total.empty()) run->mutable_total()->set_value(args.total);
   run->set_notice(args.notice);
+  run->set_reason(args.reason);
   run->set_weights_seq(args.weights_seq);
   run->set_extract_date(args.extract_date);
   run->set_indices_seq(args.indices_seq);
@@ -328,6 +329,8 @@ void AddCapitationCommands(CLI::App& app, Options& options, int& exit_code) {
                 "The run gives the practices the FINAL budget notice (a later run revises it, "
                 "FINAL too)")
       ->excludes(indicative);
+  run->add_option("--reason", r.reason,
+                  "Why the budgets change (required to revise a FINAL notice)");
   run->add_option("--weights", r.weights_seq, "Weights version (entry seq); default the latest");
   run->add_option("--extract", r.extract_date, "Lists extract date; default the latest");
   run->add_option("--indices", r.indices_seq, "Indices version (entry seq); default the latest");

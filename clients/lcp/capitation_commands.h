@@ -46,8 +46,9 @@ struct RunArguments {
   std::string month;
   std::string line;
   std::string total;  // Empty: the confirmed total.
-  // INDICATIVE or FINAL; UNSPECIFIED when not given (the server refuses it under rules version 2).
+  // INDICATIVE or FINAL (--indicative or --final).
   v1::NoticeKind notice = v1::NOTICE_KIND_UNSPECIFIED;
+  std::string reason;             // Why: required to revise a FINAL run.
   std::uint64_t weights_seq = 0;  // 0: the latest.
   std::string extract_date;       // Empty: the latest.
   std::uint64_t indices_seq = 0;  // 0: the latest.

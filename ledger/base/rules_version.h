@@ -17,7 +17,7 @@
 namespace lcp {
 
 inline constexpr std::uint32_t kRulesVersionFirst = 1;
-inline constexpr std::uint32_t kRulesVersionCurrent = 2;
+inline constexpr std::uint32_t kRulesVersionCurrent = 3;
 
 // The rules version an entry records: 0 (not recorded) means 1.
 inline std::uint32_t RulesOf(const v1::JournalEntry& envelope) {
@@ -42,6 +42,10 @@ inline constexpr std::uint32_t kCorrectionsInCurrentMonth = 2;
 // An allocation run allocates exactly the PCT's confirmed total for its line, and says whether it
 // is an INDICATIVE or a FINAL notice; an indicative run after a final one is refused.
 inline constexpr std::uint32_t kConfirmedTotalsAndNotices = 2;
+
+// Rules 3: a FINAL budget notice is revised only with a reason on the record.
+// A run that revises a FINAL run gives its reason (RunAllocation.reason; REASON_REQUIRED without).
+inline constexpr std::uint32_t kFinalRevisionNeedsReason = 3;
 
 // Whether the rule change introduced in version `change` is in force for an entry decided under
 // `rules`.

@@ -340,9 +340,10 @@ Status CheckRunSources(const Capitation& capitation, const v1::RunAllocation& co
 }
 
 // The run this one revises must be the latest for the year and line (so that two officers'
-// simultaneous runs are safe), and no INDICATIVE run follows a FINAL one.
+// simultaneous runs are safe), no INDICATIVE run follows a FINAL one, and from
+// kFinalRevisionNeedsReason a revision of a FINAL run says why.
 Status CheckRunRevision(const Capitation& capitation, const v1::RunAllocation& command, int year,
-                        RunInputs& inputs) {
+                        std::uint32_t rules, RunInputs& inputs) {
   const std::string year_line = FormatYear(year) + " " + inputs.line;
   if (auto found = capitation.latest_run.find({year, inputs.line});
       found != capitation.latest_run.end()) {
@@ -364,6 +365,18 @@ Status CheckRunRevision(const Capitation& capitation, const v1::RunAllocation& c
                   year_line + " has a FINAL budget notice already (the run at entry " +
                       std::to_string(inputs.revises_seq) + "); a later run revises it as FINAL");
   }
+  if (!rules::InForce(rules, rules::kFinalRevisionNeedsReason)) return Status::Ok();
+  const bool revises_final = inputs.revises_seq != 0 &&
+                             capitation.runs.at(inputs.revises_seq)->kind == v1::NOTICE_KIND_FINAL;
+  if (revises_final && command.reason().empty()) {
+    return Refuse(v1::ERROR_CODE_REASON_REQUIRED,
+                  year_line + "'s FINAL budget notice is the run at entry " +
+                      std::to_string(inputs.revises_seq) +
+                      "; a run that revises it says why (lcp capitation run --reason)");
+  }
+  if (!command.reason().empty()) {
+    LCP_RETURN_IF_ERROR(CheckReason(command.reason(), "a revision of a budget notice"));
+  }
   return Status::Ok();
 }
 
@@ -383,7 +396,7 @@ Result<RunInputs> CheckRun(const State& state, const v1::RunAllocation& command,
   }
   LCP_RETURN_IF_ERROR(CheckRunTotalAndKind(state, command, year, rules, inputs));
   LCP_RETURN_IF_ERROR(CheckRunSources(state.capitation, command, year, inputs));
-  LCP_RETURN_IF_ERROR(CheckRunRevision(state.capitation, command, year, inputs));
+  LCP_RETURN_IF_ERROR(CheckRunRevision(state.capitation, command, year, rules, inputs));
   return inputs;
 }
 

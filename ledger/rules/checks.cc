@@ -3,6 +3,7 @@
 #include <boost/container/small_vector.hpp>
 
 #include "ledger/base/accounts.h"
+#include "ledger/base/change_set.h"
 #include "ledger/base/periods.h"
 #include "ledger/base/text.h"
 
@@ -14,6 +15,13 @@ Status Refuse(ErrorCode code, std::string message) {
 }
 
 }  // namespace
+
+Status CheckReason(const std::string& reason, const std::string& what) {
+  if (IsPrintableText(reason, kNarrativeLengthMax)) return Status::Ok();
+  return Refuse(v1::ERROR_CODE_NARRATIVE_INVALID,
+                what + " needs a reason of 1 to " + std::to_string(kNarrativeLengthMax) +
+                    " characters of UTF-8 text without control characters");
+}
 
 Result<const Year*> CheckOpenYear(const State& state, const std::string& year_text) {
   Result<int> start_year = ParseYear(year_text);

@@ -26,6 +26,10 @@ Result<OpenPeriod> CheckPeriod(const State& state, const v1::Period& period);
 // Checks that an account follows the chart and names a registered party and a line of `year`.
 Status CheckAccount(const State& state, const Year& year, const std::string& path);
 
+// A reason on the record (for `what`: "a confirmation", "a revision of a FINAL notice"): 1 to
+// kNarrativeLengthMax bytes of UTF-8 text without control characters (NARRATIVE_INVALID).
+Status CheckReason(const std::string& reason, const std::string& what);
+
 // Checks that the legs would keep every balance of `start_year` within kBalancePenceMax.
 // `distinct_accounts`: no two legs name the same account (the check is then linear).
 Status CheckBalanceLimits(const State& state, int start_year, const std::vector<Leg>& legs,

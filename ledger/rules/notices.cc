@@ -85,13 +85,6 @@ Status CheckLine(const Year& year, const std::string& line) {
       "budget line " + Quoted(line) + " is not one of " + FormatYear(year.start_year) + "'s lines");
 }
 
-Status CheckReason(const std::string& reason, const std::string& what) {
-  if (IsPrintableText(reason, kNarrativeLengthMax)) return Status::Ok();
-  return Refuse(v1::ERROR_CODE_NARRATIVE_INVALID,
-                what + " needs a reason of 1 to " + std::to_string(kNarrativeLengthMax) +
-                    " characters of UTF-8 text without control characters");
-}
-
 Int BudgetOf(const State& state, int year, const std::string& ods, const std::string& line) {
   auto balances = state.balances.find(year);
   if (balances == state.balances.end()) return 0;
