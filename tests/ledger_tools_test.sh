@@ -31,22 +31,12 @@ lcp --as pct budget confirm-total --year 2026/27 --line COMMUNITY --total 240000
 lcp --as officer capitation run --year 2026/27 --month M01 --line COMMUNITY --indicative
 # PRESCRIBING's budgets of 400,000 / 650,000 / 350,000 by the agreed method too (a budget can no longer
 # be typed): lists with each practice's 1,000 patients in one band of its own, weighted 8 / 13 / 7,
-# indices of 1, and the PCT's confirmed total of 1,400,000, run as an indicative notice.
-awk -F, 'NR == 1 { print; next }
-  { w = $1 == "FEMALE_0_4" ? 8 : $1 == "FEMALE_5_9" ? 13 : $1 == "FEMALE_10_14" ? 7 : 1
-    print $1 "," w }' "$examples/weights-prescribing.csv" >"$work/weights-prescribing.csv"
-{
-  echo "PUBLICATION,EXTRACT_DATE,ORG_TYPE,ORG_CODE,ONS_CODE,POSTCODE,SEX,AGE_GROUP_5,NUMBER_OF_PATIENTS"
-  for own in A81001:FEMALE_0_4 A81002:FEMALE_5_9 A81003:FEMALE_10_14; do
-    awk -F, -v ods="${own%%:*}" -v band="${own#*:}" 'NR > 1 {
-      sex = substr($1, 1, index($1, "_") - 1); age = substr($1, index($1, "_") + 1)
-      print "General Practice,01JUL2026,GP," ods ",E38000051,TS18 1HU," sex "," age "," ($1 == band ? 1000 : 0)
-    }' "$examples/weights-prescribing.csv"
-  done
-} >"$work/lists.csv"
+# indices of 1, and the PCT's confirmed total of 1,400,000, run as an indicative notice
+# (scripts/budget-files writes the weights and lists).
+"$source/scripts/budget-files" "$work/prescribing" 01JUL2026 A81001=8 A81002=13 A81003=7
 printf 'ods_code,needs_index,market_forces_factor\nA81001,1,1\nA81002,1,1\nA81003,1,1\n' >"$work/indices.csv"
-lcp capitation weights "$work/weights-prescribing.csv" --year 2026/27 --line PRESCRIBING
-lcp capitation lists "$work/lists.csv"
+lcp capitation weights "$work/prescribing/weights.csv" --year 2026/27 --line PRESCRIBING
+lcp capitation lists "$work/prescribing/lists.csv"
 lcp capitation indices "$work/indices.csv" --year 2026/27
 lcp --as pct budget confirm-total --year 2026/27 --line PRESCRIBING --total 1400000
 lcp --as officer capitation run --year 2026/27 --month M01 --line PRESCRIBING --indicative
