@@ -83,6 +83,7 @@ std::vector<SeedCommand> SeedCommands() {
   const v1::Actor& admin = actors[0];
   const v1::Actor& officer = actors[1];
   const v1::Actor& pct = actors[3];
+  const v1::Actor& riverside = actors[4];
   std::vector<SeedCommand> seeds;
   auto add = [&](const v1::Actor& actor) -> v1::Command& {
     seeds.push_back(SeedCommand{v1::Command(), actor});
@@ -162,6 +163,29 @@ std::vector<SeedCommand> SeedCommands() {
     SetDecimal(c->mutable_total(), "601.00");
     c->set_notice(v1::NOTICE_KIND_FINAL);
   }
+  const auto run_seq = static_cast<std::uint64_t>(seeds.size());
+  {
+    v1::AcknowledgeNotice* c = add(riverside).mutable_acknowledge_notice();
+    c->set_year("2026/27");
+    c->set_budget_line("PRESCRIBING");
+    c->set_ods_code("A81001");
+    c->set_run_seq(run_seq);
+  }
+  {
+    v1::ProposeBudgetTransfer* c = add(officer).mutable_propose_budget_transfer();
+    c->set_year("2026/27");
+    c->set_ods_code("A81002");
+    c->set_from_line("PRESCRIBING");
+    c->set_to_line("COMMUNITY");
+    SetDecimal(c->mutable_amount(), "1.00");
+    c->set_reason("Sessions moved to community nursing");
+  }
+  {
+    v1::ApproveBudgetTransfer* c = add(pct).mutable_approve_budget_transfer();
+    c->set_year("2026/27");
+    c->set_transfer_seq(static_cast<std::uint64_t>(seeds.size()) - 1);  // The proposal's seq.
+    *c->mutable_period() = Period("2026/27", "M02");
+  }
   {
     v1::RegisterContract* c = add(officer).mutable_register_contract();
     c->set_contract_id("C-1");
@@ -203,6 +227,13 @@ std::vector<SeedCommand> SeedCommands() {
     v1::CosignAgreement* c = add(pct).mutable_cosign_agreement();
     c->set_year("2026/27");
     c->set_proposal_seq(static_cast<std::uint64_t>(seeds.size()) - 1);  // The proposal's seq.
+  }
+  {
+    v1::SignMembership* c = add(riverside).mutable_sign_membership();
+    c->set_ods_code("A81001");
+    c->set_year("2026/27");
+    c->set_terms_sha256(std::string(64, 'a'));
+    c->set_agreement_seq(static_cast<std::uint64_t>(seeds.size()) - 2);  // The proposal's seq.
   }
   *add(officer).mutable_close_month()->mutable_period() = Period("2026/27", "M01");
   return seeds;
