@@ -837,12 +837,13 @@ TEST(RulesVersion, AnExportRecordedUnderRules1ReplaysUnchanged) {
 
 // The export made by the binaries of commit d30f81e under rules 2
 // (tests/data/make-rules2-export.sh): confirmed totals, an INDICATIVE and a FINAL run, an
-// acknowledgement, a transfer, and a FINAL run revised with no reason, which rules 3 refuses. Its
-// figures by hand: the weighted populations of the three lists are 4,661.16, 7,011.84 and
-// 3,626.2184 (15,299.2184 in all, as the rules-1 fixture's run shows); the last run allocates the
-// confirmed 3,050,000.00 in quotas 929,232.96003 / 1,397,856.50749 / 722,910.53248, whose floors
-// leave one penny for Hillview's largest remainder: 929,232.96 / 1,397,856.51 / 722,910.53.
-// Hillview's COMMUNITY budget holds the 20,000.00 it transferred to PRESCRIBING: 1,377,856.51.
+// acknowledgement, a transfer, a FINAL run revised with no reason and a journal of 5,000.00 into
+// pct:allocation:COMMUNITY against cash, both of which rules 3 refuses. Its figures by hand: the
+// weighted populations of the three lists are 4,661.16, 7,011.84 and 3,626.2184 (15,299.2184 in
+// all, as the rules-1 fixture's run shows); the last run allocates the confirmed 3,050,000.00 in
+// quotas 929,232.96003 / 1,397,856.50749 / 722,910.53248, whose floors leave one penny for
+// Hillview's largest remainder: 929,232.96 / 1,397,856.51 / 722,910.53. Hillview's COMMUNITY budget
+// holds the 20,000.00 it transferred to PRESCRIBING: 1,377,856.51.
 TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
   Journal journal;
   {
@@ -850,10 +851,10 @@ TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
                        std::ios::binary);
     const AuditOutcome outcome = ReplayExport(file, journal);
     ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
-    EXPECT_EQ(outcome.records, 19u);
+    EXPECT_EQ(outcome.records, 20u);
   }
   EXPECT_EQ(ToHex(journal.head_hash()),
-            "1cd978cd6119c4f45c2232d356fe5d923694972e84ca3c16ab0ade7923fed621");
+            "40cb62b66ba0ab6740bb1b505e23b6c5a012196dd6e84eaacf6aefb16a569bbe");
   EXPECT_EQ(journal.state().rules_version, 2u);
   const std::map<std::string, Int>& balances = journal.state().balances.at(2026);
   auto pounds = [&](const std::string& account) {
@@ -863,7 +864,8 @@ TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
   EXPECT_EQ(pounds("practice:A81002:budget:COMMUNITY"), "1377856.51");
   EXPECT_EQ(pounds("practice:A81003:budget:COMMUNITY"), "722910.53");
   EXPECT_EQ(pounds("practice:A81002:budget:PRESCRIBING"), "20000.00");
-  EXPECT_EQ(pounds("pct:allocation:COMMUNITY"), "-3030000.00");
+  EXPECT_EQ(pounds("pct:allocation:COMMUNITY"), "-3035000.00");  // Less 5,000.00 typed in.
+  EXPECT_EQ(pounds("lcp:cash"), "5000.00");
   EXPECT_EQ(pounds("pct:allocation:PRESCRIBING"), "-20000.00");
   const AllocationRun& last = *journal.state().capitation.runs.at(19);
   EXPECT_EQ(last.kind, v1::NOTICE_KIND_FINAL);
@@ -871,24 +873,46 @@ TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
   EXPECT_EQ(journal.state().capitation.runs.at(13)->kind, v1::NOTICE_KIND_FINAL);
   // The whole state, as recorded when the fixture was made.
   EXPECT_EQ(StateDigest(journal.state()),
-            "98b510b8847ebac1d1a6ce3389864fce2b195c47b8302eeec6bc47222eb6f29a")
+            "7b4025cb3e2cb5ead2ea3d897e43e5a65bee9aaed1a2fb6bb329fdc909782138")
       << DescribeState(journal.state());
 
-  // Entry 19 revised the FINAL run of entry 13 with no reason; under rules 3 a new entry may not.
+  // What rules 2 took, rules 3 refuses in a new entry, posting nothing.
+  auto submit = [&](const v1::Command& command) {
+    v1::JournalEntry request;
+    *request.mutable_command() = command;
+    *request.mutable_actor() = ActorOf("local-admin", v1::ROLE_LOCAL_ADMIN);
+    request.mutable_recorded_at()->set_seconds(kJune10Noon);
+    request.set_idempotency_key("rules3-" + std::to_string(journal.head_seq()));
+    return journal.Submit(std::move(request));
+  };
+  // Entry 19 revised the FINAL run of entry 13 with no reason.
   v1::Command run = RunOf("COMMUNITY", v1::NOTICE_KIND_FINAL, 19);
   run.mutable_run_allocation()->mutable_period()->set_month("M02");
-  v1::JournalEntry request;
-  *request.mutable_command() = run;
-  *request.mutable_actor() = ActorOf("local-admin", v1::ROLE_LOCAL_ADMIN);
-  request.mutable_recorded_at()->set_seconds(kJune10Noon);
-  request.set_idempotency_key("rules3-revision");
-  const Result<v1::JournalRecord> unexplained = journal.Submit(request);
+  const Result<v1::JournalRecord> unexplained = submit(run);
   ASSERT_FALSE(unexplained.ok());
   EXPECT_EQ(unexplained.status().code(), v1::ERROR_CODE_REASON_REQUIRED);
-  EXPECT_EQ(journal.head_seq(), 19u);
+  // Entry 20 moved pct:allocation:COMMUNITY by a journal; neither a journal nor its reversal may.
+  const Result<v1::JournalRecord> typed =
+      submit(Journal2("M02", "lcp:cash", "pct:allocation:COMMUNITY", "1"));
+  ASSERT_FALSE(typed.ok());
+  EXPECT_EQ(typed.status().code(), v1::ERROR_CODE_ACCOUNT_RESERVED);
+  EXPECT_NE(typed.status().message().find(
+                "account \"pct:allocation:COMMUNITY\" is the PCT's allocation of the line, the "
+                "other side of its practices' budgets: it moves only with them, by an allocation "
+                "run of the confirmed total (lcp capitation run) or an approved transfer (lcp "
+                "budget transfer)"),
+            std::string::npos)
+      << typed.status().message();
+  const Result<v1::JournalRecord> reversal = submit(Reverse(20, "M02"));
+  ASSERT_FALSE(reversal.ok());
+  EXPECT_EQ(reversal.status().code(), v1::ERROR_CODE_ACCOUNT_RESERVED);
+  EXPECT_NE(reversal.status().message().find("entry 20 cannot be reversed: account "
+                                             "\"pct:allocation:COMMUNITY\" is the PCT's"),
+            std::string::npos)
+      << reversal.status().message();
+  EXPECT_EQ(journal.head_seq(), 20u);
   run.mutable_run_allocation()->set_reason("List refresh");
-  *request.mutable_command() = run;
-  const Result<v1::JournalRecord> explained = journal.Submit(request);
+  const Result<v1::JournalRecord> explained = submit(run);
   ASSERT_TRUE(explained.ok()) << explained.status().ToString();
   EXPECT_EQ(journal.state().rules_version, 3u);
 }

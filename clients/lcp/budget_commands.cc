@@ -29,6 +29,7 @@ struct Arguments {
   std::string terms_sha256;
   std::uint64_t agreement_seq = 0;
   std::string last_year;
+  bool pending = false;  // budget transfers --pending
 };
 
 int ConfirmTotal(const Options& options, const Arguments& a) {
@@ -169,6 +170,27 @@ void AddBudgetGroup(CLI::App& app, Options& options, int& exit_code,
           return client.GetNotices(request, response);
         },
         [](const v1::GetNoticesResponse& response) { return NoticesTable(response); });
+  });
+
+  CLI::App* transfers = budget->add_subcommand(
+      "transfers",
+      "A year's budget transfers: each proposal, its reason, and its approval or that it awaits "
+      "one (a practice: those for it)");
+  AddYearInProgressOption(transfers, args->year);
+  transfers->add_flag("--pending", args->pending, "Only those awaiting PCT finance's approval");
+  transfers->callback([&options, &exit_code, args] {
+    v1::GetNoticesRequest request;
+    request.set_year(args->year);
+    const bool pending = args->pending;
+    exit_code = Query<v1::GetNoticesResponse>(
+        options,
+        [&](LedgerClient& client, v1::GetNoticesResponse& response) {
+          return client.GetNotices(request, response);
+        },
+        [pending](const v1::GetNoticesResponse& response) {
+          return "budget transfers for " + response.year() + ", as of entry " +
+                 std::to_string(response.as_of_seq()) + "\n" + TransfersTable(response, pending);
+        });
   });
 }
 

@@ -108,11 +108,17 @@ std::string NoticesTable(const v1::GetNoticesResponse& response) {
   if (!missing.empty()) {
     out += "\nnot acknowledged yet (each practice runs lcp budget acknowledge):\n" + missing;
   }
-  out += "\ntransfers:" + std::string(response.transfers().empty() ? " none\n" : "\n");
+  return out + "\n" + TransfersTable(response, /*pending_only=*/false);
+}
+
+std::string TransfersTable(const v1::GetNoticesResponse& response, bool pending_only) {
+  std::string lines;
   for (const v1::BudgetTransferView& transfer : response.transfers()) {
-    out += "  " + TransferText(transfer) + "\n";
+    if (pending_only && transfer.approved_seq() != 0) continue;
+    lines += "  " + TransferText(transfer) + "\n";
   }
-  return out;
+  const std::string what = pending_only ? "transfers awaiting approval:" : "transfers:";
+  return what + (lines.empty() ? std::string(" none\n") : "\n" + lines);
 }
 
 std::string MembershipText(const v1::MembershipView& view, const std::string& year) {

@@ -13,6 +13,9 @@ namespace lcp::client {
 // Per line: the deadline, the confirmed total, the first notice on time or how late (or overdue
 // while no run), the latest run, acknowledgements and who has not acknowledged; then the transfers.
 std::string NoticesTable(const v1::GetNoticesResponse& response);
+// The year's budget transfers alone, in the order proposed, each approved or awaiting approval;
+// with `pending_only`, only those awaiting PCT finance's approval.
+std::string TransfersTable(const v1::GetNoticesResponse& response, bool pending_only);
 // Who signed what for the year, who has not or must sign again, who left or is leaving.
 std::string MembershipsTable(const v1::ListMembershipsResponse& response);
 // One practice's sign-up for `year` in words: "signed agreement 7 on 2026-04-20 (terms sha256

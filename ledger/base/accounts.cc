@@ -185,6 +185,8 @@ bool IsKeptByBudgets(std::string_view path) {
   return path.starts_with("practice:") && path.find(":budget:") != std::string_view::npos;
 }
 
+bool IsPctAllocation(std::string_view path) { return path.starts_with("pct:allocation:"); }
+
 bool IsKeptByContracts(std::string_view path) {
   if (path.starts_with("lcp:encumbrance:")) return true;
   return path.starts_with("practice:") && path.find(":commitment:") != std::string_view::npos;

@@ -81,6 +81,10 @@ bool IsKeptBySettlements(std::string_view path, std::uint32_t rules);
 // Whether only allocation runs and budget transfers may post to the account (from rules 2):
 // "practice:<ODS>:budget:<LINE>". REQUIRES: a well-formed path.
 bool IsKeptByBudgets(std::string_view path);
+// Whether the account is the PCT's allocation of a line, "pct:allocation:<LINE>", the other side
+// of its practices' budgets (kept by runs and transfers from rules 3). REQUIRES: a well-formed
+// path.
+bool IsPctAllocation(std::string_view path);
 
 // Builds "practice:<ods>:<category>[:<line>]".
 std::string PracticeAccount(std::string_view ods, std::string_view category, std::string_view line = {});

@@ -43,9 +43,13 @@ inline constexpr std::uint32_t kCorrectionsInCurrentMonth = 2;
 // is an INDICATIVE or a FINAL notice; an indicative run after a final one is refused.
 inline constexpr std::uint32_t kConfirmedTotalsAndNotices = 2;
 
-// Rules 3: a FINAL budget notice is revised only with a reason on the record.
+// Rules 3: a FINAL budget notice is revised only with a reason on the record; the PCT's allocation
+// accounts move only with the budgets.
 // A run that revises a FINAL run gives its reason (RunAllocation.reason; REASON_REQUIRED without).
 inline constexpr std::uint32_t kFinalRevisionNeedsReason = 3;
+// A journal or a reversal may not move pct:allocation:<LINE>, the other side of every budget on the
+// line: it moves only with the budgets (an allocation run or an approved transfer).
+inline constexpr std::uint32_t kAllocationAccountsReserved = 3;
 
 // Whether the rule change introduced in version `change` is in force for an entry decided under
 // `rules`.

@@ -166,6 +166,13 @@ std::optional<Status> ReservedAccount(std::string_view account, std::uint32_t ru
             "the PCT's confirmed total (RunAllocation, lcp capitation run) or an approved "
             "transfer between lines (ProposeBudgetTransfer, lcp budget transfer)");
   }
+  if (rules::InForce(rules, rules::kAllocationAccountsReserved) && IsPctAllocation(account)) {
+    return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
+                  "account " + Quoted(account) +
+                      " is the PCT's allocation of the line, the other side of its practices' "
+                      "budgets: it moves only with them, by an allocation run of the confirmed "
+                      "total (lcp capitation run) or an approved transfer (lcp budget transfer)");
+  }
   return std::nullopt;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # How tests/data/rules2-export.lcpx was made: with the binaries of commit d30f81e, the last under
 # rules version 2 (docs/architecture.md, "Rules versions"). It records what rules 2 allowed and
-# rules 3 refuses: a FINAL allocation run revised by a later run that gives no reason. Around it, the
+# rules 3 refuses: a FINAL allocation run revised by a later run that gives no reason, and a journal
+# into the PCT's allocation account of a line (the other side of every budget). Around them, the
 # rest of rules 2's budget notices: confirmed totals (one replaced, with its reason), an INDICATIVE
 # run, a FINAL one, an acknowledgement, a budget transfer proposed and approved, and a month close.
 # The recorded times come from a clock file, so the notices' dates are fixed.
@@ -45,4 +46,7 @@ clock 2026-06-02T12:00:00Z
 lcp --as pct budget confirm-total --year 2026/27 --line COMMUNITY --total 3050000 \
   --reason "Growth money reduced" --key r2-t3
 lcp --as officer capitation run --year 2026/27 --month M02 --line COMMUNITY --final --key r2-a3
+# Entry 20: the PCT's allocation account moved by hand, against cash.
+lcp journal post --year 2026/27 --month M02 --narrative "PCT allocation received in cash" \
+  pct:allocation:COMMUNITY=-5000 lcp:cash=5000 --key r2-j1
 "$bin/lcp" --server "$(cat "$work/ready")" export --out "$out" >/dev/null
