@@ -614,6 +614,23 @@ std::vector<Refusal> NoticeRefusals() {
        JournalCommand("2025/26", "M01",
                       {{"practice:A81002:reinvestment", "-1.00"}, {"lcp:cash", "1.00"}}),
        v1::ERROR_CODE_ACCOUNT_RESERVED, "is moved only by the year's settlement"},
+      {"journal into a practice's risk share",
+       JournalCommand("2025/26", "M01",
+                      {{"practice:A81002:risk_share", "1.00"}, {"lcp:cash", "-1.00"}}),
+       v1::ERROR_CODE_ACCOUNT_RESERVED,
+       "account \"practice:A81002:risk_share\" is moved only by the year's settlement "
+       "(SettleYear), which applies the risk-sharing agreement"},
+      {"journal into the PCT's risk share",
+       JournalCommand("2025/26", "M01", {{"pct:risk_share", "1.00"}, {"lcp:cash", "-1.00"}}),
+       v1::ERROR_CODE_ACCOUNT_RESERVED,
+       "account \"pct:risk_share\" is moved only by the year's settlement"},
+      {"journal into the PCT's allocation of a line",
+       JournalCommand("2025/26", "M01",
+                      {{"pct:allocation:PRESCRIBING", "-1.00"}, {"lcp:cash", "1.00"}}),
+       v1::ERROR_CODE_ACCOUNT_RESERVED,
+       "account \"pct:allocation:PRESCRIBING\" is the PCT's allocation of the line, the other "
+       "side of its practices' budgets: it moves only with them, by an allocation run of the "
+       "confirmed total (lcp capitation run) or an approved transfer (lcp budget transfer)"},
   };
 }
 

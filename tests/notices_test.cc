@@ -962,6 +962,25 @@ TEST(RulesVersion, NewEntriesAfterRules1EntriesFollowRules2) {
   ReplayRules1Through(19, again);
   ASSERT_TRUE(again.Replay(*current).ok());
   EXPECT_EQ(again.head_hash(), journal.head_hash());
+  // Entries 18 and 19 typed a saving and a share in M03; once M02 closes, M03 is the current month,
+  // and reversing them there would move the settlement's accounts, so neither is reversed.
+  v1::Command close;
+  close.mutable_close_month()->mutable_period()->set_year("2026/27");
+  close.mutable_close_month()->mutable_period()->set_month("M02");
+  ASSERT_TRUE(submit(close).ok());
+  const std::uint64_t head = journal.head_seq();
+  for (const auto& [seq, account] : std::vector<std::pair<std::uint64_t, std::string>>{
+           {18, "practice:A81003:reinvestment"}, {19, "practice:A81002:risk_share"}}) {
+    const Result<v1::JournalRecord> undone = submit(Reverse(seq, "M03"));
+    ASSERT_FALSE(undone.ok());
+    EXPECT_EQ(undone.status().code(), v1::ERROR_CODE_ACCOUNT_RESERVED);
+    EXPECT_NE(undone.status().message().find("entry " + std::to_string(seq) +
+                                             " cannot be reversed: account \"" + account +
+                                             "\" is moved only by the year's settlement"),
+              std::string::npos)
+        << undone.status().message();
+  }
+  EXPECT_EQ(journal.head_seq(), head);
 }
 
 // A record that claims rules older than an earlier entry's, or newer than this version knows, is
