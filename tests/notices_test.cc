@@ -551,6 +551,38 @@ TEST(Membership, APracticeSignsTheAgreementInForceAndSignsAgainAfterItChanges) {
   const std::string terms2(64, 'a');
   ledger.Must(Sign("A81001", agreement, terms2), kRiverside);
   EXPECT_EQ(ledger.journal.state().notices.signatures.at({2026, "A81001"}).terms_sha256, terms2);
+
+  // The agreement is varied: the signature now names an agreement no longer in force, so the
+  // practice appears as needing to sign again, and signs the new one.
+  v1::ListMembershipsRequest request;
+  request.set_year("2026/27");
+  auto riverside = [&]() {
+    const Snapshot snapshot = BorrowSnapshot(ledger.journal.state(), nullptr);
+    Result<v1::ListMembershipsResponse> members =
+        queries::ListMemberships(snapshot, kOfficer, request);
+    EXPECT_TRUE(members.ok()) << members.status().ToString();
+    return members.ok() ? *members : v1::ListMembershipsResponse();
+  };
+  EXPECT_TRUE(riverside().practices(0).signed_current());
+  EXPECT_EQ(riverside().signed_count(), 1u);
+  proposal.set_replaces_seq(agreement);
+  proposal.set_reason("Cap lowered after the PCT's review");
+  const std::uint64_t varied = ledger.Must(propose, kOfficer);
+  cosign.mutable_cosign_agreement()->set_proposal_seq(varied);
+  ledger.Must(cosign, kPct);
+  const v1::ListMembershipsResponse after = riverside();
+  EXPECT_EQ(after.agreement_seq(), varied);
+  EXPECT_EQ(after.practices(0).ods_code(), "A81001");
+  EXPECT_EQ(after.practices(0).agreement_seq(), agreement);  // What it signed, still on record.
+  EXPECT_FALSE(after.practices(0).signed_current());
+  EXPECT_EQ(after.signed_count(), 0u);
+  EXPECT_EQ(after.unsigned_count(), 3u);
+  ledger.Refused(Sign("A81001", agreement, terms2), kRiverside,
+                 v1::ERROR_CODE_AGREEMENT_REVISION_MISMATCH,
+                 "the agreement in force for 2026/27 is entry " + std::to_string(varied));
+  ledger.Must(Sign("A81001", varied, terms2), kRiverside);
+  EXPECT_TRUE(riverside().practices(0).signed_current());
+  EXPECT_EQ(riverside().signed_count(), 1u);
 }
 
 TEST(Membership, APracticeLeavesAtAYearEndAndIsNoMemberOfLaterYears) {
