@@ -27,7 +27,8 @@ void Refuse(v1::CommandResult& result, const Status& status) {
 void AddAllocation(v1::Accepted& accepted, const State& state, std::uint64_t seq) {
   auto run = state.capitation.runs.find(seq);
   if (run != state.capitation.runs.end()) {
-    ToAllocationView(*run->second, state.capitation, "", *accepted.mutable_allocation());
+    ToAllocationView(*run->second, state.capitation, state.notices, "",
+                     *accepted.mutable_allocation());
   }
 }
 

@@ -36,7 +36,8 @@ std::string Balance(const Journal& journal, const std::string& account) {
 
 v1::AllocationView View(const Journal& journal, std::uint64_t seq, const std::string& only = "") {
   v1::AllocationView view;
-  ToAllocationView(*journal.state().capitation.runs.at(seq), journal.state().capitation, only, view);
+  ToAllocationView(*journal.state().capitation.runs.at(seq), journal.state().capitation,
+                   journal.state().notices, only, view);
   return view;
 }
 

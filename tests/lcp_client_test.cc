@@ -11,6 +11,7 @@
 #include "clients/lcp/capitation_commands.h"
 #include "clients/lcp/contract_commands.h"
 #include "clients/lcp/csv_import.h"
+#include "clients/lcp/output.h"
 #include "clients/lcp/table.h"
 #include "tests/process.h"
 #include "tests/service_fixture.h"
@@ -80,6 +81,26 @@ TEST(Table, LinePrintsOneRowAtTheWidthsOfTheRowsSoFar) {
 }
 
 TEST(Table, AnEmptyTablePrintsNothing) { EXPECT_EQ(Table({Left(4), Right(4)}).Text(), ""); }
+
+// A run's table says which practices it left out because they had left the LCP, and says nothing
+// when it left none out.
+TEST(AllocationTable, SaysWhichPracticesTheRunLeftOut) {
+  v1::AllocationView view;
+  view.set_run_seq(21);
+  view.mutable_period()->set_year("2027/28");
+  view.mutable_period()->set_month("M01");
+  view.set_budget_line("ELECTIVE");
+  view.mutable_total()->set_value("90.00");
+  view.mutable_weighted_population_total()->set_value("3");
+  view.set_practice_count(2);
+  EXPECT_EQ(AllocationTable(view).find("left out"), std::string::npos);
+  view.add_left_out("A81003");
+  view.add_left_out("A81004");
+  EXPECT_NE(AllocationTable(view).find("2 practices, total weighted population 3\nleft out, having "
+                                       "left the LCP before 2027/28: A81003, A81004\n"),
+            std::string::npos)
+      << AllocationTable(view);
+}
 
 // ---- Against the real server ----
 

@@ -615,6 +615,19 @@ TEST(Membership, APracticeLeavesAtAYearEndAndIsNoMemberOfLaterYears) {
   EXPECT_EQ(ledger.Balance("practice:A81001:budget:ELECTIVE", 2027), "60.00");
   EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE", 2027), "30.00");
   EXPECT_EQ(ledger.Balance("practice:A81003:budget:ELECTIVE", 2027), "0.00");
+  // The run says whom it left out: no row, no budget.
+  v1::GetAllocationRequest allocation_request;
+  allocation_request.set_run_seq(later);
+  const Snapshot snapshot = BorrowSnapshot(ledger.journal.state(), nullptr);
+  Result<v1::GetAllocationResponse> shown =
+      queries::GetAllocation(snapshot, kOfficer, allocation_request);
+  ASSERT_TRUE(shown.ok()) << shown.status().ToString();
+  EXPECT_EQ(std::vector<std::string>(shown->allocation().left_out().begin(),
+                                     shown->allocation().left_out().end()),
+            std::vector<std::string>{"A81003"});
+  EXPECT_EQ(shown->allocation().practice_count(), 2u);
+  ASSERT_EQ(shown->allocation().rows_size(), 2);
+  EXPECT_EQ(shown->allocation().rows(1).ods_code(), "A81002");
   EXPECT_EQ(Members(ledger.journal.state().practices, ledger.journal.state().notices, 2027),
             (std::vector<std::string>{"A81001", "A81002"}));
   EXPECT_EQ(Members(ledger.journal.state().practices, ledger.journal.state().notices, 2026),

@@ -258,6 +258,11 @@ std::string AllocationTable(const v1::AllocationView& view) {
          "\n";
   out += std::to_string(view.practice_count()) + " practices, total weighted population " +
          view.weighted_population_total().value() + "\n";
+  if (!view.left_out().empty()) {
+    std::string codes;
+    for (const std::string& ods : view.left_out()) codes += (codes.empty() ? "" : ", ") + ods;
+    out += "left out, having left the LCP before " + view.period().year() + ": " + codes + "\n";
+  }
   Table table({Left(9), Right(10), Right(22), Right(13), Right(16), Right(16), Right(16)});
   table.Row(
       {"practice", "patients", "weighted population", "share", "budget", "previous", "change"});

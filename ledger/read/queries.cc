@@ -426,7 +426,8 @@ Result<v1::GetAllocationResponse> GetAllocation(const Snapshot& snapshot, const 
                          "entry " + std::to_string(seq) + " is not a capitation run");
   }
   v1::GetAllocationResponse response;
-  ToAllocationView(*run->second, capitation, *only, *response.mutable_allocation());
+  ToAllocationView(*run->second, capitation, *snapshot.notices, *only,
+                   *response.mutable_allocation());
   if (!only->empty() && response.allocation().rows().empty()) {
     return Status::Error(
         v1::ERROR_CODE_PRACTICE_UNKNOWN,

@@ -529,7 +529,10 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
 }
 
 void ToAllocationView(const AllocationRun& run, const Capitation& capitation,
-                      std::string_view only_ods, v1::AllocationView& view) {
+                      const Notices& notices, std::string_view only_ods, v1::AllocationView& view) {
+  for (const auto& [ods, member] : notices.members) {  // By ODS code.
+    if (notices.LeftBefore(ods, run.year)) view.add_left_out(ods);
+  }
   view.set_run_seq(run.seq);
   view.mutable_period()->set_year(FormatYear(run.year));
   view.mutable_period()->set_month(FormatMonth(run.month));

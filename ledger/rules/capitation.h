@@ -1,6 +1,6 @@
-// Risk-adjusted capitation (DOMAIN.md "Risk-adjusted capitation"): the commands that record its inputs
-// (band weights, registered lists, practice indices) and the allocation run that turns them into
-// budgets, exact to the penny. Called by the engine (engine.h); pure like it.
+// Risk-adjusted capitation (DOMAIN.md "Risk-adjusted capitation"): the commands that record its
+// inputs (band weights, registered lists, practice indices) and the allocation run that turns them
+// into budgets, exact to the penny. Called by the engine (engine.h); pure like it.
 #pragma once
 
 #include <span>
@@ -33,9 +33,10 @@ Result<ChangeSet> DecideRunAllocation(const State& state, const v1::RunAllocatio
                                       const v1::JournalEntry& envelope);
 
 // Fills `view` from `run`. With `only_ods`, only that practice's row, with its band-by-band detail
-// (from `capitation`'s lists and weights). REQUIRES: `run` is one of `capitation`'s runs, or was just
-// decided on the state that holds `capitation`.
+// (from `capitation`'s lists and weights). The practices left out are those `notices` says left
+// before the run's year. REQUIRES: `run` is one of `capitation`'s runs, or was just decided on the
+// state that holds `capitation` and `notices`.
 void ToAllocationView(const AllocationRun& run, const Capitation& capitation,
-                      std::string_view only_ods, v1::AllocationView& view);
+                      const Notices& notices, std::string_view only_ods, v1::AllocationView& view);
 
 }  // namespace lcp
