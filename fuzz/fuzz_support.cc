@@ -175,10 +175,10 @@ std::vector<SeedCommand> SeedCommands() {
     v1::ProposeBudgetTransfer* c = add(officer).mutable_propose_budget_transfer();
     c->set_year("2026/27");
     c->set_ods_code("A81002");
+    c->set_to_ods_code("A81003");  // Between practices: COMMUNITY has no confirmed total.
     c->set_from_line("PRESCRIBING");
-    c->set_to_line("COMMUNITY");
     SetDecimal(c->mutable_amount(), "1.00");
-    c->set_reason("Sessions moved to community nursing");
+    c->set_reason("Patients moved to Park Lane's list");
   }
   {
     v1::ApproveBudgetTransfer* c = add(pct).mutable_approve_budget_transfer();

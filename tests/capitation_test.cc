@@ -503,7 +503,9 @@ TEST(Capitation, ARunPostsTheDifferenceFromTheBudgetsAnEarlierRunAndATransferLef
                                                        "practice:A81003:budget:PRESCRIBING 1000.00",
                                                        "pct:allocation:PRESCRIBING -3100.00"}));
   // A81001 moves 100.00 of its PRESCRIBING budget to ELECTIVE, proposed by the LCP, approved by the
-  // PCT in M02: its PRESCRIBING budget is 1000.00 and the line's allocation 3000.00.
+  // PCT in M02: its PRESCRIBING budget is 1000.00 and the line's allocation 3000.00. The approval
+  // confirms both lines' new totals (rules 4): PRESCRIBING 3000.00, ELECTIVE 500.00 + 100.00.
+  testing::MustConfirmTotal(journal, "2026/27", "ELECTIVE", "500.00");
   const v1::JournalRecord proposed = MustSubmit(
       journal,
       testing::ProposeTransferCommand("2026/27", "PRESCRIBING", "ELECTIVE", "100.00", "A81001"));
@@ -511,21 +513,32 @@ TEST(Capitation, ARunPostsTheDifferenceFromTheBudgetsAnEarlierRunAndATransferLef
   EXPECT_EQ(Balance(journal, "practice:A81001:budget:PRESCRIBING"), "1000.00");
   EXPECT_EQ(Balance(journal, "practice:A81001:budget:ELECTIVE"), "100.00");
   EXPECT_EQ(Balance(journal, "pct:allocation:PRESCRIBING"), "-3000.00");
-  // September lists (A81002 grew to 12) and a new total, 3300.00: WP 11, 12, 10 = 33, so budgets
-  // 3300.00 x 11/33 = 1100.00, x 12/33 = 1200.00, x 10/33 = 1000.00. A81001 keeps its transfer:
-  // 1100.00 - 100.00 = 1000.00, what it has, so nothing is posted for it; A81003 is unchanged too;
-  // A81002 gets the 200.00 difference, and the PCT's allocation moves by as much.
+  const std::vector<LineTotal>& prescribing =
+      journal.state().notices.line_totals.at({2026, "PRESCRIBING"});
+  ASSERT_GE(prescribing.size(), 2u);
+  EXPECT_EQ(prescribing[prescribing.size() - 2].total_pence, 310'000);
+  EXPECT_EQ(prescribing.back().total_pence, 300'000);
+  EXPECT_EQ(prescribing.back().transfer_seq, proposed.seq());
+  EXPECT_EQ(prescribing.back().transferred_pence, -10'000);
+  EXPECT_EQ(journal.state().notices.line_totals.at({2026, "ELECTIVE"}).back().total_pence, 60'000);
+  // September lists (A81002 grew to 12) and a new total, 3200.00 (the PCT adds 200.00 to the
+  // 3000.00 in force), of which the transfer moved -100.00 in: the run splits 3300.00. WP 11, 12,
+  // 10 = 33, so 3300.00 x 11/33 = 1100.00, x 12/33 = 1200.00, x 10/33 = 1000.00. A81001 keeps its
+  // transfer: 1100.00 - 100.00 = 1000.00, what it has, so nothing is posted for it; A81003 is
+  // unchanged too; A81002 gets the 200.00 difference, and the PCT's allocation moves by as much.
   for (const auto& [ods, patients] : std::vector<std::pair<std::string, std::int64_t>>{
            {"A81001", 10}, {"A81002", 12}, {"A81003", 10}}) {
     MustSubmit(journal, ListCommand("2026-09-01", ods, {{"FEMALE_30_34", patients}}));
   }
   const v1::JournalRecord second =
-      MustRun(journal, RunCommand("2026/27", "M03", "PRESCRIBING", "3300.00", first.seq()));
+      MustRun(journal, RunCommand("2026/27", "M03", "PRESCRIBING", "3200.00", first.seq()));
   EXPECT_EQ(Postings(second), (std::vector<std::string>{"practice:A81002:budget:PRESCRIBING 200.00",
                                                         "pct:allocation:PRESCRIBING -200.00"}));
   const v1::AllocationView view = View(journal, second.seq());
   EXPECT_EQ(view.revises_seq(), first.seq());
   EXPECT_EQ(view.extract_date(), "2026-09-01");
+  EXPECT_EQ(view.total().value(), "3200.00");
+  EXPECT_EQ(view.transferred_in_total().value(), "-100.00");
   EXPECT_EQ(view.rows(0).previous_budget().value(), "1000.00");
   EXPECT_EQ(view.rows(0).budget().value(), "1100.00");
   EXPECT_EQ(view.rows(0).transfers().value(), "-100.00");
@@ -538,7 +551,7 @@ TEST(Capitation, ARunPostsTheDifferenceFromTheBudgetsAnEarlierRunAndATransferLef
   EXPECT_EQ(Balance(journal, "practice:A81002:budget:PRESCRIBING"), "1200.00");
   EXPECT_EQ(Balance(journal, "practice:A81003:budget:PRESCRIBING"), "1000.00");
   EXPECT_EQ(Balance(journal, "practice:A81001:budget:ELECTIVE"), "100.00");
-  // The line's allocation is the confirmed total less what moved out of it: 3300.00 - 100.00.
+  // The line's allocation is its confirmed total, which the transfer moved: 3300.00 - 100.00.
   EXPECT_EQ(Balance(journal, "pct:allocation:PRESCRIBING"), "-3200.00");
 }
 

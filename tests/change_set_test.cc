@@ -112,10 +112,16 @@ std::vector<v1::JournalRecord> SubmitEveryKind(Journal& journal) {
   const v1::JournalRecord run =
       MustSubmit(journal, testing::RunCommand("2026/27", "M01", "COMMUNITY", "1000.00"));
   MustSubmit(journal, testing::AcknowledgeCommand("2026/27", "COMMUNITY", "A81001", run.seq()));
+  // A transfer between lines moves both lines' confirmed totals, so both have one.
+  MustSubmit(journal, testing::ConfirmTotalCommand("2026/27", "ELECTIVE", "500.00"));
   const v1::JournalRecord transfer = MustSubmit(
       journal,
       testing::ProposeTransferCommand("2026/27", "COMMUNITY", "ELECTIVE", "1.00", "A81001"));
   MustSubmit(journal, testing::ApproveTransferCommand("2026/27", transfer.seq(), "M01"));
+  const v1::JournalRecord between = MustSubmit(
+      journal,
+      testing::PracticeTransferCommand("2026/27", "COMMUNITY", "0.50", "A81003", "A81002"));
+  MustSubmit(journal, testing::ApproveTransferCommand("2026/27", between.seq(), "M01"));
   // A reversal goes into the current month, M01.
   const v1::JournalRecord invoice = MustSubmit(
       journal,
@@ -173,7 +179,7 @@ TEST(ChangeSet, UndoOfEveryKindOfChangeRestoresTheWholeState) {
   const std::string before = Fingerprint(journal.state());
   journal.BeginGroup();
   SubmitEveryKind(journal);
-  ASSERT_EQ(journal.head_seq(), 5u + 38u);
+  ASSERT_EQ(journal.head_seq(), 5u + 41u);
   const std::string during = Fingerprint(journal.state());
   journal.EndGroup(/*keep=*/false);
   EXPECT_EQ(Fingerprint(journal.state()), before);
@@ -242,11 +248,16 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
   }();
   decide("acknowledge", testing::AcknowledgeCommand("2026/27", "COMMUNITY", "A81001", run_seq),
          riverside);
+  MustSubmitAs(journal, testing::ConfirmTotalCommand("2026/27", "ELECTIVE", "500.00"), kPct);
   const std::uint64_t transfer_seq = journal.head_seq() + 1;
   decide("propose transfer",
          testing::ProposeTransferCommand("2026/27", "COMMUNITY", "ELECTIVE", "1.00", "A81001"),
          kOfficer);
   decide("approve transfer", testing::ApproveTransferCommand("2026/27", transfer_seq, "M01"), kPct);
+  decide("transfer between practices",
+         testing::PracticeTransferCommand("2026/27", "COMMUNITY", "0.50", "A81001", "A81002"),
+         kOfficer);
+  decide("approve it", testing::ApproveTransferCommand("2026/27", transfer_seq + 2, "M01"), kPct);
   // A reversal goes into the current month, M01.
   decide("journal",
          testing::JournalCommand(
@@ -300,7 +311,10 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
       {"run", {kAllocation}, Irreversible::kAllocation, true},
       {"acknowledge", {kAcknowledgement}, Irreversible::kNo, false},
       {"propose transfer", {kTransfer}, Irreversible::kNo, false},
-      {"approve transfer", {kTransfer}, Irreversible::kNo, true},
+      // Between lines, the approval confirms both lines' new totals.
+      {"approve transfer", {kLineTotals, kLineTotals, kTransfer}, Irreversible::kNo, true},
+      {"transfer between practices", {kTransfer}, Irreversible::kNo, false},
+      {"approve it", {kTransfer}, Irreversible::kNo, true},
       {"journal", {}, Irreversible::kNo, true},
       {"reversal", {kReversed}, Irreversible::kNo, true},
       {"register contract", {kContract}, Irreversible::kContract, false},

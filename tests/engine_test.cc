@@ -504,7 +504,8 @@ TEST(JournalEnvelope, UnknownFieldsAreRefusedAndNeverReplayed) {
 // PRESCRIBING's total confirmed as 400.00 (10), an INDICATIVE run (11) revised by a FINAL one (12),
 // A81001's acknowledgement of it (13), an agreement (14) co-signed (15), A81001's sign-up (16),
 // A81003 leaving at the end of 2026/27 (17), a journal in 2026/27 M01 (18) and the year 2025/26
-// opened before it (19), whose M01 is now the current month.
+// opened before it (19), whose M01 is now the current month, and ELECTIVE's 2026/27 total confirmed
+// as 100.00 (20).
 const std::string kTermsSha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
 void SetUpNoticesLedger(Journal& journal) {
@@ -527,6 +528,7 @@ void SetUpNoticesLedger(Journal& journal) {
   MustSubmit(journal,
              JournalCommand("2026/27", "M01", {{"lcp:cash", "7.00"}, {"pct:funding", "-7.00"}}));
   MustSubmit(journal, OpenYearCommand("2025/26", {"PRESCRIBING"}));
+  MustSubmit(journal, testing::ConfirmTotalCommand("2026/27", "ELECTIVE", "100.00"));
 }
 
 std::vector<Refusal> NoticeRefusals() {
@@ -554,9 +556,9 @@ std::vector<Refusal> NoticeRefusals() {
        "the notice deadline \"2027-03-31\" must be a date"},
       {"notice deadline malformed", deadline_malformed, v1::ERROR_CODE_NOTICE_DEADLINE_INVALID,
        "within 2027/28 (2027-04-01 to 2028-03-31)"},
-      {"run without a confirmed total", testing::RunCommand(y, "M01", "ELECTIVE", ""),
+      {"run without a confirmed total", testing::RunCommand(y, "M01", "COMMUNITY", ""),
        v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED,
-       "the PCT has not confirmed a total for 2026/27 ELECTIVE"},
+       "the PCT has not confirmed a total for 2026/27 COMMUNITY"},
       {"run of another total",
        testing::RunCommand(y, "M01", p, "401.00", 12, "", 0, 0, v1::NOTICE_KIND_FINAL),
        v1::ERROR_CODE_ALLOCATION_TOTAL_MISMATCH,
@@ -573,6 +575,22 @@ std::vector<Refusal> NoticeRefusals() {
        "2026/27 PRESCRIBING's total was confirmed as 400.00 at entry 10; say why it changes"},
       {"transfer to the same line", testing::ProposeTransferCommand(y, p, p, "1.00"),
        v1::ERROR_CODE_BUDGET_TRANSFER_INVALID, "not from PRESCRIBING to itself"},
+      {"transfer to a line with no confirmed total",
+       testing::ProposeTransferCommand(y, p, "COMMUNITY", "1.00", "A81001"),
+       v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED,
+       "the PCT has not confirmed a total for 2026/27 COMMUNITY; a transfer between lines moves "
+       "both lines' confirmed totals"},
+      {"transfer between practices across two lines",
+       [&] {
+         v1::Command command = testing::ProposeTransferCommand(y, p, "ELECTIVE", "1.00", "A81001");
+         command.mutable_propose_budget_transfer()->set_to_ods_code("A81002");
+         return command;
+       }(),
+       v1::ERROR_CODE_BUDGET_TRANSFER_INVALID, "stays on one line"},
+      {"transfer between practices beyond the giver's budget",
+       testing::PracticeTransferCommand(y, p, "200.01", "A81001", "A81002"),
+       v1::ERROR_CODE_BUDGET_INSUFFICIENT,
+       "A81001's budget on 2026/27 PRESCRIBING is 200.00, less than the 200.01 to move"},
       {"transfer of nothing", testing::ProposeTransferCommand(y, p, "ELECTIVE", "0.00"),
        v1::ERROR_CODE_BUDGET_TRANSFER_INVALID, "must be above zero, not 0.00"},
       {"transfer beyond a practice's budget",
@@ -639,7 +657,7 @@ class NoticeRefusal : public ::testing::TestWithParam<Refusal> {};
 TEST_P(NoticeRefusal, HasItsCodeAndPostsNothing) {
   Journal journal;
   SetUpNoticesLedger(journal);
-  ASSERT_EQ(journal.head_seq(), 19u);
+  ASSERT_EQ(journal.head_seq(), 20u);
   const std::string head_before = journal.head_hash();
   const Balances balances_before = journal.state().balances;
   const auto line_totals_before = journal.state().notices.line_totals;
@@ -657,7 +675,7 @@ TEST_P(NoticeRefusal, HasItsCodeAndPostsNothing) {
       << result.status().message();
   EXPECT_NE(result.status().message().find(GetParam().message_part), std::string::npos)
       << "message: " << result.status().message();
-  EXPECT_EQ(journal.head_seq(), 19u);
+  EXPECT_EQ(journal.head_seq(), 20u);
   EXPECT_EQ(journal.head_hash(), head_before);
   EXPECT_EQ(journal.state().balances, balances_before);
   EXPECT_EQ(journal.state().notices.line_totals.size(), line_totals_before.size());
@@ -697,6 +715,8 @@ TEST(EngineRefusal, EveryEngineCodeIsCovered) {
   covered.insert(v1::ERROR_CODE_UNKNOWN_FIELDS);
   covered.insert(v1::ERROR_CODE_SPLIT_WEIGHTS_INVALID);  // apportion_test.
   covered.insert(v1::ERROR_CODE_PERMISSION_DENIED);      // permissions_test.
+  // notices_test, ATransferNeedsConfirmedLinesAndKeepsTheCommitments: it needs a contract.
+  covered.insert(v1::ERROR_CODE_BUDGET_COMMITTED);
   for (int code = v1::ERROR_CODE_BAND_UNKNOWN; code <= v1::ERROR_CODE_ALLOCATION_TOTAL_INVALID; ++code) {
     covered.insert(code);  // capitation_test, CoversEveryCapitationCode.
   }

@@ -376,8 +376,8 @@ TEST(Notices, JournalsAndReversalsNeverMoveBudgetsOrTheSettlementsAccounts) {
       Journal2("M01", "practice:A81001:budget:ELECTIVE", "pct:allocation:ELECTIVE", "10"), kOfficer,
       v1::ERROR_CODE_ACCOUNT_RESERVED,
       "is a budget, which moves only by the agreed method: an allocation run of the "
-      "PCT's confirmed total (RunAllocation, lcp capitation run) or an approved transfer "
-      "between lines (ProposeBudgetTransfer, lcp budget transfer)");
+      "PCT's confirmed total (RunAllocation, lcp capitation run) or an approved budget "
+      "transfer (ProposeBudgetTransfer, lcp budget transfer)");
   for (const char* account : {"practice:A81001:reinvestment", "practice:A81002:risk_share",
                               "pct:risk_share", "lcp:risk_pool"}) {
     ledger.Refused(Journal2("M01", account, "lcp:cash", "10"), kOfficer,
@@ -465,22 +465,171 @@ TEST(Notices, ATransferMovesBothLinesAndLaterRunsKeepIt) {
   EXPECT_EQ(ledger.Balance("practice:A81003:budget:COMMUNITY"), "15.00");
   EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-94.98");
   EXPECT_EQ(ledger.Balance("pct:allocation:COMMUNITY"), "-45.02");
+  // Each approval confirmed both lines' new totals (rules 4), recorded at the approval's entry with
+  // the transfer's reason: ELECTIVE 100.00 - 0.02 - 5.00, COMMUNITY 40.00 + 0.02 + 5.00.
+  const std::vector<LineTotal>& elective_totals =
+      ledger.journal.state().notices.line_totals.at({2026, "ELECTIVE"});
+  ASSERT_EQ(elective_totals.size(), 3u);
+  EXPECT_EQ(elective_totals[1].seq, approved->seq());
+  EXPECT_EQ(elective_totals[1].transfer_seq, all);
+  EXPECT_EQ(elective_totals[1].transferred_pence, -2);
+  EXPECT_EQ(elective_totals[1].total_pence, 9'998);
+  EXPECT_EQ(elective_totals[2].transfer_seq, one);
+  EXPECT_EQ(elective_totals[2].total_pence, 9'498);
+  EXPECT_EQ(elective_totals[2].confirmed_by, "pct.deputy@pct");
+  EXPECT_EQ(ledger.journal.state().notices.line_totals.at({2026, "COMMUNITY"}).back().total_pence,
+            4'502);
   // A transfer moves budget: reversing it is a budget journal, refused.
   ledger.Refused(Reverse(approved->seq(), "M01"), kOfficer, v1::ERROR_CODE_ACCOUNT_RESERVED);
-  // A new run of the same total keeps every transfer: nothing changes.
+  // A new run of the total in force, 94.98, splits 94.98 + 5.02 = 100.00 as before and keeps every
+  // transfer: nothing changes.
   const std::uint64_t again =
       ledger.Must(RevisionOf("ELECTIVE", elective, "Same total, same lists"), kOfficer);
   EXPECT_EQ(ledger.journal.state().entries[again - 1].legs_count, 0u);
   const AllocationRun& run = *ledger.journal.state().capitation.runs.at(again);
+  EXPECT_EQ(run.total_pence, 9'498);
+  EXPECT_EQ(run.transferred_in_pence, -502);
   EXPECT_EQ(run.rows[0].transfers_pence, -1);
   EXPECT_EQ(run.rows[2].transfers_pence, -500);
-  // A new total moves only the split; the transfers stay.
+  // The PCT confirms a new total, 200.00, transfers included: the run splits 200.00 + 5.02 =
+  // 205.02 by WP 2:1:1, quotas 102.51 / 51.255 / 51.255; the floors leave a penny, and the tie of
+  // the two .5 remainders goes to the lower ODS code, A81002: 102.51 / 51.26 / 51.25. With the
+  // transfers (-0.01, -0.01, -5.00): 102.50 / 51.25 / 46.25, which sum to the confirmed 200.00.
   ledger.Must(Confirm("ELECTIVE", "200.00", "Final allocation"), kPct);
   ledger.Must(RevisionOf("ELECTIVE", again, "Final allocation"), kOfficer);
-  EXPECT_EQ(ledger.Balance("practice:A81001:budget:ELECTIVE"), "99.99");
-  EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE"), "49.99");
-  EXPECT_EQ(ledger.Balance("practice:A81003:budget:ELECTIVE"), "45.00");
-  EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-194.98");
+  EXPECT_EQ(ledger.Balance("practice:A81001:budget:ELECTIVE"), "102.50");
+  EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE"), "51.25");
+  EXPECT_EQ(ledger.Balance("practice:A81003:budget:ELECTIVE"), "46.25");
+  EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-200.00");
+}
+
+// Between two practices on one line: the budget moves from one practice's account to the other's,
+// the line's total and the PCT's allocation stay as they are, and later runs keep it.
+TEST(Notices, ATransferBetweenPracticesOnOneLineLeavesTheLineTotal) {
+  Ledger ledger;
+  SetUpThree(ledger);
+  ledger.Must(Confirm("ELECTIVE", "100.00"), kPct);
+  const std::uint64_t elective = ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL), kOfficer);
+  auto between = [](const std::string& from, const std::string& to, const std::string& amount,
+                    const std::string& to_line = "") {
+    v1::Command command = Transfer(from, "ELECTIVE", to_line, amount);
+    command.mutable_propose_budget_transfer()->set_to_ods_code(to);
+    return command;
+  };
+  ledger.Refused(between("A81002", "A81002", "1"), kOfficer, v1::ERROR_CODE_BUDGET_TRANSFER_INVALID,
+                 "not from A81002 to itself");
+  ledger.Refused(between("", "A81002", "1"), kOfficer, v1::ERROR_CODE_BUDGET_TRANSFER_INVALID,
+                 "names the practice that gives the budget");
+  ledger.Refused(between("A81002", "A81003", "1", "COMMUNITY"), kOfficer,
+                 v1::ERROR_CODE_BUDGET_TRANSFER_INVALID, "propose two transfers");
+  ledger.Refused(between("A81002", "A89999", "1"), kOfficer, v1::ERROR_CODE_PRACTICE_UNKNOWN);
+  ledger.Refused(between("A81002", "A81003", "25.01"), kOfficer, v1::ERROR_CODE_BUDGET_INSUFFICIENT,
+                 "A81002's budget on 2026/27 ELECTIVE is 25.00, less than the 25.01 to move");
+  // Budgets 50 / 25 / 25; A81002 gives 7.50 of ELECTIVE to A81003 (the line named again is fine).
+  const std::uint64_t proposed =
+      ledger.Must(between("A81002", "A81003", "7.50", "ELECTIVE"), kOfficer);
+  const Result<v1::JournalRecord> approved = ledger.Submit(Approve(proposed), kPct);
+  ASSERT_TRUE(approved.ok()) << approved.status().ToString();
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(approved->body()));
+  std::vector<std::string> postings;
+  for (const v1::Posting& posting : entry.postings()) {
+    postings.push_back(posting.account() + " " + posting.amount().value());
+  }
+  EXPECT_EQ(postings, (std::vector<std::string>{"practice:A81002:budget:ELECTIVE -7.50",
+                                                "practice:A81003:budget:ELECTIVE 7.50"}));
+  EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-100.00");
+  const std::vector<LineTotal>& totals =
+      ledger.journal.state().notices.line_totals.at({2026, "ELECTIVE"});
+  ASSERT_EQ(totals.size(), 1u);  // No new confirmation: the line's total is unchanged.
+  // A new run keeps it: 50 / 25 - 7.50 / 25 + 7.50, nothing to post.
+  const std::uint64_t again =
+      ledger.Must(RevisionOf("ELECTIVE", elective, "Same total, same lists"), kOfficer);
+  EXPECT_EQ(ledger.journal.state().entries[again - 1].legs_count, 0u);
+  EXPECT_EQ(ledger.journal.state().capitation.runs.at(again)->transferred_in_pence, 0);
+  EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE"), "17.50");
+  EXPECT_EQ(ledger.Balance("practice:A81003:budget:ELECTIVE"), "32.50");
+  // Both practices see it among the year's transfers; A81001 does not.
+  const Snapshot snapshot = BorrowSnapshot(ledger.journal.state(), nullptr);
+  v1::GetNoticesRequest request;
+  request.set_year("2026/27");
+  for (const auto& [actor, seen] : std::vector<std::pair<v1::Actor, int>>{
+           {kRiverside, 0},
+           {kHillview, 1},
+           {ActorOf("park@A81003", v1::ROLE_PRACTICE, "A81003"), 1}}) {
+    const Result<v1::GetNoticesResponse> notices = queries::GetNotices(snapshot, actor, request);
+    ASSERT_TRUE(notices.ok()) << notices.status().ToString();
+    ASSERT_EQ(notices->transfers_size(), seen) << actor.principal_id();
+    if (seen == 1) {
+      EXPECT_EQ(notices->transfers(0).ods_code(), "A81002");
+      EXPECT_EQ(notices->transfers(0).to_ods_code(), "A81003");
+      EXPECT_EQ(notices->transfers(0).from_line(), "ELECTIVE");
+      EXPECT_EQ(notices->transfers(0).to_line(), "ELECTIVE");
+    }
+  }
+}
+
+// Rules 4: a transfer between lines needs both lines' confirmed totals, and no transfer leaves a
+// practice's budget below what contracts commit against it, when proposed or when approved.
+TEST(Notices, ATransferNeedsConfirmedLinesAndKeepsTheCommitments) {
+  Ledger ledger;
+  SetUpThree(ledger);
+  ledger.Must(Confirm("COMMUNITY", "40.00"), kPct);
+  ledger.Must(RunOf("COMMUNITY", v1::NOTICE_KIND_FINAL), kOfficer);
+  ledger.Refused(Transfer("A81002", "COMMUNITY", "ELECTIVE", "1"), kOfficer,
+                 v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED,
+                 "the PCT has not confirmed a total for 2026/27 ELECTIVE; a transfer between lines "
+                 "moves both lines' confirmed totals");
+  ledger.Must(Confirm("ELECTIVE", "100.00"), kPct);
+  // A block contract of 36.00 a year on COMMUNITY, attributed by capitation: approving it commits
+  // 36.00 split by the COMMUNITY run's WP 2:1:1, 18.00 / 9.00 / 9.00, against budgets of 20.00 /
+  // 10.00 / 10.00.
+  v1::Command provider;
+  provider.mutable_register_provider()->set_code("RX1");
+  provider.mutable_register_provider()->set_name("Community Trust");
+  provider.mutable_register_provider()->set_kind(v1::PROVIDER_KIND_COMMUNITY);
+  ledger.Must(provider, kAdmin);
+  v1::Command contract;
+  auto& register_contract = *contract.mutable_register_contract();
+  register_contract.set_contract_id("C-1");
+  register_contract.set_provider_code("RX1");
+  register_contract.set_mode(v1::CONTRACT_MODE_BUY);
+  register_contract.set_budget_line("COMMUNITY");
+  register_contract.mutable_start()->set_year("2026/27");
+  register_contract.mutable_start()->set_month("M01");
+  register_contract.mutable_end()->set_year("2026/27");
+  register_contract.mutable_end()->set_month("M12");
+  register_contract.mutable_terms()->set_type(v1::CONTRACT_TYPE_BLOCK);
+  register_contract.mutable_terms()->mutable_annual_value()->set_value("36.00");
+  register_contract.set_attribution(v1::ATTRIBUTION_CAPITATION);
+  register_contract.set_description("Community nursing");
+  ledger.Must(contract, kOfficer);
+  v1::Command approve;
+  approve.mutable_approve_contract()->set_contract_id("C-1");
+  approve.mutable_approve_contract()->mutable_period()->set_year("2026/27");
+  approve.mutable_approve_contract()->mutable_period()->set_month("M01");
+  ledger.Must(approve, kManager);
+  ASSERT_EQ(ledger.Balance("practice:A81002:commitment:COMMUNITY"), "9.00");
+  ledger.Refused(Transfer("A81002", "COMMUNITY", "ELECTIVE", "1.01"), kOfficer,
+                 v1::ERROR_CODE_BUDGET_COMMITTED,
+                 "A81002's budget on 2026/27 COMMUNITY is 10.00, of which contracts commit 9.00; "
+                 "giving 1.01 would leave 8.99, less than the commitments (move at most 1.00)");
+  // For every practice, 4.04 splits 2.02 / 1.01 / 1.01 by budgets 20 / 10 / 10: A81001 first.
+  ledger.Refused(Transfer("", "COMMUNITY", "ELECTIVE", "4.04"), kOfficer,
+                 v1::ERROR_CODE_BUDGET_COMMITTED, "A81001's budget on 2026/27 COMMUNITY is 20.00");
+  v1::Command to_park = Transfer("A81002", "COMMUNITY", "", "1.50");
+  to_park.mutable_propose_budget_transfer()->set_to_ods_code("A81003");
+  ledger.Refused(to_park, kOfficer, v1::ERROR_CODE_BUDGET_COMMITTED, "move at most 1.00");
+  // Two proposals of 1.00 each fit alone; once the first is approved, the second no longer does.
+  const std::uint64_t first =
+      ledger.Must(Transfer("A81002", "COMMUNITY", "ELECTIVE", "1"), kOfficer);
+  const std::uint64_t second =
+      ledger.Must(Transfer("A81002", "COMMUNITY", "ELECTIVE", "1"), kOfficer);
+  ledger.Must(Approve(first), kPct);
+  ledger.Refused(Approve(second), kPct, v1::ERROR_CODE_BUDGET_COMMITTED,
+                 "A81002's budget on 2026/27 COMMUNITY is 9.00, of which contracts commit 9.00");
+  EXPECT_EQ(ledger.Balance("practice:A81002:budget:COMMUNITY"), "9.00");
+  EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE"), "1.00");
 }
 
 TEST(Notices, APracticeAcknowledgesItsOwnLatestNotice) {
@@ -666,11 +815,18 @@ TEST(NoticeQueries, TheReportStatementAndMembershipSayWhatWasRecordedAndWhen) {
   ASSERT_EQ(all->lines_size(), 3);
   const v1::LineNotices& elective = all->lines(0);
   EXPECT_EQ(elective.budget_line(), "ELECTIVE");
-  EXPECT_EQ(elective.confirmed_total().value(), "100.00");
-  ASSERT_EQ(elective.confirmations_size(), 1);
+  // The transfer's approval moved ELECTIVE's confirmed total by -5.00 (rules 4).
+  EXPECT_EQ(elective.confirmed_total().value(), "95.00");
+  ASSERT_EQ(elective.confirmations_size(), 2);
   EXPECT_EQ(elective.confirmations(0).seq(), 10u);
   EXPECT_EQ(elective.confirmations(0).date(), "2026-04-20");
   EXPECT_EQ(elective.confirmations(0).confirmed_by(), "pct.finance@pct");
+  EXPECT_EQ(elective.confirmations(0).transfer_seq(), 0u);
+  EXPECT_EQ(elective.confirmations(1).seq(), 16u);
+  EXPECT_EQ(elective.confirmations(1).date(), "2026-06-10");
+  EXPECT_EQ(elective.confirmations(1).total().value(), "95.00");
+  EXPECT_EQ(elective.confirmations(1).transfer_seq(), 15u);
+  EXPECT_EQ(elective.confirmations(1).transferred().value(), "-5.00");
   ASSERT_EQ(elective.runs_size(), 1);
   EXPECT_EQ(elective.runs(0).run_seq(), 11u);
   EXPECT_EQ(elective.runs(0).date(), "2026-05-02");
@@ -690,6 +846,7 @@ TEST(NoticeQueries, TheReportStatementAndMembershipSayWhatWasRecordedAndWhen) {
   EXPECT_TRUE(prescribing.overdue());
   EXPECT_EQ(prescribing.days_overdue(), 40u);  // 1 May to 10 June.
   const v1::LineNotices& community = all->lines(2);
+  EXPECT_EQ(community.confirmed_total().value(), "45.00");
   EXPECT_EQ(community.days_late(), 40u);
   EXPECT_FALSE(community.on_time());
   EXPECT_EQ(community.runs(0).kind(), v1::NOTICE_KIND_FINAL);
@@ -959,7 +1116,12 @@ TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
   run.mutable_run_allocation()->set_reason("List refresh");
   const Result<v1::JournalRecord> explained = submit(run);
   ASSERT_TRUE(explained.ok()) << explained.status().ToString();
-  EXPECT_EQ(journal.state().rules_version, 3u);
+  EXPECT_EQ(journal.state().rules_version, kRulesVersionCurrent);
+  // Entry 16 approved a transfer between lines under rules 2, which moved no confirmed total; so a
+  // run under today's rules splits the confirmed 3,050,000.00 whole, as entry 19 did: nothing
+  // moves.
+  EXPECT_EQ(journal.state().capitation.runs.at(explained->seq())->transferred_in_pence, 0);
+  EXPECT_EQ(journal.state().entries[explained->seq() - 1].legs_count, 0u);
 }
 
 // New entries after an old one follow rules 2: the back doors rules 1 left open are closed now.
@@ -1049,7 +1211,9 @@ TEST(RulesVersion, AReplayRefusesRulesThatGoBackOrAreUnknown) {
     const v1::JournalRecord forged = MakeRecord(2, replay.head_hash(), entry.SerializeAsString());
     const Status status = replay.Replay(forged);
     EXPECT_EQ(status.code(), v1::ERROR_CODE_RULES_VERSION_UNKNOWN);
-    EXPECT_NE(status.message().find(rules == 1 ? "older than the version 3 of an earlier entry"
+    EXPECT_NE(status.message().find(rules == 1 ? "older than the version " +
+                                                     std::to_string(kRulesVersionCurrent) +
+                                                     " of an earlier entry"
                                                : "which this lcpledger does not know"),
               std::string::npos)
         << status.ToString();

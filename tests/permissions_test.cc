@@ -122,7 +122,7 @@ std::map<std::string, v1::Command> OneOfEachKind() {
       {"settle_year", testing::SettleYearCommand("2025/26")},
       {"confirm_line_total", testing::ConfirmTotalCommand("2026/27", "COMMUNITY", "50.00")},
       {"propose_budget_transfer",
-       testing::ProposeTransferCommand("2026/27", "PRESCRIBING", "COMMUNITY", "1.00", "A81001")},
+       testing::PracticeTransferCommand("2026/27", "PRESCRIBING", "1.00", "A81001", "A81002")},
       {"approve_budget_transfer", testing::ApproveTransferCommand("2026/27", 32, "M02")},
       {"acknowledge_notice", testing::AcknowledgeCommand("2026/27", "PRESCRIBING", "A81001", 12)},
       {"sign_membership", testing::SignMembershipCommand("2025/26", "A81001", kTermsSha256, 17)},
@@ -240,8 +240,8 @@ void SetUpMatrixLedger(Journal& journal) {
     testing::MustSubmit(journal, testing::CloseMonthCommand("2025/26", FormatMonth(month)));
   }
   testing::MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", MatrixTerms(), 0, "Late"));
-  testing::MustSubmit(
-      journal, testing::ProposeTransferCommand("2026/27", "PRESCRIBING", "COMMUNITY", "3.00"));
+  testing::MustSubmit(journal, testing::PracticeTransferCommand("2026/27", "PRESCRIBING", "3.00",
+                                                                "A81001", "A81002"));
   ASSERT_EQ(journal.head_seq(), 32u);
 }
 

@@ -205,8 +205,9 @@ TEST(RulesVersionFixture, AnExportThatDoesNotReplayIsNotRestored) {
                               file.string() + ": not restored, it does not replay (record 38)"),
             std::string::npos)
       << restored.err;
-  EXPECT_NE(restored.err.find("rules version 4, which this lcpledger does not know (it knows up "
-                              "to 3)"),
+  EXPECT_NE(restored.err.find("rules version " + std::to_string(kRulesVersionCurrent + 1) +
+                              ", which this lcpledger does not know (it knows up to " +
+                              std::to_string(kRulesVersionCurrent) + ")"),
             std::string::npos)
       << restored.err;
   EXPECT_FALSE(std::filesystem::exists(data + "/ledger.sqlite"));
@@ -236,9 +237,10 @@ TEST(RulesVersionFixture, TheServerRefusesToStartOnRulesItDoesNotKnowOrThatGoBac
   for (const Case& c : std::vector<Case>{
            Case{newer,
                 "ERROR_CODE_RULES_VERSION_UNKNOWN: the stored journal does not verify: record 38: "
-                "it was recorded under rules "
-                "version 4, which this lcpledger does not know (it knows up to 3); replay it with "
-                "a newer one"},
+                "it was recorded under rules version " +
+                    std::to_string(kRulesVersionCurrent + 1) +
+                    ", which this lcpledger does not know (it knows up to " +
+                    std::to_string(kRulesVersionCurrent) + "); replay it with a newer one"},
            Case{going_back,
                 "ERROR_CODE_RULES_VERSION_UNKNOWN: the stored journal does not verify: record 39: "
                 "it was recorded under rules "

@@ -153,6 +153,14 @@ v1::Command ProposeTransferCommand(const std::string& year, const std::string& f
   return command;
 }
 
+v1::Command PracticeTransferCommand(const std::string& year, const std::string& line,
+                                    const std::string& amount, const std::string& from_ods,
+                                    const std::string& to_ods, const std::string& reason) {
+  v1::Command command = ProposeTransferCommand(year, line, "", amount, from_ods, reason);
+  command.mutable_propose_budget_transfer()->set_to_ods_code(to_ods);
+  return command;
+}
+
 v1::Command AcknowledgeCommand(const std::string& year, const std::string& line,
                                const std::string& ods, std::uint64_t run_seq) {
   v1::Command command;

@@ -49,6 +49,11 @@ v1::Command ProposeTransferCommand(const std::string& year, const std::string& f
                                    const std::string& to_line, const std::string& amount,
                                    const std::string& ods = "",
                                    const std::string& reason = "Moved to where it is spent");
+// A transfer of `amount` of `line`'s budget from practice `from_ods` to practice `to_ods`.
+v1::Command PracticeTransferCommand(const std::string& year, const std::string& line,
+                                    const std::string& amount, const std::string& from_ods,
+                                    const std::string& to_ods,
+                                    const std::string& reason = "Patients moved to another list");
 v1::Command ApproveTransferCommand(const std::string& year, std::uint64_t transfer_seq,
                                    const std::string& month);
 // A practice's own commands: acknowledging the notice of the run at `run_seq`, signing up for a

@@ -24,6 +24,7 @@ struct Arguments {
   std::string to_line;
   std::string amount;
   std::string practice;
+  std::string to_practice;
   std::uint64_t seq = 0;
   std::string terms_file;
   std::string terms_sha256;
@@ -43,12 +44,18 @@ int ConfirmTotal(const Options& options, const Arguments& a) {
 }
 
 int ProposeTransfer(const Options& options, const Arguments& a) {
+  if (a.to_line.empty() && a.to_practice.empty()) {
+    std::cerr << "lcp: say where the budget goes: --to LINE (another line) or --to-practice ODS "
+                 "(another practice on the same line)\n";
+    return kExitUsage;
+  }
   v1::Command command;
   v1::ProposeBudgetTransfer* transfer = command.mutable_propose_budget_transfer();
   transfer->set_year(a.year);
   transfer->set_ods_code(a.practice);
   transfer->set_from_line(a.from_line);
   transfer->set_to_line(a.to_line);
+  transfer->set_to_ods_code(a.to_practice);
   transfer->mutable_amount()->set_value(a.amount);
   transfer->set_reason(a.reason);
   return SubmitOne(options, std::move(command));
@@ -125,15 +132,17 @@ void AddBudgetGroup(CLI::App& app, Options& options, int& exit_code,
 
   CLI::App* transfer = budget->add_subcommand(
       "transfer",
-      "Propose moving budget from one line to another (LCP finance; PCT finance "
-      "approves it)");
+      "Propose moving budget from one line to another, or from one practice to another on a "
+      "line (LCP finance; PCT finance approves it)");
   AddYearOption(transfer, args->year);
   transfer->add_option("--from", args->from_line, "The line the budget leaves")->required();
-  transfer->add_option("--to", args->to_line, "The line the budget goes to")->required();
+  transfer->add_option("--to", args->to_line, "The line the budget goes to");
+  transfer->add_option("--to-practice", args->to_practice,
+                       "The practice the budget goes to, on the same line (with --practice)");
   transfer->add_option("--amount", args->amount, "The amount in all, e.g. 25000.00")->required();
   transfer->add_option("--practice", args->practice,
-                       "One practice (default: every practice, split by their budgets on the "
-                       "from-line)");
+                       "The practice that gives it (default: every practice, split by their "
+                       "budgets on the from-line)");
   transfer->add_option("--reason", args->reason, "Why the budget moves")->required();
   AddKeyOption(transfer, options);
   transfer->callback([&options, &exit_code, args] { exit_code = ProposeTransfer(options, *args); });

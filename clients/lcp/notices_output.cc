@@ -48,12 +48,15 @@ std::string SignedStatus(const v1::MembershipView& view) {
 }
 
 std::string TransferText(const v1::BudgetTransferView& transfer) {
-  std::string out =
-      "entry " + std::to_string(transfer.seq()) + ": " + transfer.amount().value() + " from " +
-      transfer.from_line() + " to " + transfer.to_line() + " for " +
-      (transfer.ods_code().empty() ? std::string("every practice") : transfer.ods_code()) +
-      ", proposed by " + transfer.proposed_by() + " on " + transfer.proposed_date() + " (" +
-      transfer.reason() + "); ";
+  const std::string what =
+      transfer.to_ods_code().empty()
+          ? " from " + transfer.from_line() + " to " + transfer.to_line() + " for " +
+                (transfer.ods_code().empty() ? std::string("every practice") : transfer.ods_code())
+          : " of " + transfer.from_line() + " from " + transfer.ods_code() + " to " +
+                transfer.to_ods_code();
+  std::string out = "entry " + std::to_string(transfer.seq()) + ": " + transfer.amount().value() +
+                    what + ", proposed by " + transfer.proposed_by() + " on " +
+                    transfer.proposed_date() + " (" + transfer.reason() + "); ";
   if (transfer.approved_seq() == 0) {
     return out + "awaiting PCT finance's approval (lcp budget approve-transfer " +
            std::to_string(transfer.seq()) + ")";
@@ -84,7 +87,16 @@ std::string NoticesTable(const v1::GetNoticesResponse& response) {
       {FitLeft(4, "  "), Right(16, "  "), FitLeft(12, "  "), FitLeft(10, "  "), Left(0, "  ")});
   table.Row({"line", "confirmed total", "first notice", "latest run", "acknowledged"});
   std::string missing;
+  std::string moved;
   for (const v1::LineNotices& line : response.lines()) {
+    for (const v1::LineTotalView& total : line.confirmations()) {
+      if (total.transfer_seq() == 0) continue;
+      moved += "  " + line.budget_line() + ": " + total.transferred().value() +
+               " by the transfer at entry " + std::to_string(total.transfer_seq()) +
+               " (approved at entry " + std::to_string(total.seq()) + " by " +
+               total.confirmed_by() + " on " + total.date() + "), to " + total.total().value() +
+               "\n";
+    }
     const std::string total =
         line.confirmations().empty() ? "not confirmed" : line.confirmed_total().value();
     std::string latest = "none";
@@ -105,6 +117,7 @@ std::string NoticesTable(const v1::GetNoticesResponse& response) {
     }
   }
   out += table.Text();
+  if (!moved.empty()) out += "\nconfirmed totals moved by budget transfers:\n" + moved;
   if (!missing.empty()) {
     out += "\nnot acknowledged yet (each practice runs lcp budget acknowledge):\n" + missing;
   }

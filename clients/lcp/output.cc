@@ -114,6 +114,10 @@ std::string Describe(const v1::Command& command) {
     }
     case v1::Command::kProposeBudgetTransfer: {
       const auto& c = command.propose_budget_transfer();
+      if (!c.to_ods_code().empty()) {
+        return "propose moving " + c.amount().value() + " of " + c.year() + " " + c.from_line() +
+               " budget from " + c.ods_code() + " to " + c.to_ods_code() + ": " + c.reason();
+      }
       return "propose moving " + c.amount().value() + " of " + c.year() + " budget from " +
              c.from_line() + " to " + c.to_line() + " for " +
              (c.ods_code().empty() ? std::string("every practice") : c.ods_code()) + ": " +
@@ -241,6 +245,16 @@ std::string QuotaText(const std::string& total, const std::string& wp, const std
   return FormatScaled(micro_pounds, 6, 6);
 }
 
+// The amount a run splits by weighted population: its total less what transfers between lines
+// moved into it (rules 4).
+std::string SplitText(const v1::AllocationView& view) {
+  const std::string& moved = view.transferred_in_total().value();
+  if (moved.empty() || moved == "0.00") return view.total().value();
+  return Money::FromPence(Money::Parse(view.total().value())->pence() -
+                          Money::Parse(moved)->pence())
+      .ToString();
+}
+
 }  // namespace
 
 std::string AllocationTable(const v1::AllocationView& view) {
@@ -258,6 +272,12 @@ std::string AllocationTable(const v1::AllocationView& view) {
          "\n";
   out += std::to_string(view.practice_count()) + " practices, total weighted population " +
          view.weighted_population_total().value() + "\n";
+  if (const std::string& moved = view.transferred_in_total().value();
+      !moved.empty() && moved != "0.00") {
+    out += "the total includes " + moved +
+           " that budget transfers between lines moved into it; the run splits " + SplitText(view) +
+           " by weighted population and each practice keeps its transfers\n";
+  }
   if (!view.left_out().empty()) {
     std::string codes;
     for (const std::string& ods : view.left_out()) codes += (codes.empty() ? "" : ", ") + ods;
@@ -268,6 +288,7 @@ std::string AllocationTable(const v1::AllocationView& view) {
       {"practice", "patients", "weighted population", "share", "budget", "previous", "change"});
   Int budget_sum = 0;
   Int previous_sum = 0;
+  Int change_sum = 0;
   std::int64_t patients = 0;
   for (const v1::AllocationRow& row : view.rows()) {
     table.Row({row.ods_code(), std::to_string(row.patients()), row.weighted_population().value(),
@@ -275,12 +296,13 @@ std::string AllocationTable(const v1::AllocationView& view) {
                row.change().value()});
     budget_sum += Money::Parse(row.budget().value())->pence();
     previous_sum += Money::Parse(row.previous_budget().value())->pence();
+    change_sum += Money::Parse(row.change().value())->pence();
     patients += row.patients();
   }
   if (view.rows_size() > 1) {
     table.Row({"total", std::to_string(patients), view.weighted_population_total().value(), "1",
                Money::FromPence(budget_sum).ToString(), Money::FromPence(previous_sum).ToString(),
-               Money::FromPence(budget_sum - previous_sum).ToString()});
+               Money::FromPence(change_sum).ToString()});
   }
   return out + table.Text();
 }
@@ -309,10 +331,19 @@ std::string AllocationExplanation(const v1::AllocationView& view) {
   step("LCP total weighted population (" + std::to_string(view.practice_count()) + " practices)",
        view.weighted_population_total().value());
   step("share = WP / total (9 places)", row.share().value());
-  step("quota = " + view.total().value() + " x WP / total",
-       QuotaText(view.total().value(), row.weighted_population().value(),
-                 view.weighted_population_total().value()));
+  const std::string split = SplitText(view);
+  if (split != view.total().value()) {
+    step("amount split = total " + view.total().value() + " - moved in by transfers " +
+             view.transferred_in_total().value(),
+         split);
+  }
+  step("quota = " + split + " x WP / total", QuotaText(split, row.weighted_population().value(),
+                                                       view.weighted_population_total().value()));
   step("budget (largest-remainder split, to the penny)", row.budget().value());
+  if (const std::string& transfers = row.transfers().value();
+      !transfers.empty() && transfers != "0.00") {
+    step("+ its approved budget transfers on the line", transfers);
+  }
   step("budget in force before this run", row.previous_budget().value());
   step("change posted to practice:" + row.ods_code() + ":budget:" + view.budget_line(),
        row.change().value());

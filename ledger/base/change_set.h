@@ -81,7 +81,8 @@ struct PutLineTotals {
   std::vector<LineTotal> totals;
 };
 // A budget transfer proposed, or approved by this entry: then Apply also adds each practice's moved
-// amount to Notices::transferred (to the to-line, and its negation to the from-line).
+// amount to Notices::transferred (to the to-line, or to the receiving practice on the line, and
+// its negation to the from-line).
 struct PutTransfer {
   BudgetTransfer transfer;
 };

@@ -17,7 +17,7 @@
 namespace lcp {
 
 inline constexpr std::uint32_t kRulesVersionFirst = 1;
-inline constexpr std::uint32_t kRulesVersionCurrent = 3;
+inline constexpr std::uint32_t kRulesVersionCurrent = 4;
 
 // The rules version an entry records: 0 (not recorded) means 1.
 inline std::uint32_t RulesOf(const v1::JournalEntry& envelope) {
@@ -50,6 +50,16 @@ inline constexpr std::uint32_t kFinalRevisionNeedsReason = 3;
 // A journal or a reversal may not move pct:allocation:<LINE>, the other side of every budget on the
 // line: it moves only with the budgets (an allocation run or an approved transfer).
 inline constexpr std::uint32_t kAllocationAccountsReserved = 3;
+
+// Rules 4: a budget transfer between lines moves both lines' confirmed totals, and no transfer
+// undercuts what contracts commit.
+// Approving a transfer between lines confirms both lines' new totals (each moved by the amount),
+// which both lines need to have; a run splits its confirmed total less what such transfers moved
+// into it, so that the practices' budgets sum to the confirmed total.
+inline constexpr std::uint32_t kTransfersMoveConfirmedTotals = 4;
+// A transfer may not leave a practice's budget on the from-line below its outstanding contract
+// commitments there (BUDGET_COMMITTED).
+inline constexpr std::uint32_t kTransfersKeepCommitments = 4;
 
 // Whether the rule change introduced in version `change` is in force for an entry decided under
 // `rules`.

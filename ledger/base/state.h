@@ -164,6 +164,9 @@ struct AllocationRun {
   int month = 0;
   std::string line;
   Int total_pence;
+  // What approved transfers between lines moved into the confirmed total (rules 4; 0 before): the
+  // run splits total_pence - transferred_in_pence.
+  Int transferred_in_pence;
   std::uint64_t weights_seq = 0;
   std::string extract_date;
   std::uint64_t indices_seq = 0;
@@ -264,11 +267,15 @@ struct Contracts {
 // Budget notices and membership (DOMAIN.md "Budget notices", "Membership"; ledger/rules/notices.h).
 // Times are entries' recorded times in seconds since 1970 (UTC).
 struct LineTotal {
-  std::uint64_t seq = 0;  // The ConfirmLineTotal entry.
+  std::uint64_t seq = 0;  // The ConfirmLineTotal entry (or the ApproveBudgetTransfer entry).
   std::int64_t recorded_at = 0;
   std::string confirmed_by;
   Int total_pence;
   std::string reason;
+  // From rules 4, a transfer between lines moves both lines' totals: the transfer (its proposal's
+  // seq; 0 for the PCT's own confirmation) and what it moved into this line (negative: out of it).
+  std::uint64_t transfer_seq = 0;
+  Int transferred_pence;
 };
 
 struct BudgetTransfer {
@@ -278,7 +285,8 @@ struct BudgetTransfer {
   int year = 0;
   std::string ods_code;  // Empty for every practice.
   std::string from_line;
-  std::string to_line;
+  std::string to_line;      // The from-line again for a transfer between practices.
+  std::string to_ods_code;  // Between practices: who receives it; empty between lines.
   Int amount_pence;
   std::string reason;
   std::uint64_t approved_seq = 0;  // 0 while pending.

@@ -157,10 +157,14 @@ class Writer {
           << weighted_population << budget_pence << transfers_pence << previous_pence;
   }
   void Put(const AllocationRun& value) {
-    const auto& [seq, recorded_at, kind, year, month, line, total_pence, weights_seq, extract_date,
-                 indices_seq, revises_seq, weighted_population_total, rows] = value;
+    const auto& [seq, recorded_at, kind, year, month, line, total_pence, transferred_in_pence,
+                 weights_seq, extract_date, indices_seq, revises_seq, weighted_population_total,
+                 rows] = value;
     *this << seq << recorded_at << kind << year << month << line << total_pence << weights_seq
           << extract_date << indices_seq << revises_seq << weighted_population_total << rows;
+    // Added with rules 4, written only when set, so that a state without it (every state reached
+    // under older rules) keeps its digest. Tagged, so it cannot be read as the next record.
+    if (transferred_in_pence != 0) *this << std::string("transferred in") << transferred_in_pence;
   }
   void Put(const ContractTermsValue& value) {
     const auto& [type, annual_value, price, annual_volume, annual_ceiling] = value;
@@ -193,14 +197,19 @@ class Writer {
     *this << seq << ods_code << clinician << contract_id << provider << description << declared_by;
   }
   void Put(const LineTotal& value) {
-    const auto& [seq, recorded_at, confirmed_by, total_pence, reason] = value;
+    const auto& [seq, recorded_at, confirmed_by, total_pence, reason, transfer_seq,
+                 transferred_pence] = value;
     *this << seq << recorded_at << confirmed_by << total_pence << reason;
+    // Added with rules 4, written only when set (see AllocationRun).
+    if (transfer_seq != 0) *this << std::string("by transfer") << transfer_seq << transferred_pence;
   }
   void Put(const BudgetTransfer& value) {
-    const auto& [seq, proposed_at, proposed_by, year, ods_code, from_line, to_line, amount_pence,
-                 reason, approved_seq, approved_at, approved_by, moved] = value;
+    const auto& [seq, proposed_at, proposed_by, year, ods_code, from_line, to_line, to_ods_code,
+                 amount_pence, reason, approved_seq, approved_at, approved_by, moved] = value;
     *this << seq << proposed_at << proposed_by << year << ods_code << from_line << to_line
           << amount_pence << reason << approved_seq << approved_at << approved_by << moved;
+    // Added after rules 3, written only when set (see AllocationRun).
+    if (!to_ods_code.empty()) *this << std::string("to practice") << to_ods_code;
   }
   void Put(const Acknowledgement& value) {
     const auto& [seq, recorded_at] = value;

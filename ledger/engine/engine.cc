@@ -164,7 +164,7 @@ std::optional<Status> ReservedAccount(std::string_view account, std::uint32_t ru
         "account " + Quoted(account) +
             " is a budget, which moves only by the agreed method: an allocation run of "
             "the PCT's confirmed total (RunAllocation, lcp capitation run) or an approved "
-            "transfer between lines (ProposeBudgetTransfer, lcp budget transfer)");
+            "budget transfer (ProposeBudgetTransfer, lcp budget transfer)");
   }
   if (rules::InForce(rules, rules::kAllocationAccountsReserved) && IsPctAllocation(account)) {
     return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
@@ -543,7 +543,9 @@ struct ChangeApplier {
     if (transfer.approved_seq == seq) {
       for (const auto& [ods, pence] : transfer.moved) {
         AddTransferred(std::tuple(transfer.year, transfer.from_line, ods), -pence);
-        AddTransferred(std::tuple(transfer.year, transfer.to_line, ods), pence);
+        AddTransferred(std::tuple(transfer.year, transfer.to_line,
+                                  transfer.to_ods_code.empty() ? ods : transfer.to_ods_code),
+                       pence);
       }
     }
     const std::uint64_t key = transfer.seq;

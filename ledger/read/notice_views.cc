@@ -80,6 +80,10 @@ void ToLineTotalView(const LineTotal& total, v1::LineTotalView& view) {
   view.set_confirmed_by(total.confirmed_by);
   view.mutable_total()->set_value(PenceText(total.total_pence));
   view.set_reason(total.reason);
+  if (total.transfer_seq != 0) {
+    view.set_transfer_seq(total.transfer_seq);
+    view.mutable_transferred()->set_value(PenceText(total.transferred_pence));
+  }
 }
 
 void ToTransferView(const BudgetTransfer& transfer, v1::BudgetTransferView& view) {
@@ -87,6 +91,7 @@ void ToTransferView(const BudgetTransfer& transfer, v1::BudgetTransferView& view
   view.set_proposed_by(transfer.proposed_by);
   view.set_proposed_date(UkDate(transfer.proposed_at));
   view.set_ods_code(transfer.ods_code);
+  view.set_to_ods_code(transfer.to_ods_code);
   view.set_from_line(transfer.from_line);
   view.set_to_line(transfer.to_line);
   view.mutable_amount()->set_value(PenceText(transfer.amount_pence));
@@ -210,7 +215,10 @@ void FillNotices(const Snapshot& snapshot, const Year& year, const std::string& 
   }
   for (const auto& [seq, transfer] : snapshot.notices->transfers) {
     if (transfer.year != year.start_year) continue;
-    if (!only.empty() && !transfer.ods_code.empty() && transfer.ods_code != only) continue;
+    if (!only.empty() && !transfer.ods_code.empty() && transfer.ods_code != only &&
+        transfer.to_ods_code != only) {
+      continue;
+    }
     ToTransferView(transfer, *response.add_transfers());
   }
 }

@@ -231,6 +231,7 @@ struct RunInputs {
   OpenPeriod period;
   std::string line;
   Money total;
+  Int transferred_in_pence;  // What transfers between lines moved into the total (rules 4).
   v1::NoticeKind kind = v1::NOTICE_KIND_UNSPECIFIED;
   const WeightsVersion* weights = nullptr;
   std::uint64_t weights_seq = 0;
@@ -279,6 +280,19 @@ Status CheckRunTotalAndKind(const State& state, const v1::RunAllocation& command
                       "); leave the total out, or have PCT finance confirm a new one");
   }
   inputs.total = Money::FromPence(in_force.total_pence);
+  if (rules::InForce(rules, rules::kTransfersMoveConfirmedTotals)) {
+    for (const LineTotal& confirmation : confirmed->second) {
+      inputs.transferred_in_pence += confirmation.transferred_pence;
+    }
+    if (inputs.transferred_in_pence > in_force.total_pence) {
+      return Refuse(v1::ERROR_CODE_ALLOCATION_TOTAL_INVALID,
+                    "the confirmed total for " + year_line + ", " + inputs.total.ToString() +
+                        ", is less than the " +
+                        Money::FromPence(inputs.transferred_in_pence).ToString() +
+                        " that budget transfers moved into it; have PCT finance confirm a new "
+                        "total");
+    }
+  }
   if (command.notice() != v1::NOTICE_KIND_INDICATIVE && command.notice() != v1::NOTICE_KIND_FINAL) {
     return Refuse(v1::ERROR_CODE_NOTICE_KIND_MISSING,
                   "say whether the run is an INDICATIVE or a FINAL budget notice");
@@ -415,6 +429,7 @@ Result<std::shared_ptr<AllocationRun>> ComputeRunRows(const State& state, const 
   run->month = inputs.period.month;
   run->line = line;
   run->total_pence = inputs.total.pence();
+  run->transferred_in_pence = inputs.transferred_in_pence;
   run->weights_seq = inputs.weights_seq;
   run->extract_date = inputs.extract_date;
   run->indices_seq = inputs.indices_seq;
@@ -487,7 +502,8 @@ Result<std::shared_ptr<AllocationRun>> ComputeRunRows(const State& state, const 
 // difference, and the run is recorded, posted or not.
 Result<ChangeSet> BuildRunChanges(const State& state, std::shared_ptr<AllocationRun> run,
                                   const std::vector<Claim>& claims) {
-  Result<std::vector<Money>> budgets = Apportion(Money::FromPence(run->total_pence), claims);
+  Result<std::vector<Money>> budgets =
+      Apportion(Money::FromPence(run->total_pence - run->transferred_in_pence), claims);
   if (!budgets.ok()) return budgets.status();
   ChangeSet changes;
   changes.year = run->year;
@@ -538,6 +554,7 @@ void ToAllocationView(const AllocationRun& run, const Capitation& capitation,
   view.mutable_period()->set_month(FormatMonth(run.month));
   view.set_budget_line(run.line);
   view.mutable_total()->set_value(Pounds(run.total_pence));
+  view.mutable_transferred_in_total()->set_value(Pounds(run.transferred_in_pence));
   view.set_weights_seq(run.weights_seq);
   view.set_extract_date(run.extract_date);
   view.set_indices_seq(run.indices_seq);

@@ -85,17 +85,41 @@ Status CheckLine(const Year& year, const std::string& line) {
       "budget line " + Quoted(line) + " is not one of " + FormatYear(year.start_year) + "'s lines");
 }
 
-Int BudgetOf(const State& state, int year, const std::string& ods, const std::string& line) {
+Int BalanceOf(const State& state, int year, const std::string& account) {
   auto balances = state.balances.find(year);
   if (balances == state.balances.end()) return 0;
-  auto found = balances->second.find(PracticeAccount(ods, "budget", line));
+  auto found = balances->second.find(account);
   return found == balances->second.end() ? Int(0) : found->second;
 }
 
+Int BudgetOf(const State& state, int year, const std::string& ods, const std::string& line) {
+  return BalanceOf(state, year, PracticeAccount(ods, "budget", line));
+}
+
+// From kTransfersKeepCommitments: what `ods` gives on the from-line leaves it at least its
+// outstanding contract commitments there.
+Status CheckCommitments(const State& state, const BudgetTransfer& transfer, const std::string& ods,
+                        const Int& budget, const Int& part, std::uint32_t rules) {
+  if (!rules::InForce(rules, rules::kTransfersKeepCommitments)) return Status::Ok();
+  const Int committed =
+      BalanceOf(state, transfer.year, PracticeAccount(ods, "commitment", transfer.from_line));
+  if (budget - part >= committed) return Status::Ok();
+  return Refuse(
+      v1::ERROR_CODE_BUDGET_COMMITTED,
+      ods + "'s budget on " + FormatYear(transfer.year) + " " + transfer.from_line + " is " +
+          Money::FromPence(budget).ToString() + ", of which contracts commit " +
+          Money::FromPence(committed).ToString() + "; giving " + Money::FromPence(part).ToString() +
+          " would leave " + Money::FromPence(budget - part).ToString() +
+          ", less than the commitments (move at most " +
+          Money::FromPence(budget - committed > 0 ? budget - committed : Int(0)).ToString() + ")");
+}
+
 // Each practice's part of a transfer, by ODS code: the amount for one practice, or its
-// largest-remainder split by the members' budgets on the from-line; refused when a budget is short.
+// largest-remainder split by the members' budgets on the from-line; refused when a budget is short
+// or, from kTransfersKeepCommitments, when what is left would not cover its commitments.
 Result<std::vector<std::pair<std::string, Int>>> TransferParts(const State& state,
-                                                               const BudgetTransfer& transfer) {
+                                                               const BudgetTransfer& transfer,
+                                                               std::uint32_t rules) {
   const std::string from = FormatYear(transfer.year) + " " + transfer.from_line;
   const Money amount = Money::FromPence(transfer.amount_pence);
   if (!transfer.ods_code.empty()) {
@@ -106,9 +130,12 @@ Result<std::vector<std::pair<std::string, Int>>> TransferParts(const State& stat
                         Money::FromPence(budget).ToString() + ", less than the " +
                         amount.ToString() + " to move");
     }
+    LCP_RETURN_IF_ERROR(
+        CheckCommitments(state, transfer, transfer.ods_code, budget, transfer.amount_pence, rules));
     return std::vector<std::pair<std::string, Int>>{{transfer.ods_code, transfer.amount_pence}};
   }
   std::vector<std::string> codes;
+  std::vector<Int> budgets;
   std::vector<Claim> claims;
   Int sum = 0;
   for (const auto& [ods, practice] : state.practices) {
@@ -118,6 +145,7 @@ Result<std::vector<std::pair<std::string, Int>>> TransferParts(const State& stat
     sum += budget;
     claims.push_back(Claim{Rational(budget), static_cast<std::uint32_t>(codes.size())});
     codes.push_back(ods);
+    budgets.push_back(budget);
   }
   if (sum < transfer.amount_pence) {
     return Refuse(v1::ERROR_CODE_BUDGET_INSUFFICIENT,
@@ -129,9 +157,81 @@ Result<std::vector<std::pair<std::string, Int>>> TransferParts(const State& stat
   if (!parts.ok()) return parts.status();
   std::vector<std::pair<std::string, Int>> out;
   for (std::size_t i = 0; i < codes.size(); ++i) {
-    if (!(*parts)[i].is_zero()) out.emplace_back(codes[i], (*parts)[i].pence());
+    if ((*parts)[i].is_zero()) continue;
+    LCP_RETURN_IF_ERROR(
+        CheckCommitments(state, transfer, codes[i], budgets[i], (*parts)[i].pence(), rules));
+    out.emplace_back(codes[i], (*parts)[i].pence());
   }
   return out;
+}
+
+// The confirmed totals of a line of the year, oldest first; null when none.
+const std::vector<LineTotal>* LineTotalsOf(const State& state, int year, const std::string& line) {
+  auto found = state.notices.line_totals.find({year, line});
+  return found == state.notices.line_totals.end() || found->second.empty() ? nullptr
+                                                                           : &found->second;
+}
+
+// From kTransfersMoveConfirmedTotals a transfer between lines moves both lines' confirmed totals,
+// so both need one.
+Status CheckTransferLinesConfirmed(const State& state, const BudgetTransfer& transfer,
+                                   std::uint32_t rules) {
+  if (!transfer.to_ods_code.empty() ||
+      !rules::InForce(rules, rules::kTransfersMoveConfirmedTotals)) {
+    return Status::Ok();
+  }
+  for (const std::string* line : {&transfer.from_line, &transfer.to_line}) {
+    if (LineTotalsOf(state, transfer.year, *line) == nullptr) {
+      return Refuse(v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED,
+                    "the PCT has not confirmed a total for " + FormatYear(transfer.year) + " " +
+                        *line +
+                        "; a transfer between lines moves both lines' confirmed totals (PCT "
+                        "finance: lcp budget confirm-total)");
+    }
+  }
+  return Status::Ok();
+}
+
+// Checks the practices of a proposed transfer: the giver (or every practice) and, between
+// practices, the receiver and the one line.
+Status CheckTransferParties(const State& state, const v1::ProposeBudgetTransfer& command,
+                            int start_year) {
+  for (const std::string* ods : {&command.ods_code(), &command.to_ods_code()}) {
+    if (ods->empty()) continue;
+    LCP_RETURN_IF_ERROR(CheckPractice(state, *ods));
+    if (state.notices.LeftBefore(*ods, start_year)) {
+      return Refuse(v1::ERROR_CODE_PRACTICE_LEFT, *ods + " left the LCP before " + command.year());
+    }
+  }
+  if (command.to_ods_code().empty()) {
+    if (command.from_line() == command.to_line()) {
+      return Refuse(v1::ERROR_CODE_BUDGET_TRANSFER_INVALID,
+                    "a budget transfer moves budget between two different lines, not from " +
+                        command.from_line() +
+                        " to itself (to move budget between practices on one line, name the "
+                        "receiving practice)");
+    }
+    return Status::Ok();
+  }
+  if (command.ods_code().empty()) {
+    return Refuse(v1::ERROR_CODE_BUDGET_TRANSFER_INVALID,
+                  "a transfer to practice " + command.to_ods_code() +
+                      " names the practice that gives the budget");
+  }
+  if (command.ods_code() == command.to_ods_code()) {
+    return Refuse(v1::ERROR_CODE_BUDGET_TRANSFER_INVALID,
+                  "a transfer between practices moves budget from one practice to another, not "
+                  "from " +
+                      command.ods_code() + " to itself");
+  }
+  if (!command.to_line().empty() && command.to_line() != command.from_line()) {
+    return Refuse(v1::ERROR_CODE_BUDGET_TRANSFER_INVALID,
+                  "a transfer between practices stays on one line; it cannot also move budget "
+                  "from " +
+                      command.from_line() + " to " + command.to_line() +
+                      " (propose two transfers)");
+  }
+  return Status::Ok();
 }
 
 bool IsLowerHex64(std::string_view text) {
@@ -198,7 +298,8 @@ Result<ChangeSet> DecideConfirmLineTotal(const State& state, const v1::ConfirmLi
     LCP_RETURN_IF_ERROR(CheckReason(command.reason(), "a confirmation"));
   }
   totals.push_back(LineTotal{state.last_seq() + 1, envelope.recorded_at().seconds(),
-                             envelope.actor().principal_id(), total->pence(), command.reason()});
+                             envelope.actor().principal_id(), total->pence(), command.reason(),
+                             /*transfer_seq=*/0, /*transferred_pence=*/0});
   ChangeSet changes;
   changes.changes.push_back(PutLineTotals{start_year, command.budget_line(), std::move(totals)});
   return changes;
@@ -210,20 +311,11 @@ Result<ChangeSet> DecideProposeBudgetTransfer(const State& state,
   Result<const Year*> year = CheckOpenYear(state, command.year());
   if (!year.ok()) return year.status();
   const int start_year = (*year)->start_year;
-  if (!command.ods_code().empty()) {
-    LCP_RETURN_IF_ERROR(CheckPractice(state, command.ods_code()));
-    if (state.notices.LeftBefore(command.ods_code(), start_year)) {
-      return Refuse(v1::ERROR_CODE_PRACTICE_LEFT,
-                    command.ods_code() + " left the LCP before " + command.year());
-    }
-  }
   LCP_RETURN_IF_ERROR(CheckLine(**year, command.from_line()));
-  LCP_RETURN_IF_ERROR(CheckLine(**year, command.to_line()));
-  if (command.from_line() == command.to_line()) {
-    return Refuse(v1::ERROR_CODE_BUDGET_TRANSFER_INVALID,
-                  "a budget transfer moves budget between two different lines, not from " +
-                      command.from_line() + " to itself");
+  if (command.to_ods_code().empty() || !command.to_line().empty()) {
+    LCP_RETURN_IF_ERROR(CheckLine(**year, command.to_line()));
   }
+  LCP_RETURN_IF_ERROR(CheckTransferParties(state, command, start_year));
   Result<Money> amount = Money::Parse(command.amount().value());
   if (!amount.ok()) return amount.status();
   if (amount->pence() <= 0) {
@@ -238,10 +330,13 @@ Result<ChangeSet> DecideProposeBudgetTransfer(const State& state,
   transfer.year = start_year;
   transfer.ods_code = command.ods_code();
   transfer.from_line = command.from_line();
-  transfer.to_line = command.to_line();
+  transfer.to_line = command.to_ods_code().empty() ? command.to_line() : command.from_line();
+  transfer.to_ods_code = command.to_ods_code();
   transfer.amount_pence = amount->pence();
   transfer.reason = command.reason();
-  Result<std::vector<std::pair<std::string, Int>>> parts = TransferParts(state, transfer);
+  const std::uint32_t rules = RulesOf(envelope);
+  LCP_RETURN_IF_ERROR(CheckTransferLinesConfirmed(state, transfer, rules));
+  Result<std::vector<std::pair<std::string, Int>>> parts = TransferParts(state, transfer, rules);
   if (!parts.ok()) return parts.status();
   ChangeSet changes;
   changes.changes.push_back(PutTransfer{std::move(transfer)});
@@ -278,7 +373,9 @@ Result<ChangeSet> DecideApproveBudgetTransfer(const State& state,
                       "; another principal (PCT finance) approves it");
   }
   BudgetTransfer transfer = found->second;
-  Result<std::vector<std::pair<std::string, Int>>> parts = TransferParts(state, transfer);
+  const std::uint32_t rules = RulesOf(envelope);
+  LCP_RETURN_IF_ERROR(CheckTransferLinesConfirmed(state, transfer, rules));
+  Result<std::vector<std::pair<std::string, Int>>> parts = TransferParts(state, transfer, rules);
   if (!parts.ok()) return parts.status();
   ChangeSet changes;
   changes.year = start_year;
@@ -287,13 +384,30 @@ Result<ChangeSet> DecideApproveBudgetTransfer(const State& state,
     changes.legs.push_back(
         Leg{PracticeAccount(ods, "budget", transfer.from_line), Money::FromPence(-pence)});
     changes.legs.push_back(
-        Leg{PracticeAccount(ods, "budget", transfer.to_line), Money::FromPence(pence)});
+        Leg{PracticeAccount(transfer.to_ods_code.empty() ? ods : transfer.to_ods_code, "budget",
+                            transfer.to_line),
+            Money::FromPence(pence)});
   }
-  const Money amount = Money::FromPence(transfer.amount_pence);
-  changes.legs.push_back(Leg{"pct:allocation:" + transfer.from_line, amount});
-  changes.legs.push_back(Leg{"pct:allocation:" + transfer.to_line, -amount});
+  const std::uint64_t seq = state.last_seq() + 1;
+  if (transfer.to_ods_code.empty()) {
+    const Money amount = Money::FromPence(transfer.amount_pence);
+    changes.legs.push_back(Leg{"pct:allocation:" + transfer.from_line, amount});
+    changes.legs.push_back(Leg{"pct:allocation:" + transfer.to_line, -amount});
+    if (rules::InForce(rules, rules::kTransfersMoveConfirmedTotals)) {
+      const Int out = -transfer.amount_pence;
+      for (const auto& [line, moved] :
+           {std::pair<const std::string*, const Int*>(&transfer.from_line, &out),
+            std::pair<const std::string*, const Int*>(&transfer.to_line, &transfer.amount_pence)}) {
+        std::vector<LineTotal> totals = *LineTotalsOf(state, start_year, *line);
+        totals.push_back(LineTotal{seq, envelope.recorded_at().seconds(), actor.principal_id(),
+                                   totals.back().total_pence + *moved, transfer.reason,
+                                   transfer.seq, *moved});
+        changes.changes.push_back(PutLineTotals{start_year, *line, std::move(totals)});
+      }
+    }
+  }
   LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, start_year, changes.legs));
-  transfer.approved_seq = state.last_seq() + 1;
+  transfer.approved_seq = seq;
   transfer.approved_at = envelope.recorded_at().seconds();
   transfer.approved_by = actor.principal_id();
   transfer.moved = std::move(parts).value();
