@@ -55,7 +55,20 @@ class Ledger {
     *request.mutable_actor() = actor;
     request.mutable_recorded_at()->set_seconds(at);
     request.set_idempotency_key("key-" + std::to_string(++keys_));
+    if (rules != 0) return RecordUnder(rules, std::move(request));
     return journal.Submit(std::move(request));
+  }
+  // Records the entry as the binaries of rules version `version` did, deciding it under those
+  // rules, and replays it: how a test reaches an older version's branch of a rule.
+  Result<v1::JournalRecord> RecordUnder(std::uint32_t version, v1::JournalEntry entry) {
+    entry.set_rules_version(version);
+    Result<ChangeSet> changes = Decide(journal.state(), entry.command(), entry);
+    if (!changes.ok()) return changes.status();
+    RecordInEntry(*changes, entry);
+    v1::JournalRecord record =
+        MakeRecord(journal.head_seq() + 1, journal.head_hash(), entry.SerializeAsString());
+    if (Status replayed = journal.Replay(record); !replayed.ok()) return replayed;
+    return record;
   }
   std::uint64_t Must(const v1::Command& command, const v1::Actor& actor,
                      std::int64_t at = kApril20) {
@@ -83,6 +96,7 @@ class Ledger {
     return balance == found->second.end() ? "0.00" : Money::FromPence(balance->second).ToString();
   }
   Journal journal;
+  std::uint32_t rules = 0;  // Nonzero: record every entry under this older rules version.
 
  private:
   int keys_ = 0;
@@ -255,6 +269,38 @@ void SetUpThree(Ledger& ledger) {
   ledger.Must(List("A81002", 1), kOfficer);
   ledger.Must(List("A81003", 1), kOfficer);
   ASSERT_EQ(ledger.journal.head_seq(), 9u);
+}
+
+// A block contract of 36.00 a year on COMMUNITY, attributed by capitation and approved: that
+// commits 36.00 split by the COMMUNITY run's WP 2:1:1, 18.00 / 9.00 / 9.00 (against budgets
+// of 20.00 / 10.00 / 10.00 from a run of 40.00).
+void CommitC1(Ledger& ledger) {
+  v1::Command provider;
+  provider.mutable_register_provider()->set_code("RX1");
+  provider.mutable_register_provider()->set_name("Community Trust");
+  provider.mutable_register_provider()->set_kind(v1::PROVIDER_KIND_COMMUNITY);
+  ledger.Must(provider, kAdmin);
+  v1::Command contract;
+  auto& register_contract = *contract.mutable_register_contract();
+  register_contract.set_contract_id("C-1");
+  register_contract.set_provider_code("RX1");
+  register_contract.set_mode(v1::CONTRACT_MODE_BUY);
+  register_contract.set_budget_line("COMMUNITY");
+  register_contract.mutable_start()->set_year("2026/27");
+  register_contract.mutable_start()->set_month("M01");
+  register_contract.mutable_end()->set_year("2026/27");
+  register_contract.mutable_end()->set_month("M12");
+  register_contract.mutable_terms()->set_type(v1::CONTRACT_TYPE_BLOCK);
+  register_contract.mutable_terms()->mutable_annual_value()->set_value("36.00");
+  register_contract.set_attribution(v1::ATTRIBUTION_CAPITATION);
+  register_contract.set_description("Community nursing");
+  ledger.Must(contract, kOfficer);
+  v1::Command approve;
+  approve.mutable_approve_contract()->set_contract_id("C-1");
+  approve.mutable_approve_contract()->mutable_period()->set_year("2026/27");
+  approve.mutable_approve_contract()->mutable_period()->set_month("M01");
+  ledger.Must(approve, kManager);
+  ASSERT_EQ(ledger.Balance("practice:A81002:commitment:COMMUNITY"), "9.00");
 }
 
 TEST(UkDate, FollowsBritishSummerTime) {
@@ -503,6 +549,40 @@ TEST(Notices, ATransferMovesBothLinesAndLaterRunsKeepIt) {
   EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-200.00");
 }
 
+// Before rules 4 a transfer between lines moved no confirmed total, needed none, and could take a
+// budget below its commitments; entries recorded so replay as they were decided, and a later run
+// under rules 4 splits the confirmed total whole, since no transfer moved it.
+TEST(Notices, UnderRules3ATransferMovedNoTotalAndCouldUndercutCommitments) {
+  Ledger ledger;
+  ledger.rules = 3;
+  SetUpThree(ledger);
+  ledger.Must(Confirm("COMMUNITY", "40.00"), kPct);
+  const std::uint64_t run = ledger.Must(RunOf("COMMUNITY", v1::NOTICE_KIND_FINAL), kOfficer);
+  CommitC1(ledger);  // 9.00 of A81002's 10.00 on COMMUNITY.
+  // ELECTIVE has no confirmed total, and 1.50 leaves A81002 8.50 against 9.00 committed.
+  const std::uint64_t proposed =
+      ledger.Must(Transfer("A81002", "COMMUNITY", "ELECTIVE", "1.50"), kOfficer);
+  ledger.Must(Approve(proposed), kPct);
+  EXPECT_EQ(ledger.Balance("practice:A81002:budget:COMMUNITY"), "8.50");
+  EXPECT_EQ(ledger.journal.state().notices.line_totals.at({2026, "COMMUNITY"}).size(), 1u);
+  EXPECT_FALSE(ledger.journal.state().notices.line_totals.contains({2026, "ELECTIVE"}));
+  EXPECT_EQ(ledger.journal.state().rules_version, 3u);
+  // Today's rules refuse the same transfer, and a run splits COMMUNITY's 40.00 whole: 20 / 10 / 10
+  // plus A81002's -1.50 is what each has, so nothing is posted.
+  ledger.rules = 0;
+  ledger.Refused(Transfer("A81002", "COMMUNITY", "ELECTIVE", "0.01"), kOfficer,
+                 v1::ERROR_CODE_LINE_TOTAL_NOT_CONFIRMED);
+  ledger.Must(Confirm("ELECTIVE", "100.00"), kPct);
+  ledger.Refused(Transfer("A81002", "COMMUNITY", "ELECTIVE", "0.01"), kOfficer,
+                 v1::ERROR_CODE_BUDGET_COMMITTED,
+                 "is 8.50, of which contracts commit 9.00; giving 0.01 would leave 8.49");
+  const std::uint64_t again =
+      ledger.Must(RevisionOf("COMMUNITY", run, "Same total, same lists"), kOfficer);
+  EXPECT_EQ(ledger.journal.state().rules_version, kRulesVersionCurrent);
+  EXPECT_EQ(ledger.journal.state().capitation.runs.at(again)->transferred_in_pence, 0);
+  EXPECT_EQ(ledger.journal.state().entries[again - 1].legs_count, 0u);
+}
+
 // Between two practices on one line: the budget moves from one practice's account to the other's,
 // the line's total and the PCT's allocation stay as they are, and later runs keep it.
 TEST(Notices, ATransferBetweenPracticesOnOneLineLeavesTheLineTotal) {
@@ -581,34 +661,7 @@ TEST(Notices, ATransferNeedsConfirmedLinesAndKeepsTheCommitments) {
                  "the PCT has not confirmed a total for 2026/27 ELECTIVE; a transfer between lines "
                  "moves both lines' confirmed totals");
   ledger.Must(Confirm("ELECTIVE", "100.00"), kPct);
-  // A block contract of 36.00 a year on COMMUNITY, attributed by capitation: approving it commits
-  // 36.00 split by the COMMUNITY run's WP 2:1:1, 18.00 / 9.00 / 9.00, against budgets of 20.00 /
-  // 10.00 / 10.00.
-  v1::Command provider;
-  provider.mutable_register_provider()->set_code("RX1");
-  provider.mutable_register_provider()->set_name("Community Trust");
-  provider.mutable_register_provider()->set_kind(v1::PROVIDER_KIND_COMMUNITY);
-  ledger.Must(provider, kAdmin);
-  v1::Command contract;
-  auto& register_contract = *contract.mutable_register_contract();
-  register_contract.set_contract_id("C-1");
-  register_contract.set_provider_code("RX1");
-  register_contract.set_mode(v1::CONTRACT_MODE_BUY);
-  register_contract.set_budget_line("COMMUNITY");
-  register_contract.mutable_start()->set_year("2026/27");
-  register_contract.mutable_start()->set_month("M01");
-  register_contract.mutable_end()->set_year("2026/27");
-  register_contract.mutable_end()->set_month("M12");
-  register_contract.mutable_terms()->set_type(v1::CONTRACT_TYPE_BLOCK);
-  register_contract.mutable_terms()->mutable_annual_value()->set_value("36.00");
-  register_contract.set_attribution(v1::ATTRIBUTION_CAPITATION);
-  register_contract.set_description("Community nursing");
-  ledger.Must(contract, kOfficer);
-  v1::Command approve;
-  approve.mutable_approve_contract()->set_contract_id("C-1");
-  approve.mutable_approve_contract()->mutable_period()->set_year("2026/27");
-  approve.mutable_approve_contract()->mutable_period()->set_month("M01");
-  ledger.Must(approve, kManager);
+  CommitC1(ledger);
   ASSERT_EQ(ledger.Balance("practice:A81002:commitment:COMMUNITY"), "9.00");
   ledger.Refused(Transfer("A81002", "COMMUNITY", "ELECTIVE", "1.01"), kOfficer,
                  v1::ERROR_CODE_BUDGET_COMMITTED,
