@@ -1177,6 +1177,68 @@ TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
   EXPECT_EQ(journal.state().entries[explained->seq() - 1].legs_count, 0u);
 }
 
+// The export made by the binaries of commit 36345d8 under rules 4
+// (tests/data/make-rules4-export.sh): a transfer between lines that moved both confirmed totals, a
+// transfer between two practices on one line, a new COMMUNITY total and a FINAL run of it, and two
+// sign-ups on a terms document the LCP never recorded as the year's terms. Its figures by hand: the
+// lists, weights and indices are the rules-2 fixture's, so WP is 4,661.16 / 7,011.84 / 3,626.2184;
+// the transfer (entries 13-14) moved -20,000.00 into COMMUNITY's total and +20,000.00 into
+// PRESCRIBING's; the PCT then confirmed COMMUNITY at 3,030,000.00 (entry 17), so the run of entry
+// 18 splits 3,030,000.00 + 20,000.00 = 3,050,000.00: 929,232.96 / 1,397,856.51 / 722,910.53, as the
+// rules-2 fixture's last run; with the transfers (+5,000.00 to Riverside from Park Lane, -20,000.00
+// from Hillview): 934,232.96 / 1,377,856.51 / 717,910.53, which sum to the confirmed 3,030,000.00.
+TEST(RulesVersion, AnExportRecordedUnderRules4ReplaysUnchanged) {
+  Journal journal;
+  {
+    std::ifstream file(std::string(LCP_SOURCE_DIR) + "/tests/data/rules4-export.lcpx",
+                       std::ios::binary);
+    const AuditOutcome outcome = ReplayExport(file, journal);
+    ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+    EXPECT_EQ(outcome.records, 22u);
+  }
+  EXPECT_EQ(ToHex(journal.head_hash()),
+            "6c2f9373875cb919ceac9491eb990a934db7e80133f789ad6386ba63251b1c8d");
+  EXPECT_EQ(journal.state().rules_version, 4u);
+  const std::map<std::string, Int>& balances = journal.state().balances.at(2026);
+  auto pounds = [&](const std::string& account) {
+    return Money::FromPence(balances.at(account)).ToString();
+  };
+  EXPECT_EQ(pounds("practice:A81001:budget:COMMUNITY"), "934232.96");
+  EXPECT_EQ(pounds("practice:A81002:budget:COMMUNITY"), "1377856.51");
+  EXPECT_EQ(pounds("practice:A81003:budget:COMMUNITY"), "717910.53");
+  EXPECT_EQ(pounds("practice:A81002:budget:PRESCRIBING"), "20000.00");
+  EXPECT_EQ(pounds("pct:allocation:COMMUNITY"), "-3030000.00");
+  EXPECT_EQ(pounds("pct:allocation:PRESCRIBING"), "-20000.00");
+  auto totals = [&](const std::string& line) {
+    std::vector<std::string> out;
+    for (const LineTotal& total : journal.state().notices.line_totals.at({2026, line})) {
+      out.push_back(
+          std::to_string(total.seq) + " " + Money::FromPence(total.total_pence).ToString() +
+          (total.transfer_seq == 0 ? std::string()
+                                   : " by " + std::to_string(total.transfer_seq) + " " +
+                                         Money::FromPence(total.transferred_pence).ToString()));
+    }
+    return out;
+  };
+  EXPECT_EQ(totals("COMMUNITY"),
+            (std::vector<std::string>{"10 3000000.00", "14 2980000.00 by 13 -20000.00",
+                                      "17 3030000.00"}));
+  EXPECT_EQ(totals("PRESCRIBING"),
+            (std::vector<std::string>{"11 1500000.00", "14 1520000.00 by 13 20000.00"}));
+  const AllocationRun& last = *journal.state().capitation.runs.at(18);
+  EXPECT_EQ(last.total_pence, 303'000'000);
+  EXPECT_EQ(last.transferred_in_pence, -2'000'000);
+  EXPECT_EQ(last.rows[0].budget_pence, 92'923'296);
+  EXPECT_EQ(last.rows[1].budget_pence, 139'785'651);
+  EXPECT_EQ(last.rows[2].budget_pence, 72'291'053);
+  EXPECT_EQ(journal.state().notices.transfers.at(15).to_ods_code, "A81001");
+  EXPECT_EQ(journal.state().notices.signatures.size(), 2u);
+  // The whole state, as recorded when the fixture was made.
+  EXPECT_EQ(StateDigest(journal.state()),
+            "0075173a044b45cba1847095681176ae93bdf246a8a15785482d0f01fa256b80")
+      << DescribeState(journal.state());
+}
+
 // New entries after an old one follow rules 2: the back doors rules 1 left open are closed now.
 // From entry 19 of the fixture, when M02 was its current month.
 TEST(RulesVersion, NewEntriesAfterRules1EntriesFollowRules2) {
