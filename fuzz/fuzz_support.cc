@@ -212,6 +212,12 @@ std::vector<SeedCommand> SeedCommands() {
     c->set_invoice_reference("INV-1");
   }
   {
+    v1::RecordMembershipTerms* c = add(officer).mutable_record_membership_terms();
+    c->set_year("2026/27");
+    c->set_terms_sha256(std::string(64, 'a'));
+    c->set_title("Membership terms 2026/27");
+  }
+  {
     v1::ProposeAgreement* c = add(officer).mutable_propose_agreement();
     c->set_year("2026/27");
     v1::AgreementTerms* terms = c->mutable_terms();

@@ -160,6 +160,7 @@ std::vector<v1::JournalRecord> SubmitEveryKind(Journal& journal) {
       MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", testing::WorkedExampleTerms(),
                                                            0, "agreed after the year began"));
   MustSubmit(journal, testing::CosignAgreementCommand("2026/27", proposal.seq()));
+  MustSubmit(journal, testing::RecordTermsCommand("2026/27", kTermsSha256));
   MustSubmit(journal,
              testing::SignMembershipCommand("2026/27", "A81001", kTermsSha256, proposal.seq()));
   MustSubmit(journal, testing::LeaveCommand("A81004", "2027/28"));
@@ -179,7 +180,7 @@ TEST(ChangeSet, UndoOfEveryKindOfChangeRestoresTheWholeState) {
   const std::string before = Fingerprint(journal.state());
   journal.BeginGroup();
   SubmitEveryKind(journal);
-  ASSERT_EQ(journal.head_seq(), 5u + 41u);
+  ASSERT_EQ(journal.head_seq(), 5u + 42u);
   const std::string during = Fingerprint(journal.state());
   journal.EndGroup(/*keep=*/false);
   EXPECT_EQ(Fingerprint(journal.state()), before);
@@ -286,6 +287,7 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
          testing::ProposeAgreementCommand("2026/27", testing::WorkedExampleTerms(), 0, "late"),
          kOfficer);
   decide("cosign", testing::CosignAgreementCommand("2026/27", proposal_seq), kPct);
+  decide("terms", testing::RecordTermsCommand("2026/27", kTermsSha256), kOfficer);
   decide("sign", testing::SignMembershipCommand("2026/27", "A81001", kTermsSha256, proposal_seq),
          riverside);
   decide("leave", testing::LeaveCommand("A81001", "2027/28"), riverside);
@@ -299,9 +301,9 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
   constexpr std::size_t kPractice = 0, kYear = 2, kContract = 3, kInterest = 4, kInvoice = 5,
                         kWeights = 6, kList = 7, kIndices = 8, kAllocation = 9, kReversed = 10,
                         kLineTotals = 11, kTransfer = 12, kAcknowledgement = 13, kSignature = 14,
-                        kMemberStatus = 15;
+                        kMemberStatus = 15, kMembershipTerms = 16;
   // A new kind of change gets a name here and a command above that states it.
-  static_assert(std::variant_size_v<Change> == kMemberStatus + 1);
+  static_assert(std::variant_size_v<Change> == kMembershipTerms + 1);
   const std::vector<Expected> expected = {
       {"register practice", {kPractice}, Irreversible::kNo, false},
       {"weights", {kWeights}, Irreversible::kNo, false},
@@ -323,6 +325,7 @@ TEST(ChangeSet, DecideStatesEachCommandsChangesAndReversibility) {
       {"payment", {kContract, kInvoice}, Irreversible::kContract, true},
       {"propose", {kYear}, Irreversible::kNo, false},
       {"cosign", {kYear}, Irreversible::kNo, false},
+      {"terms", {kMembershipTerms}, Irreversible::kNo, false},
       {"sign", {kSignature}, Irreversible::kNo, false},
       {"leave", {kMemberStatus}, Irreversible::kNo, false},
   };

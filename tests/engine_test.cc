@@ -502,10 +502,10 @@ TEST(JournalEnvelope, UnknownFieldsAreRefusedAndNeverReplayed) {
 // Rules version 2's refusals (budget notices and membership), tried against one ledger that holds:
 // the standard set-up (1-5), weights of 1 for PRESCRIBING (6), lists of 2, 1 and 1 patients (7-9),
 // PRESCRIBING's total confirmed as 400.00 (10), an INDICATIVE run (11) revised by a FINAL one (12),
-// A81001's acknowledgement of it (13), an agreement (14) co-signed (15), A81001's sign-up (16),
-// A81003 leaving at the end of 2026/27 (17), a journal in 2026/27 M01 (18) and the year 2025/26
-// opened before it (19), whose M01 is now the current month, and ELECTIVE's 2026/27 total confirmed
-// as 100.00 (20).
+// A81001's acknowledgement of it (13), an agreement (14) co-signed (15), the year's membership
+// terms (16), A81001's sign-up (17), A81003 leaving at the end of 2026/27 (18), a journal in
+// 2026/27 M01 (19) and the year 2025/26 opened before it (20), whose M01 is now the current month,
+// and ELECTIVE's 2026/27 total confirmed as 100.00 (21).
 const std::string kTermsSha256 = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
 void SetUpNoticesLedger(Journal& journal) {
@@ -523,6 +523,7 @@ void SetUpNoticesLedger(Journal& journal) {
   MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", testing::WorkedExampleTerms(), 0,
                                                        "Terms the board agreed"));
   MustSubmit(journal, testing::CosignAgreementCommand("2026/27", 14));
+  MustSubmit(journal, testing::RecordTermsCommand("2026/27", kTermsSha256, "Terms 2026/27"));
   MustSubmit(journal, testing::SignMembershipCommand("2026/27", "A81001", kTermsSha256, 14));
   MustSubmit(journal, testing::LeaveCommand("A81003", "2026/27"));
   MustSubmit(journal,
@@ -539,7 +540,7 @@ std::vector<Refusal> NoticeRefusals() {
   v1::Command deadline_malformed = OpenYearCommand("2027/28", {"PRESCRIBING"});
   deadline_malformed.mutable_open_year()->set_notice_deadline("1 May 2027");
   return {
-      {"reversal into a month after the current one", ReverseCommand(18, y, "M02"),
+      {"reversal into a month after the current one", ReverseCommand(19, y, "M02"),
        v1::ERROR_CODE_CORRECTION_NOT_CURRENT_MONTH,
        "a reversal goes into the current month, the earliest still open (2025/26 M01), not 2026/27 "
        "M02"},
@@ -547,7 +548,7 @@ std::vector<Refusal> NoticeRefusals() {
        [&] {
          v1::Command command =
              JournalCommand(y, "M01", {{"lcp:cash", "-7.00"}, {"pct:funding", "7.00"}});
-         command.mutable_post_journal()->set_corrects_seq(18);
+         command.mutable_post_journal()->set_corrects_seq(19);
          return command;
        }(),
        v1::ERROR_CODE_CORRECTION_NOT_CURRENT_MONTH,
@@ -601,12 +602,12 @@ std::vector<Refusal> NoticeRefusals() {
        testing::ProposeTransferCommand(y, p, "ELECTIVE", "400.01"),
        v1::ERROR_CODE_BUDGET_INSUFFICIENT,
        "the practices' budgets on 2026/27 PRESCRIBING sum to 400.00, less than the 400.01 to move"},
-      {"approval of an entry that is no transfer", testing::ApproveTransferCommand(y, 18, "M01"),
+      {"approval of an entry that is no transfer", testing::ApproveTransferCommand(y, 19, "M01"),
        v1::ERROR_CODE_BUDGET_TRANSFER_UNKNOWN,
-       "entry 18 is not a budget transfer proposed for 2026/27"},
+       "entry 19 is not a budget transfer proposed for 2026/27"},
       {"acknowledgement of an entry that is no run",
-       testing::AcknowledgeCommand(y, p, "A81002", 18), v1::ERROR_CODE_NOTICE_UNKNOWN,
-       "entry 18 is not an allocation run for 2026/27 PRESCRIBING"},
+       testing::AcknowledgeCommand(y, p, "A81002", 19), v1::ERROR_CODE_NOTICE_UNKNOWN,
+       "entry 19 is not an allocation run for 2026/27 PRESCRIBING"},
       {"acknowledgement of a run replaced", testing::AcknowledgeCommand(y, p, "A81002", 11),
        v1::ERROR_CODE_NOTICE_SUPERSEDED,
        "the run at entry 11 was replaced by the run at entry 12; acknowledge that one"},
@@ -615,11 +616,25 @@ std::vector<Refusal> NoticeRefusals() {
        "A81001 acknowledged the run at entry 12 already, at entry 13"},
       {"sign-up with a malformed hash", testing::SignMembershipCommand(y, "A81002", "ABC", 14),
        v1::ERROR_CODE_TERMS_HASH_MALFORMED, "64 lowercase hexadecimal characters"},
+      {"sign-up on terms not in force",
+       testing::SignMembershipCommand(
+           y, "A81002", "0000000000000000000000000000000000000000000000000000000000000000", 14),
+       v1::ERROR_CODE_MEMBERSHIP_TERMS_NOT_IN_FORCE,
+       "the membership terms in force for 2026/27 are \"Terms 2026/27\" (SHA-256 "
+       "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08, entry 16), not the "
+       "document 00000000..."},
+      {"terms recorded again", testing::RecordTermsCommand(y, kTermsSha256, "Again"),
+       v1::ERROR_CODE_MEMBERSHIP_TERMS_UNCHANGED,
+       "those terms are in force for 2026/27 already, recorded at entry 16 as \"Terms 2026/27\""},
+      {"terms with a malformed hash", testing::RecordTermsCommand(y, "abc"),
+       v1::ERROR_CODE_TERMS_HASH_MALFORMED, "64 lowercase hexadecimal characters"},
+      {"terms without a title", testing::RecordTermsCommand(y, std::string(64, 'a'), ""),
+       v1::ERROR_CODE_NARRATIVE_INVALID, "the membership terms need a title of 1 to 200"},
       {"sign-up twice", testing::SignMembershipCommand(y, "A81001", kTermsSha256, 14),
        v1::ERROR_CODE_MEMBERSHIP_ALREADY_SIGNED,
-       "A81001 signed these terms and this agreement for 2026/27 already, at entry 16"},
+       "A81001 signed these terms and this agreement for 2026/27 already, at entry 17"},
       {"leaving twice", testing::LeaveCommand("A81003", y), v1::ERROR_CODE_PRACTICE_LEFT,
-       "A81003 has left already, at the end of 2026/27 (entry 17)"},
+       "A81003 has left already, at the end of 2026/27 (entry 18)"},
       {"leaving before a year with a budget", testing::LeaveCommand("A81001", "2025/26"),
        v1::ERROR_CODE_PRACTICE_ALLOCATED_LATER,
        "A81001 has a budget in 2026/27 (practice:A81001:budget:PRESCRIBING), after 2025/26"},
@@ -657,7 +672,7 @@ class NoticeRefusal : public ::testing::TestWithParam<Refusal> {};
 TEST_P(NoticeRefusal, HasItsCodeAndPostsNothing) {
   Journal journal;
   SetUpNoticesLedger(journal);
-  ASSERT_EQ(journal.head_seq(), 20u);
+  ASSERT_EQ(journal.head_seq(), 21u);
   const std::string head_before = journal.head_hash();
   const Balances balances_before = journal.state().balances;
   const auto line_totals_before = journal.state().notices.line_totals;
@@ -675,7 +690,7 @@ TEST_P(NoticeRefusal, HasItsCodeAndPostsNothing) {
       << result.status().message();
   EXPECT_NE(result.status().message().find(GetParam().message_part), std::string::npos)
       << "message: " << result.status().message();
-  EXPECT_EQ(journal.head_seq(), 20u);
+  EXPECT_EQ(journal.head_seq(), 21u);
   EXPECT_EQ(journal.head_hash(), head_before);
   EXPECT_EQ(journal.state().balances, balances_before);
   EXPECT_EQ(journal.state().notices.line_totals.size(), line_totals_before.size());
@@ -685,7 +700,7 @@ TEST_P(NoticeRefusal, HasItsCodeAndPostsNothing) {
   EXPECT_EQ(journal.state().notices.members.size(), members_before.size());
   EXPECT_EQ(journal.state().capitation.runs.size(), runs_before);
   EXPECT_EQ(journal.state().years.size(), years_before);
-  EXPECT_EQ(journal.state().entries[17].reversed_by, 0u);
+  EXPECT_EQ(journal.state().entries[18].reversed_by, 0u);
 }
 
 INSTANTIATE_TEST_SUITE_P(AllChecks, NoticeRefusal, ::testing::ValuesIn(NoticeRefusals()),

@@ -422,10 +422,24 @@ TEST_F(LcpClientTest, BudgetAndMembershipCommandsSendWhatTheySayAndReportRefusal
        "--reason",
        "Agreed late"});  // Entry 13.
   Lcp({"--as", "pct", "agreement", "cosign", "--year", "2026/27", "--proposal", "13"});  // 14.
+  // The terms document must be the year's recorded terms (rules 5): "abc" has this SHA-256.
+  RunResult unrecorded =
+      lcp({"--as", "riverside", "membership", "sign", "--year", "2026/27", "--practice", "A81001",
+           "--terms", terms.string(), "--agreement", "13"});
+  EXPECT_EQ(unrecorded.exit_code, 1);
+  EXPECT_NE(unrecorded.err.find("ERROR_CODE_MEMBERSHIP_TERMS_NOT_IN_FORCE: no membership terms "
+                                "are recorded for 2026/27"),
+            std::string::npos)
+      << unrecorded.err;
+  RunResult untitled = lcp(
+      {"--as", "officer", "membership", "terms", "--year", "2026/27", "--terms", terms.string()});
+  EXPECT_EQ(untitled.exit_code, 2);  // --title is required.
+  Lcp({"--as", "officer", "membership", "terms", "--year", "2026/27", "--terms", terms.string(),
+       "--title", "Membership terms 2026/27"});  // Entry 15.
   Lcp({"--as", "riverside", "membership", "sign", "--year", "2026/27", "--practice", "A81001",
-       "--terms", terms.string(), "--agreement", "13"});  // Entry 15.
+       "--terms", terms.string(), "--agreement", "13"});  // Entry 16.
   v1::GetEntryRequest entry_request;
-  entry_request.set_seq(15);
+  entry_request.set_seq(16);
   v1::GetEntryResponse entry;
   ASSERT_TRUE(client_.GetEntry(entry_request, entry).ok());
   const v1::SignMembership& signed_up = entry.entry().entry().command().sign_membership();
@@ -441,12 +455,14 @@ TEST_F(LcpClientTest, BudgetAndMembershipCommandsSendWhatTheySayAndReportRefusal
   EXPECT_EQ(same_line.exit_code, 1);
   EXPECT_NE(same_line.err.find("ERROR_CODE_BUDGET_TRANSFER_INVALID"), std::string::npos)
       << same_line.err;
-  EXPECT_EQ(Head(), 15u);
+  EXPECT_EQ(Head(), 16u);
 
   RunResult list = lcp({"membership", "list", "--year", "2026/27"});
   EXPECT_EQ(list.exit_code, 0) << list.err;
   EXPECT_NE(list.out.find("membership for 2026/27: agreement in force entry 13; signed: 1, not "
-                          "signed: 2\n"),
+                          "signed: 2\nterms in force: \"Membership terms 2026/27\", sha256 "
+                          "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad "
+                          "(entry 15, "),
             std::string::npos)
       << list.out;
   EXPECT_NE(list.out.find("A81003    Park Lane Practice        has not signed"), std::string::npos)

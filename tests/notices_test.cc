@@ -239,6 +239,16 @@ v1::Command Acknowledge(const std::string& ods, const std::string& line, std::ui
 
 const std::string kTerms = "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08";
 
+v1::Command RecordTerms(const std::string& terms, const std::string& title,
+                        const std::string& year = "2026/27") {
+  v1::Command command;
+  auto& record = *command.mutable_record_membership_terms();
+  record.set_year(year);
+  record.set_terms_sha256(terms);
+  record.set_title(title);
+  return command;
+}
+
 v1::Command Sign(const std::string& ods, std::uint64_t agreement, const std::string& terms = kTerms,
                  const std::string& year = "2026/27") {
   v1::Command command;
@@ -740,6 +750,22 @@ TEST(Membership, APracticeSignsTheAgreementInForceAndSignsAgainAfterItChanges) {
   ledger.Refused(Sign("A81002", agreement), kRiverside, v1::ERROR_CODE_PERMISSION_DENIED);
   ledger.Refused(Sign("A81001", agreement, "9F86D081"), kRiverside,
                  v1::ERROR_CODE_TERMS_HASH_MALFORMED);
+  // Rules 5: the practice signs the terms the LCP recorded for the year, and no other document.
+  ledger.Refused(Sign("A81001", agreement), kRiverside,
+                 v1::ERROR_CODE_MEMBERSHIP_TERMS_NOT_IN_FORCE,
+                 "no membership terms are recorded for 2026/27; LCP finance records them first");
+  ledger.Refused(RecordTerms(kTerms, "Terms 2026/27"), kRiverside,
+                 v1::ERROR_CODE_PERMISSION_DENIED);
+  const std::uint64_t terms_seq = ledger.Must(RecordTerms(kTerms, "Terms 2026/27"), kOfficer);
+  ledger.Refused(RecordTerms(kTerms, "Terms 2026/27 again"), kOfficer,
+                 v1::ERROR_CODE_MEMBERSHIP_TERMS_UNCHANGED,
+                 "those terms are in force for 2026/27 already, recorded at entry " +
+                     std::to_string(terms_seq));
+  ledger.Refused(Sign("A81001", agreement, std::string(64, 'c')), kRiverside,
+                 v1::ERROR_CODE_MEMBERSHIP_TERMS_NOT_IN_FORCE,
+                 "the membership terms in force for 2026/27 are \"Terms 2026/27\" (SHA-256 " +
+                     kTerms + ", entry " + std::to_string(terms_seq) +
+                     "), not the document cccccccc...");
   ledger.Refused(Sign("A81001", agreement + 1), kRiverside,
                  v1::ERROR_CODE_AGREEMENT_REVISION_MISMATCH,
                  "the agreement in force for 2026/27 is entry " + std::to_string(agreement));
@@ -749,13 +775,6 @@ TEST(Membership, APracticeSignsTheAgreementInForceAndSignsAgainAfterItChanges) {
   EXPECT_EQ(signature.seq, signed_seq);
   EXPECT_EQ(signature.terms_sha256, kTerms);
   EXPECT_EQ(signature.agreement_seq, agreement);
-  // New terms of membership: the practice signs again; the latest signature stands.
-  const std::string terms2(64, 'a');
-  ledger.Must(Sign("A81001", agreement, terms2), kRiverside);
-  EXPECT_EQ(ledger.journal.state().notices.signatures.at({2026, "A81001"}).terms_sha256, terms2);
-
-  // The agreement is varied: the signature now names an agreement no longer in force, so the
-  // practice appears as needing to sign again, and signs the new one.
   v1::ListMembershipsRequest request;
   request.set_year("2026/27");
   auto riverside = [&]() {
@@ -767,6 +786,29 @@ TEST(Membership, APracticeSignsTheAgreementInForceAndSignsAgainAfterItChanges) {
   };
   EXPECT_TRUE(riverside().practices(0).signed_current());
   EXPECT_EQ(riverside().signed_count(), 1u);
+  // New terms of membership replace the old: the signature on the old ones is stale, signing them
+  // again is refused, and the practice signs the new ones; the latest signature stands.
+  const std::string terms2(64, 'a');
+  const std::uint64_t terms2_seq =
+      ledger.Must(RecordTerms(terms2, "Terms 2026/27, version 2"), kManager);
+  const v1::ListMembershipsResponse stale = riverside();
+  ASSERT_EQ(stale.terms_size(), 2);
+  EXPECT_EQ(stale.terms(0).seq(), terms_seq);
+  EXPECT_EQ(stale.terms(1).seq(), terms2_seq);
+  EXPECT_EQ(stale.terms(1).title(), "Terms 2026/27, version 2");
+  EXPECT_EQ(stale.terms(1).terms_sha256(), terms2);
+  EXPECT_EQ(stale.terms(1).recorded_by(), "budget.manager@lcp");
+  EXPECT_EQ(stale.practices(0).terms_sha256(), kTerms);
+  EXPECT_FALSE(stale.practices(0).signed_current());
+  EXPECT_EQ(stale.signed_count(), 0u);
+  ledger.Refused(Sign("A81001", agreement), kRiverside,
+                 v1::ERROR_CODE_MEMBERSHIP_TERMS_NOT_IN_FORCE);
+  ledger.Must(Sign("A81001", agreement, terms2), kRiverside);
+  EXPECT_EQ(ledger.journal.state().notices.signatures.at({2026, "A81001"}).terms_sha256, terms2);
+  EXPECT_TRUE(riverside().practices(0).signed_current());
+
+  // The agreement is varied: the signature now names an agreement no longer in force, so the
+  // practice appears as needing to sign again, and signs the new one.
   proposal.set_replaces_seq(agreement);
   proposal.set_reason("Cap lowered after the PCT's review");
   const std::uint64_t varied = ledger.Must(propose, kOfficer);
@@ -835,6 +877,52 @@ TEST(Membership, APracticeLeavesAtAYearEndAndIsNoMemberOfLaterYears) {
   EXPECT_EQ(Members(ledger.journal.state().practices, ledger.journal.state().notices, 2026),
             (std::vector<std::string>{"A81001", "A81002", "A81003"}));
   ledger.Refused(Sign("A81003", 0, kTerms, "2027/28"), park, v1::ERROR_CODE_PRACTICE_LEFT);
+
+  // 2027/28's pool, by hand: an agreement pooling ELECTIVE (savings from the first pound, LCP rate
+  // 0.5, no threshold or cap; all of the LCP's part by budget), and spend of 50.00 (Riverside) and
+  // 20.00 (Hillview). B = 60.00 + 30.00 = 90.00, the members' budgets only; O = 70.00; V = 20.00,
+  // savings. The LCP's exact share 0.5 x 20.00 = 10.00, the PCT's 10.00. The budget part, 10.00, by
+  // budgets 60 : 30: quotas 6.666... and 3.333..., floors 6.66 and 3.33 leave a penny for the
+  // larger remainder, Riverside's: 6.67 and 3.33. Park Lane is in no row.
+  v1::Command propose;
+  auto& proposal = *propose.mutable_propose_agreement();
+  proposal.set_year("2027/28");
+  proposal.set_reason("Agreed after the year's first run");
+  proposal.mutable_terms()->add_pooled_lines("ELECTIVE");
+  for (v1::ShareTerms* side : {proposal.mutable_terms()->mutable_savings(),
+                               proposal.mutable_terms()->mutable_overspend()}) {
+    side->set_mode(v1::SHARE_MODE_FIRST_POUND);
+    side->add_bands()->mutable_lcp_rate()->set_value("0.5");
+  }
+  proposal.mutable_terms()->mutable_alpha_budget()->set_value("1");
+  proposal.mutable_terms()->mutable_alpha_contribution()->set_value("0");
+  const std::uint64_t agreement = ledger.Must(propose, kOfficer);
+  v1::Command cosign;
+  cosign.mutable_cosign_agreement()->set_year("2027/28");
+  cosign.mutable_cosign_agreement()->set_proposal_seq(agreement);
+  ledger.Must(cosign, kPct);
+  for (const auto& [ods, amount] :
+       std::vector<std::pair<std::string, std::string>>{{"A81001", "50"}, {"A81002", "20"}}) {
+    v1::Command spend = Journal2("M01", "practice:" + ods + ":spend:ELECTIVE", "lcp:cash", amount);
+    spend.mutable_post_journal()->mutable_period()->set_year("2027/28");
+    ledger.Must(spend, kOfficer);
+  }
+  v1::GetRiskShareRequest share_request;
+  share_request.set_year("2027/28");
+  share_request.set_basis(v1::RISK_BASIS_PROJECTED);
+  Result<v1::GetRiskShareResponse> pool = queries::GetRiskShare(
+      BorrowSnapshot(ledger.journal.state(), nullptr), kOfficer, share_request);
+  ASSERT_TRUE(pool.ok()) << pool.status().ToString();
+  EXPECT_EQ(pool->pooled_budget().value(), "90.00");
+  EXPECT_EQ(pool->outturn().value(), "70.00");
+  EXPECT_EQ(pool->variance().value(), "20.00");
+  EXPECT_EQ(pool->lcp_amount().value(), "10.00");
+  EXPECT_EQ(pool->pct_amount().value(), "10.00");
+  ASSERT_EQ(pool->members_size(), 2);
+  EXPECT_EQ(pool->members(0).ods_code(), "A81001");
+  EXPECT_EQ(pool->members(0).share().value(), "6.67");
+  EXPECT_EQ(pool->members(1).ods_code(), "A81002");
+  EXPECT_EQ(pool->members(1).share().value(), "3.33");
   // A practice with a budget in a later year cannot leave before it.
   ledger.Refused(Leave("A81002", "2026/27"), kHillview, v1::ERROR_CODE_PRACTICE_ALLOCATED_LATER,
                  "A81002 has a budget in 2027/28 (practice:A81002:budget:ELECTIVE), after 2026/27");
@@ -981,19 +1069,24 @@ TEST(NoticeQueries, TheReportStatementAndMembershipSayWhatWasRecordedAndWhen) {
   cosign.mutable_cosign_agreement()->set_year("2026/27");
   cosign.mutable_cosign_agreement()->set_proposal_seq(17);
   ASSERT_EQ(ledger.Must(cosign, kPct, kJune10Noon), 18u);
-  ASSERT_EQ(ledger.Must(Sign("A81001", 17), kRiverside, kJune10Noon), 19u);
-  ASSERT_EQ(ledger.Must(Leave("A81002", "2026/27"), kHillview, kJune10Noon), 20u);
+  ASSERT_EQ(ledger.Must(RecordTerms(kTerms, "Terms 2026/27"), kOfficer, kJune10Noon), 19u);
+  ASSERT_EQ(ledger.Must(Sign("A81001", 17), kRiverside, kJune10Noon), 20u);
+  ASSERT_EQ(ledger.Must(Leave("A81002", "2026/27"), kHillview, kJune10Noon), 21u);
   const Snapshot later = BorrowSnapshot(ledger.journal.state(), nullptr);
   Result<v1::ListMembershipsResponse> members =
       queries::ListMemberships(later, kOfficer, members_request);
   ASSERT_TRUE(members.ok()) << members.status().ToString();
   EXPECT_EQ(members->agreement_seq(), 17u);
+  ASSERT_EQ(members->terms_size(), 1);
+  EXPECT_EQ(members->terms(0).seq(), 19u);
+  EXPECT_EQ(members->terms(0).date(), "2026-06-10");
+  EXPECT_EQ(members->terms(0).title(), "Terms 2026/27");
   EXPECT_EQ(members->signed_count(), 1u);
   EXPECT_EQ(members->unsigned_count(), 2u);
   ASSERT_EQ(members->practices_size(), 3);
   const v1::MembershipView& signed_up = members->practices(0);
   EXPECT_EQ(signed_up.ods_code(), "A81001");
-  EXPECT_EQ(signed_up.signed_seq(), 19u);
+  EXPECT_EQ(signed_up.signed_seq(), 20u);
   EXPECT_EQ(signed_up.signed_date(), "2026-06-10");
   EXPECT_EQ(signed_up.terms_sha256(), kTerms);
   EXPECT_EQ(signed_up.agreement_seq(), 17u);
@@ -1012,7 +1105,7 @@ TEST(NoticeQueries, TheReportStatementAndMembershipSayWhatWasRecordedAndWhen) {
   Result<v1::GetRiskShareResponse> share = queries::GetRiskShare(later, kRiverside, share_request);
   ASSERT_TRUE(share.ok()) << share.status().ToString();
   ASSERT_EQ(share->members_size(), 1);
-  EXPECT_EQ(share->members(0).membership().signed_seq(), 19u);
+  EXPECT_EQ(share->members(0).membership().signed_seq(), 20u);
   EXPECT_EQ(share->members(0).membership().agreement_seq(), 17u);
 }
 

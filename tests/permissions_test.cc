@@ -127,6 +127,8 @@ std::map<std::string, v1::Command> OneOfEachKind() {
       {"acknowledge_notice", testing::AcknowledgeCommand("2026/27", "PRESCRIBING", "A81001", 12)},
       {"sign_membership", testing::SignMembershipCommand("2025/26", "A81001", kTermsSha256, 17)},
       {"leave_lcp", testing::LeaveCommand("A81001", "2026/27")},
+      {"record_membership_terms",
+       testing::RecordTermsCommand("2026/27", std::string(64, 'b'), "Terms 2026/27")},
   };
 }
 
@@ -137,7 +139,8 @@ const std::map<v1::Role, std::set<std::string>> kMayIssue = {
      {"post_journal", "reverse_entry", "set_band_weights", "record_population",
       "set_practice_indices", "run_allocation", "register_contract", "declare_interest",
       "approve_contract", "vary_contract", "post_payment", "close_contract", "propose_agreement",
-      "close_month", "settle_year", "propose_budget_transfer", "leave_lcp"}},
+      "close_month", "settle_year", "propose_budget_transfer", "leave_lcp",
+      "record_membership_terms"}},
     {v1::ROLE_PCT_FINANCE,
      {"approve_contract", "cosign_agreement", "confirm_line_total", "approve_budget_transfer"}},
     {v1::ROLE_PRACTICE, {"declare_interest", "acknowledge_notice", "sign_membership", "leave_lcp"}},
@@ -167,7 +170,8 @@ const std::map<v1::Role, std::set<std::string>> kMayIssue = {
       "approve_budget_transfer",
       "acknowledge_notice",
       "sign_membership",
-      "leave_lcp"}},
+      "leave_lcp",
+      "record_membership_terms"}},
 };
 
 const std::map<std::string, std::string> kDeniedMessage = {
@@ -198,6 +202,8 @@ const std::map<std::string, std::string> kDeniedMessage = {
      "may not co-sign a risk-sharing agreement; ask a principal with role PCT_FINANCE"},
     {"close_month", "may not close a month; ask a principal with role LCP_FINANCE"},
     {"settle_year", "may not settle a year; ask a principal with role LCP_FINANCE"},
+    {"record_membership_terms",
+     "may not record the membership terms; ask a principal with role LCP_FINANCE"},
     {"confirm_line_total", "may not confirm a line total; ask a principal with role PCT_FINANCE"},
     {"propose_budget_transfer",
      "may not propose a budget transfer; ask a principal with role LCP_FINANCE"},
@@ -242,7 +248,8 @@ void SetUpMatrixLedger(Journal& journal) {
   testing::MustSubmit(journal, testing::ProposeAgreementCommand("2026/27", MatrixTerms(), 0, "Late"));
   testing::MustSubmit(journal, testing::PracticeTransferCommand("2026/27", "PRESCRIBING", "3.00",
                                                                 "A81001", "A81002"));
-  ASSERT_EQ(journal.head_seq(), 32u);
+  testing::MustSubmit(journal, testing::RecordTermsCommand("2025/26", kTermsSha256));
+  ASSERT_EQ(journal.head_seq(), 33u);
 }
 
 TEST(Permissions, EveryRoleAgainstEveryCommandKind) {
@@ -257,18 +264,18 @@ TEST(Permissions, EveryRoleAgainstEveryCommandKind) {
       Result<v1::JournalRecord> result = journal.Submit(request);
       if (allowed.contains(kind)) {
         ASSERT_TRUE(result.ok()) << result.status().ToString();
-        EXPECT_EQ(journal.head_seq(), 33u);
+        EXPECT_EQ(journal.head_seq(), 34u);
       } else {
         ASSERT_FALSE(result.ok());
         EXPECT_EQ(result.status().code(), v1::ERROR_CODE_PERMISSION_DENIED);
         EXPECT_EQ(result.status().message(), "role " + RoleName(role) + " " + kDeniedMessage.at(kind));
-        EXPECT_EQ(journal.head_seq(), 32u);
+        EXPECT_EQ(journal.head_seq(), 33u);
         EXPECT_EQ(journal.SeqForKey("matrix-key"), 0u);
       }
       ++cells;
     }
   }
-  EXPECT_EQ(cells, 150);  // 6 roles x 25 command kinds.
+  EXPECT_EQ(cells, 156);  // 6 roles x 26 command kinds.
   // Every role in the enum is in the matrix above.
   for (int role = 1; v1::Role_IsValid(role); ++role) {
     EXPECT_TRUE(kMayIssue.contains(static_cast<v1::Role>(role))) << role;

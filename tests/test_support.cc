@@ -172,6 +172,16 @@ v1::Command AcknowledgeCommand(const std::string& year, const std::string& line,
   return command;
 }
 
+v1::Command RecordTermsCommand(const std::string& year, const std::string& sha256,
+                               const std::string& title) {
+  v1::Command command;
+  v1::RecordMembershipTerms* terms = command.mutable_record_membership_terms();
+  terms->set_year(year);
+  terms->set_terms_sha256(sha256);
+  terms->set_title(title);
+  return command;
+}
+
 v1::Command SignMembershipCommand(const std::string& year, const std::string& ods,
                                   const std::string& terms_sha256, std::uint64_t agreement_seq) {
   v1::Command command;

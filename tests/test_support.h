@@ -60,6 +60,10 @@ v1::Command ApproveTransferCommand(const std::string& year, std::uint64_t transf
 // year (the terms' SHA-256 and the agreement's entry) and leaving at the end of `last_year`.
 v1::Command AcknowledgeCommand(const std::string& year, const std::string& line,
                                const std::string& ods, std::uint64_t run_seq);
+// LCP finance records a year's membership terms (from rules 5 a sign-up names the version in
+// force).
+v1::Command RecordTermsCommand(const std::string& year, const std::string& sha256,
+                               const std::string& title = "Membership terms");
 v1::Command SignMembershipCommand(const std::string& year, const std::string& ods,
                                   const std::string& terms_sha256, std::uint64_t agreement_seq);
 v1::Command LeaveCommand(const std::string& ods, const std::string& last_year,

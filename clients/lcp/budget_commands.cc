@@ -5,6 +5,7 @@
 #include <array>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "clients/lcp/notices_output.h"
 #include "ledger/base/chain.h"
@@ -28,6 +29,7 @@ struct Arguments {
   std::uint64_t seq = 0;
   std::string terms_file;
   std::string terms_sha256;
+  std::string title;
   std::uint64_t agreement_seq = 0;
   std::string last_year;
   bool pending = false;  // budget transfers --pending
@@ -80,26 +82,42 @@ int Acknowledge(const Options& options, const Arguments& a) {
   return SubmitOne(options, std::move(command));
 }
 
+// The terms' hash given, or computed from the terms document; nullopt (said why) when the document
+// cannot be read.
+std::optional<std::string> TermsHash(const Arguments& a, const char* what) {
+  if (a.terms_file.empty()) return a.terms_sha256;
+  std::ifstream in(a.terms_file, std::ios::binary);
+  std::optional<std::string> computed;
+  if (in) computed = Sha256Hex(in);
+  if (!computed) {
+    std::cerr << "lcp: cannot read the terms document " << a.terms_file << "; nothing was " << what
+              << "\n";
+  }
+  return computed;
+}
+
 // membership sign: the terms' hash given, or computed from the terms document.
 int Sign(const Options& options, const Arguments& a) {
-  std::string hash = a.terms_sha256;
-  if (!a.terms_file.empty()) {
-    std::ifstream in(a.terms_file, std::ios::binary);
-    std::optional<std::string> computed;
-    if (in) computed = Sha256Hex(in);
-    if (!computed) {
-      std::cerr << "lcp: cannot read the terms document " << a.terms_file
-                << "; nothing was signed\n";
-      return kExitUsage;
-    }
-    hash = *computed;
-  }
+  const std::optional<std::string> hash = TermsHash(a, "signed");
+  if (!hash) return kExitUsage;
   v1::Command command;
   v1::SignMembership* sign = command.mutable_sign_membership();
   sign->set_ods_code(a.practice);
   sign->set_year(a.year);
-  sign->set_terms_sha256(hash);
+  sign->set_terms_sha256(*hash);
   sign->set_agreement_seq(a.agreement_seq);
+  return SubmitOne(options, std::move(command));
+}
+
+// membership terms: LCP finance records the year's terms document (its hash and a title).
+int RecordTerms(const Options& options, const Arguments& a) {
+  const std::optional<std::string> hash = TermsHash(a, "recorded");
+  if (!hash) return kExitUsage;
+  v1::Command command;
+  v1::RecordMembershipTerms* terms = command.mutable_record_membership_terms();
+  terms->set_year(a.year);
+  terms->set_terms_sha256(*hash);
+  terms->set_title(a.title);
   return SubmitOne(options, std::move(command));
 }
 
@@ -208,6 +226,28 @@ void AddMembershipGroup(CLI::App& app, Options& options, int& exit_code,
   CLI::App* membership =
       app.add_subcommand("membership", "Practices signing up for a year, and leaving the LCP")
           ->require_subcommand(1);
+
+  CLI::App* record = membership->add_subcommand(
+      "terms",
+      "Record the year's membership terms document (LCP finance); a new version replaces the old, "
+      "and practices that signed the old one sign again");
+  AddYearOption(record, args->year);
+  CLI::Option* record_file = record->add_option(
+      "--terms", args->terms_file, "The membership terms document (its SHA-256 is computed)");
+  CLI::Option* record_hash = record->add_option("--terms-sha256", args->terms_sha256,
+                                                "The document's SHA-256, as sha256sum prints it");
+  record_file->excludes(record_hash);
+  record->add_option("--title", args->title, "What the document is, e.g. \"Terms 2026/27, v2\"")
+      ->required();
+  AddKeyOption(record, options);
+  record->callback([&options, &exit_code, args, record_file, record_hash] {
+    if (record_file->count() == 0 && record_hash->count() == 0) {
+      std::cerr << "lcp: give the terms document (--terms FILE) or its SHA-256 (--terms-sha256)\n";
+      exit_code = kExitUsage;
+      return;
+    }
+    exit_code = RecordTerms(options, *args);
+  });
 
   CLI::App* sign = membership->add_subcommand(
       "sign", "Sign up for a year on the membership terms and the agreement in force (a practice)");

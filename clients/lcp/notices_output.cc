@@ -159,6 +159,15 @@ std::string MembershipsTable(const v1::ListMembershipsResponse& response) {
              : "agreement in force entry " + std::to_string(response.agreement_seq());
   out += "; signed: " + std::to_string(response.signed_count()) +
          ", not signed: " + std::to_string(response.unsigned_count()) + "\n";
+  if (response.terms().empty()) {
+    out += "terms in force: none recorded (LCP finance: lcp membership terms)\n";
+  }
+  for (int i = 0; i < response.terms_size(); ++i) {
+    const v1::MembershipTermsView& terms = response.terms(i);
+    out += std::string(i + 1 == response.terms_size() ? "terms in force: " : "replaced terms: ") +
+           "\"" + terms.title() + "\", sha256 " + terms.terms_sha256() + " (entry " +
+           std::to_string(terms.seq()) + ", " + terms.date() + ")\n";
+  }
   Table table({FitLeft(8, "  "), FitLeft(4, "  "), FitLeft(15, "  "), FitLeft(12, "  "),
                Right(9, "  "), Left(0, "  ")});
   table.Row({"practice", "name", "status", "terms sha256", "agreement", "signed"});

@@ -140,6 +140,11 @@ std::string Describe(const v1::Command& command) {
       const auto& c = command.leave_lcp();
       return c.ods_code() + " leaves after " + c.last_year() + ": " + c.reason();
     }
+    case v1::Command::kRecordMembershipTerms: {
+      const auto& c = command.record_membership_terms();
+      return "membership terms for " + c.year() + ": " + c.title() + " (sha256 " +
+             c.terms_sha256().substr(0, 8) + "...)";
+    }
     case v1::Command::KIND_NOT_SET:
       break;
   }

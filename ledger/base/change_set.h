@@ -103,11 +103,16 @@ struct PutMemberStatus {
   std::string ods_code;
   MemberStatus status;
 };
+// Every version of a year's membership terms, the new one last.
+struct PutMembershipTerms {
+  int year = 0;
+  std::vector<MembershipTerms> versions;
+};
 
-using Change =
-    std::variant<PutPractice, PutProvider, PutYear, PutContract, AddInterest, RecordInvoice,
-                 PutWeights, PutList, PutIndices, RecordAllocation, MarkReversed, PutLineTotals,
-                 PutTransfer, PutAcknowledgement, PutSignature, PutMemberStatus>;
+using Change = std::variant<PutPractice, PutProvider, PutYear, PutContract, AddInterest,
+                            RecordInvoice, PutWeights, PutList, PutIndices, RecordAllocation,
+                            MarkReversed, PutLineTotals, PutTransfer, PutAcknowledgement,
+                            PutSignature, PutMemberStatus, PutMembershipTerms>;
 
 // The chain head before a month close (the seq and hash of the entry before it), recorded in its
 // entry.

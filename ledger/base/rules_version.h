@@ -17,7 +17,7 @@
 namespace lcp {
 
 inline constexpr std::uint32_t kRulesVersionFirst = 1;
-inline constexpr std::uint32_t kRulesVersionCurrent = 4;
+inline constexpr std::uint32_t kRulesVersionCurrent = 5;
 
 // The rules version an entry records: 0 (not recorded) means 1.
 inline std::uint32_t RulesOf(const v1::JournalEntry& envelope) {
@@ -60,6 +60,11 @@ inline constexpr std::uint32_t kTransfersMoveConfirmedTotals = 4;
 // A transfer may not leave a practice's budget on the from-line below its outstanding contract
 // commitments there (BUDGET_COMMITTED).
 inline constexpr std::uint32_t kTransfersKeepCommitments = 4;
+
+// Rules 5: practices sign up on the membership terms the LCP recorded for the year.
+// A sign-up names the year's terms in force (RecordMembershipTerms); before, any document's
+// SHA-256.
+inline constexpr std::uint32_t kSignUpOnRecordedTerms = 5;
 
 // Whether the rule change introduced in version `change` is in force for an entry decided under
 // `rules`.

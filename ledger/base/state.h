@@ -301,6 +301,15 @@ struct Acknowledgement {
   std::int64_t recorded_at = 0;
 };
 
+// A version of a year's membership terms (RecordMembershipTerms).
+struct MembershipTerms {
+  std::uint64_t seq = 0;
+  std::int64_t recorded_at = 0;
+  std::string recorded_by;
+  std::string terms_sha256;
+  std::string title;
+};
+
 struct Signature {
   std::uint64_t seq = 0;  // The SignMembership entry.
   std::int64_t recorded_at = 0;
@@ -332,6 +341,14 @@ struct Notices {
   // (year, ODS) -> the practice's latest sign-up for the year.
   std::map<std::pair<int, std::string>, Signature> signatures;
   std::map<std::string, MemberStatus> members;  // By ODS code; only practices that leave.
+  // Year -> every version of its membership terms, oldest first; the last is in force.
+  std::map<int, std::vector<MembershipTerms>> terms;
+
+  // The year's membership terms in force, or null while none is recorded.
+  const MembershipTerms* TermsInForce(int start_year) const {
+    auto found = terms.find(start_year);
+    return found == terms.end() || found->second.empty() ? nullptr : &found->second.back();
+  }
 
   // Whether practice `ods` left the LCP before year `start_year` (its last year is earlier).
   bool LeftBefore(const std::string& ods, int start_year) const {

@@ -215,6 +215,10 @@ class Writer {
     const auto& [seq, recorded_at] = value;
     *this << seq << recorded_at;
   }
+  void Put(const MembershipTerms& value) {
+    const auto& [seq, recorded_at, recorded_by, terms_sha256, title] = value;
+    *this << seq << recorded_at << recorded_by << terms_sha256 << title;
+  }
   void Put(const Signature& value) {
     const auto& [seq, recorded_at, terms_sha256, agreement_seq] = value;
     *this << seq << recorded_at << terms_sha256 << agreement_seq;
@@ -278,14 +282,16 @@ std::string DescribeState(const State& state) {
   }
   out.Line("invoices") << invoices;
   {
-    const auto& [line_totals, transfers, transferred, acknowledgements, signatures, members] =
-        notices;
+    const auto& [line_totals, transfers, transferred, acknowledgements, signatures, members,
+                 terms] = notices;
     out.Line("line totals") << line_totals;
     out.Line("transfers") << transfers;
     out.Line("transferred") << transferred;
     out.Line("acknowledgements") << acknowledgements;
     out.Line("signatures") << signatures;
     out.Line("members") << members;
+    // Added with rules 5, written only when set, so that a state without it keeps its digest.
+    if (!terms.empty()) out.Line("membership terms") << terms;
   }
   out.Line("head") << ToHex(head_hash);
   out.Line("rules version") << rules_version;

@@ -392,6 +392,8 @@ Result<ChangeSet> Decide(const State& state, const v1::Command& command,
       return DecideSignMembership(state, command.sign_membership(), envelope);
     case v1::Command::kLeaveLcp:
       return DecideLeaveLcp(state, command.leave_lcp(), envelope);
+    case v1::Command::kRecordMembershipTerms:
+      return DecideRecordMembershipTerms(state, command.record_membership_terms(), envelope);
     case v1::Command::KIND_NOT_SET:
       break;
   }
@@ -561,6 +563,9 @@ struct ChangeApplier {
   }
   void operator()(PutMemberStatus& change) {
     PutNotice(&Notices::members, std::move(change.ods_code), std::move(change.status));
+  }
+  void operator()(PutMembershipTerms& change) {
+    PutNotice(&Notices::terms, change.year, std::move(change.versions));
   }
 
   // Puts `value` at `key` of the notices' `map`, logging the step that puts back what was there.

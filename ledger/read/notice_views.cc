@@ -167,8 +167,10 @@ void FillMembership(const Snapshot& snapshot, const Year& year, const std::strin
     view.set_signed_date(UkDate(signature.recorded_at));
     view.set_terms_sha256(signature.terms_sha256);
     view.set_agreement_seq(signature.agreement_seq);
+    const MembershipTerms* terms = notices.TermsInForce(year.start_year);
     view.set_signed_current(year.agreement &&
-                            signature.agreement_seq == year.agreement->proposal_seq);
+                            signature.agreement_seq == year.agreement->proposal_seq &&
+                            (terms == nullptr || terms->terms_sha256 == signature.terms_sha256));
   }
   if (auto status = notices.members.find(ods); status != notices.members.end()) {
     if (status->second.left) view.set_last_year(FormatYear(status->second.left->last_year));
@@ -227,6 +229,17 @@ void FillMemberships(const Snapshot& snapshot, const Year& year, const std::stri
                      v1::ListMembershipsResponse& response) {
   response.set_year(FormatYear(year.start_year));
   if (year.agreement) response.set_agreement_seq(year.agreement->proposal_seq);
+  if (auto terms = snapshot.notices->terms.find(year.start_year);
+      terms != snapshot.notices->terms.end()) {
+    for (const MembershipTerms& version : terms->second) {
+      v1::MembershipTermsView* view = response.add_terms();
+      view->set_seq(version.seq);
+      view->set_date(UkDate(version.recorded_at));
+      view->set_recorded_by(version.recorded_by);
+      view->set_terms_sha256(version.terms_sha256);
+      view->set_title(version.title);
+    }
+  }
   std::uint32_t signed_count = 0;
   std::uint32_t unsigned_count = 0;
   for (const auto& [code, practice] : *snapshot.practices) {

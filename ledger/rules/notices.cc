@@ -234,6 +234,8 @@ Status CheckTransferParties(const State& state, const v1::ProposeBudgetTransfer&
   return Status::Ok();
 }
 
+constexpr std::size_t kTermsTitleLengthMax = 200;
+
 bool IsLowerHex64(std::string_view text) {
   return text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
            return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
@@ -493,6 +495,21 @@ Result<ChangeSet> DecideSignMembership(const State& state, const v1::SignMembers
                       std::to_string(open.agreement->proposal_seq) + ", not entry " +
                       std::to_string(command.agreement_seq()));
   }
+  if (rules::InForce(RulesOf(envelope), rules::kSignUpOnRecordedTerms)) {
+    const MembershipTerms* terms = state.notices.TermsInForce(open.start_year);
+    if (terms == nullptr) {
+      return Refuse(v1::ERROR_CODE_MEMBERSHIP_TERMS_NOT_IN_FORCE,
+                    "no membership terms are recorded for " + command.year() +
+                        "; LCP finance records them first (lcp membership terms)");
+    }
+    if (terms->terms_sha256 != command.terms_sha256()) {
+      return Refuse(v1::ERROR_CODE_MEMBERSHIP_TERMS_NOT_IN_FORCE,
+                    "the membership terms in force for " + command.year() + " are " +
+                        Quoted(terms->title) + " (SHA-256 " + terms->terms_sha256 + ", entry " +
+                        std::to_string(terms->seq) + "), not the document " +
+                        command.terms_sha256().substr(0, 8) + "...");
+    }
+  }
   if (auto signed_before = state.notices.signatures.find({open.start_year, command.ods_code()});
       signed_before != state.notices.signatures.end() &&
       signed_before->second.terms_sha256 == command.terms_sha256() &&
@@ -507,6 +524,42 @@ Result<ChangeSet> DecideSignMembership(const State& state, const v1::SignMembers
       PutSignature{open.start_year, command.ods_code(),
                    Signature{state.last_seq() + 1, envelope.recorded_at().seconds(),
                              command.terms_sha256(), command.agreement_seq()}});
+  return changes;
+}
+
+Result<ChangeSet> DecideRecordMembershipTerms(const State& state,
+                                              const v1::RecordMembershipTerms& command,
+                                              const v1::JournalEntry& envelope) {
+  Result<const Year*> year = CheckOpenYear(state, command.year());
+  if (!year.ok()) return year.status();
+  const int start_year = (*year)->start_year;
+  if (!IsLowerHex64(command.terms_sha256())) {
+    return Refuse(v1::ERROR_CODE_TERMS_HASH_MALFORMED,
+                  "the membership terms' SHA-256 must be 64 lowercase hexadecimal characters (as "
+                  "sha256sum prints it), not " +
+                      Quoted(command.terms_sha256()));
+  }
+  if (!IsPrintableText(command.title(), kTermsTitleLengthMax)) {
+    return Refuse(v1::ERROR_CODE_NARRATIVE_INVALID,
+                  "the membership terms need a title of 1 to " +
+                      std::to_string(kTermsTitleLengthMax) +
+                      " characters of UTF-8 text without control characters");
+  }
+  std::vector<MembershipTerms> versions;
+  if (auto found = state.notices.terms.find(start_year); found != state.notices.terms.end()) {
+    versions = found->second;
+  }
+  if (!versions.empty() && versions.back().terms_sha256 == command.terms_sha256()) {
+    return Refuse(v1::ERROR_CODE_MEMBERSHIP_TERMS_UNCHANGED,
+                  "those terms are in force for " + command.year() +
+                      " already, recorded at entry " + std::to_string(versions.back().seq) +
+                      " as " + Quoted(versions.back().title));
+  }
+  versions.push_back(MembershipTerms{state.last_seq() + 1, envelope.recorded_at().seconds(),
+                                     envelope.actor().principal_id(), command.terms_sha256(),
+                                     command.title()});
+  ChangeSet changes;
+  changes.changes.push_back(PutMembershipTerms{start_year, std::move(versions)});
   return changes;
 }
 

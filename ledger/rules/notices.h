@@ -40,5 +40,8 @@ Result<ChangeSet> DecideSignMembership(const State& state, const v1::SignMembers
                                        const v1::JournalEntry& envelope);
 Result<ChangeSet> DecideLeaveLcp(const State& state, const v1::LeaveLcp& command,
                                  const v1::JournalEntry& envelope);
+Result<ChangeSet> DecideRecordMembershipTerms(const State& state,
+                                              const v1::RecordMembershipTerms& command,
+                                              const v1::JournalEntry& envelope);
 
 }  // namespace lcp

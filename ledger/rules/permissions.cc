@@ -17,7 +17,7 @@ constexpr std::uint64_t kFinanceCommands =
     Bit(Kind::kRegisterContract) | Bit(Kind::kDeclareInterest) | Bit(Kind::kApproveContract) |
     Bit(Kind::kVaryContract) | Bit(Kind::kPostPayment) | Bit(Kind::kCloseContract) |
     Bit(Kind::kProposeAgreement) | Bit(Kind::kCloseMonth) | Bit(Kind::kSettleYear) |
-    Bit(Kind::kProposeBudgetTransfer) | Bit(Kind::kLeaveLcp);
+    Bit(Kind::kProposeBudgetTransfer) | Bit(Kind::kLeaveLcp) | Bit(Kind::kRecordMembershipTerms);
 // PCT finance approves contracts and variations (and alone may approve MAKE or conflicted ones),
 // co-signs risk-sharing agreements, confirms line totals and approves budget transfers.
 constexpr std::uint64_t kPctCommands = Bit(Kind::kApproveContract) | Bit(Kind::kCosignAgreement) |
@@ -133,6 +133,8 @@ std::string_view CommandKindText(v1::Command::KindCase kind) {
       return "sign up for a year";
     case Kind::kLeaveLcp:
       return "leave the LCP";
+    case Kind::kRecordMembershipTerms:
+      return "record the membership terms";
     case Kind::KIND_NOT_SET:
       break;
   }
