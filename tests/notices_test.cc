@@ -727,13 +727,13 @@ TEST(Notices, APracticeAcknowledgesItsOwnLatestNotice) {
   ledger.Must(Acknowledge("A81002", "ELECTIVE", revised), kHillview);
 }
 
-TEST(Membership, APracticeSignsTheAgreementInForceAndSignsAgainAfterItChanges) {
-  Ledger ledger;
-  SetUpThree(ledger);
-  ledger.Refused(Sign("A81001", 0), kRiverside, v1::ERROR_CODE_AGREEMENT_MISSING);
+// An agreement for `year` pooling ELECTIVE: savings and overspends shared from the first pound at
+// an LCP rate of 0.5, with no threshold or cap, all of the LCP's part by budget.
+v1::Command ElectiveAgreement(const std::string& year, const std::string& reason = "") {
   v1::Command propose;
   auto& proposal = *propose.mutable_propose_agreement();
-  proposal.set_year("2026/27");
+  proposal.set_year(year);
+  proposal.set_reason(reason);
   proposal.mutable_terms()->add_pooled_lines("ELECTIVE");
   for (v1::ShareTerms* side : {proposal.mutable_terms()->mutable_savings(),
                                proposal.mutable_terms()->mutable_overspend()}) {
@@ -742,6 +742,15 @@ TEST(Membership, APracticeSignsTheAgreementInForceAndSignsAgainAfterItChanges) {
   }
   proposal.mutable_terms()->mutable_alpha_budget()->set_value("1");
   proposal.mutable_terms()->mutable_alpha_contribution()->set_value("0");
+  return propose;
+}
+
+TEST(Membership, APracticeSignsTheAgreementInForceAndSignsAgainAfterItChanges) {
+  Ledger ledger;
+  SetUpThree(ledger);
+  ledger.Refused(Sign("A81001", 0), kRiverside, v1::ERROR_CODE_AGREEMENT_MISSING);
+  v1::Command propose = ElectiveAgreement("2026/27");
+  auto& proposal = *propose.mutable_propose_agreement();
   const std::uint64_t agreement = ledger.Must(propose, kOfficer);
   v1::Command cosign;
   cosign.mutable_cosign_agreement()->set_year("2026/27");
@@ -884,19 +893,8 @@ TEST(Membership, APracticeLeavesAtAYearEndAndIsNoMemberOfLaterYears) {
   // savings. The LCP's exact share 0.5 x 20.00 = 10.00, the PCT's 10.00. The budget part, 10.00, by
   // budgets 60 : 30: quotas 6.666... and 3.333..., floors 6.66 and 3.33 leave a penny for the
   // larger remainder, Riverside's: 6.67 and 3.33. Park Lane is in no row.
-  v1::Command propose;
-  auto& proposal = *propose.mutable_propose_agreement();
-  proposal.set_year("2027/28");
-  proposal.set_reason("Agreed after the year's first run");
-  proposal.mutable_terms()->add_pooled_lines("ELECTIVE");
-  for (v1::ShareTerms* side : {proposal.mutable_terms()->mutable_savings(),
-                               proposal.mutable_terms()->mutable_overspend()}) {
-    side->set_mode(v1::SHARE_MODE_FIRST_POUND);
-    side->add_bands()->mutable_lcp_rate()->set_value("0.5");
-  }
-  proposal.mutable_terms()->mutable_alpha_budget()->set_value("1");
-  proposal.mutable_terms()->mutable_alpha_contribution()->set_value("0");
-  const std::uint64_t agreement = ledger.Must(propose, kOfficer);
+  const std::uint64_t agreement =
+      ledger.Must(ElectiveAgreement("2027/28", "Agreed after the year's first run"), kOfficer);
   v1::Command cosign;
   cosign.mutable_cosign_agreement()->set_year("2027/28");
   cosign.mutable_cosign_agreement()->set_proposal_seq(agreement);
@@ -1052,19 +1050,7 @@ TEST(NoticeQueries, TheReportStatementAndMembershipSayWhatWasRecordedAndWhen) {
   EXPECT_EQ(before->agreement_seq(), 0u);
   EXPECT_EQ(before->signed_count(), 0u);
   EXPECT_EQ(before->unsigned_count(), 3u);
-  v1::Command propose;
-  auto& proposal = *propose.mutable_propose_agreement();
-  proposal.set_year("2026/27");
-  proposal.set_reason("Agreed late");
-  proposal.mutable_terms()->add_pooled_lines("ELECTIVE");
-  for (v1::ShareTerms* side : {proposal.mutable_terms()->mutable_savings(),
-                               proposal.mutable_terms()->mutable_overspend()}) {
-    side->set_mode(v1::SHARE_MODE_FIRST_POUND);
-    side->add_bands()->mutable_lcp_rate()->set_value("0.5");
-  }
-  proposal.mutable_terms()->mutable_alpha_budget()->set_value("1");
-  proposal.mutable_terms()->mutable_alpha_contribution()->set_value("0");
-  ASSERT_EQ(ledger.Must(propose, kOfficer, kJune10Noon), 17u);
+  ASSERT_EQ(ledger.Must(ElectiveAgreement("2026/27", "Agreed late"), kOfficer, kJune10Noon), 17u);
   v1::Command cosign;
   cosign.mutable_cosign_agreement()->set_year("2026/27");
   cosign.mutable_cosign_agreement()->set_proposal_seq(17);
@@ -1107,6 +1093,19 @@ TEST(NoticeQueries, TheReportStatementAndMembershipSayWhatWasRecordedAndWhen) {
   ASSERT_EQ(share->members_size(), 1);
   EXPECT_EQ(share->members(0).membership().signed_seq(), 20u);
   EXPECT_EQ(share->members(0).membership().agreement_seq(), 17u);
+}
+
+// Replays the export tests/data/`file` into `journal`, which must hold `records` records.
+void ReplayFixture(const std::string& file, std::uint64_t records, Journal& journal) {
+  std::ifstream in(std::string(LCP_SOURCE_DIR) + "/tests/data/" + file, std::ios::binary);
+  const AuditOutcome outcome = ReplayExport(in, journal);
+  ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
+  EXPECT_EQ(outcome.records, records);
+}
+
+// A balance of 2026/27, in pounds.
+std::string Pounds2026(const Journal& journal, const std::string& account) {
+  return Money::FromPence(journal.state().balances.at(2026).at(account)).ToString();
 }
 
 // The export made by the binaries of commit 7a1e213 (tests/data/make-rules1-export.sh): journals
@@ -1156,10 +1155,7 @@ TEST(RulesVersion, AnExportRecordedUnderRules1ReplaysUnchanged) {
   EXPECT_EQ(ToHex(journal.head_hash()),
             "70b0ed9c31d9e3cf9ee2edd0598b3d5d108cb01371cc3183fba1ade204085b22");
   EXPECT_EQ(journal.state().rules_version, 1u);
-  const std::map<std::string, Int>& balances = journal.state().balances.at(2026);
-  auto pounds = [&](const std::string& account) {
-    return Money::FromPence(balances.at(account)).ToString();
-  };
+  auto pounds = [&](const std::string& account) { return Pounds2026(journal, account); };
   EXPECT_EQ(pounds("practice:A81001:budget:COMMUNITY"), "908999.63");
   EXPECT_EQ(pounds("practice:A81002:budget:COMMUNITY"), "1379940.83");
   EXPECT_EQ(pounds("practice:A81003:budget:COMMUNITY"), "711059.54");
@@ -1194,20 +1190,11 @@ TEST(RulesVersion, AnExportRecordedUnderRules1ReplaysUnchanged) {
 // holds the 20,000.00 it transferred to PRESCRIBING: 1,377,856.51.
 TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
   Journal journal;
-  {
-    std::ifstream file(std::string(LCP_SOURCE_DIR) + "/tests/data/rules2-export.lcpx",
-                       std::ios::binary);
-    const AuditOutcome outcome = ReplayExport(file, journal);
-    ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
-    EXPECT_EQ(outcome.records, 20u);
-  }
+  ASSERT_NO_FATAL_FAILURE(ReplayFixture("rules2-export.lcpx", 20u, journal));
   EXPECT_EQ(ToHex(journal.head_hash()),
             "40cb62b66ba0ab6740bb1b505e23b6c5a012196dd6e84eaacf6aefb16a569bbe");
   EXPECT_EQ(journal.state().rules_version, 2u);
-  const std::map<std::string, Int>& balances = journal.state().balances.at(2026);
-  auto pounds = [&](const std::string& account) {
-    return Money::FromPence(balances.at(account)).ToString();
-  };
+  auto pounds = [&](const std::string& account) { return Pounds2026(journal, account); };
   EXPECT_EQ(pounds("practice:A81001:budget:COMMUNITY"), "929232.96");
   EXPECT_EQ(pounds("practice:A81002:budget:COMMUNITY"), "1377856.51");
   EXPECT_EQ(pounds("practice:A81003:budget:COMMUNITY"), "722910.53");
@@ -1282,20 +1269,11 @@ TEST(RulesVersion, AnExportRecordedUnderRules2ReplaysUnchanged) {
 // from Hillview): 934,232.96 / 1,377,856.51 / 717,910.53, which sum to the confirmed 3,030,000.00.
 TEST(RulesVersion, AnExportRecordedUnderRules4ReplaysUnchanged) {
   Journal journal;
-  {
-    std::ifstream file(std::string(LCP_SOURCE_DIR) + "/tests/data/rules4-export.lcpx",
-                       std::ios::binary);
-    const AuditOutcome outcome = ReplayExport(file, journal);
-    ASSERT_TRUE(outcome.status.ok()) << outcome.status.ToString();
-    EXPECT_EQ(outcome.records, 22u);
-  }
+  ASSERT_NO_FATAL_FAILURE(ReplayFixture("rules4-export.lcpx", 22u, journal));
   EXPECT_EQ(ToHex(journal.head_hash()),
             "6c2f9373875cb919ceac9491eb990a934db7e80133f789ad6386ba63251b1c8d");
   EXPECT_EQ(journal.state().rules_version, 4u);
-  const std::map<std::string, Int>& balances = journal.state().balances.at(2026);
-  auto pounds = [&](const std::string& account) {
-    return Money::FromPence(balances.at(account)).ToString();
-  };
+  auto pounds = [&](const std::string& account) { return Pounds2026(journal, account); };
   EXPECT_EQ(pounds("practice:A81001:budget:COMMUNITY"), "934232.96");
   EXPECT_EQ(pounds("practice:A81002:budget:COMMUNITY"), "1377856.51");
   EXPECT_EQ(pounds("practice:A81003:budget:COMMUNITY"), "717910.53");
