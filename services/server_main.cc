@@ -205,17 +205,24 @@ std::chrono::system_clock::time_point ReadClockFile(const std::string& path) {
           std::chrono::nanoseconds(time.nanos())));
 }
 
+// The signals the server takes by sigwait: SIGINT and SIGTERM stop it, SIGHUP re-reads its
+// principals.
+sigset_t ServerSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGHUP);
+  return signals;
+}
+
 }  // namespace
 
 // lcp-ledgerd restore: 0 when the export was written, 1 when it was refused (it does not replay, or
 // the ledger is not empty) or could not be written.
 int RestoreCommand(const std::string& from, const std::string& data_dir) {
   // main blocked these for its sigwait; a restore has none, so Ctrl-C must stop it as usual.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
+  const sigset_t signals = ServerSignals();
   pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
   std::error_code error;
   std::filesystem::create_directories(data_dir, error);
@@ -239,14 +246,11 @@ int RestoreCommand(const std::string& from, const std::string& data_dir) {
 }
 
 int main(int argc, char** argv) {
-  // Signals are taken by sigwait below, never by a handler in another thread. They are blocked first
-  // of all, so that every thread started later (gRPC starts its own as soon as credentials are made)
-  // inherits the mask and a SIGHUP or SIGTERM can never reach one of them and kill the process.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  sigaddset(&signals, SIGHUP);
+  // Signals are taken by sigwait below, never by a handler in another thread. They are blocked
+  // first of all, so that every thread started later (gRPC starts its own as soon as credentials
+  // are made) inherits the mask and a SIGHUP or SIGTERM can never reach one of them and kill the
+  // process.
+  const sigset_t signals = ServerSignals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
   signal(SIGPIPE, SIG_IGN);
   // gRPC's own log lines (one per failed TLS handshake, say) would let any client fill the log;

@@ -140,6 +140,8 @@ struct Refusal {
   ErrorCode code;
   const char* message_part;
 };
+// gtest prints a parameter by this, in test listings and failures, instead of its bytes.
+void PrintTo(const Refusal& refusal, std::ostream* out) { *out << refusal.name; }
 
 std::vector<std::string> Lines(int n) {
   std::vector<std::string> lines;

@@ -818,6 +818,8 @@ struct RiskRefusal {
   ErrorCode code;
   std::string message;
 };
+// gtest prints a parameter by this, in test listings and failures, instead of its bytes.
+void PrintTo(const RiskRefusal& refusal, std::ostream* out) { *out << refusal.name; }
 
 Journal Agreed() {
   Journal journal = SavingsLedger();

@@ -168,6 +168,8 @@ struct ServiceRefusal {
   const char* error_code;
   grpc::StatusCode grpc_code;
 };
+// gtest prints a parameter by this, in test listings and failures, instead of its bytes.
+void PrintTo(const ServiceRefusal& refusal, std::ostream* out) { *out << refusal.name; }
 
 std::vector<ServiceRefusal> ServiceRefusals() {
   using grpc::StatusCode;
