@@ -1310,6 +1310,41 @@ TEST(RulesVersion, AnExportRecordedUnderRules4ReplaysUnchanged) {
       << DescribeState(journal.state());
 }
 
+// The export made by the binaries of commit d01185f under rules 5
+// (tests/data/make-rules5-export.sh), before reserves are carried from year to year: 2026/27
+// settled with savings, then 2027/28 opened, which carried nothing. Its figures by hand: budgets
+// 929,232.96 / 1,397,856.51 / 722,910.53 (the rules-2 fixture's run of 3,050,000.00); spend
+// 900,000.00 / 1,400,000.00 / 650,000.00, so B = 3,050,000.00, O = 2,950,000.00, V = 100,000.00
+// (the 1% threshold of 30,500.00 is met, the 5% cap of 152,500.00 does not bind): the LCP keeps
+// 0.70 x 100,000.00 = 70,000.00, the PCT recovers 30,000.00. Budget part 35,000.00 by budgets:
+// quotas 10,663.329049 / 16,040.976344 / 8,295.694607, two pennies to the two largest remainders
+// (Riverside's, Hillview's): 10,663.33 / 16,040.98 / 8,295.69. Contribution part 35,000.00 by
+// underspends 29,232.96 / none (Hillview overspent 2,143.49) / 72,910.53: quotas 10,016.826329 /
+// 24,983.173671, the penny to Riverside: 10,016.83 / 24,983.17. Shares 20,680.16 / 16,040.98 /
+// 33,278.86, credited to 2026/27's reinvestment accounts and left there.
+TEST(RulesVersion, AnExportRecordedUnderRules5ReplaysUnchanged) {
+  Journal journal;
+  ASSERT_NO_FATAL_FAILURE(ReplayFixture("rules5-export.lcpx", 33u, journal));
+  EXPECT_EQ(ToHex(journal.head_hash()),
+            "5cefc32dd73964cdae8e7a5811bbd3e313e5a81e12eb66c005cd0d85295849e5");
+  EXPECT_EQ(journal.state().rules_version, 5u);
+  auto pounds = [&](const std::string& account) { return Pounds2026(journal, account); };
+  EXPECT_EQ(pounds("practice:A81001:reinvestment"), "-20680.16");
+  EXPECT_EQ(pounds("practice:A81002:reinvestment"), "-16040.98");
+  EXPECT_EQ(pounds("practice:A81003:reinvestment"), "-33278.86");
+  EXPECT_EQ(pounds("pct:risk_share"), "-30000.00");
+  EXPECT_EQ(pounds("lcp:risk_pool"), "100000.00");
+  // 2027/28 is open, and nothing was carried into it.
+  EXPECT_TRUE(journal.state().years.contains(2027));
+  auto next = journal.state().balances.find(2027);
+  EXPECT_TRUE(next == journal.state().balances.end() || next->second.empty());
+  EXPECT_EQ(journal.state().entries.back().legs_count, 0u);
+  // The whole state, as recorded when the fixture was made.
+  EXPECT_EQ(StateDigest(journal.state()),
+            "bccd0e7fbf0813154c8c9a257317d054f60594d4006126fc7fc6b1f5ef0ca148")
+      << DescribeState(journal.state());
+}
+
 // New entries after an old one follow rules 2: the back doors rules 1 left open are closed now.
 // From entry 19 of the fixture, when M02 was its current month.
 TEST(RulesVersion, NewEntriesAfterRules1EntriesFollowRules2) {
