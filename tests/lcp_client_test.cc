@@ -448,6 +448,16 @@ TEST_F(LcpClientTest, BudgetAndMembershipCommandsSendWhatTheySayAndReportRefusal
   EXPECT_EQ(signed_up.agreement_seq(), 13u);
   EXPECT_EQ(signed_up.ods_code(), "A81001");
 
+  // A transfer says where the budget goes: the client asks before it sends anything.
+  RunResult nowhere =
+      lcp({"--as", "officer", "budget", "transfer", "--year", "2026/27", "--from", "COMMUNITY",
+           "--amount", "100", "--practice", "A81002", "--reason", "Moved"});
+  EXPECT_EQ(nowhere.exit_code, 2);
+  EXPECT_NE(nowhere.err.find("lcp: say where the budget goes: --to LINE (another line) or "
+                             "--to-practice ODS (another practice on the same line)"),
+            std::string::npos)
+      << nowhere.err;
+
   // A transfer names two different lines of the year.
   RunResult same_line =
       lcp({"--as", "officer", "budget", "transfer", "--year", "2026/27", "--from", "COMMUNITY",

@@ -477,7 +477,7 @@ TEST(Notices, ATransferMovesBothLinesAndLaterRunsKeepIt) {
   ledger.Must(Confirm("ELECTIVE", "100.00"), kPct);
   ledger.Must(Confirm("COMMUNITY", "40.00"), kPct);
   const std::uint64_t elective = ledger.Must(RunOf("ELECTIVE", v1::NOTICE_KIND_FINAL), kOfficer);
-  ledger.Must(RunOf("COMMUNITY", v1::NOTICE_KIND_FINAL), kOfficer);
+  const std::uint64_t community = ledger.Must(RunOf("COMMUNITY", v1::NOTICE_KIND_FINAL), kOfficer);
   ledger.Refused(Transfer("A81002", "ELECTIVE", "ELECTIVE", "1"), kOfficer,
                  v1::ERROR_CODE_BUDGET_TRANSFER_INVALID);
   ledger.Refused(Transfer("A81002", "ELECTIVE", "COMMUNITY", "25.01"), kOfficer,
@@ -557,6 +557,13 @@ TEST(Notices, ATransferMovesBothLinesAndLaterRunsKeepIt) {
   EXPECT_EQ(ledger.Balance("practice:A81002:budget:ELECTIVE"), "51.25");
   EXPECT_EQ(ledger.Balance("practice:A81003:budget:ELECTIVE"), "46.25");
   EXPECT_EQ(ledger.Balance("pct:allocation:ELECTIVE"), "-200.00");
+  // The transfers moved 5.02 into COMMUNITY's total (45.02). A new total below that leaves nothing
+  // to split by weighted population: a run of it is refused, posting nothing.
+  ledger.Must(Confirm("COMMUNITY", "5.00", "Services moved back to the trust"), kPct);
+  ledger.Refused(RevisionOf("COMMUNITY", community, "Lower total"), kOfficer,
+                 v1::ERROR_CODE_ALLOCATION_TOTAL_INVALID,
+                 "the confirmed total for 2026/27 COMMUNITY, 5.00, is less than the 5.02 that "
+                 "budget transfers moved into it");
 }
 
 // Before rules 4 a transfer between lines moved no confirmed total, needed none, and could take a
@@ -886,6 +893,12 @@ TEST(Membership, APracticeLeavesAtAYearEndAndIsNoMemberOfLaterYears) {
   EXPECT_EQ(Members(ledger.journal.state().practices, ledger.journal.state().notices, 2026),
             (std::vector<std::string>{"A81001", "A81002", "A81003"}));
   ledger.Refused(Sign("A81003", 0, kTerms, "2027/28"), park, v1::ERROR_CODE_PRACTICE_LEFT);
+  // Nor can budget be moved to it.
+  v1::Command to_park = Transfer("A81001", "ELECTIVE", "", "1");
+  to_park.mutable_propose_budget_transfer()->set_year("2027/28");
+  to_park.mutable_propose_budget_transfer()->set_to_ods_code("A81003");
+  ledger.Refused(to_park, kOfficer, v1::ERROR_CODE_PRACTICE_LEFT,
+                 "A81003 left the LCP before 2027/28");
 
   // 2027/28's pool, by hand: an agreement pooling ELECTIVE (savings from the first pound, LCP rate
   // 0.5, no threshold or cap; all of the LCP's part by budget), and spend of 50.00 (Riverside) and

@@ -4,6 +4,7 @@
 
 #include <array>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <optional>
 
@@ -227,50 +228,46 @@ void AddMembershipGroup(CLI::App& app, Options& options, int& exit_code,
       app.add_subcommand("membership", "Practices signing up for a year, and leaving the LCP")
           ->require_subcommand(1);
 
+  // --terms FILE or --terms-sha256 HEX, one of them, for a command that names a terms document;
+  // `run` runs once one is given.
+  auto add_terms_document = [&exit_code, args](CLI::App* command, const char* file_help,
+                                               std::function<int()> run) {
+    CLI::Option* file = command->add_option("--terms", args->terms_file, file_help);
+    CLI::Option* hash = command->add_option("--terms-sha256", args->terms_sha256,
+                                            "The document's SHA-256, as sha256sum prints it");
+    file->excludes(hash);
+    command->callback([&exit_code, file, hash, run = std::move(run)] {
+      if (file->count() == 0 && hash->count() == 0) {
+        std::cerr
+            << "lcp: give the terms document (--terms FILE) or its SHA-256 (--terms-sha256)\n";
+        exit_code = kExitUsage;
+        return;
+      }
+      exit_code = run();
+    });
+  };
+
   CLI::App* record = membership->add_subcommand(
       "terms",
       "Record the year's membership terms document (LCP finance); a new version replaces the old, "
       "and practices that signed the old one sign again");
   AddYearOption(record, args->year);
-  CLI::Option* record_file = record->add_option(
-      "--terms", args->terms_file, "The membership terms document (its SHA-256 is computed)");
-  CLI::Option* record_hash = record->add_option("--terms-sha256", args->terms_sha256,
-                                                "The document's SHA-256, as sha256sum prints it");
-  record_file->excludes(record_hash);
+  add_terms_document(record, "The membership terms document (its SHA-256 is computed)",
+                     [&options, args] { return RecordTerms(options, *args); });
   record->add_option("--title", args->title, "What the document is, e.g. \"Terms 2026/27, v2\"")
       ->required();
   AddKeyOption(record, options);
-  record->callback([&options, &exit_code, args, record_file, record_hash] {
-    if (record_file->count() == 0 && record_hash->count() == 0) {
-      std::cerr << "lcp: give the terms document (--terms FILE) or its SHA-256 (--terms-sha256)\n";
-      exit_code = kExitUsage;
-      return;
-    }
-    exit_code = RecordTerms(options, *args);
-  });
 
   CLI::App* sign = membership->add_subcommand(
       "sign", "Sign up for a year on the membership terms and the agreement in force (a practice)");
   AddYearOption(sign, args->year);
   sign->add_option("--practice", args->practice, "Your practice's ODS code")->required();
-  CLI::Option* terms = sign->add_option("--terms", args->terms_file,
-                                        "The membership terms document (its SHA-256 "
-                                        "is computed and signed)");
-  CLI::Option* hash = sign->add_option("--terms-sha256", args->terms_sha256,
-                                       "The terms document's SHA-256, as sha256sum prints it");
-  terms->excludes(hash);
+  add_terms_document(sign, "The membership terms document (its SHA-256 is computed and signed)",
+                     [&options, args] { return Sign(options, *args); });
   sign->add_option("--agreement", args->agreement_seq,
                    "The agreement in force (its proposal entry; lcp agreement show)")
       ->required();
   AddKeyOption(sign, options);
-  sign->callback([&options, &exit_code, args, terms, hash] {
-    if (terms->count() == 0 && hash->count() == 0) {
-      std::cerr << "lcp: give the terms document (--terms FILE) or its SHA-256 (--terms-sha256)\n";
-      exit_code = kExitUsage;
-      return;
-    }
-    exit_code = Sign(options, *args);
-  });
 
   CLI::App* leave = membership->add_subcommand(
       "leave",

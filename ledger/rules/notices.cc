@@ -242,6 +242,15 @@ bool IsLowerHex64(std::string_view text) {
          });
 }
 
+// A membership terms document's SHA-256, as sha256sum prints it.
+Status CheckTermsHash(const std::string& sha256) {
+  if (IsLowerHex64(sha256)) return Status::Ok();
+  return Refuse(v1::ERROR_CODE_TERMS_HASH_MALFORMED,
+                "the membership terms' SHA-256 must be 64 lowercase hexadecimal characters (as "
+                "sha256sum prints it), not " +
+                    Quoted(sha256));
+}
+
 }  // namespace
 
 std::string UkDate(std::int64_t seconds) {
@@ -396,16 +405,16 @@ Result<ChangeSet> DecideApproveBudgetTransfer(const State& state,
     changes.legs.push_back(Leg{"pct:allocation:" + transfer.from_line, amount});
     changes.legs.push_back(Leg{"pct:allocation:" + transfer.to_line, -amount});
     if (rules::InForce(rules, rules::kTransfersMoveConfirmedTotals)) {
-      const Int out = -transfer.amount_pence;
-      for (const auto& [line, moved] :
-           {std::pair<const std::string*, const Int*>(&transfer.from_line, &out),
-            std::pair<const std::string*, const Int*>(&transfer.to_line, &transfer.amount_pence)}) {
-        std::vector<LineTotal> totals = *LineTotalsOf(state, start_year, *line);
+      // Each line's new total, confirmed by this approval.
+      auto confirm = [&](const std::string& line, const Int& moved) {
+        std::vector<LineTotal> totals = *LineTotalsOf(state, start_year, line);
         totals.push_back(LineTotal{seq, envelope.recorded_at().seconds(), actor.principal_id(),
-                                   totals.back().total_pence + *moved, transfer.reason,
-                                   transfer.seq, *moved});
-        changes.changes.push_back(PutLineTotals{start_year, *line, std::move(totals)});
-      }
+                                   totals.back().total_pence + moved, transfer.reason, transfer.seq,
+                                   moved});
+        changes.changes.push_back(PutLineTotals{start_year, line, std::move(totals)});
+      };
+      confirm(transfer.from_line, -transfer.amount_pence);
+      confirm(transfer.to_line, transfer.amount_pence);
     }
   }
   LCP_RETURN_IF_ERROR(CheckBalanceLimits(state, start_year, changes.legs));
@@ -477,12 +486,7 @@ Result<ChangeSet> DecideSignMembership(const State& state, const v1::SignMembers
                       FormatYear(state.notices.members.at(command.ods_code()).left->last_year) +
                       ", before " + command.year());
   }
-  if (!IsLowerHex64(command.terms_sha256())) {
-    return Refuse(v1::ERROR_CODE_TERMS_HASH_MALFORMED,
-                  "the membership terms' SHA-256 must be 64 lowercase hexadecimal characters (as "
-                  "sha256sum prints it), not " +
-                      Quoted(command.terms_sha256()));
-  }
+  LCP_RETURN_IF_ERROR(CheckTermsHash(command.terms_sha256()));
   if (!open.agreement) {
     return Refuse(v1::ERROR_CODE_AGREEMENT_MISSING,
                   command.year() +
@@ -533,12 +537,7 @@ Result<ChangeSet> DecideRecordMembershipTerms(const State& state,
   Result<const Year*> year = CheckOpenYear(state, command.year());
   if (!year.ok()) return year.status();
   const int start_year = (*year)->start_year;
-  if (!IsLowerHex64(command.terms_sha256())) {
-    return Refuse(v1::ERROR_CODE_TERMS_HASH_MALFORMED,
-                  "the membership terms' SHA-256 must be 64 lowercase hexadecimal characters (as "
-                  "sha256sum prints it), not " +
-                      Quoted(command.terms_sha256()));
-  }
+  LCP_RETURN_IF_ERROR(CheckTermsHash(command.terms_sha256()));
   if (!IsPrintableText(command.title(), kTermsTitleLengthMax)) {
     return Refuse(v1::ERROR_CODE_NARRATIVE_INVALID,
                   "the membership terms need a title of 1 to " +
