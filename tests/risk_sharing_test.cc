@@ -411,22 +411,23 @@ constexpr std::uint64_t kSpendSeq = 24;
 // the line's total by PCT finance, and an INDICATIVE run in M01 of that extract (6 entries for 3
 // practices).
 void GiveBudgets(const Sink& submit, const std::string& line, const std::string& extract_date,
-                 const std::vector<std::pair<std::string, std::string>>& budgets) {
+                 const std::vector<std::pair<std::string, std::string>>& budgets,
+                 const std::string& year = "2026/27") {
   Int total = 0;
   Int divisor = 0;
   for (const auto& budget : budgets) {
     total += P(budget.second);
     divisor = boost::multiprecision::gcd(divisor, P(budget.second));
   }
-  submit(testing::WeightsCommand("2026/27", line));
+  submit(testing::WeightsCommand(year, line));
   for (const auto& budget : budgets) {
     const Int patients = P(budget.second) / divisor;
     ASSERT_LE(patients, kBandPatientsMax) << budget.first;
     submit(testing::ListCommand(extract_date, budget.first,
                                 {{"FEMALE_30_34", patients.convert_to<std::int64_t>()}}));
   }
-  submit(testing::ConfirmTotalCommand("2026/27", line, Pounds(total)));
-  submit(testing::RunCommand("2026/27", "M01", line, "", 0, extract_date));
+  submit(testing::ConfirmTotalCommand(year, line, Pounds(total)));
+  submit(testing::RunCommand(year, "M01", line, "", 0, extract_date));
 }
 
 void BuildLedger(const Sink& submit, const std::vector<MemberBooks>& books) {
@@ -1029,7 +1030,8 @@ std::vector<RiskRefusal> Refusals() {
        JournalCommand("2026/27", "M03", {{"lcp:risk_pool", "1.00"}, {"pct:funding", "-1.00"}}),
        std::nullopt, v1::ERROR_CODE_ACCOUNT_RESERVED,
        "account \"lcp:risk_pool\" is moved only by the year's settlement (SettleYear), which "
-       "applies the risk-sharing agreement; a saving or a share is never typed in"},
+       "applies the risk-sharing agreement, and by the carrying of reinvestment reserves into the "
+       "next year; a saving, a share or a reserve is never typed in"},
   };
 }
 
@@ -1062,6 +1064,167 @@ TEST(RiskRefusal, CoversEveryRiskSharingCode) {
     EXPECT_TRUE(covered.contains(code)) << v1::ErrorCode_Name(static_cast<v1::ErrorCode>(code));
   }
   EXPECT_TRUE(covered.contains(v1::ERROR_CODE_YEAR_NOT_CONTIGUOUS));
+}
+
+// The reinvestment reserve (rules 6, ledger/rules/reserve.h): the practices' savings are carried
+// into the next year, never left in a locked year.
+
+// Each posting of `record` as "YEAR MONTH ACCOUNT AMOUNT", in the posting's own period or the
+// entry's.
+std::vector<std::string> PostingsByPeriod(const v1::JournalRecord& record) {
+  v1::JournalEntry entry;
+  EXPECT_TRUE(entry.ParseFromString(record.body()));
+  std::vector<std::string> out;
+  for (const v1::Posting& posting : entry.postings()) {
+    const v1::Period& period = posting.has_period() ? posting.period() : entry.period();
+    out.push_back(period.year() + " " + period.month() + " " + posting.account() + " " +
+                  posting.amount().value());
+  }
+  return out;
+}
+
+std::string ReinvestmentIn(const Journal& journal, const std::string& ods, int year) {
+  return Pounds(Balance(journal, PracticeAccount(ods, "reinvestment"), year));
+}
+
+// Worked example 1's savings, 102,000.00 / 36,750.00 / 71,250.00 (the settlement test above), are
+// carried whole into 2027/28 when it opens: out of 2026/27's M12 (locked, and this the one posting
+// it takes after its settlement) and into 2027/28's M01, each year balanced by the carry accounts.
+TEST(Reserve, WorkedExampleOnesSavingsAreCarriedIntoTheNextYearToThePenny) {
+  Journal journal = SavingsLedger();
+  AgreeWorkedExampleTerms(journal);
+  CloseMonths(journal, 12);
+  ASSERT_EQ(MustSubmit(journal, SettleYearCommand("2026/27")).seq(), 39u);
+  const v1::JournalRecord opened = MustSubmit(
+      journal, testing::OpenYearCommand("2027/28", {"ELECTIVE", "PRESCRIBING", "COMMUNITY"}));
+  EXPECT_EQ(PostingsByPeriod(opened),
+            (std::vector<std::string>{"2026/27 M12 practice:A81001:reinvestment 102000.00",
+                                      "2026/27 M12 practice:A81002:reinvestment 36750.00",
+                                      "2026/27 M12 practice:A81003:reinvestment 71250.00",
+                                      "2026/27 M12 lcp:reserve_carried_forward -210000.00",
+                                      "2027/28 M01 practice:A81001:reinvestment -102000.00",
+                                      "2027/28 M01 practice:A81002:reinvestment -36750.00",
+                                      "2027/28 M01 practice:A81003:reinvestment -71250.00",
+                                      "2027/28 M01 lcp:reserve_brought_forward 210000.00"}));
+  for (const std::string ods : {"A81001", "A81002", "A81003"}) {
+    EXPECT_EQ(ReinvestmentIn(journal, ods, 2026), "0.00") << ods;
+  }
+  EXPECT_EQ(ReinvestmentIn(journal, "A81001", 2027), "-102000.00");
+  EXPECT_EQ(ReinvestmentIn(journal, "A81002", 2027), "-36750.00");
+  EXPECT_EQ(ReinvestmentIn(journal, "A81003", 2027), "-71250.00");
+  EXPECT_EQ(journal.state().years.at(2027).reserve_carried_in, std::vector<std::uint64_t>{40});
+  EXPECT_EQ(journal.state().entries.back().irreversible, Irreversible::kReserveCarried);
+
+  // The carry is never reversed, and neither carry account can be typed in.
+  const std::uint64_t head = journal.head_seq();
+  const Result<v1::JournalRecord> reversal =
+      SubmitAs(journal, testing::ReverseCommand(40, "2027/28", "M01", "undo the carry"));
+  ASSERT_FALSE(reversal.ok());
+  EXPECT_EQ(reversal.status().code(), v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE);
+  EXPECT_EQ(reversal.status().message(),
+            "entry 40 carried practices' reinvestment reserves into 2027/28; a carry is never "
+            "reversed, so that no reserve is left in a locked year");
+  for (const std::string account :
+       {"lcp:reserve_brought_forward", "practice:A81001:reinvestment"}) {
+    const Result<v1::JournalRecord> typed = SubmitAs(
+        journal, JournalCommand("2027/28", "M01", {{account, "1.00"}, {"lcp:cash", "-1.00"}}));
+    ASSERT_FALSE(typed.ok()) << account;
+    EXPECT_EQ(typed.status().code(), v1::ERROR_CODE_ACCOUNT_RESERVED) << account;
+  }
+  EXPECT_EQ(journal.head_seq(), head);
+}
+
+// 2027/28 opened before 2026/27 settled: the opening carried nothing (2026/27 held no reserve yet),
+// and the settlement carries the savings straight into 2027/28, in its first open month (M03, M01
+// and M02 being closed), leaving 2026/27's reinvestment accounts untouched.
+TEST(Reserve, AYearSettledAfterTheNextOpenedCarriesItsSavingsIntoIt) {
+  Journal journal = SavingsLedger();
+  AgreeWorkedExampleTerms(journal);  // Entries 25 and 26.
+  const v1::JournalRecord opened = MustSubmit(
+      journal, testing::OpenYearCommand("2027/28", {"ELECTIVE", "PRESCRIBING", "COMMUNITY"}));
+  EXPECT_TRUE(PostingsByPeriod(opened).empty());
+  EXPECT_TRUE(journal.state().years.at(2027).reserve_carried_in.empty());
+  CloseMonths(journal, 12);
+  CloseMonths(journal, 2, "2027/28");
+  const v1::JournalRecord settled = MustSubmit(journal, SettleYearCommand("2026/27"));
+  EXPECT_EQ(settled.seq(), 42u);
+  EXPECT_EQ(PostingsByPeriod(settled),
+            (std::vector<std::string>{"2026/27 M12 pct:risk_share -90000.00",
+                                      "2026/27 M12 lcp:risk_pool 300000.00",
+                                      "2026/27 M12 lcp:reserve_carried_forward -210000.00",
+                                      "2027/28 M03 practice:A81001:reinvestment -102000.00",
+                                      "2027/28 M03 practice:A81002:reinvestment -36750.00",
+                                      "2027/28 M03 practice:A81003:reinvestment -71250.00",
+                                      "2027/28 M03 lcp:reserve_brought_forward 210000.00"}));
+  for (const std::string ods : {"A81001", "A81002", "A81003"}) {
+    EXPECT_EQ(ReinvestmentIn(journal, ods, 2026), "0.00") << ods;
+  }
+  EXPECT_EQ(ReinvestmentIn(journal, "A81001", 2027), "-102000.00");
+  EXPECT_EQ(ReinvestmentIn(journal, "A81003", 2027), "-71250.00");
+  EXPECT_EQ(journal.state().years.at(2027).reserve_carried_in, std::vector<std::uint64_t>{42});
+  EXPECT_EQ(journal.state().years.at(2026).settled_seq, 42u);
+}
+
+// Three years: 2026/27's savings are carried into 2027/28 when it opens; 2027/28 has the same books
+// and so the same savings, 102,000.00 / 36,750.00 / 71,250.00, settled into 2027/28; opening
+// 2028/29 carries both years' together, 204,000.00 / 73,500.00 / 142,500.00 (420,000.00): the
+// first year's reserve is carried twice.
+TEST(Reserve, ThreeYearsChainedCarryTheFirstYearsReserveTwice) {
+  Journal journal = SavingsLedger();
+  AgreeWorkedExampleTerms(journal);
+  CloseMonths(journal, 12);
+  MustSubmit(journal, SettleYearCommand("2026/27"));
+  MustSubmit(journal,
+             testing::OpenYearCommand("2027/28", {"ELECTIVE", "PRESCRIBING", "COMMUNITY"}));
+  const Sink submit = [&](const v1::Command& command) { MustSubmit(journal, command); };
+  std::vector<std::pair<std::string, std::string>> elective, prescribing;
+  testing::PostingList spend;
+  for (const MemberBooks& b : kSavingsBooks) {
+    elective.emplace_back(b.ods, b.elective_budget);
+    prescribing.emplace_back(b.ods, b.prescribing_budget);
+    spend.emplace_back("practice:" + b.ods + ":spend:ELECTIVE", b.elective_spend);
+    spend.emplace_back("provider:RX1:payable", "-" + b.elective_spend);
+    spend.emplace_back("practice:" + b.ods + ":spend:PRESCRIBING", b.prescribing_spend);
+    spend.emplace_back("provider:RX1:payable", "-" + b.prescribing_spend);
+  }
+  GiveBudgets(submit, "ELECTIVE", "2027-03-01", elective, "2027/28");
+  GiveBudgets(submit, "PRESCRIBING", "2027-03-02", prescribing, "2027/28");
+  submit(JournalCommand("2027/28", "M02", spend, "Spend 2027/28"));
+  const std::uint64_t proposal = journal.head_seq() + 1;
+  submit(ProposeAgreementCommand("2027/28", WorkedExampleTerms(), 0, kLate));
+  submit(CosignAgreementCommand("2027/28", proposal));
+  CloseMonths(journal, 12, "2027/28");
+  const v1::JournalRecord settled = MustSubmit(journal, SettleYearCommand("2027/28"));
+  EXPECT_EQ(Postings(settled),
+            (std::vector<std::string>{"practice:A81001:reinvestment -102000.00",
+                                      "practice:A81002:reinvestment -36750.00",
+                                      "practice:A81003:reinvestment -71250.00",
+                                      "pct:risk_share -90000.00", "lcp:risk_pool 300000.00"}));
+  EXPECT_EQ(ReinvestmentIn(journal, "A81001", 2027), "-204000.00");
+  const v1::JournalRecord opened = MustSubmit(
+      journal, testing::OpenYearCommand("2028/29", {"ELECTIVE", "PRESCRIBING", "COMMUNITY"}));
+  EXPECT_EQ(PostingsByPeriod(opened),
+            (std::vector<std::string>{"2027/28 M12 practice:A81001:reinvestment 204000.00",
+                                      "2027/28 M12 practice:A81002:reinvestment 73500.00",
+                                      "2027/28 M12 practice:A81003:reinvestment 142500.00",
+                                      "2027/28 M12 lcp:reserve_carried_forward -420000.00",
+                                      "2028/29 M01 practice:A81001:reinvestment -204000.00",
+                                      "2028/29 M01 practice:A81002:reinvestment -73500.00",
+                                      "2028/29 M01 practice:A81003:reinvestment -142500.00",
+                                      "2028/29 M01 lcp:reserve_brought_forward 420000.00"}));
+  for (const std::string ods : {"A81001", "A81002", "A81003"}) {
+    EXPECT_EQ(ReinvestmentIn(journal, ods, 2026), "0.00") << ods;
+    EXPECT_EQ(ReinvestmentIn(journal, ods, 2027), "0.00") << ods;
+  }
+  EXPECT_EQ(ReinvestmentIn(journal, "A81002", 2028), "-73500.00");
+  // Each year's books still balance, the carry accounts included.
+  for (const auto& [year, balances] : journal.state().balances) {
+    Int sum = 0;
+    for (const auto& [account, pence] : balances) sum += pence;
+    EXPECT_EQ(sum, 0) << FormatYear(year);
+  }
+  EXPECT_EQ(Pounds(Balance(journal, "lcp:reserve_carried_forward", 2027)), "-420000.00");
+  EXPECT_EQ(Pounds(Balance(journal, "lcp:reserve_brought_forward", 2027)), "210000.00");
 }
 
 }  // namespace

@@ -22,6 +22,11 @@ constexpr std::array kCategoryTable = {
     CategorySpec{Scope::kLcp, "encumbrance", true,
                  "the contra of commitments on the line (credit)"},
     CategorySpec{Scope::kLcp, "reserve", false, "the partnership's contingency reserve (credit)"},
+    CategorySpec{Scope::kLcp, "reserve_carried_forward", false,
+                 "practices' reinvestment reserves carried out of the year into the next (credit)"},
+    CategorySpec{Scope::kLcp, "reserve_brought_forward", false,
+                 "practices' reinvestment reserves brought into the year from the one before "
+                 "(debit)"},
     CategorySpec{Scope::kLcp, "risk_pool", false,
                  "the pooled variance a settlement shared out: debit for savings, credit for an "
                  "overspend"},
@@ -175,6 +180,8 @@ AccountShape AccountShape::Of(std::string_view path, const AccountRef& ref) {
 
 bool IsKeptBySettlements(std::string_view path, std::uint32_t rules) {
   if (path == "lcp:risk_pool") return true;
+  // In the chart from rules 6; a journal never could move them.
+  if (path == kReserveCarriedForwardAccount || path == kReserveBroughtForwardAccount) return true;
   if (!rules::InForce(rules, rules::kSettlementAccountsReserved)) return false;
   if (path == "pct:risk_share") return true;
   if (!path.starts_with("practice:")) return false;

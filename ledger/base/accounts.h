@@ -74,9 +74,15 @@ bool IsBudgetLineName(std::string_view name);
 // Whether only contracts may post to the account: "practice:<ODS>:commitment:<LINE>" and
 // "lcp:encumbrance:<LINE>" follow the contracts' own figures. REQUIRES: a well-formed path.
 bool IsKeptByContracts(std::string_view path);
-// Whether only year settlements may post to the account under rules `rules` (rules_version.h):
-// "lcp:risk_pool"; from rules 2 also "practice:<ODS>:reinvestment", "practice:<ODS>:risk_share" and
-// "pct:risk_share". REQUIRES: a well-formed path.
+// The two sides of a reinvestment reserve carried from one year into the next (rules 6,
+// ledger/rules/reserve.h): credited in the year it leaves, debited in the year it arrives.
+inline constexpr std::string_view kReserveCarriedForwardAccount = "lcp:reserve_carried_forward";
+inline constexpr std::string_view kReserveBroughtForwardAccount = "lcp:reserve_brought_forward";
+
+// Whether only year settlements (and the carrying of reserves between years) may post to the
+// account under rules `rules` (rules_version.h): "lcp:risk_pool", "lcp:reserve_carried_forward"
+// and "lcp:reserve_brought_forward"; from rules 2 also "practice:<ODS>:reinvestment",
+// "practice:<ODS>:risk_share" and "pct:risk_share". REQUIRES: a well-formed path.
 bool IsKeptBySettlements(std::string_view path, std::uint32_t rules);
 // Whether only allocation runs and budget transfers may post to the account (from rules 2):
 // "practice:<ODS>:budget:<LINE>". REQUIRES: a well-formed path.

@@ -17,7 +17,7 @@
 namespace lcp {
 
 inline constexpr std::uint32_t kRulesVersionFirst = 1;
-inline constexpr std::uint32_t kRulesVersionCurrent = 5;
+inline constexpr std::uint32_t kRulesVersionCurrent = 6;
 
 // The rules version an entry records: 0 (not recorded) means 1.
 inline std::uint32_t RulesOf(const v1::JournalEntry& envelope) {
@@ -65,6 +65,13 @@ inline constexpr std::uint32_t kTransfersKeepCommitments = 4;
 // A sign-up names the year's terms in force (RecordMembershipTerms); before, any document's
 // SHA-256.
 inline constexpr std::uint32_t kSignUpOnRecordedTerms = 5;
+
+// Rules 6: a practice's reinvestment reserve is carried into the next year, never left in a locked
+// year.
+// Opening a year carries every practice's reinvestment balance of the year before into it; a
+// settlement when the next year is open already carries the practice's savings (and anything its
+// reinvestment account still holds) into that year (ledger/rules/reserve.h).
+inline constexpr std::uint32_t kReserveCarriedForward = 6;
 
 // Whether the rule change introduced in version `change` is in force for an entry decided under
 // `rules`.

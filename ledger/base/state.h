@@ -85,6 +85,9 @@ struct Year {
   std::vector<std::string> settled_members;  // Who shared the settlement, by ODS code.
   std::optional<Agreement> agreement;  // In force.
   std::optional<Agreement> pending;    // Awaiting co-signature.
+  // The entries that carried practices' reinvestment reserves into this year from the one before
+  // (rules 6): its opening, and the earlier year's settlement when that came after the opening.
+  std::vector<std::uint64_t> reserve_carried_in;
 
   int closed_through() const { return static_cast<int>(closes.size()); }
   bool is_closed(int month) const { return month <= closed_through(); }
@@ -102,7 +105,13 @@ struct Leg {
 };
 
 // Why an entry cannot be reversed.
-enum class Irreversible : std::uint8_t { kNo, kAllocation, kContract, kSettlement };
+enum class Irreversible : std::uint8_t {
+  kNo,
+  kAllocation,
+  kContract,
+  kSettlement,
+  kReserveCarried
+};
 
 // A leg as the state keeps it for every entry, in 16 bytes (a Leg takes 80 and an allocation for its
 // account): the account by its number in State::numbered_accounts, and the amount in pence. The balance

@@ -132,9 +132,12 @@ class Writer {
   }
   void Put(const Year& value) {
     const auto& [start_year, lines, line_set, closes, notice_deadline, settled_seq, settled_members,
-                 agreement, pending] = value;
+                 agreement, pending, reserve_carried_in] = value;
     *this << start_year << lines << line_set << closes << notice_deadline << settled_seq
           << settled_members << agreement << pending;
+    // Added with rules 6, written only when set (as AllocationRun's transferred in).
+    if (!reserve_carried_in.empty())
+      *this << std::string("reserve carried in") << reserve_carried_in;
   }
   void Put(const EntryFacts& value) {
     const auto& [year, month, legs_begin, legs_count, irreversible, reverses_seq, reversed_by] =

@@ -16,6 +16,7 @@
 #include "ledger/rules/checks.h"
 #include "ledger/rules/contracts.h"
 #include "ledger/rules/notices.h"
+#include "ledger/rules/reserve.h"
 #include "ledger/rules/risk_sharing.h"
 
 namespace lcp {
@@ -72,7 +73,8 @@ Result<ChangeSet> DecideRegisterProvider(const State& state, const v1::RegisterP
   return changes;
 }
 
-Result<ChangeSet> DecideOpenYear(const State& state, const v1::OpenYear& command) {
+Result<ChangeSet> DecideOpenYear(const State& state, const v1::OpenYear& command,
+                                 std::uint32_t rules) {
   Result<int> start_year = ParseYear(command.year());
   if (!start_year.ok()) return start_year.status();
   if (state.years.contains(*start_year)) {
@@ -139,6 +141,11 @@ Result<ChangeSet> DecideOpenYear(const State& state, const v1::OpenYear& command
   year.line_set = std::move(seen);
   ChangeSet changes;
   LCP_RETURN_IF_ERROR(RollContractsForward(state, year, changes));
+  // A year opened after the latest becomes where the practices' reserves live.
+  if (rules::InForce(rules, rules::kReserveCarriedForward) &&
+      (state.years.empty() || year.start_year > state.years.rbegin()->first)) {
+    LCP_RETURN_IF_ERROR(CarryReservesIntoOpenedYear(state, year, changes));
+  }
   // The year goes in before the contracts committed into it.
   changes.changes.insert(changes.changes.begin(), PutYear{std::move(year)});
   return changes;
@@ -156,7 +163,8 @@ std::optional<Status> ReservedAccount(std::string_view account, std::uint32_t ru
     return Refuse(v1::ERROR_CODE_ACCOUNT_RESERVED,
                   "account " + Quoted(account) +
                       " is moved only by the year's settlement (SettleYear), which applies the "
-                      "risk-sharing agreement; a saving or a share is never typed in");
+                      "risk-sharing agreement, and by the carrying of reinvestment reserves into "
+                      "the next year; a saving, a share or a reserve is never typed in");
   }
   if (rules::InForce(rules, rules::kBudgetAccountsReserved) && IsKeptByBudgets(account)) {
     return Refuse(
@@ -295,6 +303,12 @@ Result<ChangeSet> DecideReverseEntry(const State& state, const v1::ReverseEntry&
                       "figures follow; vary or close the contract instead (a journal may move "
                       "spend between practices)");
   }
+  if (original.irreversible == Irreversible::kReserveCarried) {
+    return Refuse(v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
+                  which + " carried practices' reinvestment reserves into " +
+                      FormatYear(original.year) +
+                      "; a carry is never reversed, so that no reserve is left in a locked year");
+  }
   if (original.irreversible == Irreversible::kSettlement) {
     return Refuse(v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
                   which + " settled " + FormatYear(original.year) +
@@ -347,7 +361,7 @@ Result<ChangeSet> Decide(const State& state, const v1::Command& command,
     case v1::Command::kRegisterProvider:
       return DecideRegisterProvider(state, command.register_provider());
     case v1::Command::kOpenYear:
-      return DecideOpenYear(state, command.open_year());
+      return DecideOpenYear(state, command.open_year(), rules);
     case v1::Command::kPostJournal:
       return DecidePostJournal(state, command.post_journal(), rules);
     case v1::Command::kReverseEntry:
@@ -379,7 +393,7 @@ Result<ChangeSet> Decide(const State& state, const v1::Command& command,
     case v1::Command::kCloseMonth:
       return DecideCloseMonth(state, command.close_month(), actor);
     case v1::Command::kSettleYear:
-      return DecideSettleYear(state, command.settle_year());
+      return DecideSettleYear(state, command.settle_year(), rules);
     case v1::Command::kConfirmLineTotal:
       return DecideConfirmLineTotal(state, command.confirm_line_total(), envelope);
     case v1::Command::kProposeBudgetTransfer:

@@ -7,9 +7,11 @@
 #include "ledger/base/accounts.h"
 #include "ledger/base/apportion.h"
 #include "ledger/base/periods.h"
+#include "ledger/base/rules_version.h"
 #include "ledger/base/text.h"
 #include "ledger/rules/checks.h"
 #include "ledger/rules/contracts.h"
+#include "ledger/rules/reserve.h"
 
 namespace lcp {
 namespace {
@@ -443,7 +445,8 @@ Result<ChangeSet> DecideCloseMonth(const State& state, const v1::CloseMonth& com
   return changes;
 }
 
-Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& command) {
+Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& command,
+                                   std::uint32_t rules) {
   Result<const Year*> found = CheckOpenYear(state, command.year());
   if (!found.ok()) return found.status();
   const Year& year = **found;
@@ -474,8 +477,17 @@ Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& com
   changes.irreversible = Irreversible::kSettlement;
   const bool savings = outcome->side == v1::RISK_SIDE_SAVINGS;
   const int sign = savings ? -1 : 1;  // Savings are credited; an overspend is debited.
+  // With a later year open, the savings go straight on into it, as the practices' reserves
+  // (reserve.h); the year's reinvestment accounts are left empty.
+  const bool carry = rules::InForce(rules, rules::kReserveCarriedForward) &&
+                     state.years.rbegin()->first > year.start_year;
+  std::map<std::string, Int> carried_shares;
   for (const MemberOutcome& member : outcome->members) {
     if (member.share == 0) continue;
+    if (savings && carry) {
+      carried_shares.emplace(member.ods_code, member.share * sign);
+      continue;
+    }
     changes.legs.push_back(
         Leg{PracticeAccount(member.ods_code, savings ? "reinvestment" : "risk_share"),
             Money::FromPence(member.share * sign)});
@@ -485,6 +497,9 @@ Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& com
   }
   if (outcome->variance != 0) {
     changes.legs.push_back(Leg{"lcp:risk_pool", Money::FromPence(outcome->variance)});
+  }
+  if (carry) {
+    LCP_RETURN_IF_ERROR(CarryReservesOnSettlement(state, year, carried_shares, changes));
   }
   // Commitments still outstanding are never paid in the year now: they are released.
   std::vector<Leg> released;
@@ -501,8 +516,19 @@ Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& com
                       std::to_string(changes.legs.size()) + " postings, more than the " +
                       std::to_string(kSettlementPostingsMax) + " one entry may have");
   }
-  LCP_RETURN_IF_ERROR(
-      CheckBalanceLimits(state, year.start_year, changes.legs, /*distinct_accounts=*/true));
+  if (carry) {
+    // The carried reserves were checked in both years; the rest all post in this year.
+    std::vector<Leg> own;
+    for (const Leg& leg : changes.legs) {
+      if (leg.year == 0 && !ReinvestmentPractice(leg.account).empty()) continue;
+      if (leg.year == 0 && leg.account != kReserveCarriedForwardAccount) own.push_back(leg);
+    }
+    LCP_RETURN_IF_ERROR(
+        CheckBalanceLimits(state, year.start_year, own, /*distinct_accounts=*/true));
+  } else {
+    LCP_RETURN_IF_ERROR(
+        CheckBalanceLimits(state, year.start_year, changes.legs, /*distinct_accounts=*/true));
+  }
   Year after = year;
   after.settled_seq = state.last_seq() + 1;
   after.settled_members = codes;

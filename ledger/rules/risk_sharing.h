@@ -117,7 +117,8 @@ Result<ChangeSet> DecideCosignAgreement(const State& state, const v1::CosignAgre
                                         const v1::Actor& actor);
 Result<ChangeSet> DecideCloseMonth(const State& state, const v1::CloseMonth& command,
                                    const v1::Actor& actor);
-Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& command);
+Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& command,
+                                   std::uint32_t rules);
 
 // The next month to close: (start year, month) of the earliest open year whose M12 is open, or nullopt
 // when every open year's M12 is closed.
