@@ -172,6 +172,12 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::ListMemberships(
   return Serve(context, authenticator_, sequencer_, &queries::ListMemberships, *request, response);
 }
 
+grpc::ServerUnaryReactor* LedgerServiceImpl::GetReserve(grpc::CallbackServerContext* context,
+                                                        const v1::GetReserveRequest* request,
+                                                        v1::GetReserveResponse* response) {
+  return Serve(context, authenticator_, sequencer_, &queries::GetReserve, *request, response);
+}
+
 namespace {
 
 // Writes entries from a sequence number up to the durable head, then finishes, or with `follow`

@@ -81,6 +81,9 @@ class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
   grpc::ServerUnaryReactor* ListMemberships(grpc::CallbackServerContext* context,
                                             const v1::ListMembershipsRequest* request,
                                             v1::ListMembershipsResponse* response) override;
+  grpc::ServerUnaryReactor* GetReserve(grpc::CallbackServerContext* context,
+                                       const v1::GetReserveRequest* request,
+                                       v1::GetReserveResponse* response) override;
 
  private:
   Sequencer& sequencer_;

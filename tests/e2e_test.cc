@@ -150,7 +150,7 @@ TEST(EndToEnd, HealthAndReflectionServeGenericClients) {
                          "Submit", "GetBalances", "GetEntry", "ListEntries", "StreamEntries",
                          "GetHead", "ListPractices", "GetAllocation", "GetContract",
                          "ListContracts", "ListInterests", "GetStatement", "GetYear",
-                         "GetRiskShare", "GetNotices", "ListMemberships", "Export"}));
+                         "GetRiskShare", "GetNotices", "ListMemberships", "GetReserve", "Export"}));
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ(server.StopWith(SIGTERM), 0);

@@ -19,26 +19,7 @@
 namespace lcp {
 namespace {
 
-// The records of a test, in memory.
-class VectorRecords final : public RecordSource {
- public:
-  explicit VectorRecords(const std::vector<v1::JournalRecord>& records) : records_(records) {}
-  std::optional<v1::JournalRecord> Get(std::uint64_t seq) const override {
-    if (seq == 0 || seq > records_.size()) return std::nullopt;
-    return records_[seq - 1];
-  }
-  std::vector<v1::JournalRecord> Range(std::uint64_t from_seq, std::size_t count) const override {
-    std::vector<v1::JournalRecord> out;
-    for (std::uint64_t seq = from_seq == 0 ? 1 : from_seq;
-         seq <= records_.size() && out.size() < count; ++seq) {
-      out.push_back(records_[seq - 1]);
-    }
-    return out;
-  }
-
- private:
-  const std::vector<v1::JournalRecord>& records_;
-};
+using testing::VectorRecords;
 
 v1::Actor ActorOf(v1::Role role, const std::string& id, const std::string& ods = "") {
   v1::Actor actor;

@@ -332,22 +332,24 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   for (std::size_t at = 0, end; (end = replayed.out.find('\n', at)) != std::string::npos; at = end + 1) {
     lines.push_back(replayed.out.substr(at, end - at + 1));
   }
-  // The header, the balances, then per year its statement, its notices report, its membership list
-  // and (with an agreement) its risk share.
-  ASSERT_EQ(lines.size(), 9u) << replayed.out;
+  // The header, the balances, then per year its statement, its notices report, its membership list,
+  // its reinvestment reserves (for a year that has any) and (with an agreement) its risk share.
+  ASSERT_EQ(lines.size(), 11u) << replayed.out;
   EXPECT_EQ(lines[1], Lcp(server, {"--output", "json", "balances"}).out);
   EXPECT_EQ(lines[2], Lcp(server, {"--output", "json", "statement", "--year", "2026/27"}).out);
   EXPECT_EQ(lines[3],
             Lcp(server, {"--output", "json", "budget", "notices", "--year", "2026/27"}).out);
   EXPECT_EQ(lines[4],
             Lcp(server, {"--output", "json", "membership", "list", "--year", "2026/27"}).out);
-  EXPECT_EQ(lines[5],
+  EXPECT_EQ(lines[5], Lcp(server, {"--output", "json", "reserve", "--year", "2026/27"}).out);
+  EXPECT_EQ(lines[6],
             Lcp(server, {"--output", "json", "share", "--settled", "--year", "2026/27"}).out);
-  EXPECT_EQ(lines[6], Lcp(server, {"--output", "json", "statement", "--year", "2027/28"}).out);
-  EXPECT_EQ(lines[7],
-            Lcp(server, {"--output", "json", "budget", "notices", "--year", "2027/28"}).out);
+  EXPECT_EQ(lines[7], Lcp(server, {"--output", "json", "statement", "--year", "2027/28"}).out);
   EXPECT_EQ(lines[8],
+            Lcp(server, {"--output", "json", "budget", "notices", "--year", "2027/28"}).out);
+  EXPECT_EQ(lines[9],
             Lcp(server, {"--output", "json", "membership", "list", "--year", "2027/28"}).out);
+  EXPECT_EQ(lines[10], Lcp(server, {"--output", "json", "reserve", "--year", "2027/28"}).out);
 }
 
 }  // namespace

@@ -15,6 +15,7 @@
 #include "ledger/base/chain.h"
 #include "ledger/base/periods.h"
 #include "ledger/engine/journal.h"
+#include "ledger/read/queries.h"
 #include "ledger/rules/capitation.h"
 #include "tests/test_support.h"
 
@@ -1225,6 +1226,115 @@ TEST(Reserve, ThreeYearsChainedCarryTheFirstYearsReserveTwice) {
   }
   EXPECT_EQ(Pounds(Balance(journal, "lcp:reserve_carried_forward", 2027)), "-420000.00");
   EXPECT_EQ(Pounds(Balance(journal, "lcp:reserve_brought_forward", 2027)), "210000.00");
+}
+
+// One reserve statement as text: "ODS brought B (from YEAR by entry N: A) settled S carried C (to
+// YEAR by entry N: A) held H drawn D balance X available Y".
+std::string ReserveText(const v1::ReserveStatement& s) {
+  std::string out = (s.ods_code().empty() ? std::string("total") : s.ods_code()) + " brought " +
+                    s.brought_forward().value();
+  for (const v1::ReserveCarryView& carry : s.brought()) {
+    out += " (from " + carry.year() + " by entry " + std::to_string(carry.seq()) + ": " +
+           carry.amount().value() + ")";
+  }
+  out += " settled " + s.settled().value() + " carried " + s.carried_forward().value();
+  for (const v1::ReserveCarryView& carry : s.carried()) {
+    out += " (to " + carry.year() + " by entry " + std::to_string(carry.seq()) + ": " +
+           carry.amount().value() + ")";
+  }
+  return out + " held " + s.held().value() + " drawn " + s.drawn().value() + " balance " +
+         s.balance().value() + " available " + s.available().value();
+}
+
+std::vector<std::string> ReserveTexts(const v1::GetReserveResponse& response) {
+  std::vector<std::string> out;
+  for (const v1::ReserveStatement& s : response.practices()) out.push_back(ReserveText(s));
+  if (response.has_totals()) out.push_back(ReserveText(response.totals()));
+  return out;
+}
+
+// The statements GetReserve gives, from the records: 2027/28 opened before 2026/27 settled, so
+// 2026/27's settlement (entry 40) carries worked example 1's savings into 2027/28; then opening
+// 2028/29 (entry 41) carries them on. Each year's statement says where the reserve came from and
+// went, and only the latest year has any available. A practice sees only its own.
+TEST(Reserve, StatementsSayWhereEachYearsReserveCameFromAndWent) {
+  Recorder recorder;
+  BuildLedger([&](const v1::Command& command) { recorder.Submit(command); }, kSavingsBooks);
+  recorder.Submit(ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));
+  recorder.Submit(CosignAgreementCommand("2026/27", 25));
+  recorder.Submit(testing::OpenYearCommand("2027/28", {"ELECTIVE", "PRESCRIBING"}));
+  for (int month = 1; month <= 12; ++month) {
+    recorder.Submit(CloseMonthCommand("2026/27", FormatMonth(month)));
+  }
+  EXPECT_EQ(recorder.Submit(SettleYearCommand("2026/27")).seq(), 40u);
+  const v1::Actor officer = Actor("lcp.finance", v1::ROLE_LCP_FINANCE);
+  auto reserve = [&](const v1::Actor& actor, const std::string& year, const std::string& ods = "") {
+    v1::GetReserveRequest request;
+    request.set_year(year);
+    request.set_ods_code(ods);
+    return queries::GetReserve(
+        BorrowSnapshot(recorder.journal().state(),
+                       std::make_shared<testing::VectorRecords>(recorder.records())),
+        actor, request);
+  };
+  Result<v1::GetReserveResponse> settled = reserve(officer, "2026/27");
+  ASSERT_TRUE(settled.ok()) << settled.status().ToString();
+  EXPECT_FALSE(settled->latest());
+  EXPECT_EQ(settled->settlement_seq(), 40u);
+  EXPECT_EQ(
+      ReserveTexts(*settled),
+      (std::vector<std::string>{
+          "A81001 brought 0.00 settled 102000.00 carried 102000.00 (to 2027/28 by entry 40: "
+          "102000.00) held 0.00 drawn 0.00 balance 0.00 available 0.00",
+          "A81002 brought 0.00 settled 36750.00 carried 36750.00 (to 2027/28 by entry 40: "
+          "36750.00) held 0.00 drawn 0.00 balance 0.00 available 0.00",
+          "A81003 brought 0.00 settled 71250.00 carried 71250.00 (to 2027/28 by entry 40: "
+          "71250.00) held 0.00 drawn 0.00 balance 0.00 available 0.00",
+          "total brought 0.00 settled 210000.00 carried 210000.00 held 0.00 drawn 0.00 balance "
+          "0.00 available 0.00"}));
+  Result<v1::GetReserveResponse> next = reserve(officer, "");  // The latest year.
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(next->year(), "2027/28");
+  EXPECT_TRUE(next->latest());
+  EXPECT_EQ(ReserveTexts(*next)[0],
+            "A81001 brought 102000.00 (from 2026/27 by entry 40: 102000.00) settled 0.00 carried "
+            "0.00 held 0.00 drawn 0.00 balance 102000.00 available 102000.00");
+  EXPECT_EQ(ReserveTexts(*next)[3],
+            "total brought 210000.00 settled 0.00 carried 0.00 held 0.00 drawn 0.00 balance "
+            "210000.00 available 210000.00");
+
+  EXPECT_EQ(recorder.Submit(testing::OpenYearCommand("2028/29", {"ELECTIVE"})).seq(), 41u);
+  Result<v1::GetReserveResponse> middle = reserve(officer, "2027/28", "A81003");
+  ASSERT_TRUE(middle.ok()) << middle.status().ToString();
+  EXPECT_EQ(ReserveTexts(*middle),
+            (std::vector<std::string>{
+                "A81003 brought 71250.00 (from 2026/27 by entry 40: 71250.00) settled 0.00 "
+                "carried 71250.00 (to 2028/29 by entry 41: 71250.00) held 0.00 drawn 0.00 "
+                "balance 0.00 available 0.00"}));
+  // A practice sees its own statement, and no totals; never another's.
+  const v1::Actor hillview = [] {
+    v1::Actor actor = Actor("hillview", v1::ROLE_PRACTICE);
+    actor.set_practice_ods_code("A81002");
+    return actor;
+  }();
+  Result<v1::GetReserveResponse> own = reserve(hillview, "");
+  ASSERT_TRUE(own.ok()) << own.status().ToString();
+  EXPECT_EQ(own->year(), "2028/29");
+  EXPECT_EQ(ReserveTexts(*own),
+            (std::vector<std::string>{
+                "A81002 brought 36750.00 (from 2027/28 by entry 41: 36750.00) settled 0.00 "
+                "carried 0.00 held 0.00 drawn 0.00 balance 36750.00 available 36750.00"}));
+  const Result<v1::GetReserveResponse> other = reserve(hillview, "2028/29", "A81001");
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), v1::ERROR_CODE_PERMISSION_DENIED);
+  EXPECT_EQ(other.status().message(),
+            "role PRACTICE (practice A81002) may read only its own reserve, not \"A81001\"'s");
+  const Result<v1::GetReserveResponse> unknown = reserve(officer, "2028/29", "A89999");
+  ASSERT_FALSE(unknown.ok());
+  EXPECT_EQ(unknown.status().code(), v1::ERROR_CODE_PRACTICE_UNKNOWN);
+  const Result<v1::GetReserveResponse> unopened = reserve(officer, "2030/31");
+  ASSERT_FALSE(unopened.ok());
+  EXPECT_EQ(unopened.status().code(), v1::ERROR_CODE_YEAR_NOT_OPEN);
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 
 #include "lcp/v1/ledger.pb.h"
 #include "ledger/engine/journal.h"
+#include "ledger/read/snapshot.h"
 
 namespace lcp::testing {
 
@@ -137,5 +138,26 @@ std::string TestName(const std::string& text);
 
 // An export of `records` with a header that matches them, as bytes.
 std::string ExportBytes(const std::vector<v1::JournalRecord>& records);
+
+// The records of a test, in memory, for a snapshot (BorrowSnapshot): `records` must outlive it.
+class VectorRecords final : public RecordSource {
+ public:
+  explicit VectorRecords(const std::vector<v1::JournalRecord>& records) : records_(records) {}
+  std::optional<v1::JournalRecord> Get(std::uint64_t seq) const override {
+    if (seq == 0 || seq > records_.size()) return std::nullopt;
+    return records_[seq - 1];
+  }
+  std::vector<v1::JournalRecord> Range(std::uint64_t from_seq, std::size_t count) const override {
+    std::vector<v1::JournalRecord> out;
+    for (std::uint64_t seq = from_seq == 0 ? 1 : from_seq;
+         seq <= records_.size() && out.size() < count; ++seq) {
+      out.push_back(records_[seq - 1]);
+    }
+    return out;
+  }
+
+ private:
+  const std::vector<v1::JournalRecord>& records_;
+};
 
 }  // namespace lcp::testing

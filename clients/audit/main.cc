@@ -132,6 +132,21 @@ int Replay(const std::string& path, Format format) {
     std::cout << (json ? ToJson(*notices) + "\n" + ToJson(*members) + "\n"
                        : "\n" + client::NoticesTable(*notices) + "\n" +
                              client::MembershipsTable(*members));
+    // The reinvestment reserves, as `lcp reserve` prints them, for a year that has any.
+    v1::GetReserveRequest reserve_request;
+    reserve_request.set_year(FormatYear(start));
+    Result<v1::GetReserveResponse> reserve =
+        queries::GetReserve(snapshot, auditor, reserve_request);
+    if (!reserve.ok()) {
+      std::cerr << "lcp-audit: " << FormatYear(start)
+                << ": reserve: " << reserve.status().ToString() << "\n";
+      return kExitFailed;
+    }
+    const v1::ReserveStatement& reserves = reserve->totals();
+    if (reserves.brought_forward().value() != "0.00" || reserves.settled().value() != "0.00" ||
+        reserves.carried_forward().value() != "0.00" || reserves.balance().value() != "0.00") {
+      std::cout << (json ? ToJson(*reserve) + "\n" : "\n" + client::ReserveTable(*reserve));
+    }
     if (!year.agreement) continue;
     v1::GetRiskShareRequest share_request;
     share_request.set_year(FormatYear(start));

@@ -111,6 +111,11 @@ grpc::Status LedgerClient::ListMemberships(const v1::ListMembershipsRequest& req
   return Call(&v1::LedgerService::Stub::ListMemberships, request, response);
 }
 
+grpc::Status LedgerClient::GetReserve(const v1::GetReserveRequest& request,
+                                      v1::GetReserveResponse& response) {
+  return Call(&v1::LedgerService::Stub::GetReserve, request, response);
+}
+
 grpc::Status LedgerClient::Export(const v1::ExportRequest& request,
                                   const std::function<bool(const v1::ExportResponse&)>& on_response) {
   grpc::ClientContext context;

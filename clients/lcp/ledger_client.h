@@ -55,6 +55,7 @@ class LedgerClient {
   grpc::Status GetNotices(const v1::GetNoticesRequest& request, v1::GetNoticesResponse& response);
   grpc::Status ListMemberships(const v1::ListMembershipsRequest& request,
                                v1::ListMembershipsResponse& response);
+  grpc::Status GetReserve(const v1::GetReserveRequest& request, v1::GetReserveResponse& response);
   // Calls `on_response` for each message of an export until the stream ends (without a deadline: an
   // export of a large journal takes as long as it takes).
   grpc::Status Export(const v1::ExportRequest& request,

@@ -760,4 +760,44 @@ std::string RiskShareTable(const v1::GetRiskShareResponse& r, bool explain) {
   return out;
 }
 
+std::string ReserveTable(const v1::GetReserveResponse& response) {
+  std::string out = "reinvestment reserves for " + response.year() + " (as of entry " +
+                    std::to_string(response.as_of_seq()) + "): ";
+  out += response.latest() ? std::string("the latest year, where the reserves are")
+                           : std::string("an earlier year; the reserves are carried on");
+  out += response.settlement_seq() == 0
+             ? std::string("; not settled yet\n")
+             : "; settled at entry " + std::to_string(response.settlement_seq()) + "\n";
+  Table table({FitLeft(8, "  "), FitLeft(4, "  "), Right(15, "  "), Right(15, "  "),
+               Right(15, "  "), Right(12, "  "), Right(12, "  "), Right(15, "  ")});
+  table.Row(
+      {"practice", "name", "brought fwd", "settled", "carried fwd", "held", "drawn", "available"});
+  std::string carries;
+  auto row = [&](const v1::ReserveStatement& s, const std::string& code, const std::string& name) {
+    table.Row({code, name, s.brought_forward().value(), s.settled().value(),
+               s.carried_forward().value(), s.held().value(), s.drawn().value(),
+               s.available().value()});
+  };
+  for (const v1::ReserveStatement& s : response.practices()) {
+    row(s, s.ods_code(), s.name());
+    for (const v1::ReserveCarryView& carry : s.brought()) {
+      carries += "  " + s.ods_code() + ": " + carry.amount().value() + " brought forward from " +
+                 carry.year() + " (entry " + std::to_string(carry.seq()) + ")\n";
+    }
+    for (const v1::ReserveCarryView& carry : s.carried()) {
+      carries += "  " + s.ods_code() + ": " + carry.amount().value() + " carried forward to " +
+                 carry.year() + " (entry " + std::to_string(carry.seq()) + ")\n";
+    }
+    if (!s.last_year().empty()) {
+      carries += "  " + s.ods_code() + ": left the LCP after " + s.last_year() +
+                 "; keeps its reserve for the business cases it already funds, funds no new "
+                 "ones, and is never paid it\n";
+    }
+  }
+  if (response.has_totals()) row(response.totals(), "total", "");
+  out += table.Text();
+  if (!carries.empty()) out += "\n" + carries;
+  return out;
+}
+
 }  // namespace lcp::client

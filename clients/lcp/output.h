@@ -44,5 +44,7 @@ std::string YearTable(const v1::GetYearResponse& response);
 // A risk share: the pool's figures, the LCP/PCT split and the members' shares; with `explain`, every
 // step of the calculation with its exact figures.
 std::string RiskShareTable(const v1::GetRiskShareResponse& response, bool explain);
+// A year's reinvestment reserve statements, as `lcp reserve` and `lcp-audit replay` print them.
+std::string ReserveTable(const v1::GetReserveResponse& response);
 
 }  // namespace lcp::client

@@ -299,6 +299,25 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
         [&](LedgerClient& client, auto& response) { return client.GetRiskShare(request, response); },
         [explain](const auto& response) { return RiskShareTable(response, explain); });
   });
+
+  // reserve
+  CLI::App* reserve = app.add_subcommand(
+      "reserve",
+      "Practices' reinvestment reserves for a year: brought forward (and from which year), "
+      "settled, carried forward, held, drawn down, available");
+  reserve->add_option("--year", args->year,
+                      "The year, e.g. 2027/28 (default: the latest year opened, where the "
+                      "reserves are)");
+  reserve->add_option("--practice", args->practice, "One practice (a practice principal: its own)");
+  reserve->callback([&options, &exit_code, args] {
+    v1::GetReserveRequest request;
+    request.set_year(args->year);
+    request.set_ods_code(Upper(args->practice));
+    exit_code = Query<v1::GetReserveResponse>(
+        options,
+        [&](LedgerClient& client, auto& response) { return client.GetReserve(request, response); },
+        [](const auto& response) { return ReserveTable(response); });
+  });
 }
 
 }  // namespace lcp::client

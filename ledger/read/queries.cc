@@ -13,6 +13,7 @@
 #include "ledger/base/periods.h"
 #include "ledger/base/text.h"
 #include "ledger/read/notice_views.h"
+#include "ledger/read/reserve_views.h"
 #include "ledger/read/views.h"
 #include "ledger/rules/capitation.h"
 #include "ledger/rules/contracts.h"
@@ -647,6 +648,27 @@ Result<v1::ListMembershipsResponse> ListMemberships(const Snapshot& snapshot,
   const std::string only = ReadsEverything(actor) ? std::string() : actor.practice_ods_code();
   v1::ListMembershipsResponse response;
   FillMemberships(snapshot, **year, only, response);
+  return response;
+}
+
+Result<v1::GetReserveResponse> GetReserve(const Snapshot& snapshot, const v1::Actor& actor,
+                                          const v1::GetReserveRequest& request) {
+  Result<std::string> one = PracticeAsked(actor, request.ods_code(), "reserve");
+  if (!one.ok()) return one.status();
+  if (!one->empty() && !snapshot.practices->contains(*one)) {
+    return Status::Error(v1::ERROR_CODE_PRACTICE_UNKNOWN,
+                         "practice " + Quoted(*one) + " is not registered");
+  }
+  const Year* year = nullptr;
+  if (request.year().empty() && !snapshot.years->empty()) {
+    year = &snapshot.years->rbegin()->second;  // Where the reserves are.
+  } else {
+    Result<const Year*> asked = YearAsked(snapshot, request.year());
+    if (!asked.ok()) return asked.status();
+    year = *asked;
+  }
+  v1::GetReserveResponse response;
+  LCP_RETURN_IF_ERROR(FillReserve(snapshot, *year, *one, response));
   return response;
 }
 

@@ -68,6 +68,11 @@ Result<v1::ListMembershipsResponse> ListMemberships(const Snapshot& snapshot,
                                                     const v1::Actor& actor,
                                                     const v1::ListMembershipsRequest& request);
 
+// A year's reinvestment reserve statements (reserve_views.h): every practice's and the totals, or
+// one practice's; a PRACTICE caller only its own. The year is the latest opened when none is named.
+Result<v1::GetReserveResponse> GetReserve(const Snapshot& snapshot, const v1::Actor& actor,
+                                          const v1::GetReserveRequest& request);
+
 // PERMISSION_DENIED unless `actor`'s role reads the journal: checked when a stream starts and again
 // whenever the principals have been re-read while it runs.
 Status MayReadJournal(const v1::Actor& actor);
