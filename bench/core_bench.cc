@@ -9,6 +9,8 @@
 #include "bench/transaction.h"
 #include "ledger/base/periods.h"
 #include "ledger/engine/journal.h"
+#include "ledger/read/queries.h"
+#include "ledger/read/snapshot.h"
 #include "ledger/rules/capitation.h"
 #include "ledger/rules/notices.h"
 #include "ledger/rules/risk_sharing.h"
@@ -36,6 +38,15 @@ v1::JournalEntry Request(v1::Command command, std::uint64_t n) {
   entry.mutable_recorded_at()->set_seconds(1'775'000'000);
   entry.set_idempotency_key("bench-" + std::to_string(n));
   return entry;
+}
+
+// A set-up step's record; a refused one ends the run, since every figure after it would be wrong.
+v1::JournalRecord Check(const Result<v1::JournalRecord>& record) {
+  if (!record.ok()) {
+    std::fprintf(stderr, "set-up refused: %s\n", record.status().ToString().c_str());
+    std::abort();
+  }
+  return *record;
 }
 
 v1::Command Transaction(std::uint64_t n) {
@@ -169,13 +180,28 @@ Journal& CapitationJournal() {
   return *journal;
 }
 
+// The PCT's confirmation of a line's 2026/27 total, which a run then allocates exactly (rules 2).
+v1::Command ConfirmTotal(const std::string& line, const std::string& total) {
+  v1::Command confirm;
+  confirm.mutable_confirm_line_total()->set_year("2026/27");
+  confirm.mutable_confirm_line_total()->set_budget_line(line);
+  confirm.mutable_confirm_line_total()->mutable_total()->set_value(total);
+  return confirm;
+}
+
 void BM_CapitationRunDecide6500Practices(benchmark::State& state) {
-  Journal& journal = CapitationJournal();
+  static const Journal* const confirmed = [] {
+    auto* j = new Journal(CapitationJournal());
+    Check(j->Submit(Request(ConfirmTotal("PRESCRIBING", "9876543210.99"), 2'900'000'000)));
+    return j;
+  }();
+  const Journal& journal = *confirmed;
   v1::Command run;
   run.mutable_run_allocation()->mutable_period()->set_year("2026/27");
   run.mutable_run_allocation()->mutable_period()->set_month("M01");
   run.mutable_run_allocation()->set_budget_line("PRESCRIBING");
   run.mutable_run_allocation()->mutable_total()->set_value("9876543210.99");
+  run.mutable_run_allocation()->set_notice(v1::NOTICE_KIND_INDICATIVE);
   for (auto _ : state) {
     Result<ChangeSet> effects = Decide(journal.state(), run, CurrentEnvelope());
     if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
@@ -192,6 +218,9 @@ void BM_CapitationSevenLinesSubmit6500Practices(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     Journal journal = CapitationJournal();
+    for (const char* line : kCapitationLines) {
+      Check(journal.Submit(Request(ConfirmTotal(line, "1234567890.12"), ++key)));
+    }
     state.ResumeTiming();
     for (const char* line : kCapitationLines) {
       v1::Command run;
@@ -199,6 +228,7 @@ void BM_CapitationSevenLinesSubmit6500Practices(benchmark::State& state) {
       run.mutable_run_allocation()->mutable_period()->set_month("M01");
       run.mutable_run_allocation()->set_budget_line(line);
       run.mutable_run_allocation()->mutable_total()->set_value("1234567890.12");
+      run.mutable_run_allocation()->set_notice(v1::NOTICE_KIND_INDICATIVE);
       Result<v1::JournalRecord> record = journal.Submit(Request(run, ++key));
       if (!record.ok()) state.SkipWithError(record.status().ToString().c_str());
     }
@@ -256,10 +286,6 @@ v1::Command Payment(const std::string& id, std::uint64_t n, bool activity) {
   return command;
 }
 
-void Check(const Result<v1::JournalRecord>& record) {
-  if (!record.ok()) std::fprintf(stderr, "set-up refused: %s\n", record.status().ToString().c_str());
-}
-
 Journal& ContractJournal() {
   static Journal* journal = [] {
     auto* j = new Journal(CapitationJournal());
@@ -269,11 +295,13 @@ Journal& ContractJournal() {
     provider.mutable_register_provider()->set_name("Acute");
     provider.mutable_register_provider()->set_kind(v1::PROVIDER_KIND_FOUNDATION_TRUST);
     Check(j->Submit(Request(provider, ++key)));
+    Check(j->Submit(Request(ConfirmTotal("COMMUNITY", "987654321.00"), ++key)));
     v1::Command run;
     run.mutable_run_allocation()->mutable_period()->set_year("2026/27");
     run.mutable_run_allocation()->mutable_period()->set_month("M01");
     run.mutable_run_allocation()->set_budget_line("COMMUNITY");
     run.mutable_run_allocation()->mutable_total()->set_value("987654321.00");
+    run.mutable_run_allocation()->set_notice(v1::NOTICE_KIND_INDICATIVE);
     Check(j->Submit(Request(run, ++key)));
     Check(j->Submit(Request(Contract("C-1", "COMMUNITY", v1::ATTRIBUTION_CAPITATION), ++key)));
     Check(j->Submit(Approval("C-1", ++key)));
@@ -318,11 +346,13 @@ void BM_PaymentActivitySubmit(benchmark::State& state) {
     count->set_patients(1000);
     Check(journal.Submit(Request(list, ++key)));
   }
+  Check(journal.Submit(Request(ConfirmTotal("AE", "1000000.00"), ++key)));
   v1::Command run;
   run.mutable_run_allocation()->mutable_period()->set_year("2026/27");
   run.mutable_run_allocation()->mutable_period()->set_month("M01");
   run.mutable_run_allocation()->set_budget_line("AE");
   run.mutable_run_allocation()->mutable_total()->set_value("1000000.00");
+  run.mutable_run_allocation()->set_notice(v1::NOTICE_KIND_INDICATIVE);
   Check(journal.Submit(Request(run, ++key)));
   Check(journal.Submit(Request(Contract("C-A", "AE", v1::ATTRIBUTION_ACTIVITY), ++key)));
   Check(journal.Submit(Approval("C-A", ++key)));
@@ -378,9 +408,9 @@ void BM_RiskShareProjection6500Practices(benchmark::State& state) {
 }
 BENCHMARK(BM_RiskShareProjection6500Practices)->Unit(benchmark::kMillisecond);
 
-// The settlement of a year for 6,500 practices: the shares and the release of the contract's
-// 6,500 commitments, decided (the postings built and their balances checked).
-void BM_SettleYearDecide6500Practices(benchmark::State& state) {
+// ContractJournal's year with one payment, an agreement in force and every month closed: ready to
+// settle, with savings for every practice (the budgets are far above the one payment's spend).
+const Journal& ClosedYearJournal() {
   static Journal* journal = [] {
     auto* j = new Journal(ContractJournal());
     std::uint64_t key = 6'000'000'000;
@@ -404,16 +434,101 @@ void BM_SettleYearDecide6500Practices(benchmark::State& state) {
     }
     return j;
   }();
+  return *journal;
+}
+
+// The settlement of a year for 6,500 practices: the shares and the release of the contract's
+// 6,500 commitments, decided (the postings built and their balances checked).
+void BM_SettleYearDecide6500Practices(benchmark::State& state) {
+  const Journal& journal = ClosedYearJournal();
   v1::Command settle;
   settle.mutable_settle_year()->set_year("2026/27");
   for (auto _ : state) {
-    Result<ChangeSet> effects = Decide(journal->state(), settle, CurrentEnvelope());
+    Result<ChangeSet> effects = Decide(journal.state(), settle, CurrentEnvelope());
     if (!effects.ok()) state.SkipWithError(effects.status().ToString().c_str());
     benchmark::DoNotOptimize(effects);
   }
   state.SetItemsProcessed(state.iterations());
 }
 BENCHMARK(BM_SettleYearDecide6500Practices)->Unit(benchmark::kMillisecond);
+
+// The records of the entries a reserve statement reads (the settlement and the carries), by seq.
+class KeptRecords final : public RecordSource {
+ public:
+  void Keep(const v1::JournalRecord& record) { records_[record.seq()] = record; }
+  std::optional<v1::JournalRecord> Get(std::uint64_t seq) const override {
+    auto found = records_.find(seq);
+    if (found == records_.end()) return std::nullopt;
+    return found->second;
+  }
+  std::vector<v1::JournalRecord> Range(std::uint64_t, std::size_t) const override { return {}; }
+
+ private:
+  std::map<std::uint64_t, v1::JournalRecord> records_;
+};
+
+// The closed year settled (6,500 savings shares), then 2027/28 opened: the carry of 6,500
+// reserves, 13,002 postings. Keeps the two entries' records.
+struct CarriedLedger {
+  Journal journal;
+  std::shared_ptr<KeptRecords> records = std::make_shared<KeptRecords>();
+};
+const CarriedLedger& ReservesCarried() {
+  static CarriedLedger* ledger = [] {
+    auto* l = new CarriedLedger{ClosedYearJournal()};
+    std::uint64_t key = 7'000'000'000;
+    v1::Command settle;
+    settle.mutable_settle_year()->set_year("2026/27");
+    l->records->Keep(Check(l->journal.Submit(Request(settle, ++key))));
+    v1::Command open;
+    open.mutable_open_year()->set_year("2027/28");
+    open.mutable_open_year()->add_budget_lines("COMMUNITY");
+    l->records->Keep(Check(l->journal.Submit(Request(open, ++key))));
+    return l;
+  }();
+  return *ledger;
+}
+
+// Opening the next year decided: every practice's reserve read from the settled year's balances and
+// carried, 13,002 postings and their balance checks.
+void BM_OpenYearCarryDecide6500Practices(benchmark::State& state) {
+  Journal journal(ClosedYearJournal());
+  v1::Command settle;
+  settle.mutable_settle_year()->set_year("2026/27");
+  Check(journal.Submit(Request(settle, 7'100'000'000)));
+  v1::Command open;
+  open.mutable_open_year()->set_year("2027/28");
+  open.mutable_open_year()->add_budget_lines("COMMUNITY");
+  for (auto _ : state) {
+    Result<ChangeSet> effects = Decide(journal.state(), open, CurrentEnvelope());
+    if (!effects.ok() || effects->legs.size() != 13'002) {
+      state.SkipWithError("the opening does not carry 6,500 reserves");
+    }
+    benchmark::DoNotOptimize(effects);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_OpenYearCarryDecide6500Practices)->Unit(benchmark::kMillisecond);
+
+// What GetReserve computes for every practice of England: for 2026/27 (Arg 2026) the settlement's
+// and the carry's records read, for 2027/28 (Arg 2027) the carry's; 6,500 statements and the
+// totals.
+void BM_ReserveStatements6500Practices(benchmark::State& state) {
+  const CarriedLedger& ledger = ReservesCarried();
+  const Snapshot snapshot = BorrowSnapshot(ledger.journal.state(), ledger.records);
+  v1::GetReserveRequest request;
+  request.set_year(FormatYear(static_cast<int>(state.range(0))));
+  for (auto _ : state) {
+    Result<v1::GetReserveResponse> response =
+        queries::GetReserve(snapshot, queries::Auditor(), request);
+    if (!response.ok() || response->practices_size() != 6500) {
+      state.SkipWithError("no statements for 6,500 practices");
+    }
+    benchmark::DoNotOptimize(response);
+  }
+  state.SetItemsProcessed(state.iterations());
+}
+BENCHMARK(BM_ReserveStatements6500Practices)->Arg(2026)->Arg(2027)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace lcp
