@@ -1358,6 +1358,41 @@ TEST(RulesVersion, AnExportRecordedUnderRules5ReplaysUnchanged) {
       << DescribeState(journal.state());
 }
 
+// Rules 6 on the books rules 5 left: 2026/27's savings sat in the settled year, and 2027/28 opened
+// carrying nothing. The first year opened under rules 6, 2028/29, gathers them from 2026/27 (and
+// nothing from 2027/28, which holds none): 20,680.16 / 16,040.98 / 33,278.86, 70,000.00 in all.
+TEST(RulesVersion, AYearOpenedUnderRules6GathersTheReservesRules5LeftInASettledYear) {
+  Journal journal;
+  ASSERT_NO_FATAL_FAILURE(ReplayFixture("rules5-export.lcpx", 33u, journal));
+  v1::JournalEntry request;
+  request.mutable_command()->mutable_open_year()->set_year("2028/29");
+  request.mutable_command()->mutable_open_year()->add_budget_lines("COMMUNITY");
+  *request.mutable_actor() = ActorOf("local-admin", v1::ROLE_LOCAL_ADMIN);
+  request.mutable_recorded_at()->set_seconds(1'900'000'000);
+  request.set_idempotency_key("open-2028");
+  const Result<v1::JournalRecord> opened = journal.Submit(request);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(opened->body()));
+  EXPECT_EQ(entry.rules_version(), 6u);
+  std::vector<std::string> postings;
+  for (const v1::Posting& posting : entry.postings()) {
+    const v1::Period& period = posting.has_period() ? posting.period() : entry.period();
+    postings.push_back(period.year() + " " + period.month() + " " + posting.account() + " " +
+                       posting.amount().value());
+  }
+  EXPECT_EQ(postings,
+            (std::vector<std::string>{"2026/27 M12 practice:A81001:reinvestment 20680.16",
+                                      "2026/27 M12 practice:A81002:reinvestment 16040.98",
+                                      "2026/27 M12 practice:A81003:reinvestment 33278.86",
+                                      "2026/27 M12 lcp:reserve_carried_forward -70000.00",
+                                      "2028/29 M01 practice:A81001:reinvestment -20680.16",
+                                      "2028/29 M01 practice:A81002:reinvestment -16040.98",
+                                      "2028/29 M01 practice:A81003:reinvestment -33278.86",
+                                      "2028/29 M01 lcp:reserve_brought_forward 70000.00"}));
+  EXPECT_EQ(Pounds2026(journal, "practice:A81001:reinvestment"), "0.00");
+}
+
 // New entries after an old one follow rules 2: the back doors rules 1 left open are closed now.
 // From entry 19 of the fixture, when M02 was its current month.
 TEST(RulesVersion, NewEntriesAfterRules1EntriesFollowRules2) {

@@ -384,6 +384,12 @@ class Recorder {
     records_.push_back(MustSubmit(journal_, command));
     return records_.back();
   }
+  v1::JournalRecord Submit(const v1::Command& command, const v1::Actor& actor) {
+    Result<v1::JournalRecord> record = SubmitAs(journal_, command, &actor);
+    EXPECT_TRUE(record.ok()) << record.status().ToString();
+    records_.push_back(*record);
+    return records_.back();
+  }
   Journal& journal() { return journal_; }
   const std::vector<v1::JournalRecord>& records() const { return records_; }
 
@@ -1255,8 +1261,9 @@ std::vector<std::string> ReserveTexts(const v1::GetReserveResponse& response) {
 
 // The statements GetReserve gives, from the records: 2027/28 opened before 2026/27 settled, so
 // 2026/27's settlement (entry 40) carries worked example 1's savings into 2027/28; then opening
-// 2028/29 (entry 41) carries them on. Each year's statement says where the reserve came from and
-// went, and only the latest year has any available. A practice sees only its own.
+// 2028/29 (entry 43) carries them on. Each year's statement says where the reserve came from and
+// went, and only the latest year has any available. A practice that left keeps its reserve; a
+// practice sees only its own.
 TEST(Reserve, StatementsSayWhereEachYearsReserveCameFromAndWent) {
   Recorder recorder;
   BuildLedger([&](const v1::Command& command) { recorder.Submit(command); }, kSavingsBooks);
@@ -1303,14 +1310,32 @@ TEST(Reserve, StatementsSayWhereEachYearsReserveCameFromAndWent) {
             "total brought 210000.00 settled 0.00 carried 0.00 held 0.00 drawn 0.00 balance "
             "210000.00 available 210000.00");
 
-  EXPECT_EQ(recorder.Submit(testing::OpenYearCommand("2028/29", {"ELECTIVE"})).seq(), 41u);
+  // Park Lane leaves after 2027/28 (recorded by LCP finance, confirmed by the practice): it keeps
+  // its reserve, which is carried like any other.
+  const v1::Actor park = [] {
+    v1::Actor actor = Actor("park.lane", v1::ROLE_PRACTICE);
+    actor.set_practice_ods_code("A81003");
+    return actor;
+  }();
+  recorder.Submit(testing::LeaveCommand("A81003", "2027/28"), officer);
+  recorder.Submit(testing::LeaveCommand("A81003", "2027/28"), park);
+  ASSERT_TRUE(recorder.journal().state().notices.members.at("A81003").left);
+  EXPECT_EQ(recorder.Submit(testing::OpenYearCommand("2028/29", {"ELECTIVE"})).seq(), 43u);
   Result<v1::GetReserveResponse> middle = reserve(officer, "2027/28", "A81003");
   ASSERT_TRUE(middle.ok()) << middle.status().ToString();
   EXPECT_EQ(ReserveTexts(*middle),
             (std::vector<std::string>{
                 "A81003 brought 71250.00 (from 2026/27 by entry 40: 71250.00) settled 0.00 "
-                "carried 71250.00 (to 2028/29 by entry 41: 71250.00) held 0.00 drawn 0.00 "
+                "carried 71250.00 (to 2028/29 by entry 43: 71250.00) held 0.00 drawn 0.00 "
                 "balance 0.00 available 0.00"}));
+  EXPECT_EQ(middle->practices(0).last_year(), "2027/28");
+  Result<v1::GetReserveResponse> latest = reserve(officer, "2028/29", "A81003");
+  ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+  EXPECT_EQ(ReserveTexts(*latest),
+            (std::vector<std::string>{
+                "A81003 brought 71250.00 (from 2027/28 by entry 43: 71250.00) settled 0.00 "
+                "carried 0.00 held 0.00 drawn 0.00 balance 71250.00 available 71250.00"}));
+  EXPECT_EQ(latest->practices(0).last_year(), "2027/28");
   // A practice sees its own statement, and no totals; never another's.
   const v1::Actor hillview = [] {
     v1::Actor actor = Actor("hillview", v1::ROLE_PRACTICE);
@@ -1322,7 +1347,7 @@ TEST(Reserve, StatementsSayWhereEachYearsReserveCameFromAndWent) {
   EXPECT_EQ(own->year(), "2028/29");
   EXPECT_EQ(ReserveTexts(*own),
             (std::vector<std::string>{
-                "A81002 brought 36750.00 (from 2027/28 by entry 41: 36750.00) settled 0.00 "
+                "A81002 brought 36750.00 (from 2027/28 by entry 43: 36750.00) settled 0.00 "
                 "carried 0.00 held 0.00 drawn 0.00 balance 36750.00 available 36750.00"}));
   const Result<v1::GetReserveResponse> other = reserve(hillview, "2028/29", "A81001");
   ASSERT_FALSE(other.ok());
