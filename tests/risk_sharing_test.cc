@@ -1362,5 +1362,56 @@ TEST(Reserve, StatementsSayWhereEachYearsReserveCameFromAndWent) {
   EXPECT_EQ(unopened.status().code(), v1::ERROR_CODE_YEAR_NOT_OPEN);
 }
 
+// A later year settled first is locked: settling 2026/27 after 2027/28 (which had no budgets and so
+// no variance: its settlement posted nothing) leaves the savings in 2026/27, and opening 2028/29
+// gathers them. The statement of a year whose settlement posted nothing is all zeros.
+TEST(Reserve, ASettlementNeverCarriesIntoASettledYear) {
+  Recorder recorder;
+  BuildLedger([&](const v1::Command& command) { recorder.Submit(command); }, kSavingsBooks);
+  recorder.Submit(ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));
+  recorder.Submit(CosignAgreementCommand("2026/27", 25));
+  recorder.Submit(testing::OpenYearCommand("2027/28", {"ELECTIVE", "PRESCRIBING"}));  // 27
+  recorder.Submit(ProposeAgreementCommand("2027/28", WorkedExampleTerms()));
+  recorder.Submit(CosignAgreementCommand("2027/28", 28));
+  for (const std::string year : {"2026/27", "2027/28"}) {
+    for (int month = 1; month <= 12; ++month) {
+      recorder.Submit(CloseMonthCommand(year, FormatMonth(month)));
+    }
+  }
+  const v1::JournalRecord later = recorder.Submit(SettleYearCommand("2027/28"));
+  EXPECT_EQ(later.seq(), 54u);
+  EXPECT_TRUE(PostingsByPeriod(later).empty());
+  const v1::JournalRecord settled = recorder.Submit(SettleYearCommand("2026/27"));
+  EXPECT_EQ(Postings(settled),
+            (std::vector<std::string>{"practice:A81001:reinvestment -102000.00",
+                                      "practice:A81002:reinvestment -36750.00",
+                                      "practice:A81003:reinvestment -71250.00",
+                                      "pct:risk_share -90000.00", "lcp:risk_pool 300000.00"}));
+  EXPECT_TRUE(recorder.journal().state().years.at(2027).reserve_carried_in.empty());
+  auto reserve = [&](const std::string& year) {
+    v1::GetReserveRequest request;
+    request.set_year(year);
+    return queries::GetReserve(
+        BorrowSnapshot(recorder.journal().state(),
+                       std::make_shared<testing::VectorRecords>(recorder.records())),
+        queries::Auditor(), request);
+  };
+  Result<v1::GetReserveResponse> empty = reserve("2027/28");
+  ASSERT_TRUE(empty.ok()) << empty.status().ToString();
+  EXPECT_EQ(empty->settlement_seq(), 54u);
+  EXPECT_EQ(ReserveText(empty->totals()),
+            "total brought 0.00 settled 0.00 carried 0.00 held 0.00 drawn 0.00 balance 0.00 "
+            "available 0.00");
+  const v1::JournalRecord opened =
+      recorder.Submit(testing::OpenYearCommand("2028/29", {"ELECTIVE"}));
+  EXPECT_EQ(PostingsByPeriod(opened)[3], "2026/27 M12 lcp:reserve_carried_forward -210000.00");
+  EXPECT_EQ(PostingsByPeriod(opened)[7], "2028/29 M01 lcp:reserve_brought_forward 210000.00");
+  Result<v1::GetReserveResponse> first = reserve("2026/27");
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(ReserveTexts(*first)[1],
+            "A81002 brought 0.00 settled 36750.00 carried 36750.00 (to 2028/29 by entry 56: "
+            "36750.00) held 0.00 drawn 0.00 balance 0.00 available 0.00");
+}
+
 }  // namespace
 }  // namespace lcp

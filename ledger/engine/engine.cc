@@ -145,6 +145,12 @@ Result<ChangeSet> DecideOpenYear(const State& state, const v1::OpenYear& command
   if (rules::InForce(rules, rules::kReserveCarriedForward) &&
       (state.years.empty() || year.start_year > state.years.rbegin()->first)) {
     LCP_RETURN_IF_ERROR(CarryReservesIntoOpenedYear(state, year, changes));
+    if (changes.legs.size() > kRolloverPostingsMax) {
+      return Refuse(v1::ERROR_CODE_ENTRY_TOO_LARGE,
+                    "opening " + command.year() + " would commit contracts and carry reserves in " +
+                        std::to_string(changes.legs.size()) + " postings, more than the " +
+                        std::to_string(kRolloverPostingsMax) + " one entry may have");
+    }
   }
   // The year goes in before the contracts committed into it.
   changes.changes.insert(changes.changes.begin(), PutYear{std::move(year)});

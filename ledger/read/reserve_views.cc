@@ -1,6 +1,7 @@
 #include "ledger/read/reserve_views.h"
 
 #include <map>
+#include <set>
 #include <string_view>
 #include <vector>
 
@@ -34,9 +35,11 @@ Result<ReserveLegs> ReadReserveLegs(const RecordSource& records, std::uint64_t s
   if (!record) return corrupt();
   v1::JournalEntry entry;
   if (!entry.ParseFromString(record->body())) return corrupt();
+  ReserveLegs out;
+  // A settlement with nothing to share or release posts nothing, and has no period.
+  if (entry.postings_size() == 0) return out;
   Result<int> entry_year = ParseYear(entry.period().year());
   if (!entry_year.ok()) return corrupt();
-  ReserveLegs out;
   out.entry_year = *entry_year;
   for (const v1::Posting& posting : entry.postings()) {
     const std::string_view ods = ReinvestmentPractice(posting.account());
@@ -112,46 +115,54 @@ Status FillReserve(const Snapshot& snapshot, const Year& year, const std::string
   for (const auto& [ods, practice] : *snapshot.practices) {
     if (only.empty() || ods == only) figures.try_emplace(ods);
   }
-  // Calls `add(figures, leg)` for each leg of entry `seq` on a practice asked for.
-  auto each_leg = [&](std::uint64_t seq, auto add) -> Result<int> {
+  // The entries that moved the year's reserves, read in ascending order (an export file is read
+  // forward; going back reads it again from its start).
+  std::set<std::uint64_t> seqs(year.reserve_carried_in.begin(), year.reserve_carried_in.end());
+  if (year.settled_seq != 0) seqs.insert(year.settled_seq);
+  for (auto later = snapshot.years->upper_bound(start); later != snapshot.years->end(); ++later) {
+    seqs.insert(later->second.reserve_carried_in.begin(), later->second.reserve_carried_in.end());
+  }
+  std::map<std::uint64_t, ReserveLegs> entries;
+  for (const std::uint64_t seq : seqs) {
     Result<ReserveLegs> read = ReadReserveLegs(*snapshot.records, seq);
     if (!read.ok()) return read.status();
-    for (const ReserveLeg& leg : read->legs) {
+    entries.emplace(seq, *std::move(read));
+  }
+  // Calls `add(figures, leg, entry_year)` for each leg of entry `seq` on a practice asked for.
+  auto each_leg = [&](std::uint64_t seq, auto add) {
+    const ReserveLegs& read = entries.at(seq);
+    for (const ReserveLeg& leg : read.legs) {
       auto found = figures.find(leg.ods);
-      if (found != figures.end()) add(found->second, leg, read->entry_year);
+      if (found != figures.end()) add(found->second, leg, read.entry_year);
     }
-    return read->entry_year;
   };
   // Brought in: by the year's own opening (entry in this year; the legs that left the earlier
   // years name them), or by an earlier year's settlement (entry in that year; what arrived here).
   for (const std::uint64_t seq : year.reserve_carried_in) {
-    Result<int> read = each_leg(seq, [&](Figures& f, const ReserveLeg& leg, int entry_year) {
+    each_leg(seq, [&](Figures& f, const ReserveLeg& leg, int entry_year) {
       if (entry_year == start && leg.year != start) {
         AddCarry(f.brought, f.brought_from, seq, leg.year, leg.pence);
       } else if (entry_year != start && leg.year == start) {
         AddCarry(f.brought, f.brought_from, seq, entry_year, -leg.pence);
       }
     });
-    if (!read.ok()) return read.status();
   }
   // Settled: everything the settlement posted to the practice's reserve, in whichever year.
   if (year.settled_seq != 0) {
-    Result<int> read = each_leg(
-        year.settled_seq, [&](Figures& f, const ReserveLeg& leg, int) { f.settled -= leg.pence; });
-    if (!read.ok()) return read.status();
+    each_leg(year.settled_seq,
+             [&](Figures& f, const ReserveLeg& leg, int) { f.settled -= leg.pence; });
   }
   // Carried out: into a later year by its opening, or by this year's settlement.
   for (auto later = snapshot.years->upper_bound(start); later != snapshot.years->end(); ++later) {
     const int to = later->first;
     for (const std::uint64_t seq : later->second.reserve_carried_in) {
-      Result<int> read = each_leg(seq, [&](Figures& f, const ReserveLeg& leg, int entry_year) {
+      each_leg(seq, [&](Figures& f, const ReserveLeg& leg, int entry_year) {
         if (entry_year == to && leg.year == start) {
           AddCarry(f.carried, f.carried_to, seq, to, leg.pence);
         } else if (entry_year == start && leg.year == to) {
           AddCarry(f.carried, f.carried_to, seq, to, -leg.pence);
         }
       });
-      if (!read.ok()) return read.status();
     }
   }
   auto balances = snapshot.balances->find(start);

@@ -97,7 +97,8 @@ Status CarryReservesIntoOpenedYear(const State& state, Year& opened, ChangeSet& 
 
 Status CarryReservesOnSettlement(const State& state, const Year& settled,
                                  const std::map<std::string, Int>& shares, ChangeSet& changes) {
-  LCP_CHECK(!state.years.empty() && state.years.rbegin()->first > settled.start_year);
+  LCP_CHECK(!state.years.empty() && state.years.rbegin()->first > settled.start_year &&
+            state.years.rbegin()->second.settled_seq == 0);
   const Year& latest = state.years.rbegin()->second;
   const int from = settled.start_year;
   const int to = latest.start_year;

@@ -7,9 +7,10 @@
 // before holds any; books recorded under older rules may have left reserve in earlier settled
 // years, and the first opening under rules 6 gathers it up). A settlement of a year that is not the
 // latest carries the practice's savings, and whatever its reinvestment account there still holds,
-// into the latest year. Each carry posts, per practice, a leg in the year the reserve leaves (in
-// that year's M12) and one in the year it arrives, so the posting names the year it comes from;
-// each year balances through lcp:reserve_carried_forward (credit, in the year left) and
+// into the latest year, unless that year is settled already (it is locked; the savings then stay
+// for the next opening to gather). Each carry posts, per practice, a leg in the year the reserve
+// leaves (in that year's M12) and one in the year it arrives, so the posting names the year it
+// comes from; each year balances through lcp:reserve_carried_forward (credit, in the year left) and
 // lcp:reserve_brought_forward (debit, in the year reached).
 #pragma once
 
@@ -31,12 +32,12 @@ namespace lcp {
 // Refuses BALANCE_LIMIT_EXCEEDED only.
 Status CarryReservesIntoOpenedYear(const State& state, Year& opened, ChangeSet& changes);
 
-// For the settlement of `settled` when a later year is open: the legs that replace the shares' own
-// (each practice's savings share, in pence, negative for a credit, in `shares`): each practice's
-// reinvestment account in `settled` is emptied, and its balance there plus its share arrives in the
-// latest year, in that year's first open month. Appends the legs to `changes`, and the latest
-// year with the entry added to its reserve_carried_in, when anything is carried. `changes` posts
-// in `settled`'s M12. Refuses BALANCE_LIMIT_EXCEEDED only.
+// For the settlement of `settled` when a later year is open and not settled: the legs that replace
+// the shares' own (each practice's savings share, in pence, negative for a credit, in `shares`):
+// each practice's reinvestment account in `settled` is emptied, and its balance there plus its
+// share arrives in the latest year, in that year's first open month. Appends the legs to `changes`,
+// and the latest year with the entry added to its reserve_carried_in, when anything is carried.
+// `changes` posts in `settled`'s M12. Refuses BALANCE_LIMIT_EXCEEDED only.
 Status CarryReservesOnSettlement(const State& state, const Year& settled,
                                  const std::map<std::string, Int>& shares, ChangeSet& changes);
 

@@ -477,10 +477,12 @@ Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& com
   changes.irreversible = Irreversible::kSettlement;
   const bool savings = outcome->side == v1::RISK_SIDE_SAVINGS;
   const int sign = savings ? -1 : 1;  // Savings are credited; an overspend is debited.
-  // With a later year open, the savings go straight on into it, as the practices' reserves
-  // (reserve.h); the year's reinvestment accounts are left empty.
+  // With a later year open and not settled, the savings go straight on into it, as the
+  // practices' reserves (reserve.h); the year's reinvestment accounts are left empty. (A later year
+  // settled first is locked: the savings stay here until the next year opens and gathers them.)
+  const Year& latest = state.years.rbegin()->second;
   const bool carry = rules::InForce(rules, rules::kReserveCarriedForward) &&
-                     state.years.rbegin()->first > year.start_year;
+                     latest.start_year > year.start_year && latest.settled_seq == 0;
   std::map<std::string, Int> carried_shares;
   for (const MemberOutcome& member : outcome->members) {
     if (member.share == 0) continue;
