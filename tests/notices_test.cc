@@ -20,6 +20,7 @@
 #include "ledger/read/queries.h"
 #include "ledger/read/snapshot.h"
 #include "ledger/rules/risk_sharing.h"
+#include "tests/test_support.h"
 
 namespace lcp {
 namespace {
@@ -1375,13 +1376,7 @@ TEST(RulesVersion, AYearOpenedUnderRules6GathersTheReservesRules5LeftInASettledY
   v1::JournalEntry entry;
   ASSERT_TRUE(entry.ParseFromString(opened->body()));
   EXPECT_EQ(entry.rules_version(), 6u);
-  std::vector<std::string> postings;
-  for (const v1::Posting& posting : entry.postings()) {
-    const v1::Period& period = posting.has_period() ? posting.period() : entry.period();
-    postings.push_back(period.year() + " " + period.month() + " " + posting.account() + " " +
-                       posting.amount().value());
-  }
-  EXPECT_EQ(postings,
+  EXPECT_EQ(lcp::testing::PostingsByPeriod(*opened),
             (std::vector<std::string>{"2026/27 M12 practice:A81001:reinvestment 20680.16",
                                       "2026/27 M12 practice:A81002:reinvestment 16040.98",
                                       "2026/27 M12 practice:A81003:reinvestment 33278.86",

@@ -27,6 +27,7 @@ using testing::CloseMonthCommand;
 using testing::CosignAgreementCommand;
 using testing::JournalCommand;
 using testing::MustSubmit;
+using testing::PostingsByPeriod;
 using testing::ProposeAgreementCommand;
 using testing::SettleYearCommand;
 using testing::ShareTermsOf;
@@ -391,6 +392,7 @@ class Recorder {
     return records_.back();
   }
   Journal& journal() { return journal_; }
+  const Journal& journal() const { return journal_; }
   const std::vector<v1::JournalRecord>& records() const { return records_; }
 
  private:
@@ -1076,18 +1078,17 @@ TEST(RiskRefusal, CoversEveryRiskSharingCode) {
 // The reinvestment reserve (rules 6, ledger/rules/reserve.h): the practices' savings are carried
 // into the next year, never left in a locked year.
 
-// Each posting of `record` as "YEAR MONTH ACCOUNT AMOUNT", in the posting's own period or the
-// entry's.
-std::vector<std::string> PostingsByPeriod(const v1::JournalRecord& record) {
-  v1::JournalEntry entry;
-  EXPECT_TRUE(entry.ParseFromString(record.body()));
-  std::vector<std::string> out;
-  for (const v1::Posting& posting : entry.postings()) {
-    const v1::Period& period = posting.has_period() ? posting.period() : entry.period();
-    out.push_back(period.year() + " " + period.month() + " " + posting.account() + " " +
-                  posting.amount().value());
-  }
-  return out;
+// What GetReserve answers `actor` for `year` (and practice `ods`, or every one) from the recorded
+// books.
+Result<v1::GetReserveResponse> ReserveOf(const Recorder& recorder, const v1::Actor& actor,
+                                         const std::string& year, const std::string& ods = "") {
+  v1::GetReserveRequest request;
+  request.set_year(year);
+  request.set_ods_code(ods);
+  return queries::GetReserve(
+      BorrowSnapshot(recorder.journal().state(),
+                     std::make_shared<testing::VectorRecords>(recorder.records())),
+      actor, request);
 }
 
 std::string ReinvestmentIn(const Journal& journal, const std::string& ods, int year) {
@@ -1276,13 +1277,7 @@ TEST(Reserve, StatementsSayWhereEachYearsReserveCameFromAndWent) {
   EXPECT_EQ(recorder.Submit(SettleYearCommand("2026/27")).seq(), 40u);
   const v1::Actor officer = Actor("lcp.finance", v1::ROLE_LCP_FINANCE);
   auto reserve = [&](const v1::Actor& actor, const std::string& year, const std::string& ods = "") {
-    v1::GetReserveRequest request;
-    request.set_year(year);
-    request.set_ods_code(ods);
-    return queries::GetReserve(
-        BorrowSnapshot(recorder.journal().state(),
-                       std::make_shared<testing::VectorRecords>(recorder.records())),
-        actor, request);
+    return ReserveOf(recorder, actor, year, ods);
   };
   Result<v1::GetReserveResponse> settled = reserve(officer, "2026/27");
   ASSERT_TRUE(settled.ok()) << settled.status().ToString();
@@ -1389,12 +1384,7 @@ TEST(Reserve, ASettlementNeverCarriesIntoASettledYear) {
                                       "pct:risk_share -90000.00", "lcp:risk_pool 300000.00"}));
   EXPECT_TRUE(recorder.journal().state().years.at(2027).reserve_carried_in.empty());
   auto reserve = [&](const std::string& year) {
-    v1::GetReserveRequest request;
-    request.set_year(year);
-    return queries::GetReserve(
-        BorrowSnapshot(recorder.journal().state(),
-                       std::make_shared<testing::VectorRecords>(recorder.records())),
-        queries::Auditor(), request);
+    return ReserveOf(recorder, queries::Auditor(), year);
   };
   Result<v1::GetReserveResponse> empty = reserve("2027/28");
   ASSERT_TRUE(empty.ok()) << empty.status().ToString();

@@ -486,4 +486,16 @@ std::string ExportBytes(const std::vector<v1::JournalRecord>& records) {
   return out.str();
 }
 
+std::vector<std::string> PostingsByPeriod(const v1::JournalRecord& record) {
+  v1::JournalEntry entry;
+  EXPECT_TRUE(entry.ParseFromString(record.body()));
+  std::vector<std::string> out;
+  for (const v1::Posting& posting : entry.postings()) {
+    const v1::Period& period = posting.has_period() ? posting.period() : entry.period();
+    out.push_back(period.year() + " " + period.month() + " " + posting.account() + " " +
+                  posting.amount().value());
+  }
+  return out;
+}
+
 }  // namespace lcp::testing

@@ -139,6 +139,10 @@ std::string TestName(const std::string& text);
 // An export of `records` with a header that matches them, as bytes.
 std::string ExportBytes(const std::vector<v1::JournalRecord>& records);
 
+// Each posting of `record` as "YEAR MONTH ACCOUNT AMOUNT", in the posting's own period or the
+// entry's.
+std::vector<std::string> PostingsByPeriod(const v1::JournalRecord& record);
+
 // The records of a test, in memory, for a snapshot (BorrowSnapshot): `records` must outlive it.
 class VectorRecords final : public RecordSource {
  public:

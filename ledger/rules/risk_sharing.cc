@@ -500,9 +500,11 @@ Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& com
   if (outcome->variance != 0) {
     changes.legs.push_back(Leg{"lcp:risk_pool", Money::FromPence(outcome->variance)});
   }
+  const auto carry_begin = static_cast<std::ptrdiff_t>(changes.legs.size());
   if (carry) {
     LCP_RETURN_IF_ERROR(CarryReservesOnSettlement(state, year, carried_shares, changes));
   }
+  const auto carry_end = static_cast<std::ptrdiff_t>(changes.legs.size());
   // Commitments still outstanding are never paid in the year now: they are released.
   std::vector<Leg> released;
   std::vector<std::shared_ptr<const Contract>> contracts;
@@ -518,18 +520,15 @@ Result<ChangeSet> DecideSettleYear(const State& state, const v1::SettleYear& com
                       std::to_string(changes.legs.size()) + " postings, more than the " +
                       std::to_string(kSettlementPostingsMax) + " one entry may have");
   }
-  if (carry) {
-    // The carried reserves were checked in both years; the rest all post in this year.
-    std::vector<Leg> own;
-    for (const Leg& leg : changes.legs) {
-      if (leg.year == 0 && !ReinvestmentPractice(leg.account).empty()) continue;
-      if (leg.year == 0 && leg.account != kReserveCarriedForwardAccount) own.push_back(leg);
-    }
-    LCP_RETURN_IF_ERROR(
-        CheckBalanceLimits(state, year.start_year, own, /*distinct_accounts=*/true));
-  } else {
+  if (carry_begin == carry_end) {
     LCP_RETURN_IF_ERROR(
         CheckBalanceLimits(state, year.start_year, changes.legs, /*distinct_accounts=*/true));
+  } else {
+    // The carry checked its legs in both years; the others all post in this year.
+    std::vector<Leg> own(changes.legs.begin(), changes.legs.begin() + carry_begin);
+    own.insert(own.end(), changes.legs.begin() + carry_end, changes.legs.end());
+    LCP_RETURN_IF_ERROR(
+        CheckBalanceLimits(state, year.start_year, own, /*distinct_accounts=*/true));
   }
   Year after = year;
   after.settled_seq = state.last_seq() + 1;
