@@ -461,6 +461,11 @@ std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() {
     notices_copy_version_ = state.notices_version;
   }
   snapshot->notices = notices_copy_;
+  if (cases_copy_version_ != state.cases_version || cases_copy_ == nullptr) {
+    cases_copy_ = std::make_shared<const Cases>(state.cases);
+    cases_copy_version_ = state.cases_version;
+  }
+  snapshot->cases = cases_copy_;
   snapshot->head_recorded_at = state.last_recorded_at;
   snapshot->records = log_;
   return snapshot;

@@ -139,6 +139,8 @@ class Sequencer {
   std::uint64_t contracts_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<const Notices> notices_copy_;
   std::uint64_t notices_copy_version_ = ~std::uint64_t{0};
+  std::shared_ptr<const Cases> cases_copy_;
+  std::uint64_t cases_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<EntryLog> log_;
   std::function<void(const Status&)> on_fatal_;
   Clock clock_;

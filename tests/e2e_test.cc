@@ -146,11 +146,13 @@ TEST(EndToEnd, HealthAndReflectionServeGenericClients) {
   }
   EXPECT_TRUE(files.contains("lcp/v1/ledger_service.proto"));
   EXPECT_TRUE(files.contains("lcp/v1/ledger.proto"));  // Its dependency, for the messages.
-  EXPECT_EQ(methods, (std::set<std::string>{
-                         "Submit", "GetBalances", "GetEntry", "ListEntries", "StreamEntries",
-                         "GetHead", "ListPractices", "GetAllocation", "GetContract",
-                         "ListContracts", "ListInterests", "GetStatement", "GetYear",
-                         "GetRiskShare", "GetNotices", "ListMemberships", "GetReserve", "Export"}));
+  EXPECT_EQ(methods, (std::set<std::string>{"Submit",          "GetBalances",   "GetEntry",
+                                            "ListEntries",     "StreamEntries", "GetHead",
+                                            "ListPractices",   "GetAllocation", "GetContract",
+                                            "ListContracts",   "ListInterests", "GetStatement",
+                                            "GetYear",         "GetRiskShare",  "GetNotices",
+                                            "ListMemberships", "GetReserve",    "GetCase",
+                                            "ListCases",       "GetCaseReport", "Export"}));
   stream->WritesDone();
   EXPECT_TRUE(stream->Finish().ok());
   EXPECT_EQ(server.StopWith(SIGTERM), 0);

@@ -746,6 +746,10 @@ TEST(EngineRefusal, EveryEngineCodeIsCovered) {
   }
   covered.insert(v1::ERROR_CODE_YEAR_NOT_SETTLED);  // access_test: only the risk-share query.
   covered.insert(v1::ERROR_CODE_YEAR_NOT_CONTIGUOUS);  // risk_sharing_test too.
+  for (int code = v1::ERROR_CODE_DECISION_TARGET_INVALID;
+       code <= v1::ERROR_CODE_CASE_DECISION_MISSING; ++code) {
+    covered.insert(code);  // cases_test: each business-case code with its message.
+  }
   for (int code = 1; code < 500; ++code) {  // Engine codes: 1-49 and 200-499.
     if ((code >= 50 && code < 200) || !v1::ErrorCode_IsValid(code)) continue;
     EXPECT_TRUE(covered.contains(code)) << v1::ErrorCode_Name(static_cast<v1::ErrorCode>(code));

@@ -136,14 +136,37 @@ std::map<std::string, v1::Command> OneOfEachKind() {
 const std::map<v1::Role, std::set<std::string>> kMayIssue = {
     {v1::ROLE_ADMIN, {"register_practice", "register_provider", "open_year"}},
     {v1::ROLE_LCP_FINANCE,
-     {"post_journal", "reverse_entry", "set_band_weights", "record_population",
-      "set_practice_indices", "run_allocation", "register_contract", "declare_interest",
-      "approve_contract", "vary_contract", "post_payment", "close_contract", "propose_agreement",
-      "close_month", "settle_year", "propose_budget_transfer", "leave_lcp",
-      "record_membership_terms"}},
+     {"post_journal",
+      "reverse_entry",
+      "set_band_weights",
+      "record_population",
+      "set_practice_indices",
+      "run_allocation",
+      "register_contract",
+      "declare_interest",
+      "approve_contract",
+      "vary_contract",
+      "post_payment",
+      "close_contract",
+      "propose_agreement",
+      "close_month",
+      "settle_year",
+      "propose_budget_transfer",
+      "leave_lcp",
+      "record_membership_terms",
+      "submit_case",
+      "request_case_information",
+      "answer_case",
+      "decide_case",
+      "withdraw_case",
+      "close_case",
+      "draw_down_case"}},
     {v1::ROLE_PCT_FINANCE,
-     {"approve_contract", "cosign_agreement", "confirm_line_total", "approve_budget_transfer"}},
-    {v1::ROLE_PRACTICE, {"declare_interest", "acknowledge_notice", "sign_membership", "leave_lcp"}},
+     {"approve_contract", "cosign_agreement", "confirm_line_total", "approve_budget_transfer",
+      "request_case_information", "decide_case"}},
+    {v1::ROLE_PRACTICE,
+     {"declare_interest", "acknowledge_notice", "sign_membership", "leave_lcp", "submit_case",
+      "consent_case", "answer_case", "withdraw_case"}},
     {v1::ROLE_AUDITOR, {}},
     {v1::ROLE_LOCAL_ADMIN,
      {"register_practice",
@@ -171,7 +194,15 @@ const std::map<v1::Role, std::set<std::string>> kMayIssue = {
       "acknowledge_notice",
       "sign_membership",
       "leave_lcp",
-      "record_membership_terms"}},
+      "record_membership_terms",
+      "submit_case",
+      "consent_case",
+      "request_case_information",
+      "answer_case",
+      "decide_case",
+      "withdraw_case",
+      "close_case",
+      "draw_down_case"}},
 };
 
 const std::map<std::string, std::string> kDeniedMessage = {
@@ -213,7 +244,51 @@ const std::map<std::string, std::string> kDeniedMessage = {
      "may not acknowledge a budget notice; ask a principal with role PRACTICE"},
     {"sign_membership", "may not sign up for a year; ask a principal with role PRACTICE"},
     {"leave_lcp", "may not leave the LCP; ask a principal with role LCP_FINANCE or PRACTICE"},
+    {"submit_case",
+     "may not submit a business case; ask a principal with role LCP_FINANCE or PRACTICE"},
+    {"consent_case", "may not consent to a business case; ask a principal with role PRACTICE"},
+    {"request_case_information",
+     "may not ask a business case's proposer for information; ask a principal with role "
+     "LCP_FINANCE or PCT_FINANCE"},
+    {"answer_case",
+     "may not answer a question on a business case; ask a principal with role LCP_FINANCE or "
+     "PRACTICE"},
+    {"decide_case",
+     "may not decide a business case; ask a principal with role LCP_FINANCE or PCT_FINANCE"},
+    {"withdraw_case",
+     "may not withdraw a business case; ask a principal with role LCP_FINANCE or PRACTICE"},
+    {"close_case", "may not close a business case; ask a principal with role LCP_FINANCE"},
+    {"draw_down_case", "may not draw down a business case; ask a principal with role LCP_FINANCE"},
 };
+
+// The business-case commands (rules 7) against the same matrix, at the permission check itself:
+// whether a case command then succeeds depends on the case (tests/cases_test.cc).
+TEST(Permissions, EveryRoleAgainstEveryBusinessCaseCommand) {
+  std::map<std::string, v1::Command> kinds;
+  kinds["submit_case"].mutable_submit_case();
+  kinds["consent_case"].mutable_consent_case();
+  kinds["request_case_information"].mutable_request_case_information();
+  kinds["answer_case"].mutable_answer_case();
+  kinds["decide_case"].mutable_decide_case();
+  kinds["withdraw_case"].mutable_withdraw_case();
+  kinds["close_case"].mutable_close_case();
+  kinds["draw_down_case"].mutable_draw_down_case();
+  int cells = 0;
+  for (const auto& [role, allowed] : kMayIssue) {
+    for (const auto& [kind, command] : kinds) {
+      SCOPED_TRACE(RoleName(role) + " " + kind);
+      const Status status = CheckMayIssue(ActorFor(role), command);
+      if (allowed.contains(kind)) {
+        EXPECT_TRUE(status.ok()) << status.ToString();
+      } else {
+        EXPECT_EQ(status.code(), v1::ERROR_CODE_PERMISSION_DENIED);
+        EXPECT_EQ(status.message(), "role " + RoleName(role) + " " + kDeniedMessage.at(kind));
+      }
+      ++cells;
+    }
+  }
+  EXPECT_EQ(cells, 48);  // 6 roles x 8 case commands.
+}
 
 // The standard ledger, then a journal (6), PRESCRIBING weights and lists (7-10), its total
 // confirmed (11) and a run (12), a draft contract C-1 (13) and an approved contract C-2 (14, 15),

@@ -145,6 +145,34 @@ std::string Describe(const v1::Command& command) {
       return "membership terms for " + c.year() + ": " + c.title() + " (sha256 " +
              c.terms_sha256().substr(0, 8) + "...)";
     }
+    case v1::Command::kSubmitCase: {
+      const auto& c = command.submit_case();
+      return "submit business case " + c.case_id() + ": " + c.title();
+    }
+    case v1::Command::kConsentCase:
+      return command.consent_case().ods_code() + " consents to case " +
+             command.consent_case().case_id();
+    case v1::Command::kRequestCaseInformation:
+      return "ask about case " + command.request_case_information().case_id() + ": " +
+             command.request_case_information().question();
+    case v1::Command::kAnswerCase:
+      return "answer on case " + command.answer_case().case_id() + ": " +
+             command.answer_case().answer();
+    case v1::Command::kDecideCase: {
+      const auto& c = command.decide_case();
+      return std::string(c.decision() == v1::CASE_DECISION_APPROVE ? "approve" : "reject") +
+             " case " + c.case_id() + (c.reasons().empty() ? std::string() : ": " + c.reasons());
+    }
+    case v1::Command::kWithdrawCase:
+      return "withdraw case " + command.withdraw_case().case_id() + ": " +
+             command.withdraw_case().reason();
+    case v1::Command::kCloseCase:
+      return "close case " + command.close_case().case_id() + ": " + command.close_case().reason();
+    case v1::Command::kDrawDownCase: {
+      const auto& c = command.draw_down_case();
+      return "draw down " + c.amount().value() + " on case " + c.case_id() + ", invoice " +
+             c.invoice_reference();
+    }
     case v1::Command::KIND_NOT_SET:
       break;
   }

@@ -109,10 +109,16 @@ struct PutMembershipTerms {
   std::vector<MembershipTerms> versions;
 };
 
+// A business case submitted, or its new value after a consent, a question or answer, a decision, a
+// draw-down or a close: Apply also moves Cases::held by what the case holds more or less.
+struct PutCase {
+  std::shared_ptr<const BusinessCase> business_case;
+};
+
 using Change = std::variant<PutPractice, PutProvider, PutYear, PutContract, AddInterest,
                             RecordInvoice, PutWeights, PutList, PutIndices, RecordAllocation,
                             MarkReversed, PutLineTotals, PutTransfer, PutAcknowledgement,
-                            PutSignature, PutMemberStatus, PutMembershipTerms>;
+                            PutSignature, PutMemberStatus, PutMembershipTerms, PutCase>;
 
 // The chain head before a month close (the seq and hash of the entry before it), recorded in its
 // entry.

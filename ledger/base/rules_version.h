@@ -17,7 +17,7 @@
 namespace lcp {
 
 inline constexpr std::uint32_t kRulesVersionFirst = 1;
-inline constexpr std::uint32_t kRulesVersionCurrent = 6;
+inline constexpr std::uint32_t kRulesVersionCurrent = 7;
 
 // The rules version an entry records: 0 (not recorded) means 1.
 inline std::uint32_t RulesOf(const v1::JournalEntry& envelope) {
@@ -72,6 +72,12 @@ inline constexpr std::uint32_t kSignUpOnRecordedTerms = 5;
 // settlement when the next year is open already carries the practice's savings (and anything its
 // reinvestment account still holds) into that year (ledger/rules/reserve.h).
 inline constexpr std::uint32_t kReserveCarriedForward = 6;
+
+// Rules 7: business cases spend reserves, on a decision clock.
+// The case commands (SubmitCase ... DrawDownCase; ledger/rules/cases.h) exist, and an agreement may
+// set the decision target (AgreementTerms.decision_target_days). Under older rules a case command
+// is refused (CASE_RULES_NOT_IN_FORCE) and the target must be 0.
+inline constexpr std::uint32_t kBusinessCases = 7;
 
 // Whether the rule change introduced in version `change` is in force for an entry decided under
 // `rules`.

@@ -53,6 +53,7 @@ struct AgreementTermsValue {
   ShareSideTerms overspend;
   Int alpha_budget_nanos;
   Int alpha_contribution_nanos;
+  std::uint32_t decision_target_days = 0;  // Business cases' target; 0: the default (rules 7).
   bool operator==(const AgreementTermsValue& other) const = default;
 };
 
@@ -110,7 +111,8 @@ enum class Irreversible : std::uint8_t {
   kAllocation,
   kContract,
   kSettlement,
-  kReserveCarried
+  kReserveCarried,
+  kCaseDrawDown
 };
 
 // A leg as the state keeps it for every entry, in 16 bytes (a Leg takes 80 and an allocation for its
@@ -367,6 +369,77 @@ struct Notices {
   }
 };
 
+// Business cases (DOMAIN.md "The reinvestment reserve and business cases"; ledger/rules/cases.h).
+// Money in pence; times are entries' recorded times in seconds since 1970 (UTC).
+struct CaseFundingPart {
+  std::string ods_code;
+  Int amount;
+  std::uint64_t consent_seq = 0;  // The submission for the proposing practice; 0 while awaited.
+  std::int64_t consented_at = 0;
+  Int drawn;
+};
+
+struct CaseQuestion {
+  std::uint64_t asked_seq = 0;
+  std::int64_t asked_at = 0;
+  std::string asked_by;
+  std::string question;
+  std::uint64_t answered_seq = 0;  // 0 while unanswered.
+  std::int64_t answered_at = 0;
+  std::string answer;
+};
+
+struct CaseDrawDown {
+  std::uint64_t seq = 0;
+  std::string invoice_reference;
+  int year = 0;
+  int month = 0;
+  Int amount;
+  std::vector<std::pair<std::string, Int>> parts;  // By ODS code; only the parts above zero.
+};
+
+struct BusinessCase {
+  std::string id;
+  std::string title;
+  std::string purpose;
+  int year = 0;  // The latest year when submitted.
+  v1::CaseState state = v1::CASE_STATE_UNSPECIFIED;
+  v1::ContractMode mode = v1::CONTRACT_MODE_UNSPECIFIED;
+  std::string provider;
+  std::string contract_id;  // Empty when it names a provider only.
+  std::string proposed_by;
+  v1::Role proposer_role = v1::ROLE_UNSPECIFIED;
+  std::string proposer_ods;  // For a PRACTICE proposer.
+  std::uint64_t submitted_seq = 0;
+  std::int64_t submitted_at = 0;
+  std::vector<CaseFundingPart> fundings;  // By ODS code.
+  std::uint64_t clock_started_seq = 0;    // The last consent; 0 before.
+  std::int64_t clock_started_at = 0;
+  std::uint32_t target_days = 0;  // Fixed when the clock starts.
+  std::vector<CaseQuestion> questions;
+  std::uint64_t decided_seq = 0;  // The decision or withdrawal; 0 before.
+  std::int64_t decided_at = 0;
+  std::string decided_by;
+  v1::Role decided_role = v1::ROLE_UNSPECIFIED;
+  std::string reasons;
+  std::vector<CaseDrawDown> draw_downs;
+  std::uint64_t closed_seq = 0;
+  std::string close_reason;
+
+  // What the case holds of `part` now: its funding less its draw-downs while APPROVED, else 0.
+  Int HeldOf(const CaseFundingPart& part) const {
+    return state == v1::CASE_STATE_APPROVED ? Int(part.amount - part.drawn) : Int(0);
+  }
+};
+
+struct Cases {
+  // Each case is replaced, never changed in place (as contracts are).
+  std::map<std::string, std::shared_ptr<const BusinessCase>> by_id;
+  // By ODS code: what approved cases hold of the practice's reserve (no zero entries), kept by
+  // Apply.
+  std::map<std::string, Int> held;
+};
+
 // Balances in pence: by financial year (start year), then by account path.
 using Balances = std::map<int, std::map<std::string, Int>>;
 
@@ -395,13 +468,15 @@ struct State {
   // (provider, invoice reference) -> the payment's entry.
   std::map<std::pair<std::string, std::string>, std::uint64_t> invoices;
   Notices notices;
-  // Count changes to `practices`, `years`, `capitation` and `contracts` (an undo is one more), so that
-  // readers' copies are refreshed only then.
+  Cases cases;
+  // Count changes to `practices`, `years`, `capitation`, `contracts`, `notices` and `cases` (an
+  // undo is one more), so that readers' copies are refreshed only then.
   std::uint64_t practices_version = 0;
   std::uint64_t years_version = 0;
   std::uint64_t capitation_version = 0;
   std::uint64_t contracts_version = 0;
   std::uint64_t notices_version = 0;
+  std::uint64_t cases_version = 0;
   // The hash of the last entry (the chain head), kept by the Journal; a month close records it.
   std::string head_hash;
   // The last entry's rules version (1 or more; 0 before the first entry) and recorded time (seconds

@@ -116,9 +116,11 @@ class Writer {
     *this << threshold_nanos << mode << bands << cap_nanos;
   }
   void Put(const AgreementTermsValue& value) {
-    const auto& [pooled_lines, savings, overspend, alpha_budget_nanos, alpha_contribution_nanos] =
-        value;
+    const auto& [pooled_lines, savings, overspend, alpha_budget_nanos, alpha_contribution_nanos,
+                 decision_target_days] = value;
     *this << pooled_lines << savings << overspend << alpha_budget_nanos << alpha_contribution_nanos;
+    // Added with rules 7, written only when set, so that terms without it keep their digest.
+    if (decision_target_days != 0) *this << std::string("decision target") << decision_target_days;
   }
   void Put(const Agreement& value) {
     const auto& [proposal_seq, proposed_by, cosign_seq, cosigned_by, replaces_seq, reason, terms] =
@@ -234,6 +236,31 @@ class Writer {
     const auto& [left, pending] = value;
     *this << left << pending;
   }
+  void Put(const CaseFundingPart& value) {
+    const auto& [ods_code, amount, consent_seq, consented_at, drawn] = value;
+    *this << ods_code << amount << consent_seq << consented_at << drawn;
+  }
+  void Put(const CaseQuestion& value) {
+    const auto& [asked_seq, asked_at, asked_by, question, answered_seq, answered_at, answer] =
+        value;
+    *this << asked_seq << asked_at << asked_by << question << answered_seq << answered_at << answer;
+  }
+  void Put(const CaseDrawDown& value) {
+    const auto& [seq, invoice_reference, year, month, amount, parts] = value;
+    *this << seq << invoice_reference << year << month << amount << parts;
+  }
+  void Put(const BusinessCase& value) {
+    const auto& [id, title, purpose, year, state, mode, provider, contract_id, proposed_by,
+                 proposer_role, proposer_ods, submitted_seq, submitted_at, fundings,
+                 clock_started_seq, clock_started_at, target_days, questions, decided_seq,
+                 decided_at, decided_by, decided_role, reasons, draw_downs, closed_seq,
+                 close_reason] = value;
+    *this << id << title << purpose << year << state << mode << provider << contract_id
+          << proposed_by << proposer_role << proposer_ods << submitted_seq << submitted_at
+          << fundings << clock_started_seq << clock_started_at << target_days << questions
+          << decided_seq << decided_at << decided_by << decided_role << reasons << draw_downs
+          << closed_seq << close_reason;
+  }
 
   std::ostringstream out_;
 };
@@ -242,9 +269,9 @@ class Writer {
 
 std::string DescribeState(const State& state) {
   const auto& [practices, providers, years, balances, entries, legs, numbered_accounts,
-               account_numbers, keys, capitation, contracts, invoices, notices, practices_version,
-               years_version, capitation_version, contracts_version, notices_version, head_hash,
-               rules_version, last_recorded_at] = state;
+               account_numbers, keys, capitation, contracts, invoices, notices, cases,
+               practices_version, years_version, capitation_version, contracts_version,
+               notices_version, cases_version, head_hash, rules_version, last_recorded_at] = state;
   // Not state, by design: the counters that tell readers' copies to refresh (an undo counts as one
   // more change), and the numbering of accounts (an undone entry leaves its accounts numbered; legs
   // are written below by path, not by number).
@@ -253,6 +280,7 @@ std::string DescribeState(const State& state) {
   (void)capitation_version;
   (void)contracts_version;
   (void)notices_version;
+  (void)cases_version;
   (void)account_numbers;
   Writer out;
   out.Line("practices") << practices;
@@ -295,6 +323,12 @@ std::string DescribeState(const State& state) {
     out.Line("members") << members;
     // Added with rules 5, written only when set, so that a state without it keeps its digest.
     if (!terms.empty()) out.Line("membership terms") << terms;
+  }
+  {
+    // Added with rules 7, written only when set, so that a state without cases keeps its digest.
+    // `held` follows from the cases, and is written so that a fault in keeping it shows.
+    const auto& [by_id, held] = cases;
+    if (!by_id.empty()) out.Line("cases") << by_id << held;
   }
   out.Line("head") << ToHex(head_hash);
   out.Line("rules version") << rules_version;

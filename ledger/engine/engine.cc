@@ -13,6 +13,7 @@
 #include "ledger/base/rules_version.h"
 #include "ledger/base/text.h"
 #include "ledger/rules/capitation.h"
+#include "ledger/rules/cases.h"
 #include "ledger/rules/checks.h"
 #include "ledger/rules/contracts.h"
 #include "ledger/rules/notices.h"
@@ -315,6 +316,13 @@ Result<ChangeSet> DecideReverseEntry(const State& state, const v1::ReverseEntry&
                       FormatYear(original.year) +
                       "; a carry is never reversed, so that no reserve is left in a locked year");
   }
+  if (original.irreversible == Irreversible::kCaseDrawDown) {
+    return Refuse(v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
+                  which +
+                      " drew down a business case, whose figures follow its draw-downs; a "
+                      "draw-down is never reversed (a provider's credit note is a journal "
+                      "against its payable account)");
+  }
   if (original.irreversible == Irreversible::kSettlement) {
     return Refuse(v1::ERROR_CODE_ENTRY_NOT_REVERSIBLE,
                   which + " settled " + FormatYear(original.year) +
@@ -355,6 +363,38 @@ Result<ChangeSet> DecideReverseEntry(const State& state, const v1::ReverseEntry&
   return changes;
 }
 
+// The business-case commands (rules 7).
+Result<ChangeSet> DecideCaseCommand(const State& state, const v1::Command& command,
+                                    const v1::JournalEntry& envelope) {
+  if (!rules::InForce(RulesOf(envelope), rules::kBusinessCases)) {
+    return Refuse(v1::ERROR_CODE_CASE_RULES_NOT_IN_FORCE,
+                  "business cases came in with rules version " +
+                      std::to_string(rules::kBusinessCases) + "; an entry recorded under rules " +
+                      std::to_string(RulesOf(envelope)) + " cannot hold one");
+  }
+  switch (command.kind_case()) {
+    case v1::Command::kSubmitCase:
+      return DecideSubmitCase(state, command.submit_case(), envelope);
+    case v1::Command::kConsentCase:
+      return DecideConsentCase(state, command.consent_case(), envelope);
+    case v1::Command::kRequestCaseInformation:
+      return DecideRequestCaseInformation(state, command.request_case_information(), envelope);
+    case v1::Command::kAnswerCase:
+      return DecideAnswerCase(state, command.answer_case(), envelope);
+    case v1::Command::kDecideCase:
+      return DecideDecideCase(state, command.decide_case(), envelope);
+    case v1::Command::kWithdrawCase:
+      return DecideWithdrawCase(state, command.withdraw_case(), envelope);
+    case v1::Command::kCloseCase:
+      return DecideCloseCase(state, command.close_case(), envelope);
+    case v1::Command::kDrawDownCase:
+      return DecideDrawDownCase(state, command.draw_down_case(), envelope);
+    default:
+      break;
+  }
+  return Refuse(v1::ERROR_CODE_COMMAND_EMPTY, "the command names no action");
+}
+
 }  // namespace
 
 Result<ChangeSet> Decide(const State& state, const v1::Command& command,
@@ -393,6 +433,12 @@ Result<ChangeSet> Decide(const State& state, const v1::Command& command,
     case v1::Command::kCloseContract:
       return DecideCloseContract(state, command.close_contract());
     case v1::Command::kProposeAgreement:
+      if (!rules::InForce(rules, rules::kBusinessCases) &&
+          command.propose_agreement().terms().decision_target_days() != 0) {
+        return Refuse(v1::ERROR_CODE_DECISION_TARGET_INVALID,
+                      "a decision target came in with business cases, in rules version " +
+                          std::to_string(rules::kBusinessCases));
+      }
       return DecideProposeAgreement(state, command.propose_agreement(), actor);
     case v1::Command::kCosignAgreement:
       return DecideCosignAgreement(state, command.cosign_agreement(), actor);
@@ -414,6 +460,15 @@ Result<ChangeSet> Decide(const State& state, const v1::Command& command,
       return DecideLeaveLcp(state, command.leave_lcp(), envelope);
     case v1::Command::kRecordMembershipTerms:
       return DecideRecordMembershipTerms(state, command.record_membership_terms(), envelope);
+    case v1::Command::kSubmitCase:
+    case v1::Command::kConsentCase:
+    case v1::Command::kRequestCaseInformation:
+    case v1::Command::kAnswerCase:
+    case v1::Command::kDecideCase:
+    case v1::Command::kWithdrawCase:
+    case v1::Command::kCloseCase:
+    case v1::Command::kDrawDownCase:
+      return DecideCaseCommand(state, command, envelope);
     case v1::Command::KIND_NOT_SET:
       break;
   }
@@ -586,6 +641,36 @@ struct ChangeApplier {
   }
   void operator()(PutMembershipTerms& change) {
     PutNotice(&Notices::terms, change.year, std::move(change.versions));
+  }
+  void operator()(PutCase& change) {
+    LCP_CHECK(change.business_case != nullptr);
+    std::shared_ptr<const BusinessCase>& slot = state.cases.by_id[change.business_case->id];
+    const std::shared_ptr<const BusinessCase> before = slot;
+    if (before != nullptr) MoveHeld(state, *before, -1);
+    MoveHeld(state, *change.business_case, +1);
+    if (undo != nullptr) {
+      undo->push_back([before, after = change.business_case](State& s) {
+        MoveHeld(s, *after, -1);
+        if (before == nullptr) {
+          s.cases.by_id.erase(after->id);
+        } else {
+          MoveHeld(s, *before, +1);
+          s.cases.by_id[after->id] = before;
+        }
+      });
+    }
+    slot = std::move(change.business_case);
+    Bump(state, &State::cases_version, undo);
+  }
+  // Adds (sign +1) or takes away (-1) what `business_case` holds of each practice's reserve.
+  static void MoveHeld(State& s, const BusinessCase& business_case, int sign) {
+    for (const CaseFundingPart& part : business_case.fundings) {
+      const Int held = business_case.HeldOf(part);
+      if (held == 0) continue;
+      auto [total, created] = s.cases.held.try_emplace(part.ods_code);
+      total->second += sign > 0 ? held : Int(-held);
+      if (total->second == 0) s.cases.held.erase(total);
+    }
   }
 
   // Puts `value` at `key` of the notices' `map`, logging the step that puts back what was there.

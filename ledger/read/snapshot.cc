@@ -25,6 +25,7 @@ Snapshot BorrowSnapshot(const State& state, std::shared_ptr<const RecordSource> 
   snapshot.contracts = Borrowed(state.contracts);
   snapshot.years = Borrowed(state.years);
   snapshot.notices = Borrowed(state.notices);
+  snapshot.cases = Borrowed(state.cases);
   snapshot.head_recorded_at = state.last_recorded_at;
   snapshot.records = std::move(records);
   return snapshot;

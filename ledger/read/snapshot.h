@@ -43,6 +43,8 @@ struct Snapshot {
   std::shared_ptr<const std::map<int, Year>> years;
   // Budget notices, transfers, acknowledgements and membership.
   std::shared_ptr<const Notices> notices;
+  // Business cases (shallow copies: each case is a shared value replaced, never changed).
+  std::shared_ptr<const Cases> cases;
   // The head entry's recorded time, seconds since 1970 (UTC); 0 for an empty journal.
   std::int64_t head_recorded_at = 0;
   // Records 1..head_seq at least (a source may hold later ones too; queries never read past the

@@ -17,17 +17,23 @@ constexpr std::uint64_t kFinanceCommands =
     Bit(Kind::kRegisterContract) | Bit(Kind::kDeclareInterest) | Bit(Kind::kApproveContract) |
     Bit(Kind::kVaryContract) | Bit(Kind::kPostPayment) | Bit(Kind::kCloseContract) |
     Bit(Kind::kProposeAgreement) | Bit(Kind::kCloseMonth) | Bit(Kind::kSettleYear) |
-    Bit(Kind::kProposeBudgetTransfer) | Bit(Kind::kLeaveLcp) | Bit(Kind::kRecordMembershipTerms);
+    Bit(Kind::kProposeBudgetTransfer) | Bit(Kind::kLeaveLcp) | Bit(Kind::kRecordMembershipTerms) |
+    Bit(Kind::kSubmitCase) | Bit(Kind::kRequestCaseInformation) | Bit(Kind::kAnswerCase) |
+    Bit(Kind::kDecideCase) | Bit(Kind::kWithdrawCase) | Bit(Kind::kCloseCase) |
+    Bit(Kind::kDrawDownCase);
 // PCT finance approves contracts and variations (and alone may approve MAKE or conflicted ones),
-// co-signs risk-sharing agreements, confirms line totals and approves budget transfers.
-constexpr std::uint64_t kPctCommands = Bit(Kind::kApproveContract) | Bit(Kind::kCosignAgreement) |
-                                       Bit(Kind::kConfirmLineTotal) |
-                                       Bit(Kind::kApproveBudgetTransfer);
-// A practice declares its own interests, acknowledges its notices, signs up and leaves (the engine
-// checks that it acts for itself).
-constexpr std::uint64_t kPracticeCommands = Bit(Kind::kDeclareInterest) |
-                                            Bit(Kind::kAcknowledgeNotice) |
-                                            Bit(Kind::kSignMembership) | Bit(Kind::kLeaveLcp);
+// co-signs risk-sharing agreements, confirms line totals, approves budget transfers, and decides
+// MAKE and conflicted business cases (asking for information first if it needs to).
+constexpr std::uint64_t kPctCommands =
+    Bit(Kind::kApproveContract) | Bit(Kind::kCosignAgreement) | Bit(Kind::kConfirmLineTotal) |
+    Bit(Kind::kApproveBudgetTransfer) | Bit(Kind::kRequestCaseInformation) | Bit(Kind::kDecideCase);
+// A practice declares its own interests, acknowledges its notices, signs up and leaves, and
+// proposes, consents to, answers for and withdraws business cases funded by its own reserve (the
+// engine checks that it acts for itself).
+constexpr std::uint64_t kPracticeCommands =
+    Bit(Kind::kDeclareInterest) | Bit(Kind::kAcknowledgeNotice) | Bit(Kind::kSignMembership) |
+    Bit(Kind::kLeaveLcp) | Bit(Kind::kSubmitCase) | Bit(Kind::kConsentCase) |
+    Bit(Kind::kAnswerCase) | Bit(Kind::kWithdrawCase);
 
 // The permission matrix. README.md ("Who may do what") prints it; keep the two the same.
 constexpr std::array<RoleRights, 6> kRoleRights = {{
@@ -135,6 +141,22 @@ std::string_view CommandKindText(v1::Command::KindCase kind) {
       return "leave the LCP";
     case Kind::kRecordMembershipTerms:
       return "record the membership terms";
+    case Kind::kSubmitCase:
+      return "submit a business case";
+    case Kind::kConsentCase:
+      return "consent to a business case";
+    case Kind::kRequestCaseInformation:
+      return "ask a business case's proposer for information";
+    case Kind::kAnswerCase:
+      return "answer a question on a business case";
+    case Kind::kDecideCase:
+      return "decide a business case";
+    case Kind::kWithdrawCase:
+      return "withdraw a business case";
+    case Kind::kCloseCase:
+      return "close a business case";
+    case Kind::kDrawDownCase:
+      return "draw down a business case";
     case Kind::KIND_NOT_SET:
       break;
   }

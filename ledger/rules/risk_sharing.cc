@@ -9,8 +9,10 @@
 #include "ledger/base/periods.h"
 #include "ledger/base/rules_version.h"
 #include "ledger/base/text.h"
+#include "ledger/rules/cases.h"
 #include "ledger/rules/checks.h"
 #include "ledger/rules/contracts.h"
+#include "ledger/rules/decision_clock.h"
 #include "ledger/rules/reserve.h"
 
 namespace lcp {
@@ -173,6 +175,14 @@ Result<AgreementTermsValue> CheckAgreementTerms(const Year& year, const v1::Agre
                       Rate::FromNanos(terms.alpha_budget_nanos + terms.alpha_contribution_nanos)
                           .ToString());
   }
+  if (message.decision_target_days() > kDecisionTargetDaysMax) {
+    return Refuse(v1::ERROR_CODE_DECISION_TARGET_INVALID,
+                  "the business cases' decision target is 1 to " +
+                      std::to_string(kDecisionTargetDaysMax) + " days, or 0 for the default of " +
+                      std::to_string(kDecisionTargetDaysDefault) + "; " +
+                      std::to_string(message.decision_target_days()) + " was given");
+  }
+  terms.decision_target_days = message.decision_target_days();
   return terms;
 }
 
@@ -183,6 +193,7 @@ void ToAgreementTermsMessage(const AgreementTermsValue& terms, v1::AgreementTerm
   message.mutable_alpha_budget()->set_value(Rate::FromNanos(terms.alpha_budget_nanos).ToString());
   message.mutable_alpha_contribution()->set_value(
       Rate::FromNanos(terms.alpha_contribution_nanos).ToString());
+  message.set_decision_target_days(terms.decision_target_days);
 }
 
 std::vector<std::string> Members(const std::map<std::string, Practice>& practices,
