@@ -84,6 +84,15 @@ class LedgerServiceImpl final : public v1::LedgerService::CallbackService {
   grpc::ServerUnaryReactor* GetReserve(grpc::CallbackServerContext* context,
                                        const v1::GetReserveRequest* request,
                                        v1::GetReserveResponse* response) override;
+  grpc::ServerUnaryReactor* GetCase(grpc::CallbackServerContext* context,
+                                    const v1::GetCaseRequest* request,
+                                    v1::GetCaseResponse* response) override;
+  grpc::ServerUnaryReactor* ListCases(grpc::CallbackServerContext* context,
+                                      const v1::ListCasesRequest* request,
+                                      v1::ListCasesResponse* response) override;
+  grpc::ServerUnaryReactor* GetCaseReport(grpc::CallbackServerContext* context,
+                                          const v1::GetCaseReportRequest* request,
+                                          v1::GetCaseReportResponse* response) override;
 
  private:
   Sequencer& sequencer_;

@@ -84,6 +84,9 @@ class Sequencer {
   Status Enqueue(SubmitCall call);
 
   std::shared_ptr<const Snapshot> snapshot() const;
+  // The time by the clock entries are recorded at: "today" for reads that need it (a business
+  // case's decision clock). Safe from any thread.
+  std::chrono::system_clock::time_point Now() const { return clock_(); }
   const EntryLog& log() const { return *log_; }
 
   // Follow streams: `wake` is called (on the writer thread, quickly) after each publish and once when

@@ -18,6 +18,8 @@
 #include "ledger/base/state_digest.h"
 #include "ledger/engine/engine.h"
 #include "ledger/engine/journal.h"
+#include "ledger/read/queries.h"
+#include "ledger/read/snapshot.h"
 #include "ledger/rules/decision_clock.h"
 #include "tests/test_support.h"
 
@@ -676,6 +678,145 @@ TEST(CaseRules, CasesReplayToTheSameState) {
             "533.33");
   EXPECT_EQ(Money::FromPence(replayed.journal().state().cases.held.at("A81002")).ToString(),
             "266.67");
+}
+
+// The case views and report (GetCase, ListCases, GetCaseReport), read on 2027-07-01. All clocks
+// start on 2027-05-01 but O2's (2027-05-10). LCP finance decided L1 on day 10, L2 on day 20 and L3
+// on day 57 (late); PCT finance the MAKE cases P1 on day 40 and P2 on day 51. O1 has a question
+// open since 2027-05-05: 61 calendar days to 2027-07-01, 57 of them paused, so day 4, 52 left. O2
+// is on day 52 (21 days of May, 30 of June, 1 of July), 4 left. W1 awaits A81002's consent.
+TEST(CaseViews, ReportMediansLateCasesAndWhatAPracticeSees) {
+  CaseBooks books;
+  const std::string day = "2027-05-01";
+  auto submit = [&](const std::string& id, const std::string& ods, v1::ContractMode mode) {
+    books.Must(kOfficer, SubmitCommand(id, {{ods, "10.00"}}, "NLO01", mode), day);
+  };
+  for (const std::string id : {"L1", "L2", "O2"}) submit(id, "A81001", v1::CONTRACT_MODE_BUY);
+  for (const std::string id : {"L3", "O1"}) submit(id, "A81002", v1::CONTRACT_MODE_BUY);
+  for (const std::string id : {"P1", "P2"}) submit(id, "A81003", v1::CONTRACT_MODE_MAKE);
+  books.Must(kOfficer, SubmitCommand("W1", {{"A81001", "10.00"}, {"A81002", "10.00"}}), day);
+  for (const auto& [id, ods] :
+       {std::pair("L1", "A81001"), std::pair("L2", "A81001"), std::pair("L3", "A81002"),
+        std::pair("O1", "A81002"), std::pair("P1", "A81003"), std::pair("P2", "A81003"),
+        std::pair("W1", "A81001")}) {
+    books.Must(PracticeActor(ods), ConsentCommand(id, ods), day);
+  }
+  books.Must(kSecondOfficer, AskCommand("O1", "Which weeks?"), "2027-05-05");
+  books.Must(PracticeActor("A81001"), ConsentCommand("O2", "A81001"), "2027-05-10");
+  const v1::Command approve_l1 = DecideCommand("L1", v1::CASE_DECISION_APPROVE);
+  books.Must(kSecondOfficer, approve_l1, "2027-05-11");
+  books.Must(kSecondOfficer, DecideCommand("L2", v1::CASE_DECISION_REJECT, "No"), "2027-05-21");
+  books.Must(kPct, DecideCommand("P1", v1::CASE_DECISION_APPROVE), "2027-06-10");
+  books.Must(kPct, DecideCommand("P2", v1::CASE_DECISION_APPROVE), "2027-06-21");
+  books.Must(kSecondOfficer, DecideCommand("L3", v1::CASE_DECISION_APPROVE), "2027-06-27");
+  const Snapshot snapshot = BorrowSnapshot(books.journal().state(), nullptr);
+
+  v1::GetCaseReportRequest report_request;
+  report_request.set_read_on("2027-07-01");
+  Result<v1::GetCaseReportResponse> report =
+      queries::GetCaseReport(snapshot, kOfficer, report_request);
+  ASSERT_TRUE(report.ok()) << report.status().ToString();
+  EXPECT_EQ(report->read_on(), "2027-07-01");
+  EXPECT_EQ(std::vector<std::string>(report->awaiting_consent().begin(),
+                                     report->awaiting_consent().end()),
+            std::vector<std::string>{"W1"});
+  ASSERT_EQ(report->open_size(), 2);
+  EXPECT_EQ(report->open(0).case_id(), "O2");
+  EXPECT_EQ(report->open(0).clock().elapsed_days(), 52);
+  EXPECT_EQ(report->open(0).clock().days_left(), 4);
+  EXPECT_EQ(report->open(1).case_id(), "O1");
+  EXPECT_EQ(report->open(1).state(), v1::CASE_STATE_INFORMATION_REQUESTED);
+  EXPECT_EQ(report->open(1).clock().paused_days(), 57);
+  EXPECT_EQ(report->open(1).clock().elapsed_days(), 4);
+  EXPECT_EQ(report->open(1).clock().days_left(), 52);
+  ASSERT_EQ(report->roles_size(), 2);
+  const v1::CaseReportRoleRow& pct = report->roles(0);
+  EXPECT_EQ(pct.role(), v1::ROLE_PCT_FINANCE);
+  EXPECT_EQ(pct.decided(), 2);
+  EXPECT_EQ(pct.median_days(), "45.5");
+  EXPECT_EQ(pct.late(), 0);
+  EXPECT_EQ(pct.open(), 0);
+  const v1::CaseReportRoleRow& lcp = report->roles(1);
+  EXPECT_EQ(lcp.role(), v1::ROLE_LCP_FINANCE);
+  EXPECT_EQ(lcp.decided(), 3);
+  EXPECT_EQ(lcp.median_days(), "20.0");
+  EXPECT_EQ(lcp.late(), 1);
+  EXPECT_EQ(std::vector<std::string>(lcp.late_case_ids().begin(), lcp.late_case_ids().end()),
+            std::vector<std::string>{"L3"});
+  EXPECT_EQ(lcp.open(), 2);
+  EXPECT_EQ(lcp.open_over(), 0);
+
+  // A practice's report covers only the cases it funds.
+  Result<v1::GetCaseReportResponse> park =
+      queries::GetCaseReport(snapshot, PracticeActor("A81003"), report_request);
+  ASSERT_TRUE(park.ok()) << park.status().ToString();
+  EXPECT_EQ(park->open_size(), 0);
+  EXPECT_EQ(park->awaiting_consent_size(), 0);
+  EXPECT_EQ(park->roles(0).decided(), 2);
+  EXPECT_EQ(park->roles(1).decided(), 0);
+  EXPECT_EQ(park->roles(1).median_days(), "");
+
+  auto list = [&](const v1::Actor& actor, v1::ListCasesRequest request) {
+    request.set_read_on("2027-07-01");
+    Result<v1::ListCasesResponse> listed = queries::ListCases(snapshot, actor, request);
+    EXPECT_TRUE(listed.ok()) << listed.status().ToString();
+    std::vector<std::string> ids;
+    if (listed.ok()) {
+      for (const v1::CaseView& view : listed->cases()) ids.push_back(view.case_id());
+    }
+    return ids;
+  };
+  v1::ListCasesRequest late;
+  late.set_late(true);
+  EXPECT_EQ(list(kOfficer, late), std::vector<std::string>{"L3"});
+  v1::ListCasesRequest by_pct;
+  by_pct.set_approver_role(v1::ROLE_PCT_FINANCE);
+  EXPECT_EQ(list(kOfficer, by_pct), (std::vector<std::string>{"P1", "P2"}));
+  v1::ListCasesRequest awaiting;
+  awaiting.set_state(v1::CASE_STATE_AWAITING_DECISION);
+  EXPECT_EQ(list(kOfficer, awaiting), std::vector<std::string>{"O2"});
+  v1::ListCasesRequest funded_by;
+  funded_by.set_ods_code("A81002");
+  EXPECT_EQ(list(kOfficer, funded_by), (std::vector<std::string>{"L3", "O1", "W1"}));
+  EXPECT_EQ(list(PracticeActor("A81002"), v1::ListCasesRequest()),
+            (std::vector<std::string>{"L3", "O1", "W1"}));
+  Result<v1::ListCasesResponse> other =
+      queries::ListCases(snapshot, PracticeActor("A81003"), funded_by);
+  ASSERT_FALSE(other.ok());
+  EXPECT_EQ(other.status().code(), v1::ERROR_CODE_PERMISSION_DENIED);
+
+  // One case in full; a practice that does not fund a case learns nothing of it.
+  v1::GetCaseRequest one;
+  one.set_case_id("O1");
+  one.set_read_on("2027-07-01");
+  Result<v1::GetCaseResponse> o1 = queries::GetCase(snapshot, PracticeActor("A81002"), one);
+  ASSERT_TRUE(o1.ok()) << o1.status().ToString();
+  const v1::CaseView& view = o1->case_();
+  EXPECT_EQ(view.state(), v1::CASE_STATE_INFORMATION_REQUESTED);
+  EXPECT_EQ(view.year(), "2027/28");
+  EXPECT_EQ(view.submitted_on(), "2027-05-01");
+  EXPECT_EQ(view.clock().started_on(), "2027-05-01");
+  EXPECT_EQ(view.approver_role(), v1::ROLE_LCP_FINANCE);
+  EXPECT_EQ(view.approver_reason(),
+            "it is a BUY case and no member declared an interest in its provider");
+  ASSERT_EQ(view.questions_size(), 1);
+  EXPECT_EQ(view.questions(0).asked_on(), "2027-05-05");
+  EXPECT_EQ(view.questions(0).asked_by(), "second.officer");
+  EXPECT_EQ(view.questions(0).answered_seq(), 0u);
+  ASSERT_EQ(view.fundings_size(), 1);
+  EXPECT_EQ(view.fundings(0).name(), "Hillview Surgery");
+  EXPECT_EQ(view.fundings(0).amount().value(), "10.00");
+  EXPECT_EQ(view.fundings(0).held().value(), "0.00");  // Not approved: nothing held.
+  Result<v1::GetCaseResponse> hidden = queries::GetCase(snapshot, PracticeActor("A81003"), one);
+  ASSERT_FALSE(hidden.ok());
+  EXPECT_EQ(hidden.status().code(), v1::ERROR_CODE_CASE_UNKNOWN);
+  EXPECT_EQ(hidden.status().message(), "no business case \"O1\" that practice A81003 funds");
+  one.set_read_on("2027-13-01");
+  Result<v1::GetCaseResponse> malformed = queries::GetCase(snapshot, kOfficer, one);
+  ASSERT_FALSE(malformed.ok());
+  EXPECT_EQ(malformed.status().code(), v1::ERROR_CODE_QUERY_INVALID);
+  EXPECT_EQ(malformed.status().message(),
+            "read_on \"2027-13-01\" is not a date written like 2027-07-01");
 }
 
 }  // namespace

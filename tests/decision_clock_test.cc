@@ -101,5 +101,19 @@ TEST(DecisionClock, AnOpenCaseIsReadAtNowAndAnUnansweredRequestPausesItToNow) {
   EXPECT_EQ(ReadClock(kLastConsent, {}, std::nullopt, Utc2026(8, 1, 8, 0), 28).days_left, -33);
 }
 
+// Dates as the case views write them, and as read_on is parsed: 1,800,000,000 seconds is
+// 2027-01-15 08:00 UTC, whose day starts 8 hours earlier, at 1,799,971,200.
+TEST(UtcDate, FormatsAndParsesCalendarDates) {
+  EXPECT_EQ(FormatUtcDate(0), "1970-01-01");
+  EXPECT_EQ(FormatUtcDate(1'800'000'000), "2027-01-15");
+  EXPECT_EQ(ParseUtcDate("2027-01-15"), std::optional<std::int64_t>(1'799'971'200));
+  EXPECT_EQ(FormatUtcDate(*ParseUtcDate("2028-02-29")), "2028-02-29");
+  EXPECT_EQ(FormatUtcDate(*ParseUtcDate("2028-02-29") + 86'400), "2028-03-01");
+  for (const char* bad : {"2027-02-29", "2027-13-01", "2027-7-01", "2027/07/01", "1969-12-31",
+                          "2027-07-00", "2027-04-31", ""}) {
+    EXPECT_FALSE(ParseUtcDate(bad).has_value()) << bad;
+  }
+}
+
 }  // namespace
 }  // namespace lcp

@@ -1403,5 +1403,94 @@ TEST(Reserve, ASettlementNeverCarriesIntoASettledYear) {
             "36750.00) held 0.00 drawn 0.00 balance 0.00 available 0.00");
 }
 
+// Business cases (rules 7) on worked example 1's reserve: the savings carried into 2027/28 (entry
+// 40: 102,000.00 / 36,750.00 / 71,250.00) fund one case for all 210,000.00, and half of it,
+// 105,000.00, is drawn down. Each practice's part is exactly half its funding (51,000.00 /
+// 18,375.00 / 35,625.00: the quotas are whole pence, so no remainder moves a penny), the other half
+// stays held, and nothing is available for a new case. 2026/27's statement does not change.
+TEST(Reserve, WorkedExampleOnesReserveHalfDrawnDownToThePenny) {
+  Recorder recorder;
+  BuildLedger([&](const v1::Command& command) { recorder.Submit(command); }, kSavingsBooks);
+  recorder.Submit(ProposeAgreementCommand("2026/27", WorkedExampleTerms(), 0, kLate));
+  recorder.Submit(CosignAgreementCommand("2026/27", 25));
+  for (int month = 1; month <= 12; ++month) {
+    recorder.Submit(CloseMonthCommand("2026/27", FormatMonth(month)));
+  }
+  EXPECT_EQ(recorder.Submit(SettleYearCommand("2026/27")).seq(), 39u);
+  recorder.Submit(testing::OpenYearCommand("2027/28", {"ELECTIVE", "PRESCRIBING", "COMMUNITY"}));
+  const v1::Actor officer = Actor("lcp.finance", v1::ROLE_LCP_FINANCE);
+  v1::Command submit;
+  v1::SubmitCase& c = *submit.mutable_submit_case();
+  c.set_case_id("BC-2027-01");
+  c.set_title("Intermediate care beds");
+  c.set_purpose("Step-down beds at RX1 for patients leaving hospital");
+  for (const auto& [ods, amount] :
+       {std::pair("A81001", "102000.00"), std::pair("A81002", "36750.00"),
+        std::pair("A81003", "71250.00")}) {
+    v1::CaseFunding& funding = *c.add_fundings();
+    funding.set_ods_code(ods);
+    funding.mutable_amount()->set_value(amount);
+  }
+  c.set_provider_code("RX1");
+  c.set_mode(v1::CONTRACT_MODE_BUY);
+  EXPECT_EQ(recorder.Submit(submit, officer).seq(), 41u);
+  for (const std::string ods : {"A81001", "A81002", "A81003"}) {
+    v1::Command consent;
+    consent.mutable_consent_case()->set_case_id("BC-2027-01");
+    consent.mutable_consent_case()->set_ods_code(ods);
+    v1::Actor practice = Actor("practice." + ods, v1::ROLE_PRACTICE);
+    practice.set_practice_ods_code(ods);
+    recorder.Submit(consent, practice);
+  }
+  v1::Command approve;
+  approve.mutable_decide_case()->set_case_id("BC-2027-01");
+  approve.mutable_decide_case()->set_decision(v1::CASE_DECISION_APPROVE);
+  recorder.Submit(approve, Actor("second.officer", v1::ROLE_LCP_FINANCE));  // 45.
+  v1::Command draw;
+  v1::DrawDownCase& d = *draw.mutable_draw_down_case();
+  d.set_case_id("BC-2027-01");
+  d.set_invoice_reference("RX1-2027-001");
+  d.mutable_amount()->set_value("105000.00");
+  d.mutable_period()->set_year("2027/28");
+  d.mutable_period()->set_month("M01");
+  const v1::JournalRecord drawn = recorder.Submit(draw, officer);
+  EXPECT_EQ(drawn.seq(), 46u);
+  EXPECT_EQ(PostingsByPeriod(drawn),
+            (std::vector<std::string>{"2027/28 M01 practice:A81001:reinvestment 51000.00",
+                                      "2027/28 M01 practice:A81002:reinvestment 18375.00",
+                                      "2027/28 M01 practice:A81003:reinvestment 35625.00",
+                                      "2027/28 M01 provider:RX1:payable -105000.00"}));
+  Result<v1::GetReserveResponse> next = ReserveOf(recorder, officer, "2027/28");
+  ASSERT_TRUE(next.ok()) << next.status().ToString();
+  EXPECT_EQ(ReserveTexts(*next),
+            (std::vector<std::string>{
+                "A81001 brought 102000.00 (from 2026/27 by entry 40: 102000.00) settled 0.00 "
+                "carried 0.00 held 51000.00 drawn 51000.00 balance 51000.00 available 0.00",
+                "A81002 brought 36750.00 (from 2026/27 by entry 40: 36750.00) settled 0.00 "
+                "carried 0.00 held 18375.00 drawn 18375.00 balance 18375.00 available 0.00",
+                "A81003 brought 71250.00 (from 2026/27 by entry 40: 71250.00) settled 0.00 "
+                "carried 0.00 held 35625.00 drawn 35625.00 balance 35625.00 available 0.00",
+                "total brought 210000.00 settled 0.00 carried 0.00 held 105000.00 drawn "
+                "105000.00 balance 105000.00 available 0.00"}));
+  // Each practice's part of the case, with the draw-down's entry.
+  ASSERT_EQ(next->practices(1).cases_size(), 1);
+  const v1::ReserveCaseView& part = next->practices(1).cases(0);
+  EXPECT_EQ(part.case_id(), "BC-2027-01");
+  EXPECT_EQ(part.state(), v1::CASE_STATE_APPROVED);
+  EXPECT_EQ(part.approved().value(), "36750.00");
+  EXPECT_EQ(part.drawn().value(), "18375.00");
+  EXPECT_EQ(part.held().value(), "18375.00");
+  ASSERT_EQ(part.draw_downs_size(), 1);
+  EXPECT_EQ(part.draw_downs(0).seq(), 46u);
+  EXPECT_EQ(part.draw_downs(0).invoice_reference(), "RX1-2027-001");
+  EXPECT_EQ(part.draw_downs(0).amount().value(), "18375.00");
+  Result<v1::GetReserveResponse> settled = ReserveOf(recorder, officer, "2026/27");
+  ASSERT_TRUE(settled.ok()) << settled.status().ToString();
+  EXPECT_EQ(ReserveTexts(*settled).back(),
+            "total brought 0.00 settled 210000.00 carried 210000.00 held 0.00 drawn 0.00 balance "
+            "0.00 available 0.00");
+  EXPECT_EQ(settled->practices(0).cases_size(), 0);
+}
+
 }  // namespace
 }  // namespace lcp

@@ -19,6 +19,7 @@
 #include <optional>
 
 #include "clients/audit/convert.h"
+#include "clients/lcp/case_output.h"
 #include "clients/lcp/notices_output.h"
 #include "clients/lcp/output.h"
 #include "ledger/audit/replay.h"
@@ -161,6 +162,17 @@ int Replay(const std::string& path, Format format) {
     }
     std::cout << (json ? ToJson(*share) + "\n"
                        : "\n" + client::RiskShareTable(*share, /*explain=*/false));
+  }
+  // The business cases, as `lcp case report` prints it, when there are any: open clocks read on the
+  // date of the export's last entry (an export knows no later day).
+  if (!snapshot.cases->by_id.empty()) {
+    Result<v1::GetCaseReportResponse> report =
+        queries::GetCaseReport(snapshot, auditor, v1::GetCaseReportRequest());
+    if (!report.ok()) {
+      std::cerr << "lcp-audit: case report: " << report.status().ToString() << "\n";
+      return kExitFailed;
+    }
+    std::cout << (json ? ToJson(*report) + "\n" : "\n" + client::CaseReportTable(*report));
   }
   return 0;
 }

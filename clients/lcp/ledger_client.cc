@@ -116,6 +116,21 @@ grpc::Status LedgerClient::GetReserve(const v1::GetReserveRequest& request,
   return Call(&v1::LedgerService::Stub::GetReserve, request, response);
 }
 
+grpc::Status LedgerClient::GetCase(const v1::GetCaseRequest& request,
+                                   v1::GetCaseResponse& response) {
+  return Call(&v1::LedgerService::Stub::GetCase, request, response);
+}
+
+grpc::Status LedgerClient::ListCases(const v1::ListCasesRequest& request,
+                                     v1::ListCasesResponse& response) {
+  return Call(&v1::LedgerService::Stub::ListCases, request, response);
+}
+
+grpc::Status LedgerClient::GetCaseReport(const v1::GetCaseReportRequest& request,
+                                         v1::GetCaseReportResponse& response) {
+  return Call(&v1::LedgerService::Stub::GetCaseReport, request, response);
+}
+
 grpc::Status LedgerClient::Export(const v1::ExportRequest& request,
                                   const std::function<bool(const v1::ExportResponse&)>& on_response) {
   grpc::ClientContext context;

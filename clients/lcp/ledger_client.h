@@ -56,6 +56,10 @@ class LedgerClient {
   grpc::Status ListMemberships(const v1::ListMembershipsRequest& request,
                                v1::ListMembershipsResponse& response);
   grpc::Status GetReserve(const v1::GetReserveRequest& request, v1::GetReserveResponse& response);
+  grpc::Status GetCase(const v1::GetCaseRequest& request, v1::GetCaseResponse& response);
+  grpc::Status ListCases(const v1::ListCasesRequest& request, v1::ListCasesResponse& response);
+  grpc::Status GetCaseReport(const v1::GetCaseReportRequest& request,
+                             v1::GetCaseReportResponse& response);
   // Calls `on_response` for each message of an export until the stream ends (without a deadline: an
   // export of a large journal takes as long as it takes).
   grpc::Status Export(const v1::ExportRequest& request,

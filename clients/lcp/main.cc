@@ -23,6 +23,7 @@
 
 #include "clients/lcp/budget_commands.h"
 #include "clients/lcp/capitation_commands.h"
+#include "clients/lcp/case_commands.h"
 #include "clients/lcp/cli.h"
 #include "clients/lcp/contract_commands.h"
 #include "clients/lcp/export_command.h"
@@ -81,6 +82,7 @@ int Main(int argc, char** argv) {
   AddContractCommands(app, options, exit_code);
   AddRiskCommands(app, options, exit_code);
   AddBudgetCommands(app, options, exit_code);
+  AddCaseCommands(app, options, exit_code);
   AddExportCommand(app, options, exit_code);
 
   try {

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "clients/lcp/case_output.h"
 #include "clients/lcp/notices_output.h"
 #include "clients/lcp/table.h"
 #include "ledger/base/chain.h"
@@ -825,6 +826,8 @@ std::string ReserveTable(const v1::GetReserveResponse& response) {
   if (response.has_totals()) row(response.totals(), "total", "");
   out += table.Text();
   if (!carries.empty()) out += "\n" + carries;
+  const std::string cases = ReserveCasesText(response);
+  if (!cases.empty()) out += "\nbusiness cases approved from these reserves:\n" + cases;
   return out;
 }
 

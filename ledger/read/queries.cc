@@ -12,11 +12,14 @@
 #include "ledger/base/export_file.h"
 #include "ledger/base/periods.h"
 #include "ledger/base/text.h"
+#include "ledger/read/case_views.h"
 #include "ledger/read/notice_views.h"
 #include "ledger/read/reserve_views.h"
 #include "ledger/read/views.h"
 #include "ledger/rules/capitation.h"
+#include "ledger/rules/cases.h"
 #include "ledger/rules/contracts.h"
+#include "ledger/rules/decision_clock.h"
 #include "ledger/rules/permissions.h"
 #include "ledger/rules/risk_sharing.h"
 
@@ -669,6 +672,84 @@ Result<v1::GetReserveResponse> GetReserve(const Snapshot& snapshot, const v1::Ac
   }
   v1::GetReserveResponse response;
   LCP_RETURN_IF_ERROR(FillReserve(snapshot, *year, *one, response));
+  return response;
+}
+
+namespace {
+
+// The time open cases' clocks are read at: the request's date, or the head entry's.
+Result<std::int64_t> ReadAt(const Snapshot& snapshot, const std::string& read_on) {
+  if (read_on.empty()) return snapshot.head_recorded_at;
+  const std::optional<std::int64_t> day = ParseUtcDate(read_on);
+  if (!day) {
+    return Status::Error(v1::ERROR_CODE_QUERY_INVALID,
+                         "read_on " + Quoted(read_on) + " is not a date written like 2027-07-01");
+  }
+  return std::max(*day, snapshot.head_recorded_at);
+}
+
+}  // namespace
+
+Result<v1::GetCaseResponse> GetCase(const Snapshot& snapshot, const v1::Actor& actor,
+                                    const v1::GetCaseRequest& request) {
+  Result<std::string> only = PracticeAsked(actor, "", "cases");
+  if (!only.ok()) return only.status();
+  Result<std::int64_t> now = ReadAt(snapshot, request.read_on());
+  if (!now.ok()) return now.status();
+  auto found = snapshot.cases->by_id.find(request.case_id());
+  // A practice learns nothing of the cases it does not fund, not even that they exist.
+  if (found == snapshot.cases->by_id.end() || (!only->empty() && !Funds(*found->second, *only))) {
+    return Status::Error(
+        v1::ERROR_CODE_CASE_UNKNOWN,
+        "no business case " + Quoted(request.case_id()) +
+            (only->empty() ? std::string(" was submitted") : " that practice " + *only + " funds"));
+  }
+  v1::GetCaseResponse response;
+  response.set_as_of_seq(snapshot.head_seq);
+  response.set_read_on(FormatUtcDate(*now));
+  FillCaseView(snapshot, *found->second, *now, *response.mutable_case_());
+  return response;
+}
+
+Result<v1::ListCasesResponse> ListCases(const Snapshot& snapshot, const v1::Actor& actor,
+                                        const v1::ListCasesRequest& request) {
+  Result<std::string> only = PracticeAsked(actor, request.ods_code(), "cases");
+  if (!only.ok()) return only.status();
+  Result<std::int64_t> now = ReadAt(snapshot, request.read_on());
+  if (!now.ok()) return now.status();
+  if (!v1::CaseState_IsValid(request.state()) ||
+      (request.approver_role() != v1::ROLE_UNSPECIFIED &&
+       request.approver_role() != v1::ROLE_PCT_FINANCE &&
+       request.approver_role() != v1::ROLE_LCP_FINANCE)) {
+    return Status::Error(v1::ERROR_CODE_QUERY_INVALID,
+                         "filter by a case state, and by approver role PCT_FINANCE or LCP_FINANCE");
+  }
+  v1::ListCasesResponse response;
+  response.set_as_of_seq(snapshot.head_seq);
+  response.set_read_on(FormatUtcDate(*now));
+  for (const auto& [id, business_case] : snapshot.cases->by_id) {
+    if (!only->empty() && !Funds(*business_case, *only)) continue;
+    if (request.state() != v1::CASE_STATE_UNSPECIFIED && business_case->state != request.state()) {
+      continue;
+    }
+    if (request.approver_role() != v1::ROLE_UNSPECIFIED &&
+        DeciderOf(snapshot, *business_case) != request.approver_role()) {
+      continue;
+    }
+    if (request.late() && !ClockOf(*business_case, *now).late) continue;
+    FillCaseView(snapshot, *business_case, *now, *response.add_cases());
+  }
+  return response;
+}
+
+Result<v1::GetCaseReportResponse> GetCaseReport(const Snapshot& snapshot, const v1::Actor& actor,
+                                                const v1::GetCaseReportRequest& request) {
+  Result<std::string> only = PracticeAsked(actor, "", "cases");
+  if (!only.ok()) return only.status();
+  Result<std::int64_t> now = ReadAt(snapshot, request.read_on());
+  if (!now.ok()) return now.status();
+  v1::GetCaseReportResponse response;
+  FillCaseReport(snapshot, *only, *now, response);
   return response;
 }
 

@@ -73,6 +73,17 @@ Result<v1::ListMembershipsResponse> ListMemberships(const Snapshot& snapshot,
 Result<v1::GetReserveResponse> GetReserve(const Snapshot& snapshot, const v1::Actor& actor,
                                           const v1::GetReserveRequest& request);
 
+// Business cases (case_views.h). A PRACTICE caller sees only the cases it funds. Open cases' clocks
+// are read on the request's read_on date ("2027-07-01"; QUERY_INVALID when malformed), or on the
+// head entry's date when it is empty (the server fills in today); a date before the head entry's
+// reads as the head entry's.
+Result<v1::GetCaseResponse> GetCase(const Snapshot& snapshot, const v1::Actor& actor,
+                                    const v1::GetCaseRequest& request);
+Result<v1::ListCasesResponse> ListCases(const Snapshot& snapshot, const v1::Actor& actor,
+                                        const v1::ListCasesRequest& request);
+Result<v1::GetCaseReportResponse> GetCaseReport(const Snapshot& snapshot, const v1::Actor& actor,
+                                                const v1::GetCaseReportRequest& request);
+
 // PERMISSION_DENIED unless `actor`'s role reads the journal: checked when a stream starts and again
 // whenever the principals have been re-read while it runs.
 Status MayReadJournal(const v1::Actor& actor);

@@ -8,6 +8,7 @@
 #include "ledger/base/accounts.h"
 #include "ledger/base/decimal.h"
 #include "ledger/base/periods.h"
+#include "ledger/read/case_views.h"
 #include "ledger/rules/reserve.h"
 
 namespace lcp {
@@ -66,6 +67,8 @@ struct Figures {
   Int settled;
   Int carried;
   std::vector<Carry> carried_to;
+  Int held;   // In the latest year.
+  Int drawn;  // In this year.
   Int balance;
 };
 
@@ -99,11 +102,10 @@ void ToStatement(const Figures& figures, v1::ReserveStatement& statement) {
   SetPounds(statement.mutable_settled(), figures.settled);
   SetPounds(statement.mutable_carried_forward(), figures.carried);
   AddCarryViews(figures.carried_to, *statement.mutable_carried());
-  // Business cases (the next rules) hold and draw on the reserve; none exist yet.
-  SetPounds(statement.mutable_held(), 0);
-  SetPounds(statement.mutable_drawn(), 0);
+  SetPounds(statement.mutable_held(), figures.held);
+  SetPounds(statement.mutable_drawn(), figures.drawn);
   SetPounds(statement.mutable_balance(), figures.balance);
-  SetPounds(statement.mutable_available(), figures.balance);
+  SetPounds(statement.mutable_available(), figures.balance - figures.held);
 }
 
 }  // namespace
@@ -165,6 +167,29 @@ Status FillReserve(const Snapshot& snapshot, const Year& year, const std::string
       });
     }
   }
+  // Business cases: what approved ones hold (only in the latest year, where the reserves are) and
+  // what their draw-downs took out of this year's reserve.
+  const bool latest = snapshot.years->rbegin()->first == start;
+  std::map<std::string, std::vector<const BusinessCase*>> funded;  // By ODS code, latest year only.
+  for (const auto& [id, business_case] : snapshot.cases->by_id) {
+    for (const CaseDrawDown& draw_down : business_case->draw_downs) {
+      if (draw_down.year != start) continue;
+      for (const auto& [ods, pence] : draw_down.parts) {
+        auto found = figures.find(ods);
+        if (found != figures.end()) found->second.drawn += pence;
+      }
+    }
+    if (!latest) continue;
+    for (const CaseFundingPart& part : business_case->fundings) {
+      auto found = figures.find(part.ods_code);
+      if (found == figures.end()) continue;
+      found->second.held += business_case->HeldOf(part);
+      if (business_case->decided_seq != 0 && (business_case->state == v1::CASE_STATE_APPROVED ||
+                                              business_case->state == v1::CASE_STATE_CLOSED)) {
+        funded[part.ods_code].push_back(business_case.get());
+      }
+    }
+  }
   auto balances = snapshot.balances->find(start);
   Figures totals;
   for (auto& [ods, f] : figures) {
@@ -176,6 +201,9 @@ Status FillReserve(const Snapshot& snapshot, const Year& year, const std::string
     statement->set_ods_code(ods);
     statement->set_name(snapshot.practices->at(ods).name);
     ToStatement(f, *statement);
+    for (const BusinessCase* business_case : funded[ods]) {
+      FillCaseFigures(*business_case, ods, *statement->add_cases());
+    }
     auto member = snapshot.notices->members.find(ods);
     if (member != snapshot.notices->members.end() && member->second.left) {
       statement->set_last_year(FormatYear(member->second.left->last_year));
@@ -183,11 +211,13 @@ Status FillReserve(const Snapshot& snapshot, const Year& year, const std::string
     totals.brought += f.brought;
     totals.settled += f.settled;
     totals.carried += f.carried;
+    totals.held += f.held;
+    totals.drawn += f.drawn;
     totals.balance += f.balance;
   }
   response.set_year(FormatYear(start));
   response.set_as_of_seq(snapshot.head_seq);
-  response.set_latest(snapshot.years->rbegin()->first == start);
+  response.set_latest(latest);
   response.set_settlement_seq(year.settled_seq);
   if (only.empty()) ToStatement(totals, *response.mutable_totals());
   return Status::Ok();

@@ -83,7 +83,7 @@ Status CheckApprover(const State& state, const BusinessCase& business_case, cons
   }
   if (actor.role() == v1::ROLE_LOCAL_ADMIN) return Status::Ok();
   std::string why;
-  const v1::Role role = ApproverRole(state, business_case, &why);
+  const v1::Role role = ApproverRole(state.contracts, business_case, &why);
   if (role == v1::ROLE_PCT_FINANCE && actor.role() != v1::ROLE_PCT_FINANCE) {
     return Refuse(v1::ERROR_CODE_PCT_APPROVAL_REQUIRED,
                   "case " + business_case.id + " is decided by PCT finance, because " + why +
@@ -144,19 +144,20 @@ bool IsCaseId(std::string_view id) {
   });
 }
 
-v1::Role ApproverRole(const State& state, const BusinessCase& business_case, std::string* why) {
+v1::Role ApproverRole(const Contracts& contracts, const BusinessCase& business_case,
+                      std::string* why) {
   if (business_case.mode == v1::CONTRACT_MODE_MAKE) {
     if (why != nullptr) *why = "it is a MAKE case";
     return v1::ROLE_PCT_FINANCE;
   }
-  for (const Interest& interest : state.contracts.interests) {
+  for (const Interest& interest : contracts.interests) {
     bool names_it =
         interest.provider == business_case.provider ||
         (!business_case.contract_id.empty() && interest.contract_id == business_case.contract_id);
     if (!names_it && !interest.contract_id.empty()) {
-      auto contract = state.contracts.by_id.find(interest.contract_id);
-      names_it = contract != state.contracts.by_id.end() &&
-                 contract->second->provider == business_case.provider;
+      auto contract = contracts.by_id.find(interest.contract_id);
+      names_it =
+          contract != contracts.by_id.end() && contract->second->provider == business_case.provider;
     }
     if (names_it) {
       if (why != nullptr) {
@@ -183,6 +184,33 @@ Int ReserveOf(const State& state, const std::string& ods) {
 Int AvailableReserve(const State& state, const std::string& ods) {
   auto held = state.cases.held.find(ods);
   return ReserveOf(state, ods) - (held == state.cases.held.end() ? Int(0) : held->second);
+}
+
+DecisionClock ClockOf(const BusinessCase& business_case, std::int64_t now) {
+  if (business_case.clock_started_seq == 0) {
+    DecisionClock clock;
+    clock.target_days = business_case.target_days;
+    return clock;
+  }
+  std::vector<ClockPause> pauses;
+  for (const CaseQuestion& question : business_case.questions) {
+    pauses.push_back(
+        ClockPause{question.asked_at, question.answered_seq == 0
+                                          ? std::nullopt
+                                          : std::optional<std::int64_t>(question.answered_at)});
+  }
+  const std::optional<std::int64_t> stopped =
+      business_case.decided_seq == 0 ? std::nullopt
+                                     : std::optional<std::int64_t>(business_case.decided_at);
+  DecisionClock clock =
+      ReadClock(business_case.clock_started_at, pauses, stopped,
+                std::max(now, business_case.clock_started_at), business_case.target_days);
+  // A withdrawal stops the clock, but it is not a decision, and never late.
+  if (business_case.state == v1::CASE_STATE_WITHDRAWN) {
+    clock.decided = false;
+    clock.late = false;
+  }
+  return clock;
 }
 
 std::uint32_t DecisionTargetOf(const State& state, int start_year) {
@@ -457,7 +485,7 @@ Result<ChangeSet> DecideDecideCase(const State& state, const v1::DecideCase& com
   business_case->decided_seq = state.last_seq() + 1;
   business_case->decided_at = RecordedAt(envelope);
   business_case->decided_by = envelope.actor().principal_id();
-  business_case->decided_role = ApproverRole(state, current);
+  business_case->decided_role = ApproverRole(state.contracts, current);
   business_case->reasons = command.reasons();
   return ChangesPutting(std::move(business_case));
 }

@@ -21,6 +21,7 @@
 #include "ledger/base/change_set.h"
 #include "ledger/base/state.h"
 #include "ledger/base/status.h"
+#include "ledger/rules/decision_clock.h"
 
 namespace lcp {
 
@@ -36,13 +37,18 @@ bool IsCaseId(std::string_view id);
 // The role that decides the case: PCT_FINANCE for a MAKE case, or one whose provider or contract
 // (or another contract with its provider) a member declared an interest in; LCP_FINANCE otherwise.
 // When `why` is given, it is set to the reason in words.
-v1::Role ApproverRole(const State& state, const BusinessCase& business_case,
+v1::Role ApproverRole(const Contracts& contracts, const BusinessCase& business_case,
                       std::string* why = nullptr);
 
 // A practice's reinvestment reserve in the latest year (the credit balance, in pence), and what it
 // may still give to a new case: that less what approved cases hold of it.
 Int ReserveOf(const State& state, const std::string& ods);
 Int AvailableReserve(const State& state, const std::string& ods);
+
+// The case's decision clock: from its last consent, paused by its questions, stopped by its
+// decision or withdrawal, or read at `now` (seconds since 1970) while open. Before the clock
+// starts, zeros.
+DecisionClock ClockOf(const BusinessCase& business_case, std::int64_t now);
 
 // The decision target (days) for a case of `start_year` whose clock starts now: the year's
 // agreement in force, or the default.

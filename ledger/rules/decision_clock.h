@@ -8,6 +8,8 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
+#include <string_view>
 #include <vector>
 
 namespace lcp {
@@ -32,6 +34,11 @@ struct DecisionClock {
 
 // The UTC calendar date of `seconds` since 1970, as days since 1970-01-01.
 std::int64_t UtcDay(std::int64_t seconds);
+
+// The UTC date of `seconds` since 1970 as "2027-05-04", and back: the first second of a date
+// written so (years 1970 to 9999), or nothing for any other text.
+std::string FormatUtcDate(std::int64_t seconds);
+std::optional<std::int64_t> ParseUtcDate(std::string_view text);
 
 // The clock of a case started at `started_at` (the last consent), with its pauses in the order
 // asked (each asked at or after the start, an answer at or after its request, at most the last
