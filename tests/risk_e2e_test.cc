@@ -295,6 +295,19 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   EXPECT_EQ(MemberShares(Share(server, {"--settled", "--year", "2026/27"})),
             (std::vector<std::string>{"A81001 102012.85", "A81002 36750.00", "A81003 71237.15"}));
 
+  // A business case on Riverside's reserve, approved by another principal and half drawn down in
+  // M02 (M01 is closed): 51,006.43 of its 102,012.85 held, the rest drawn.
+  MustRun(server, {"case", "submit", "BC-1", "--title", "Clinic", "--purpose", "A clinic", "--fund",
+                   "A81001=102012.85", "--provider", "RX1", "--mode", "buy"});
+  MustRun(server, {"case", "consent", "BC-1", "--practice", "A81001"});
+  MustRun(server, {"--as", "decider", "case", "approve", "BC-1"});
+  const RunResult drawn = Lcp(server, {"case", "drawdown", "BC-1", "--year", "2027/28", "--month",
+                                       "M02", "--amount", "51006.42", "--invoice", "RX1-900"});
+  ASSERT_EQ(drawn.exit_code, 0) << drawn.err;
+  EXPECT_NE(drawn.out.find("  practice:A81001:reinvestment            51006.42\n"),
+            std::string::npos)
+      << drawn.out;
+
   // The auditor's side. An export of the first 31 entries (to the settlement), and one of the
   // whole.
   const std::string early_file = (dir.path() / "early.lcpx").string();
@@ -333,8 +346,9 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
     lines.push_back(replayed.out.substr(at, end - at + 1));
   }
   // The header, the balances, then per year its statement, its notices report, its membership list,
-  // its reinvestment reserves (for a year that has any) and (with an agreement) its risk share.
-  ASSERT_EQ(lines.size(), 11u) << replayed.out;
+  // its reinvestment reserves (for a year that has any) and (with an agreement) its risk share;
+  // then the case report, read on the last entry's date.
+  ASSERT_EQ(lines.size(), 12u) << replayed.out;
   EXPECT_EQ(lines[1], Lcp(server, {"--output", "json", "balances"}).out);
   EXPECT_EQ(lines[2], Lcp(server, {"--output", "json", "statement", "--year", "2026/27"}).out);
   EXPECT_EQ(lines[3],
@@ -350,6 +364,12 @@ TEST(RiskSharingEndToEnd, TheWorkedExamplesProjectedAsWhatIfsAndSettled) {
   EXPECT_EQ(lines[9],
             Lcp(server, {"--output", "json", "membership", "list", "--year", "2027/28"}).out);
   EXPECT_EQ(lines[10], Lcp(server, {"--output", "json", "reserve", "--year", "2027/28"}).out);
+  EXPECT_NE(lines[10].find("\"held\":{\"value\":\"51006.43\"}"), std::string::npos) << lines[10];
+  const std::size_t read_on = lines[11].find("\"readOn\":\"");
+  ASSERT_NE(read_on, std::string::npos) << lines[11];
+  EXPECT_EQ(lines[11], Lcp(server, {"--output", "json", "case", "report", "--on",
+                                    lines[11].substr(read_on + 10, 10)})
+                           .out);
 }
 
 }  // namespace

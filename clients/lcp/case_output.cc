@@ -22,6 +22,18 @@ std::string ClockCell(const v1::CaseClockView& clock) {
   return out;
 }
 
+// The table's text without the spaces a padded last column leaves at the ends of its lines.
+std::string Trimmed(const Table& table) {
+  std::string out;
+  for (const char c : table.Text()) {
+    if (c == '\n') {
+      while (!out.empty() && out.back() == ' ') out.pop_back();
+    }
+    out += c;
+  }
+  return out;
+}
+
 }  // namespace
 
 std::string CaseStateName(v1::CaseState state) {
@@ -71,7 +83,7 @@ std::string CaseTable(const v1::GetCaseResponse& response) {
   }
   fundings.Row({"total", "", c.amount().value(), "", c.figures().drawn().value(),
                 c.figures().held().value()});
-  out += fundings.Text();
+  out += Trimmed(fundings);
   for (const v1::CaseQuestionView& q : c.questions()) {
     out += "  asked by " + q.asked_by() + " at entry " + std::to_string(q.asked_seq()) + " on " +
            q.asked_on() + ": " + q.question() + "\n";
@@ -108,7 +120,7 @@ std::string CasesTable(const v1::ListCasesResponse& response) {
                c.amount().value(), c.figures().drawn().value(), c.figures().held().value(),
                ClockCell(c.clock())});
   }
-  return out + table.Text();
+  return out + Trimmed(table);
 }
 
 std::string CaseReportTable(const v1::GetCaseReportResponse& response) {
@@ -130,7 +142,7 @@ std::string CaseReportTable(const v1::GetCaseReportResponse& response) {
                                         : std::to_string(-clock.days_left()) + " over",
                  clock.late() ? "LATE" : ""});
     }
-    out += table.Text();
+    out += Trimmed(table);
   }
   out += "decisions by approving role:\n";
   Table roles({FitLeft(11, "  "), Right(7, "  "), Right(11, "  "), Right(5, "  "), Right(5, "  "),
@@ -143,7 +155,7 @@ std::string CaseReportTable(const v1::GetCaseReportResponse& response) {
                row.median_days().empty() ? "-" : row.median_days(), std::to_string(row.late()),
                std::to_string(row.open()), std::to_string(row.open_over()), late});
   }
-  out += roles.Text();
+  out += Trimmed(roles);
   if (!response.awaiting_consent().empty()) {
     std::string ids;
     for (const std::string& id : response.awaiting_consent()) ids += (ids.empty() ? "" : ", ") + id;
