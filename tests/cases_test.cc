@@ -283,6 +283,15 @@ TEST(CaseClock, PausesMoveTheTarget) {
   EXPECT_EQ(open.elapsed_days, 15);
   EXPECT_EQ(open.days_left, 41);
   EXPECT_FALSE(open.decided);
+  // The proposer never answers; the approver rejects on 2027-08-19: the open pause runs to the
+  // decision (2 + 3 + 20 = 25 of 40 calendar days), so 15 days on the clock.
+  books.Must(kOfficer, DecideCommand("BC-2", v1::CASE_DECISION_REJECT, "No answer"), "2027-08-19");
+  const DecisionClock rejected = books.Clock("BC-2", "2027-12-31");
+  EXPECT_TRUE(rejected.decided);
+  EXPECT_EQ(rejected.paused_days, 25);
+  EXPECT_EQ(rejected.elapsed_days, 15);
+  EXPECT_EQ(books.Case("BC-2").state, v1::CASE_STATE_REJECTED);
+  EXPECT_EQ(books.Case("BC-2").questions.back().answered_seq, 0u);
 }
 
 // The agreement in force for the case's year sets the target when the clock starts.
@@ -502,10 +511,26 @@ TEST(CaseRefusals, EachWithItsCodeAndNothingPosted) {
                       v1::ERROR_CODE_PERMISSION_DENIED,
                       "a practice proposes cases from its own reserve: A81003 is not among the "
                       "funding practices");
+  // A practice that does not fund a case learns nothing of it, not even that it exists; the
+  // insecure local administrator, who may consent for any practice, is told why.
   books.ExpectRefused(PracticeActor("A81003"), ConsentCommand("BC-1", "A81003"),
-                      v1::ERROR_CODE_CASE_CONSENT_INVALID,
+                      v1::ERROR_CODE_CASE_UNKNOWN,
+                      "no business case \"BC-1\" was submitted (lcp case list shows them)");
+  books.ExpectRefused(PracticeActor("A81003"), WithdrawCommand("BC-1"), v1::ERROR_CODE_CASE_UNKNOWN,
+                      "no business case \"BC-1\" was submitted (lcp case list shows them)");
+  books.ExpectRefused(ActorOf("local-admin", v1::ROLE_LOCAL_ADMIN),
+                      ConsentCommand("BC-1", "A81003"), v1::ERROR_CODE_CASE_CONSENT_INVALID,
                       "practice \"A81003\" does not fund case BC-1; only its funding practices "
                       "consent");
+  // Nor, proposing, does it see another practice's reserve, nor which entry took an id.
+  books.ExpectRefused(PracticeActor("A81001"),
+                      SubmitCommand("BC-2", {{"A81001", "1.00"}, {"A81002", "16040.99"}}),
+                      v1::ERROR_CODE_RESERVE_INSUFFICIENT,
+                      "practice A81002's available reserve does not cover the 16040.99 it would "
+                      "give; ask it, or LCP finance, what it can give");
+  books.ExpectRefused(PracticeActor("A81001"), SubmitCommand("BC-1", {{"A81001", "1.00"}}),
+                      v1::ERROR_CODE_CASE_ALREADY_EXISTS,
+                      "case BC-1 was submitted already; choose another id");
   books.ExpectRefused(PracticeActor("A81003"), ConsentCommand("BC-1", "A81002"),
                       v1::ERROR_CODE_PERMISSION_DENIED,
                       "a practice consents only for itself: you act for A81003");
@@ -535,7 +560,7 @@ TEST(CaseRefusals, EachWithItsCodeAndNothingPosted) {
   books.ExpectRefused(kOfficer, DecideCommand("BC-1", v1::CASE_DECISION_APPROVE),
                       v1::ERROR_CODE_CASE_STATE_INVALID,
                       "case BC-1 is INFORMATION_REQUESTED; it awaits the proposer's answer to the "
-                      "question of entry 37 before it is decided");
+                      "question of entry 37 before it is approved (it may be rejected)");
   books.Must(PracticeActor("A81001"), AnswerCommand("BC-1", "Our nurses"), "2027-05-04");
   books.ExpectRefused(kOfficer, WithdrawCommand("BC-1"), v1::ERROR_CODE_CASE_NOT_PROPOSER,
                       "only the proposer of case BC-1 (practice.A81001) withdraws it");

@@ -14,7 +14,7 @@ std::string Modes(v1::ContractMode mode) {
 }
 
 std::string ClockCell(const v1::CaseClockView& clock) {
-  if (!clock.started()) return "-";
+  if (!clock.started()) return "-";  // Awaiting consent, or withdrawn before it.
   std::string out =
       std::to_string(clock.elapsed_days()) + "/" + std::to_string(clock.target_days());
   if (clock.paused_days() != 0) out += " (+" + std::to_string(clock.paused_days()) + " paused)";
@@ -44,12 +44,17 @@ std::string RoleText(v1::Role role) {
   return v1::Role_Name(role).substr(std::string_view("ROLE_").size());
 }
 
-std::string ClockText(const v1::CaseClockView& clock) {
-  if (!clock.started()) return "not started (awaiting consent)";
+std::string ClockText(const v1::CaseClockView& clock, v1::CaseState state) {
+  const bool withdrawn = state == v1::CASE_STATE_WITHDRAWN;
+  if (!clock.started()) {
+    return withdrawn ? "never started (withdrawn before every funder consented)"
+                     : "not started (awaiting consent)";
+  }
   const std::string paused =
       clock.paused_days() == 0 ? std::string() : ", " + Days(clock.paused_days()) + " paused";
   const std::string day =
       "day " + std::to_string(clock.elapsed_days()) + " of " + std::to_string(clock.target_days());
+  if (withdrawn) return "stopped by the withdrawal on " + day + paused;
   if (clock.decided()) {
     return "decided on " + day + paused + ": " +
            (clock.late() ? Days(-clock.days_left()) + " late" : std::string("on time"));
@@ -72,7 +77,7 @@ std::string CaseTable(const v1::GetCaseResponse& response) {
          ") at entry " + std::to_string(c.submitted_seq()) + " on " + c.submitted_on() + ", in " +
          c.year() + "\n";
   out += "  decided by " + RoleText(c.approver_role()) + ": " + c.approver_reason() + "\n";
-  out += "  clock: " + ClockText(c.clock()) + "\n";
+  out += "  clock: " + ClockText(c.clock(), c.state()) + "\n";
   Table fundings({FitLeft(8, "  "), FitLeft(4, "  "), Right(12, "  "), Left(10, "  "),
                   Right(12, "  "), Right(12, "  ")});
   fundings.Row({"practice", "name", "funding", "consent", "drawn", "held"});

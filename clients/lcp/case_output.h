@@ -13,9 +13,10 @@ namespace lcp::client {
 std::string CaseStateName(v1::CaseState state);
 // "PCT_FINANCE", "LCP_FINANCE".
 std::string RoleText(v1::Role role);
-// A clock in words: "not started (awaiting consent)", "day 12 of 56, 44 left (3 paused)", "decided
-// on day 57 of 56: 1 day late".
-std::string ClockText(const v1::CaseClockView& clock);
+// A case's clock in words: "not started (awaiting consent)", "started 2027-05-06; day 12 of 56, 3
+// days paused, 44 days left", "decided on day 57 of 56: 1 day late", "stopped by the withdrawal on
+// day 9 of 56".
+std::string ClockText(const v1::CaseClockView& clock, v1::CaseState state);
 
 // One case: what it is for, who funds it and consented, who decides and why, its clock, questions,
 // decision, and its figures with each draw-down.

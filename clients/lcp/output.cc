@@ -623,9 +623,13 @@ std::string AgreementViewText(const v1::AgreementView& view, const std::string& 
 std::string AgreementTermsText(const v1::AgreementTerms& terms, const std::string& indent) {
   return indent + "pooled lines: " + JoinWith(terms.pooled_lines(), ", ") + "\n" + indent +
          "savings:   " + SideText(terms.savings()) + "\n" + indent +
-         "overspend: " + SideText(terms.overspend()) + "\n" + indent +
-         "members: alpha_budget " + terms.alpha_budget().value() + ", alpha_contribution " +
-         terms.alpha_contribution().value() + "\n";
+         "overspend: " + SideText(terms.overspend()) + "\n" + indent + "members: alpha_budget " +
+         terms.alpha_budget().value() + ", alpha_contribution " +
+         terms.alpha_contribution().value() + "\n" +
+         (terms.decision_target_days() == 0
+              ? std::string()
+              : indent + "business cases: decided within " +
+                    std::to_string(terms.decision_target_days()) + " days\n");
 }
 
 std::string YearTable(const v1::GetYearResponse& response) {

@@ -24,6 +24,7 @@ struct Arguments {
   SideArguments overspend;
   std::string alpha_budget;
   std::string alpha_contribution;
+  std::uint32_t decision_target_days = 0;
   std::int64_t replaces = -1;  // -1: the agreement in force, read from the server.
   std::string reason;
   std::uint64_t proposal = 0;
@@ -140,6 +141,9 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
   propose->add_option("--alpha-contribution", args->alpha_contribution,
                       "Share that goes by members' own underspends (savings) or overspends")
       ->required();
+  propose->add_option("--decision-target-days", args->decision_target_days,
+                      "Business cases are decided within this many days of their last consent, "
+                      "1 to 366 (default: 56, eight weeks)");
   propose->add_option("--replaces", args->replaces,
                       "The agreement in force it replaces (its entry); required when one is in force");
   propose->add_option("--reason", args->reason,
@@ -162,6 +166,7 @@ void AddRiskCommands(CLI::App& app, Options& options, int& exit_code) {
     *terms->mutable_overspend() = *overspend;
     terms->mutable_alpha_budget()->set_value(a.alpha_budget);
     terms->mutable_alpha_contribution()->set_value(a.alpha_contribution);
+    terms->set_decision_target_days(a.decision_target_days);
     p->set_reason(a.reason);
     if (a.replaces >= 0) {
       p->set_replaces_seq(static_cast<std::uint64_t>(a.replaces));

@@ -31,9 +31,18 @@ std::int64_t RecordedAt(const v1::JournalEntry& envelope) {
   return envelope.recorded_at().seconds();
 }
 
-Result<std::shared_ptr<const BusinessCase>> FindCase(const State& state, const std::string& id) {
+// The case `id`, as `actor` may know it: a practice learns nothing of a case it does not fund, not
+// even that it exists (as GetCase).
+Result<std::shared_ptr<const BusinessCase>> FindCase(const State& state, const std::string& id,
+                                                     const v1::Actor& actor) {
   auto found = state.cases.by_id.find(id);
-  if (found == state.cases.by_id.end()) {
+  const auto funds = [&](const BusinessCase& c) {
+    return std::any_of(c.fundings.begin(), c.fundings.end(), [&](const CaseFundingPart& part) {
+      return part.ods_code == actor.practice_ods_code();
+    });
+  };
+  if (found == state.cases.by_id.end() ||
+      (actor.role() == v1::ROLE_PRACTICE && !funds(*found->second))) {
     return Refuse(v1::ERROR_CODE_CASE_UNKNOWN,
                   "no business case " + Quoted(id) + " was submitted (lcp case list shows them)");
   }
@@ -233,9 +242,12 @@ Result<ChangeSet> DecideSubmitCase(const State& state, const v1::SubmitCase& com
   }
   if (auto existing = state.cases.by_id.find(command.case_id());
       existing != state.cases.by_id.end()) {
+    // A practice learns only that the id is taken, not which entry took it.
     return Refuse(v1::ERROR_CODE_CASE_ALREADY_EXISTS,
-                  "case " + command.case_id() + " was submitted already, by entry " +
-                      std::to_string(existing->second->submitted_seq));
+                  "case " + command.case_id() + " was submitted already" +
+                      (actor.role() == v1::ROLE_PRACTICE
+                           ? std::string("; choose another id")
+                           : ", by entry " + std::to_string(existing->second->submitted_seq)));
   }
   if (!IsPrintableText(command.title(), kNameLengthMax)) {
     return Refuse(v1::ERROR_CODE_NAME_INVALID,
@@ -305,6 +317,14 @@ Result<ChangeSet> DecideSubmitCase(const State& state, const v1::SubmitCase& com
                   "a case is funded by 1 to " + std::to_string(kCaseFundingsMax) + " practices; " +
                       std::to_string(count) + " were given");
   }
+  if (actor.role() == v1::ROLE_PRACTICE &&
+      std::none_of(
+          command.fundings().begin(), command.fundings().end(),
+          [&](const v1::CaseFunding& f) { return f.ods_code() == actor.practice_ods_code(); })) {
+    return Refuse(v1::ERROR_CODE_PERMISSION_DENIED,
+                  "a practice proposes cases from its own reserve: " + actor.practice_ods_code() +
+                      " is not among the funding practices");
+  }
   const std::uint64_t seq = state.last_seq() + 1;
   const std::int64_t now = RecordedAt(envelope);
   std::set<std::string> seen;
@@ -332,18 +352,18 @@ Result<ChangeSet> DecideSubmitCase(const State& state, const v1::SubmitCase& com
                     "practice " + ods + "'s funding must be above 0.00");
     }
     if (amount->pence() > AvailableReserve(state, ods)) {
+      // A practice sees the figures of its own reserve only.
       return Refuse(v1::ERROR_CODE_RESERVE_INSUFFICIENT,
-                    RefuseFundingMessage(state, ods, amount->pence()));
+                    actor.role() == v1::ROLE_PRACTICE && ods != actor.practice_ods_code()
+                        ? "practice " + ods + "'s available reserve does not cover the " +
+                              Pounds(amount->pence()) +
+                              " it would give; ask it, or LCP finance, what it can give"
+                        : RefuseFundingMessage(state, ods, amount->pence()));
     }
     CaseFundingPart part;
     part.ods_code = ods;
     part.amount = amount->pence();
     business_case->fundings.push_back(std::move(part));
-  }
-  if (actor.role() == v1::ROLE_PRACTICE && !seen.contains(actor.practice_ods_code())) {
-    return Refuse(v1::ERROR_CODE_PERMISSION_DENIED,
-                  "a practice proposes cases from its own reserve: " + actor.practice_ods_code() +
-                      " is not among the funding practices");
   }
   std::sort(
       business_case->fundings.begin(), business_case->fundings.end(),
@@ -371,13 +391,14 @@ Result<ChangeSet> DecideSubmitCase(const State& state, const v1::SubmitCase& com
 
 Result<ChangeSet> DecideConsentCase(const State& state, const v1::ConsentCase& command,
                                     const v1::JournalEntry& envelope) {
-  Result<std::shared_ptr<const BusinessCase>> found = FindCase(state, command.case_id());
-  if (!found.ok()) return found.status();
   const v1::Actor& actor = envelope.actor();
   if (actor.role() == v1::ROLE_PRACTICE && actor.practice_ods_code() != command.ods_code()) {
     return Refuse(v1::ERROR_CODE_PERMISSION_DENIED,
                   "a practice consents only for itself: you act for " + actor.practice_ods_code());
   }
+  Result<std::shared_ptr<const BusinessCase>> found =
+      FindCase(state, command.case_id(), envelope.actor());
+  if (!found.ok()) return found.status();
   const BusinessCase& current = **found;
   if (current.state != v1::CASE_STATE_AWAITING_CONSENT) {
     return WrongState(current, "only a case awaiting consent takes one");
@@ -406,7 +427,8 @@ Result<ChangeSet> DecideConsentCase(const State& state, const v1::ConsentCase& c
 Result<ChangeSet> DecideRequestCaseInformation(const State& state,
                                                const v1::RequestCaseInformation& command,
                                                const v1::JournalEntry& envelope) {
-  Result<std::shared_ptr<const BusinessCase>> found = FindCase(state, command.case_id());
+  Result<std::shared_ptr<const BusinessCase>> found =
+      FindCase(state, command.case_id(), envelope.actor());
   if (!found.ok()) return found.status();
   const BusinessCase& current = **found;
   if (current.state != v1::CASE_STATE_AWAITING_DECISION) {
@@ -427,7 +449,8 @@ Result<ChangeSet> DecideRequestCaseInformation(const State& state,
 
 Result<ChangeSet> DecideAnswerCase(const State& state, const v1::AnswerCase& command,
                                    const v1::JournalEntry& envelope) {
-  Result<std::shared_ptr<const BusinessCase>> found = FindCase(state, command.case_id());
+  Result<std::shared_ptr<const BusinessCase>> found =
+      FindCase(state, command.case_id(), envelope.actor());
   if (!found.ok()) return found.status();
   const BusinessCase& current = **found;
   if (current.state != v1::CASE_STATE_INFORMATION_REQUESTED) {
@@ -446,7 +469,8 @@ Result<ChangeSet> DecideAnswerCase(const State& state, const v1::AnswerCase& com
 
 Result<ChangeSet> DecideDecideCase(const State& state, const v1::DecideCase& command,
                                    const v1::JournalEntry& envelope) {
-  Result<std::shared_ptr<const BusinessCase>> found = FindCase(state, command.case_id());
+  Result<std::shared_ptr<const BusinessCase>> found =
+      FindCase(state, command.case_id(), envelope.actor());
   if (!found.ok()) return found.status();
   const BusinessCase& current = **found;
   if (command.decision() != v1::CASE_DECISION_APPROVE &&
@@ -464,12 +488,16 @@ Result<ChangeSet> DecideDecideCase(const State& state, const v1::DecideCase& com
                       "consents; awaiting " +
                       missing);
   }
-  if (current.state == v1::CASE_STATE_INFORMATION_REQUESTED) {
+  // With a question open, the approver may reject the case (the proposer may never answer: the
+  // pause then runs to the decision), but approves only once it is answered.
+  if (current.state == v1::CASE_STATE_INFORMATION_REQUESTED &&
+      command.decision() == v1::CASE_DECISION_APPROVE) {
     return WrongState(current, "it awaits the proposer's answer to the question of entry " +
                                    std::to_string(current.questions.back().asked_seq) +
-                                   " before it is decided");
+                                   " before it is approved (it may be rejected)");
   }
-  if (current.state != v1::CASE_STATE_AWAITING_DECISION) {
+  if (current.state != v1::CASE_STATE_AWAITING_DECISION &&
+      current.state != v1::CASE_STATE_INFORMATION_REQUESTED) {
     return WrongState(current,
                       "it was decided already, by entry " + std::to_string(current.decided_seq));
   }
@@ -492,7 +520,8 @@ Result<ChangeSet> DecideDecideCase(const State& state, const v1::DecideCase& com
 
 Result<ChangeSet> DecideWithdrawCase(const State& state, const v1::WithdrawCase& command,
                                      const v1::JournalEntry& envelope) {
-  Result<std::shared_ptr<const BusinessCase>> found = FindCase(state, command.case_id());
+  Result<std::shared_ptr<const BusinessCase>> found =
+      FindCase(state, command.case_id(), envelope.actor());
   if (!found.ok()) return found.status();
   const BusinessCase& current = **found;
   if (current.state != v1::CASE_STATE_AWAITING_CONSENT &&
@@ -514,7 +543,8 @@ Result<ChangeSet> DecideWithdrawCase(const State& state, const v1::WithdrawCase&
 Result<ChangeSet> DecideCloseCase(const State& state, const v1::CloseCase& command,
                                   const v1::JournalEntry& envelope) {
   (void)envelope;
-  Result<std::shared_ptr<const BusinessCase>> found = FindCase(state, command.case_id());
+  Result<std::shared_ptr<const BusinessCase>> found =
+      FindCase(state, command.case_id(), envelope.actor());
   if (!found.ok()) return found.status();
   const BusinessCase& current = **found;
   if (current.state != v1::CASE_STATE_APPROVED) {
@@ -531,7 +561,8 @@ Result<ChangeSet> DecideCloseCase(const State& state, const v1::CloseCase& comma
 Result<ChangeSet> DecideDrawDownCase(const State& state, const v1::DrawDownCase& command,
                                      const v1::JournalEntry& envelope) {
   (void)envelope;
-  Result<std::shared_ptr<const BusinessCase>> found = FindCase(state, command.case_id());
+  Result<std::shared_ptr<const BusinessCase>> found =
+      FindCase(state, command.case_id(), envelope.actor());
   if (!found.ok()) return found.status();
   const BusinessCase& current = **found;
   if (current.state == v1::CASE_STATE_CLOSED) {
