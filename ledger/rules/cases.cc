@@ -138,6 +138,13 @@ void StartClockIfConsented(const State& state, BusinessCase& business_case, std:
   business_case.target_days = DecisionTargetOf(state, business_case.year);
 }
 
+// Records the entry that decides or withdraws the case, which stops its clock.
+void StopClock(BusinessCase& business_case, const State& state, const v1::JournalEntry& envelope) {
+  business_case.decided_seq = state.last_seq() + 1;
+  business_case.decided_at = RecordedAt(envelope);
+  business_case.decided_by = envelope.actor().principal_id();
+}
+
 ChangeSet ChangesPutting(std::shared_ptr<BusinessCase> business_case) {
   ChangeSet changes;
   changes.changes.push_back(PutCase{std::move(business_case)});
@@ -510,9 +517,7 @@ Result<ChangeSet> DecideDecideCase(const State& state, const v1::DecideCase& com
   if (approve) LCP_RETURN_IF_ERROR(CheckFundingsAvailable(state, current));
   auto business_case = std::make_shared<BusinessCase>(current);
   business_case->state = approve ? v1::CASE_STATE_APPROVED : v1::CASE_STATE_REJECTED;
-  business_case->decided_seq = state.last_seq() + 1;
-  business_case->decided_at = RecordedAt(envelope);
-  business_case->decided_by = envelope.actor().principal_id();
+  StopClock(*business_case, state, envelope);
   business_case->decided_role = ApproverRole(state.contracts, current);
   business_case->reasons = command.reasons();
   return ChangesPutting(std::move(business_case));
@@ -533,16 +538,13 @@ Result<ChangeSet> DecideWithdrawCase(const State& state, const v1::WithdrawCase&
   LCP_RETURN_IF_ERROR(CheckReasonText(command.reason(), "a withdrawal's reason"));
   auto business_case = std::make_shared<BusinessCase>(current);
   business_case->state = v1::CASE_STATE_WITHDRAWN;
-  business_case->decided_seq = state.last_seq() + 1;
-  business_case->decided_at = RecordedAt(envelope);
-  business_case->decided_by = envelope.actor().principal_id();
+  StopClock(*business_case, state, envelope);
   business_case->reasons = command.reason();
   return ChangesPutting(std::move(business_case));
 }
 
 Result<ChangeSet> DecideCloseCase(const State& state, const v1::CloseCase& command,
                                   const v1::JournalEntry& envelope) {
-  (void)envelope;
   Result<std::shared_ptr<const BusinessCase>> found =
       FindCase(state, command.case_id(), envelope.actor());
   if (!found.ok()) return found.status();
@@ -560,7 +562,6 @@ Result<ChangeSet> DecideCloseCase(const State& state, const v1::CloseCase& comma
 
 Result<ChangeSet> DecideDrawDownCase(const State& state, const v1::DrawDownCase& command,
                                      const v1::JournalEntry& envelope) {
-  (void)envelope;
   Result<std::shared_ptr<const BusinessCase>> found =
       FindCase(state, command.case_id(), envelope.actor());
   if (!found.ok()) return found.status();
