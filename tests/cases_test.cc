@@ -564,6 +564,11 @@ TEST(CaseRefusals, EachWithItsCodeAndNothingPosted) {
   books.Must(PracticeActor("A81001"), AnswerCommand("BC-1", "Our nurses"), "2027-05-04");
   books.ExpectRefused(kOfficer, WithdrawCommand("BC-1"), v1::ERROR_CODE_CASE_NOT_PROPOSER,
                       "only the proposer of case BC-1 (practice.A81001) withdraws it");
+  v1::Command no_reason = WithdrawCommand("BC-1");
+  no_reason.mutable_withdraw_case()->clear_reason();
+  books.ExpectRefused(PracticeActor("A81001"), no_reason, v1::ERROR_CODE_NARRATIVE_INVALID,
+                      "a withdrawal needs a reason of 1 to 500 characters of UTF-8 text without "
+                      "control characters");
   books.Must(kOfficer, DecideCommand("BC-1", v1::CASE_DECISION_APPROVE), "2027-05-05");
   books.ExpectRefused(PracticeActor("A81001"), WithdrawCommand("BC-1"),
                       v1::ERROR_CODE_CASE_STATE_INVALID,
@@ -661,6 +666,22 @@ TEST(CaseRules, EachCaseCommandsChangesAndReversibility) {
     EXPECT_EQ(!changes->legs.empty(), step.posts);
     books.Must(step.actor, step.command, "2027-05-01");
   }
+}
+
+// A payee that has since become a practice's ODS code is never paid from a reserve: the provider
+// A81009 is registered, a case paying it approved, and then practice A81009 registers.
+TEST(CaseRefusals, ADrawDownToAPayeeThatIsNowAPracticeIsRefused) {
+  CaseBooks books;
+  books.Must(kAdmin, testing::RegisterProviderCommand("A81009"), "2027-04-20");
+  books.Must(PracticeActor("A81001"), SubmitCommand("BC-1", {{"A81001", "100.00"}}, "A81009"),
+             "2027-05-01");
+  books.Must(kOfficer, DecideCommand("BC-1", v1::CASE_DECISION_APPROVE), "2027-05-02");
+  books.Must(kAdmin, testing::RegisterPracticeCommand("A81009"), "2027-05-03");
+  books.ExpectRefused(kOfficer, DrawDownCommand("BC-1", "INV-1", "10.00"),
+                      v1::ERROR_CODE_CASE_PAYEE_INVALID,
+                      "case BC-1's provider A81009 is now also a practice's ODS code; a reserve is "
+                      "never paid to a practice");
+  EXPECT_EQ(books.Reserve("A81001"), "20680.16");
 }
 
 // Case commands came in with rules 7: an entry that records an older version cannot hold one.

@@ -50,11 +50,6 @@ std::string Median(std::vector<std::int64_t> days) {
 
 }  // namespace
 
-bool Funds(const BusinessCase& business_case, const std::string& ods) {
-  return std::any_of(business_case.fundings.begin(), business_case.fundings.end(),
-                     [&](const CaseFundingPart& part) { return part.ods_code == ods; });
-}
-
 v1::Role DeciderOf(const Snapshot& snapshot, const BusinessCase& business_case) {
   if (business_case.decided_role != v1::ROLE_UNSPECIFIED) return business_case.decided_role;
   return ApproverRole(*snapshot.contracts, business_case);

@@ -12,9 +12,6 @@
 
 namespace lcp {
 
-// Whether `ods` funds the case (the cases a practice may see).
-bool Funds(const BusinessCase& business_case, const std::string& ods);
-
 // The role that decides the case: the one that did, once decided; otherwise the one it needs now.
 v1::Role DeciderOf(const Snapshot& snapshot, const BusinessCase& business_case);
 

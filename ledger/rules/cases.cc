@@ -36,13 +36,8 @@ std::int64_t RecordedAt(const v1::JournalEntry& envelope) {
 Result<std::shared_ptr<const BusinessCase>> FindCase(const State& state, const std::string& id,
                                                      const v1::Actor& actor) {
   auto found = state.cases.by_id.find(id);
-  const auto funds = [&](const BusinessCase& c) {
-    return std::any_of(c.fundings.begin(), c.fundings.end(), [&](const CaseFundingPart& part) {
-      return part.ods_code == actor.practice_ods_code();
-    });
-  };
   if (found == state.cases.by_id.end() ||
-      (actor.role() == v1::ROLE_PRACTICE && !funds(*found->second))) {
+      (actor.role() == v1::ROLE_PRACTICE && !Funds(*found->second, actor.practice_ods_code()))) {
     return Refuse(v1::ERROR_CODE_CASE_UNKNOWN,
                   "no business case " + Quoted(id) + " was submitted (lcp case list shows them)");
   }
@@ -53,13 +48,6 @@ Status CheckCaseText(const std::string& text, const std::string& what) {
   if (IsPrintableText(text, kCaseTextLengthMax)) return Status::Ok();
   return Refuse(v1::ERROR_CODE_CASE_PURPOSE_INVALID,
                 what + " must be 1 to " + std::to_string(kCaseTextLengthMax) +
-                    " characters of UTF-8 text without control characters");
-}
-
-Status CheckReasonText(const std::string& text, const std::string& what) {
-  if (IsPrintableText(text, kNarrativeLengthMax)) return Status::Ok();
-  return Refuse(v1::ERROR_CODE_NARRATIVE_INVALID,
-                what + " must be 1 to " + std::to_string(kNarrativeLengthMax) +
                     " characters of UTF-8 text without control characters");
 }
 
@@ -152,6 +140,11 @@ ChangeSet ChangesPutting(std::shared_ptr<BusinessCase> business_case) {
 }
 
 }  // namespace
+
+bool Funds(const BusinessCase& business_case, const std::string& ods) {
+  return std::any_of(business_case.fundings.begin(), business_case.fundings.end(),
+                     [&](const CaseFundingPart& part) { return part.ods_code == ods; });
+}
 
 bool IsCaseId(std::string_view id) {
   if (id.empty() || id.size() > kCaseIdLengthMax || id[0] < 'A' || id[0] > 'Z') return false;
@@ -535,7 +528,7 @@ Result<ChangeSet> DecideWithdrawCase(const State& state, const v1::WithdrawCase&
     return WrongState(current, "only a case not yet decided is withdrawn (close an approved one)");
   }
   LCP_RETURN_IF_ERROR(CheckProposer(current, envelope.actor(), "withdraws it"));
-  LCP_RETURN_IF_ERROR(CheckReasonText(command.reason(), "a withdrawal's reason"));
+  LCP_RETURN_IF_ERROR(CheckReason(command.reason(), "a withdrawal"));
   auto business_case = std::make_shared<BusinessCase>(current);
   business_case->state = v1::CASE_STATE_WITHDRAWN;
   StopClock(*business_case, state, envelope);
@@ -552,7 +545,7 @@ Result<ChangeSet> DecideCloseCase(const State& state, const v1::CloseCase& comma
   if (current.state != v1::CASE_STATE_APPROVED) {
     return WrongState(current, "only an approved case is closed");
   }
-  LCP_RETURN_IF_ERROR(CheckReasonText(command.reason(), "a close's reason"));
+  LCP_RETURN_IF_ERROR(CheckReason(command.reason(), "a close"));
   auto business_case = std::make_shared<BusinessCase>(current);
   business_case->state = v1::CASE_STATE_CLOSED;
   business_case->closed_seq = state.last_seq() + 1;

@@ -34,6 +34,9 @@ inline constexpr std::uint32_t kDecisionTargetDaysMax = 366;
 // True for "BC-2027-01": 1 to 32 capital letters, digits, '-' and '_', starting with a letter.
 bool IsCaseId(std::string_view id);
 
+// Whether `ods` is one of the case's funding practices (the cases a practice may know of).
+bool Funds(const BusinessCase& business_case, const std::string& ods);
+
 // The role that decides the case: PCT_FINANCE for a MAKE case, or one whose provider or contract
 // (or another contract with its provider) a member declared an interest in; LCP_FINANCE otherwise.
 // When `why` is given, it is set to the reason in words.
