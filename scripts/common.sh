@@ -12,6 +12,10 @@ LCP_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libboost-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev libcli11-dev
   libgoogle-perftools-dev openssl
+  # The web view: its HTTP server, and Chart.js, which it serves (lcp-ledgerd --web-listen).
+  libcpp-httplib-dev libjs-chart.js
+  # The web view's browser tests (tests/web): headless Chromium driven by Selenium.
+  chromium chromium-driver python3-selenium
   # scripts/test's fuzz smoke runs (fuzz/, libFuzzer and clang's sanitizers) and format check.
   clang libclang-rt-dev clang-format
   python3 python3-protobuf hledger beancount

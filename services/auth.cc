@@ -437,6 +437,17 @@ Result<v1::Actor> Authenticator::Authenticate(const Credentials& credentials) co
   return Authenticate(authorization, certificate_name);
 }
 
+Result<v1::Actor> Authenticator::Reauthenticate(
+    std::string_view principal_id, std::optional<std::string_view> token_sha256) const {
+  if (insecure_) return Authenticate(std::nullopt, std::nullopt);
+  const Principal* principal = principals()->ById(principal_id);
+  if (principal == nullptr || (token_sha256 && principal->token_sha256 != *token_sha256)) {
+    return Unauthenticated("the session's principal " + Quoted(principal_id) +
+                           " was revoked or given a new token; sign in again");
+  }
+  return principal->actor;
+}
+
 Result<v1::Actor> Authenticator::Authenticate(
     std::optional<std::string_view> authorization,
     std::optional<std::string_view> certificate_name) const {

@@ -120,6 +120,14 @@ class Authenticator {
   // common name of the verified client certificate (nullopt if none).
   Result<v1::Actor> Authenticate(std::optional<std::string_view> authorization,
                                  std::optional<std::string_view> certificate_name) const;
+  // The actor of a web session again, at each of its requests (services/web/sessions.h): the
+  // principal `principal_id` it signed in as, if the principals file in force still lists it with
+  // the token whose SHA-256 is `token_sha256` (nullopt for a session signed in by client
+  // certificate, whose connection the web server checks presents the same one). So a principal
+  // revoked, or given a new token, by a re-read file (SIGHUP) ends its sessions. On an insecure
+  // server, the local administrator.
+  Result<v1::Actor> Reauthenticate(std::string_view principal_id,
+                                   std::optional<std::string_view> token_sha256) const;
 
  private:
   Authenticator(bool insecure, std::shared_ptr<const Principals> principals,

@@ -4,7 +4,6 @@
 #include <mutex>
 
 #include "ledger/read/queries.h"
-#include "ledger/rules/decision_clock.h"
 #include "services/grpc_status.h"
 
 namespace lcp {
@@ -179,40 +178,25 @@ grpc::ServerUnaryReactor* LedgerServiceImpl::GetReserve(grpc::CallbackServerCont
   return Serve(context, authenticator_, sequencer_, &queries::GetReserve, *request, response);
 }
 
-namespace {
-
-// The request with read_on set to today (the server's clock, UTC) when the caller left it empty.
-template <typename Request>
-Request ReadToday(const Request& request, const Sequencer& sequencer) {
-  Request asked = request;
-  if (asked.read_on().empty()) {
-    const auto now = sequencer.Now().time_since_epoch();
-    asked.set_read_on(FormatUtcDate(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
-  }
-  return asked;
-}
-
-}  // namespace
-
 grpc::ServerUnaryReactor* LedgerServiceImpl::GetCase(grpc::CallbackServerContext* context,
                                                      const v1::GetCaseRequest* request,
                                                      v1::GetCaseResponse* response) {
   return Serve(context, authenticator_, sequencer_, &queries::GetCase,
-               ReadToday(*request, sequencer_), response);
+               ReadOnToday(*request, sequencer_), response);
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::ListCases(grpc::CallbackServerContext* context,
                                                        const v1::ListCasesRequest* request,
                                                        v1::ListCasesResponse* response) {
   return Serve(context, authenticator_, sequencer_, &queries::ListCases,
-               ReadToday(*request, sequencer_), response);
+               ReadOnToday(*request, sequencer_), response);
 }
 
 grpc::ServerUnaryReactor* LedgerServiceImpl::GetCaseReport(grpc::CallbackServerContext* context,
                                                            const v1::GetCaseReportRequest* request,
                                                            v1::GetCaseReportResponse* response) {
   return Serve(context, authenticator_, sequencer_, &queries::GetCaseReport,
-               ReadToday(*request, sequencer_), response);
+               ReadOnToday(*request, sequencer_), response);
 }
 
 namespace {

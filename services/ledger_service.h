@@ -5,7 +5,10 @@
 
 #include <grpcpp/support/message_allocator.h>
 
+#include <chrono>
+
 #include "lcp/v1/ledger_service.grpc.pb.h"
+#include "ledger/rules/decision_clock.h"
 #include "services/auth.h"
 #include "services/sequencer.h"
 
@@ -13,6 +16,18 @@ namespace lcp {
 
 // The largest request the server accepts, in bytes.
 inline constexpr int kRequestBytesMax = 64 * 1024 * 1024;
+
+// `request` with read_on set to today by the server's clock (UTC) when the caller left it empty:
+// the "today" of the business-case reads, for gRPC and the web view's API alike.
+template <typename Request>
+Request ReadOnToday(Request request, const Sequencer& sequencer) {
+  if (request.read_on().empty()) {
+    const auto now = sequencer.Now().time_since_epoch();
+    request.set_read_on(
+        FormatUtcDate(std::chrono::duration_cast<std::chrono::seconds>(now).count()));
+  }
+  return request;
+}
 
 // Allocates each Submit's request and response on one protobuf arena, freed whole when the call ends:
 // a batch of 1,000 commands is otherwise tens of thousands of small allocations and frees.

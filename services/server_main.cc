@@ -43,6 +43,7 @@
 #include "services/restore.h"
 #include "services/sequencer.h"
 #include "services/storage/sqlite_store.h"
+#include "services/web/web_server.h"
 
 namespace {
 
@@ -280,6 +281,19 @@ int main(int argc, char** argv) {
                  "names its principal");
   app.add_option("--principals", principals_file,
                  "The principals file: who may call, in which role (re-read on SIGHUP)");
+  lcp::web::WebOptions web;
+  std::string web_ready_file;
+  app.add_option("--web-listen", web.listen,
+                 "Also serve the web view and its JSON API on this address (host:port; port 0 "
+                 "picks a free one), over the same TLS certificate (docs/web.md)");
+  app.add_option("--web-ready-file", web_ready_file,
+                 "Once serving, write the web view's address actually listened on to this file");
+  int web_session_minutes = 30;
+  app.add_option("--web-session-minutes", web_session_minutes,
+                 "A web session ends after this many minutes without a request (at most 12 hours "
+                 "in all)")
+      ->check(CLI::Range(1, 720))
+      ->capture_default_str();
   std::string clock_file;
   app.add_option("--clock-file", clock_file,
                  "For tests and demos, with --insecure only: record entries at the time written in "
@@ -359,6 +373,19 @@ int main(int argc, char** argv) {
   if (insecure && !IsLoopback(listen)) {
     return refuse("--insecure listens only on loopback (127.0.0.1, ::1 or localhost), not " + listen);
   }
+  if (insecure && !web.listen.empty() && !IsLoopback(web.listen)) {
+    return refuse(
+        "--insecure serves the web view only on loopback (127.0.0.1, ::1 or localhost), "
+        "not " +
+        web.listen);
+  }
+  if (web.listen.empty() && !web_ready_file.empty()) {
+    return refuse("--web-ready-file needs --web-listen");
+  }
+  web.tls_cert = tls_cert;
+  web.tls_key = tls_key;
+  web.client_ca = client_ca;
+  web.session_idle = std::chrono::minutes(web_session_minutes);
   std::unique_ptr<lcp::Authenticator> authenticator;
   std::shared_ptr<grpc::ServerCredentials> credentials;
   std::size_t principal_count = 0;
@@ -460,6 +487,25 @@ int main(int argc, char** argv) {
                  "administrator (principal local-admin, role LOCAL_ADMIN, which may do everything) "
                  "and the journal records it so. Loopback only; never use this for real books.");
   }
+  std::unique_ptr<lcp::web::WebServer> web_server;
+  if (!web.listen.empty()) {
+    lcp::Result<std::unique_ptr<lcp::web::WebServer>> started =
+        lcp::web::WebServer::Start(web, sequencer, *authenticator);
+    if (!started.ok()) {
+      lcp::LogLine("stopping: " + started.status().message());
+      sequencer.BeginStop();
+      server->Shutdown();
+      sequencer.Stop();
+      return 1;
+    }
+    web_server = std::move(started).value();
+    lcp::LogLine("web view: " + std::string(tls ? "https://" : "http://") + web_server->address() +
+                 "/ (sign in at /signin; sessions end after " +
+                 std::to_string(web_session_minutes) + " idle minutes)");
+    if (!web_ready_file.empty() && !WriteReadyFile(web_ready_file, web_server->address())) {
+      lcp::LogLine("cannot write --web-ready-file " + web_ready_file);
+    }
+  }
   if (!ready_file.empty() && !WriteReadyFile(ready_file, address)) {
     lcp::LogLine("cannot write --ready-file " + ready_file);
   }
@@ -488,6 +534,7 @@ int main(int argc, char** argv) {
                                    (signal_number == SIGINT ? "SIGINT" : "SIGTERM") +
                                    ": draining in-flight requests");
   server->GetHealthCheckService()->SetServingStatus(false);
+  if (web_server) web_server->Stop();
   sequencer.BeginStop();
   server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(10));
   sequencer.Stop();

@@ -1,0 +1,256 @@
+"""The web view in a real browser: Debian's headless Chromium, driven by Selenium through
+chromedriver, against the real lcp-ledgerd serving the sample books (web_env.py) over TLS.
+
+Usage: browser_test.py BUILD_DIR SCREENSHOT_DIR. Each page it visits is saved there as a PNG."""
+
+import base64
+import hashlib
+import json
+import pathlib
+import subprocess
+import sys
+import tempfile
+import unittest
+
+from selenium import webdriver
+from selenium.common.exceptions import NoAlertPresentException
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions
+from selenium.webdriver.support.ui import WebDriverWait
+
+import web_env
+
+BUILD = sys.argv[1] if len(sys.argv) > 1 else 'build'
+SHOTS = pathlib.Path(sys.argv[2] if len(sys.argv) > 2 else 'web-screenshots')
+
+
+def spki_sha256(certificate_pem):
+    """The base64 SHA-256 of a certificate's public key, for Chromium to trust just that key."""
+    key = subprocess.run(['openssl', 'x509', '-pubkey', '-noout', '-in', certificate_pem],
+                         check=True, capture_output=True).stdout
+    der = subprocess.run(['openssl', 'pkey', '-pubin', '-outform', 'der'], input=key, check=True,
+                         capture_output=True).stdout
+    return base64.b64encode(hashlib.sha256(der).digest()).decode()
+
+
+class Browser:
+    def __init__(self, books):
+        options = webdriver.ChromeOptions()
+        options.binary_location = '/usr/bin/chromium'
+        self.profile = tempfile.mkdtemp(prefix='lcp-chromium-')
+        for flag in ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic',
+                     '--no-first-run', '--disable-background-networking',
+                     '--disable-component-update', '--disable-sync', '--window-size=1280,1600',
+                     '--user-data-dir=' + self.profile,
+                     # Trust the test server's key only, as a browser would trust the LCP's CA.
+                     '--ignore-certificate-errors-spki-list=' +
+                     spki_sha256(str(books.work / 'certs' / 'server.pem'))]:
+            options.add_argument(flag)
+        options.set_capability('goog:loggingPrefs', {'browser': 'ALL'})
+        self.driver = webdriver.Chrome(service=Service('/usr/bin/chromedriver'), options=options)
+        self.driver.set_page_load_timeout(60)
+        self.web = books.web
+
+    def get(self, path):
+        self.driver.get(self.web + path)
+
+    def ready(self):
+        """Waits until a page's script has drawn it."""
+        WebDriverWait(self.driver, 60).until(
+            lambda d: d.execute_script('return document.body.dataset.ready === "true"'))
+
+    def text(self, css):
+        return self.driver.find_element(By.CSS_SELECTOR, css).text
+
+    def rows(self, css):
+        """A table's body as lists of cell texts (the header cell of each row first)."""
+        return [[cell.text for cell in row.find_elements(By.CSS_SELECTOR, 'th, td')]
+                for row in self.driver.find_elements(By.CSS_SELECTOR, css + ' tbody tr')]
+
+    def sign_in(self, token):
+        self.get('/signin')
+        self.driver.find_element(By.ID, 'token').send_keys(token)
+        self.driver.find_element(By.ID, 'signin-button').click()
+        WebDriverWait(self.driver, 30).until(lambda d: '/signin' not in d.current_url)
+
+    def shot(self, name):
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        height = self.driver.execute_script('return document.documentElement.scrollHeight')
+        self.driver.set_window_size(1280, max(900, min(height + 40, 4000)))
+        self.driver.save_screenshot(str(SHOTS / (name + '.png')))
+
+    def problems(self):
+        """What the console reported at SEVERE: a script error or a Content-Security-Policy
+        violation (the refused pages' 403s aside)."""
+        return [entry['message'] for entry in self.driver.get_log('browser')
+                if entry['level'] == 'SEVERE' and 'status of 403' not in entry['message']
+                and 'status of 401' not in entry['message']]
+
+    def close(self):
+        self.driver.quit()
+
+
+def figure(decimal):
+    return decimal['value']
+
+
+class WebViewTest(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.books = web_env.Books(BUILD)
+        cls.browser = Browser(cls.books)
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.browser.close()
+        cls.books.close()
+
+    def setUp(self):
+        self.browser.driver.delete_all_cookies()
+
+    def tearDown(self):
+        self.assertEqual(self.browser.problems(), [])
+
+    def test_a_practice_statement_equals_lcp_statement(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['riverside@lcp'])
+        self.assertTrue(b.driver.current_url.endswith('/practice/A81001/statement'))
+        b.ready()
+        expected = self.books.lcp('riverside@lcp', 'statement')['practices'][0]
+        self.assertEqual(b.text('#practice-name'), 'Riverside Medical Centre (A81001)')
+        self.assertEqual(b.rows('#statement'), [
+            [line['budgetLine'], figure(line['budget']), figure(line['commitments']),
+             figure(line['actual']), figure(line['forecast']),
+             figure(line['variance']) + (' (under)' if not figure(line['variance']).startswith('-')
+                                         else ' (over)')]
+            for line in expected['lines']])
+        # The figures themselves, worked out from sample_books.sh: Riverside's budget is its run's
+        # share of 3,100,000.00; its spend 70,000.00 + 85,000.50 + 64,999.49.
+        total = b.rows('#statement')[-1]
+        self.assertEqual(total[0], 'TOTAL')
+        self.assertEqual(total[3], '219999.99')
+        self.assertEqual(total[1], '944466.29')
+        self.assertEqual(total[5], '724466.30 (under)')
+        # The chart is drawn, and its table holds the TOTAL at each month end: M01 and M02 closed,
+        # M03 open.
+        canvas = b.driver.find_element(By.ID, 'chart')
+        self.assertGreater(canvas.size['width'], 300)
+        self.assertTrue(b.driver.execute_script(
+            'const c = document.getElementById("chart"); return window.Chart.getChart(c) !== undefined'
+            ' && c.toDataURL().length > 5000'))
+        chart = b.rows('#chart-data')
+        self.assertEqual([row[0] for row in chart], ['M01 (closed)', 'M02 (closed)', 'M03 (open)'])
+        self.assertEqual([row[2] for row in chart], ['70000.00', '155000.50', '219999.99'])
+        self.assertEqual(chart[-1][1], total[1])
+        self.assertEqual(chart[-1][3], total[4])
+        b.shot('statement')
+        # As of a chosen month end: M01.
+        b.get('/practice/A81001/statement?month=M01')
+        b.ready()
+        m01 = self.books.lcp('riverside@lcp', 'statement', '--month', 'M01')['practices'][0]
+        self.assertEqual(b.rows('#statement')[-1][3], figure(m01['lines'][-1]['actual']))
+        self.assertEqual(b.rows('#statement')[-1][3], '70000.00')
+
+    def test_b_risk_share_and_a_what_if_that_posts_nothing(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['riverside@lcp'])
+        b.get('/practice/A81001/risk')
+        b.ready()
+        expected = self.books.lcp('riverside@lcp', 'share')
+        own = expected['members'][0]
+        projected = b.rows('#projected-member')
+        self.assertEqual(projected[0][0], 'Riverside Medical Centre (A81001)')
+        self.assertEqual(projected[0][-1], figure(own['share']))
+        steps = b.text('#projected-steps')
+        self.assertIn(figure(expected['pooledBudget']), steps)
+        self.assertIn(figure(expected['lcpAmount']), steps)
+        self.assertEqual(b.text('#not-settled'),
+                         'The year is not settled yet; the settled figures appear here once it is.')
+        head = self.books.lcp('riverside@lcp', 'head')
+        b.driver.find_element(By.ID, 'what-if-0').send_keys('500000')
+        b.driver.find_element(By.ID, 'what-if-show').click()
+        WebDriverWait(b.driver, 30).until(expected_conditions.presence_of_element_located(
+            (By.ID, 'what-if-result-member')))
+        asked = self.books.lcp('riverside@lcp', 'share', '--what-if', 'A81001:COMMUNITY=500000')
+        what_if = b.rows('#what-if-result-member')
+        self.assertEqual(what_if[0][-1], figure(asked['members'][0]['share']))
+        self.assertNotEqual(what_if[0][-1], projected[0][-1])
+        self.assertIn('500000.00', b.text('#what-if-result-steps'))
+        self.assertEqual(self.books.lcp('riverside@lcp', 'head'), head)
+        b.shot('risk-share')
+
+    def test_c_budget_reached_and_reserve_with_cases(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['riverside@lcp'])
+        b.get('/practice/A81001/budget')
+        b.ready()
+        page = b.text('main')
+        self.assertIn('Run of entry 37, recorded 2027-04-06 (final): 3100000.00', page)
+        self.assertIn('You acknowledged this run on 2027-04-12 (entry 38).', page)
+        self.assertIn('Notice: first sent 2027-04-06 against a deadline of 2027-05-01, on time.',
+                      page)
+        b.shot('budget')
+        b.get('/practice/A81001/reserve')
+        b.ready()
+        reserve = dict((row[0], row[1]) for row in b.rows('#reserve'))
+        expected = self.books.lcp('riverside@lcp', 'reserve')['practices'][0]
+        self.assertEqual(reserve['Brought forward'], figure(expected['broughtForward']))
+        self.assertEqual(reserve['Brought forward'], '20680.16')
+        cases = b.rows('#cases')
+        self.assertEqual(cases[0][:5], ['BC-2027-01', 'Community diabetes clinic',
+                                        'awaiting decision', '18000.00', '12000.00'])
+        self.assertRegex(cases[0][5], r'^day \d+ of 42 \(0 paused\), ')
+        b.shot('reserve')
+
+    def test_d_another_practice_is_refused(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['riverside@lcp'])
+        b.get('/practice/A81002/statement')
+        self.assertEqual(b.text('h1'), 'Refused')
+        self.assertEqual(b.text('#message'), "role PRACTICE (practice A81001) may read only its "
+                                             "own pages, not A81002's")
+        answer = b.driver.execute_script(
+            'return fetch("/api/v1/GetStatement?ods_code=A81002").then('
+            'r => r.json().then(body => [r.status, body.error.code]))')
+        self.assertEqual(answer, [403, 'ERROR_CODE_PERMISSION_DENIED'])
+        b.shot('refused')
+
+    def test_e_a_name_is_shown_as_text(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['script@lcp'])
+        b.ready()
+        self.assertEqual(b.text('#practice-name'), '<script>alert(1)</script> (Y99999)')
+        with self.assertRaises(NoAlertPresentException):
+            b.driver.switch_to.alert.text
+        self.assertEqual(b.driver.execute_script('return document.querySelectorAll("main script")'
+                                                 '.length'), 0)
+
+    def test_f_sign_out_ends_the_session(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['riverside@lcp'])
+        b.ready()
+        self.assertEqual(b.driver.execute_script('return document.cookie'), '')  # HttpOnly
+        b.driver.find_element(By.ID, 'signout').click()
+        WebDriverWait(b.driver, 30).until(lambda d: d.current_url.endswith('/signin'))
+        b.get('/practice/A81001/statement')
+        self.assertTrue(b.driver.current_url.endswith('/signin'))
+        status = b.driver.execute_script(
+            'return fetch("/api/v1/GetHead").then(r => r.status)')
+        self.assertEqual(status, 401)
+
+    def test_g_a_finance_officer_sees_every_practice(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['officer@lcp'])
+        b.ready()
+        rows = b.rows('#practices')
+        self.assertEqual([row[:2] for row in rows], [
+            ['A81001', 'Riverside Medical Centre'], ['A81002', 'Hillview Surgery'],
+            ['A81003', 'Park Lane Practice'], ['Y99999', '<script>alert(1)</script>']])
+        b.get('/practice/A81002/statement')
+        b.ready()
+        self.assertEqual(b.text('#practice-name'), 'Hillview Surgery (A81002)')
+
+
+if __name__ == '__main__':
+    unittest.main(argv=[sys.argv[0], '-v'])
