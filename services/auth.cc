@@ -440,7 +440,9 @@ Result<v1::Actor> Authenticator::Authenticate(const Credentials& credentials) co
 Result<v1::Actor> Authenticator::Reauthenticate(
     std::string_view principal_id, std::optional<std::string_view> token_sha256) const {
   if (insecure_) return Authenticate(std::nullopt, std::nullopt);
-  const Principal* principal = principals()->ById(principal_id);
+  // Held for as long as `principal` points into it: a SIGHUP may replace the file meanwhile.
+  const std::shared_ptr<const Principals> in_force = principals();
+  const Principal* principal = in_force->ById(principal_id);
   if (principal == nullptr || (token_sha256 && principal->token_sha256 != *token_sha256)) {
     return Unauthenticated("the session's principal " + Quoted(principal_id) +
                            " was revoked or given a new token; sign in again");

@@ -30,6 +30,13 @@ using testing::RunResult;
 using testing::ServerProcess;
 using testing::TempDir;
 
+// A server that refuses a request before reading its body closes the connection under the client's
+// write: the write must fail, not kill the test with SIGPIPE.
+[[maybe_unused]] const bool kSigpipeIgnored = [] {
+  signal(SIGPIPE, SIG_IGN);
+  return true;
+}();
+
 std::string ReadAll(const std::filesystem::path& path) {
   std::ifstream in(path);
   std::ostringstream text;
@@ -133,6 +140,28 @@ TEST(JsonApiParse, WhatDoesNotFitIsRefusedSayingWhy) {
   EXPECT_EQ(Refusal<v1::GetRiskShareRequest>(many), "too many parameters: at most 1100");
 }
 
+TEST(JsonApiParse, TheQueryStringKeepsEveryParameterAsSent) {
+  Result<web::Params> params =
+      web::ParseQuery("what_ifs=a&what_ifs=a&x=b%3Dc=d&name=Park+Lane%2FSurgery&&empty=&bare");
+  ASSERT_TRUE(params.ok()) << params.status().ToString();
+  EXPECT_EQ(*params, (web::Params{{"what_ifs", "a"},
+                                  {"what_ifs", "a"},
+                                  {"x", "b=c=d"},
+                                  {"name", "Park Lane/Surgery"},
+                                  {"empty", ""},
+                                  {"bare", ""}}));
+  EXPECT_TRUE(web::ParseQuery("")->empty());
+  for (const std::string bad : {"a=%", "a=%4", "a=%zz", "%g1=b"}) {
+    Result<web::Params> refused = web::ParseQuery(bad);
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_QUERY_INVALID);
+    EXPECT_NE(refused.status().message().find("malformed escape"), std::string::npos);
+  }
+  std::string many;
+  for (int i = 0; i < 1'101; ++i) many += "a=1&";
+  EXPECT_EQ(web::ParseQuery(many).status().message(), "too many parameters: at most 1100");
+}
+
 TEST(JsonApiStatus, RefusalsMapToHttp) {
   auto http = [](v1::ErrorCode code) { return web::HttpStatusFor(Status::Error(code, "x")); };
   EXPECT_EQ(http(v1::ERROR_CODE_QUERY_INVALID), 400);
@@ -140,6 +169,11 @@ TEST(JsonApiStatus, RefusalsMapToHttp) {
   EXPECT_EQ(http(v1::ERROR_CODE_PERMISSION_DENIED), 403);
   EXPECT_EQ(http(v1::ERROR_CODE_PRACTICE_UNKNOWN), 404);
   EXPECT_EQ(http(v1::ERROR_CODE_YEAR_NOT_OPEN), 409);
+  EXPECT_EQ(http(v1::ERROR_CODE_CASE_ALREADY_EXISTS), 409);
+  EXPECT_EQ(http(v1::ERROR_CODE_SERVER_BUSY), 429);
+  EXPECT_EQ(http(v1::ERROR_CODE_SERVER_STOPPING), 503);
+  EXPECT_EQ(http(v1::ERROR_CODE_STORAGE_FAILURE), 503);
+  EXPECT_EQ(http(v1::ERROR_CODE_CHAIN_BROKEN), 500);
   EXPECT_EQ(web::ErrorJson(Status::Error(v1::ERROR_CODE_PERMISSION_DENIED, "a \"b\"\n")),
             R"({"error":{"code":"ERROR_CODE_PERMISSION_DENIED","message":"a \"b\"\u000a"}})");
 }
@@ -169,6 +203,22 @@ TEST(Sessions, EndWhenIdleTooLongOldOrSignedOut) {
   const std::string ended = sessions.Start("officer@lcp", std::nullopt);
   sessions.End(ended);
   EXPECT_FALSE(sessions.Use(ended));
+}
+
+TEST(Sessions, NobodySignsOthersOutBySigningInAgainAndAgain) {
+  auto now = std::chrono::steady_clock::time_point{};
+  web::SessionStore sessions(std::chrono::minutes(30), std::chrono::hours(12), [&] { return now; });
+  const std::string other = sessions.Start("hillview@lcp", std::nullopt);
+  std::vector<std::string> own;
+  for (int i = 0; i < 25; ++i) {
+    now += std::chrono::seconds(1);
+    own.push_back(sessions.Start("riverside@lcp", std::nullopt));
+  }
+  // Riverside keeps its 20 most recent; Hillview's session is untouched.
+  EXPECT_EQ(sessions.size(), 21u);
+  EXPECT_TRUE(sessions.Use(other));
+  for (int i = 0; i < 5; ++i) EXPECT_FALSE(sessions.Use(own[static_cast<std::size_t>(i)])) << i;
+  for (int i = 5; i < 25; ++i) EXPECT_TRUE(sessions.Use(own[static_cast<std::size_t>(i)])) << i;
 }
 
 // ---- Against the real server.
@@ -466,6 +516,36 @@ TEST_F(WebTest, NothingIsServedWithoutASessionAndOnlyReadsAreAllowed) {
                           "application/x-www-form-urlencoded");
   ASSERT_TRUE(big);
   EXPECT_EQ(big->status, 413);
+  // A body in chunks, or compressed, would be read whatever its size: refused before it is read,
+  // and the connection closed. Closed with the body unread, the connection may be reset before the
+  // client reads the refusal (TCP discards it), so the client sees the 411 or 415, or the
+  // connection cut; either way the server read nothing of the body and goes on serving.
+  auto chunked = Client()->Post(
+      "/signin", {{"Origin", origin_}},
+      [](std::size_t offset, httplib::DataSink& sink) {
+        if (offset == 0) {
+          const std::string chunk = "token=";
+          sink.write(chunk.data(), chunk.size());
+        } else {
+          sink.done();
+        }
+        return true;
+      },
+      "application/x-www-form-urlencoded");
+  if (chunked) {
+    EXPECT_EQ(chunked->status, 411);
+  }
+  auto encoded = Client()->Post("/signin", {{"Origin", origin_}, {"Content-Encoding", "gzip"}},
+                                std::string(100, 'a'), "application/x-www-form-urlencoded");
+  if (encoded) {
+    EXPECT_EQ(encoded->status, 415);
+  }
+  EXPECT_NE(server_->Log().find("web view:"), std::string::npos);
+  EXPECT_EQ(Get("/signin", "")->status, 200);
+  // A page asked for by HEAD without a session goes to the sign-in form too.
+  auto head = Client()->Head("/practice/A81001/statement");
+  ASSERT_TRUE(head);
+  EXPECT_EQ(head->status, 303);
 }
 
 TEST_F(WebTest, SignInFromTheViewsOwnOriginSignOutAndRevocation) {
@@ -539,6 +619,26 @@ TEST_F(WebTest, SignInFromTheViewsOwnOriginSignOutAndRevocation) {
       << gone->body;
   EXPECT_EQ(Get("/api/v1/GetHead", officer)->status, 401);
   EXPECT_EQ(Get("/api/v1/GetHead", auditor)->status, 200);
+
+  // Given a new token (revoked and added again under the same id): the old token's sessions end.
+  ASSERT_EQ(testing::Run(LCP_LEDGERD_PATH, {"principal", "revoke", "--principals", principals_,
+                                            "--id", "auditor@nao"})
+                .exit_code,
+            0);
+  ASSERT_EQ(testing::Run(LCP_LEDGERD_PATH, {"principal", "add", "--principals", principals_, "--id",
+                                            "auditor@nao", "--role", "AUDITOR"})
+                .exit_code,
+            0);
+  server_->Signal(SIGHUP);
+  for (int i = 0; i < 500; ++i) {
+    const std::string log = server_->Log();
+    const std::size_t first = log.find("SIGHUP: re-read");
+    if (first != std::string::npos && log.find("SIGHUP: re-read", first + 1) != std::string::npos) {
+      break;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  EXPECT_EQ(Get("/api/v1/GetHead", auditor)->status, 401);
 }
 
 TEST_F(WebTest, MutualTlsSignsInByCertificate) {

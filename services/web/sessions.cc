@@ -20,12 +20,22 @@ std::string SessionStore::Start(std::string principal_id, std::optional<std::str
   }
   const auto now = clock_();
   std::lock_guard lock(mutex_);
-  if (sessions_.size() >= kSessionsMax) {
-    const auto oldest = std::min_element(
-        sessions_.begin(), sessions_.end(),
-        [](const auto& a, const auto& b) { return a.second.last_used < b.second.last_used; });
-    sessions_.erase(oldest);
-  }
+  auto least_recent = [&](auto&& counts) {
+    auto oldest = sessions_.end();
+    for (auto it = sessions_.begin(); it != sessions_.end(); ++it) {
+      if (counts(it->second) &&
+          (oldest == sessions_.end() || it->second.last_used < oldest->second.last_used)) {
+        oldest = it;
+      }
+    }
+    return oldest;
+  };
+  const auto own = [&](const Session& session) { return session.principal_id == principal_id; };
+  const auto count = static_cast<std::size_t>(std::count_if(
+      sessions_.begin(), sessions_.end(), [&](const auto& s) { return own(s.second); }));
+  if (count >= kSessionsPerPrincipalMax) sessions_.erase(least_recent(own));
+  if (sessions_.size() >= kSessionsMax)
+    sessions_.erase(least_recent([](const Session&) { return true; }));
   sessions_[id] = Session{std::move(principal_id), std::move(token_sha256), now, now};
   return id;
 }

@@ -28,7 +28,10 @@ struct Session {
 class SessionStore {
  public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
-  // The most sessions kept at once; beyond it the least recently used ends.
+  // The most sessions one principal keeps at once (its browsers and devices); beyond it, its least
+  // recently used ends, so that nobody can sign others out by signing in again and again.
+  static constexpr std::size_t kSessionsPerPrincipalMax = 20;
+  // The most sessions kept at once, whoever they are; beyond it the least recently used ends.
   static constexpr std::size_t kSessionsMax = 10'000;
 
   SessionStore(std::chrono::seconds idle, std::chrono::seconds lifetime, Clock clock);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <map>
+#include <set>
 
 #include "ledger/read/queries.h"
 #include "services/grpc_status.h"
@@ -102,7 +103,59 @@ const std::map<std::string, Handler, std::less<>>& Routes() {
 #undef LCP_ROUTE
 #undef LCP_ROUTE_TODAY
 
+int HexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+Result<std::string> Decoded(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '+') {
+      out += ' ';
+    } else if (text[i] != '%') {
+      out += text[i];
+    } else {
+      const int high = i + 2 < text.size() ? HexValue(text[i + 1]) : -1;
+      const int low = i + 2 < text.size() ? HexValue(text[i + 2]) : -1;
+      if (high < 0 || low < 0) {
+        return Invalid("the query has a malformed escape at " + JsonString(text.substr(i, 3)) +
+                       ": a '%' is followed by two hexadecimal digits");
+      }
+      out += static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+  }
+  return out;
+}
+
 }  // namespace
+
+Result<Params> ParseQuery(std::string_view query) {
+  Params params;
+  std::size_t at = 0;
+  while (at < query.size()) {
+    std::size_t end = query.find('&', at);
+    if (end == std::string_view::npos) end = query.size();
+    const std::string_view pair = query.substr(at, end - at);
+    at = end + 1;
+    if (pair.empty()) continue;
+    if (params.size() == kParamsMax) {
+      return Invalid("too many parameters: at most " + std::to_string(kParamsMax));
+    }
+    const std::size_t equals = pair.find('=');
+    Result<std::string> name = Decoded(pair.substr(0, equals));
+    if (!name.ok()) return name.status();
+    Result<std::string> value =
+        Decoded(equals == std::string_view::npos ? std::string_view() : pair.substr(equals + 1));
+    if (!value.ok()) return value.status();
+    params.emplace_back(std::move(name).value(), std::move(value).value());
+  }
+  return params;
+}
 
 std::vector<std::string> JsonApi::Methods() {
   const pb::ServiceDescriptor* service =
@@ -134,17 +187,15 @@ Status JsonApi::ParseRequest(const Params& params, pb::Message& request) {
   // JSON clients would send it); then each message, parsed on its own into its field.
   std::map<const pb::FieldDescriptor*, std::vector<const std::string*>> scalars;
   std::vector<std::pair<const pb::FieldDescriptor*, const std::string*>> messages;
+  std::set<const pb::FieldDescriptor*> singular_seen;
   for (const auto& [name, value] : params) {
     const pb::FieldDescriptor* field = FieldNamed(type, name);
     if (field == nullptr) {
       return Invalid("the parameter " + JsonString(name) + " names no field of " +
                      type.full_name() + " (its fields: " + FieldNames(type) + ")");
     }
-    if (field->is_repeated() == false) {
-      const bool again = std::any_of(params.begin(), params.end(), [&](const auto& other) {
-        return &other.first != &name && FieldNamed(type, other.first) == field;
-      });
-      if (again) return Invalid("the parameter " + JsonString(name) + " is given twice");
+    if (!field->is_repeated() && !singular_seen.insert(field).second) {
+      return Invalid("the parameter " + JsonString(field->name()) + " is given twice");
     }
     if (field->cpp_type() == pb::FieldDescriptor::CPPTYPE_BOOL && value != "true" &&
         value != "false") {
@@ -159,8 +210,9 @@ Status JsonApi::ParseRequest(const Params& params, pb::Message& request) {
   }
   std::string json = "{";
   for (const auto& [field, values] : scalars) {
-    auto literal = [&](const std::string& value) {
-      return field->cpp_type() == pb::FieldDescriptor::CPPTYPE_BOOL ? value : JsonString(value);
+    const bool boolean = field->cpp_type() == pb::FieldDescriptor::CPPTYPE_BOOL;
+    auto literal = [boolean](const std::string& value) {
+      return boolean ? value : JsonString(value);
     };
     json += (json.size() > 1 ? "," : "") + JsonString(field->json_name()) + ":";
     if (field->is_repeated()) {

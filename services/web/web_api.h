@@ -23,6 +23,11 @@ namespace lcp::web {
 // A query string's parameters, in order, decoded.
 using Params = std::vector<std::pair<std::string, std::string>>;
 
+// The parameters of a URL's query (what follows '?'): split at each '&', then at the first '=',
+// each part percent-decoded ('+' is a space). Every parameter is kept, repeated ones too, as a gRPC
+// request's repeated field keeps every value. QUERY_INVALID for a malformed escape.
+Result<Params> ParseQuery(std::string_view query);
+
 class JsonApi {
  public:
   explicit JsonApi(const Sequencer& sequencer) : sequencer_(sequencer) {}

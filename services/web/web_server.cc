@@ -116,6 +116,24 @@ std::string Trimmed(std::string text) {
 
 bool IsApi(const httplib::Request& request) { return request.path.rfind("/api/", 0) == 0; }
 
+// Whether `host` (a Host header) names this machine's loopback interface on `port`: an insecure
+// server answers nothing else, so that a page of another site whose name an attacker points at
+// 127.0.0.1 (DNS rebinding) cannot sign in as the local administrator.
+bool IsLoopbackHost(std::string_view host, int port) {
+  const std::string suffix = ":" + std::to_string(port);
+  for (const std::string_view name : {"127.0.0.1", "localhost", "[::1]"}) {
+    if (host == std::string(name) + suffix) return true;
+  }
+  return false;
+}
+
+// The query part of a request's target ("/api/v1/GetStatement?year=2026/27" -> "year=2026/27").
+std::string_view QueryOf(const httplib::Request& request) {
+  const std::string_view target = request.target;
+  const std::size_t question = target.find('?');
+  return question == std::string_view::npos ? std::string_view() : target.substr(question + 1);
+}
+
 Status Unauthenticated(std::string message) {
   return Status::Error(v1::ERROR_CODE_UNAUTHENTICATED, std::move(message));
 }
@@ -130,6 +148,8 @@ struct WebServer::Impl {
                  [] { return std::chrono::steady_clock::now(); }),
         tls(!options.tls_cert.empty()),
         lifetime(options.session_lifetime) {}
+
+  int port = 0;
 
   const Authenticator& authenticator;
   JsonApi api;
@@ -147,9 +167,15 @@ struct WebServer::Impl {
     if (id.empty()) return Unauthenticated("not signed in: sign in at /signin");
     std::optional<Session> session = sessions.Use(id);
     if (!session) return Unauthenticated("the session has ended: sign in again at /signin");
-    if (tls && !session->token_sha256 && CertificateName(request) != session->principal_id) {
+    // Signed in by certificate, each request must present it again; with a token, a certificate
+    // that comes with it must be the same principal's, as for gRPC.
+    const std::optional<std::string> certificate = CertificateName(request);
+    if (tls && (session->token_sha256 ? certificate && *certificate != session->principal_id
+                                      : certificate != session->principal_id)) {
+      sessions.End(id);
       return Unauthenticated(
-          "this session was signed in with another client certificate: sign in again at /signin");
+          "this session was signed in as another principal than the client certificate names: "
+          "sign in again at /signin");
     }
     std::optional<std::string_view> token;
     if (session->token_sha256) token = *session->token_sha256;
@@ -172,7 +198,7 @@ struct WebServer::Impl {
     response.status = http_status;
     if (IsApi(request)) {
       response.set_content(ErrorJson(status), "application/json");
-    } else if (http_status == 401 && request.method == "GET") {
+    } else if (http_status == 401 && (request.method == "GET" || request.method == "HEAD")) {
       response.status = 303;
       response.set_header("Location", "/signin");
     } else {
@@ -187,10 +213,30 @@ struct WebServer::Impl {
 void WebServer::Impl::Register() {
   httplib::Server& server = *http;
   server.set_payload_max_length(kWebBodyBytesMax);
-  server.set_keep_alive_timeout(30);
-  // Only GET (and HEAD) reads, and POST for the sign-in and sign-out forms.
+  // An idle connection holds one of the pool's threads until it times out.
+  server.set_keep_alive_timeout(5);
+  server.set_keep_alive_max_count(100);
+  server.new_task_queue = [] { return new httplib::ThreadPool(kWebThreads); };
+  // Before anything is read of a body: who the request is for, its body's size, and its method.
   server.set_pre_routing_handler(
       [this](const httplib::Request& request, httplib::Response& response) {
+        auto refuse = [&](int status, const std::string& why) {
+          response.set_header("Connection", "close");
+          Refuse(request, response, status, Status::Error(v1::ERROR_CODE_QUERY_INVALID, why));
+          return httplib::Server::HandlerResponse::Handled;
+        };
+        if (!tls && !IsLoopbackHost(request.get_header_value("Host"), port)) {
+          return refuse(421,
+                        "this insecure server answers only requests addressed to 127.0.0.1, "
+                        "localhost or [::1] on its port");
+        }
+        // cpp-httplib bounds a body only by its Content-Length (set_payload_max_length: 413, the
+        // body skipped unread): one sent in chunks, or compressed, could be any size once read.
+        if (request.has_header("Transfer-Encoding")) {
+          return refuse(411, "send the body with a Content-Length, not in chunks");
+        }
+        if (request.has_header("Content-Encoding"))
+          return refuse(415, "send the body uncompressed");
         const bool form = request.path == "/signin" || request.path == "/signout";
         const bool allowed = request.method == "GET" || request.method == "HEAD" ||
                              (request.method == "POST" && form);
@@ -251,7 +297,12 @@ void WebServer::Impl::Register() {
     if (!SameOrigin(request)) {
       return again(403, "The sign-in form must be sent from this server's own sign-in page.");
     }
-    const std::string token = Trimmed(request.get_param_value("token"));
+    Result<Params> form = ParseQuery(request.body);
+    if (!form.ok()) return again(400, form.status().message());
+    std::string token;
+    for (const auto& [name, value] : *form) {
+      if (name == "token") token = Trimmed(value);
+    }
     std::optional<std::string> authorization;
     if (!token.empty()) authorization = "Bearer " + token;
     const std::optional<std::string> certificate = CertificateName(request);
@@ -262,6 +313,8 @@ void WebServer::Impl::Register() {
     }
     std::optional<std::string> token_sha256;
     if (authorization && !authenticator.insecure()) token_sha256 = TokenHash(token);
+    // A session the browser already had ends: one browser, one session.
+    if (const std::string old = CookieValue(request, cookie()); !old.empty()) sessions.End(old);
     const std::string id = sessions.Start(actor->principal_id(), token_sha256);
     if (id.empty()) return again(503, "The server could not start a session; try again.");
     LogLine("web: " + actor->principal_id() + " signed in" +
@@ -329,8 +382,11 @@ void WebServer::Impl::Register() {
                                                  " (the API serves the read RPCs of "
                                                  "lcp.v1.LedgerService; docs/web.md lists them)"));
                }
-               Params params(request.params.begin(), request.params.end());
-               Result<std::string> answer = api.Call(method, params, *actor);
+               // Parsed here rather than by cpp-httplib, which drops a repeated parameter with
+               // the same value and keeps only the last part of a value holding '='.
+               Result<Params> params = ParseQuery(QueryOf(request));
+               if (!params.ok()) return Refuse(request, response, 400, params.status());
+               Result<std::string> answer = api.Call(method, *params, *actor);
                if (!answer.ok())
                  return Refuse(request, response, HttpStatusFor(answer.status()), answer.status());
                response.set_content(*answer, "application/json");
@@ -391,10 +447,16 @@ Result<std::unique_ptr<WebServer>> WebServer::Start(const WebOptions& options,
   } else if (!impl->http->bind_to_port(host, port)) {
     return fail("cannot listen on " + options.listen);
   }
+  impl->port = port;
   auto server = std::unique_ptr<WebServer>(new WebServer(std::move(impl)));
   server->address_ = options.listen.substr(0, colon) + ":" + std::to_string(port);
   httplib::Server* http = server->impl_->http.get();
   server->thread_ = std::thread([http] { http->listen_after_bind(); });
+  // stop() does nothing until the server runs: wait for it, so that a stop right after the start
+  // is never lost.
+  for (int i = 0; i < 5'000 && !http->is_running(); ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
   return server;
 }
 

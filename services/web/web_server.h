@@ -44,6 +44,9 @@ struct WebOptions {
   std::string chart_js = "/usr/share/javascript/chart.js/chart.min.js";
 };
 
+// The threads that answer requests; an idle keep-alive connection holds one for up to 5 seconds.
+inline constexpr std::size_t kWebThreads = 16;
+
 // The largest request body (the sign-in form) accepted, in bytes; a request line's URL is at most
 // 8,192 bytes (414 beyond).
 inline constexpr std::size_t kWebBodyBytesMax = 16 * 1024;

@@ -96,6 +96,34 @@ function nav(ods, current) {
   }
 }
 
+// The year a page was asked for (`?year=2026/27`), or '' for the year in progress.
+const askedYear = () => new URLSearchParams(location.search).get('year') || '';
+
+// "2027/28" -> "2026/27": the label of the year before (a label, not money).
+function yearBefore(year) {
+  const start = Number(year.slice(0, 4)) - 1;
+  return start + '/' + String((start + 1) % 100).padStart(2, '0');
+}
+
+// Under the heading: which year this is, and links to the year before (when it was opened) and back
+// to the year in progress.
+async function yearLinks(main, year) {
+  const links = el('p', {id: 'years', class: 'note'}, 'Year ' + year + '.');
+  const before = yearBefore(year);
+  try {
+    await api('GetYear', {year: before});
+    links.append(' ', el('a', {href: '?year=' + before, id: 'year-before'},
+                         'See ' + before));
+  } catch (error) {
+    if (error.status === 401) throw error;
+  }
+  if (askedYear()) {
+    links.append(' ', el('a', {href: location.pathname, id: 'year-current'},
+                         'Back to the year in progress'));
+  }
+  main.append(links);
+}
+
 const months = () => Array.from({length: 12}, (_, i) => 'M' + String(i + 1).padStart(2, '0'));
 
 // ---- The home page of roles that read every practice: the practices, each with its pages.
@@ -114,11 +142,12 @@ async function homePage(main) {
 // ---- Statement: per line, and month by month.
 async function statementPage(main, ods) {
   const asked = new URLSearchParams(location.search).get('month') || '';
-  const statement = await api('GetStatement', {ods_code: ods, month: asked});
+  const statement = await api('GetStatement', {ods_code: ods, month: asked, year: askedYear()});
   const practice = statement.practices[0];
   const year = await api('GetYear', {year: statement.year});
   document.title = practice.name + ': statement ' + statement.year;
   main.append(el('h1', {id: 'practice-name'}, practice.name + ' (' + practice.odsCode + ')'));
+  await yearLinks(main, statement.year);
   main.append(el('p', {id: 'as-of'}, 'Statement for ' + statement.year + ', ' +
                  (statement.month ? 'postings to the end of ' + statement.month
                                   : 'every posting so far') +
@@ -128,6 +157,7 @@ async function statementPage(main, ods) {
                     months().map((m) => el('option', {value: m, selected: m === asked ? '' : null},
                                            'end of ' + m)));
   main.append(el('form', {method: 'get', class: 'inline', id: 'as-of-form'},
+                 askedYear() ? el('input', {type: 'hidden', name: 'year', value: askedYear()}) : null,
                  el('label', {for: 'month'}, 'As of ', picker),
                  el('button', {type: 'submit'}, 'Show')));
   main.append(table('statement', 'Budget, commitments, spend and forecast outturn by line',
@@ -238,14 +268,9 @@ function riskSection(share, prefix, title) {
     share.bands.length ? bandsTable(share, prefix + '-bands') : null);
 }
 
-async function riskPage(main, ods) {
-  const share = await api('GetRiskShare', {ods_code: ods, basis: 'RISK_BASIS_PROJECTED'});
-  const name = share.members.length ? share.members[0].name : ods;
-  document.title = name + ': risk share ' + share.year;
-  main.append(el('h1', {id: 'practice-name'}, name + ' (' + ods + ')'));
-  main.append(riskSection(share, 'projected', 'Projected risk share'));
-
-  // What if: extra spend (+) or savings (-) on its own pooled lines, shown and never posted.
+// What if: extra spend (+) or savings (-) on its own pooled lines, worked out by the server and
+// never posted.
+function whatIfSection(main, ods, share) {
   const inputs = share.terms.pooledLines.map((line, i) => el('p', {},
     el('label', {for: 'what-if-' + i}, 'Extra spend (+) or savings (-) on ' + line + ', in pounds'),
     el('br'),
@@ -265,7 +290,7 @@ async function riskPage(main, ods) {
     }
     try {
       const asked = await api('GetRiskShare', {ods_code: ods, basis: 'RISK_BASIS_PROJECTED',
-                                               what_ifs: whatIfs});
+                                               year: share.year, what_ifs: whatIfs});
       result.append(riskSection(asked, 'what-if-result', 'What if (nothing is posted)'));
     } catch (error) {
       showError(result, error);
@@ -275,8 +300,31 @@ async function riskPage(main, ods) {
                  el('p', {class: 'note'}, 'Try extra spend or savings on your pooled lines: the ' +
                     'server works the share out again and posts nothing.'),
                  form, result));
+}
 
-  if (share.settlementSeq !== '0' && share.settlementSeq !== 0) {
+async function riskPage(main, ods) {
+  let share;
+  try {
+    share = await api('GetRiskShare', {ods_code: ods, basis: 'RISK_BASIS_PROJECTED',
+                                       year: askedYear()});
+  } catch (error) {
+    if (error.code !== 'ERROR_CODE_AGREEMENT_MISSING') throw error;
+    main.append(el('h1', {id: 'practice-name'}, ods));
+    main.append(el('p', {id: 'no-agreement'}, 'There is no risk share to show yet: the LCP and the ' +
+                   'PCT have not both signed a risk-sharing agreement for this year. (' +
+                   error.message + ')'));
+    return;
+  }
+  const name = share.members.length ? share.members[0].name : ods;
+  document.title = name + ': risk share ' + share.year;
+  main.append(el('h1', {id: 'practice-name'}, name + ' (' + ods + ')'));
+  await yearLinks(main, share.year);
+  main.append(riskSection(share, 'projected', 'Projected risk share'));
+
+  // The projection does not say whether the year was settled; the year does.
+  const settled = (await api('GetYear', {year: share.year})).settlementSeq !== '0';
+  if (!settled) whatIfSection(main, ods, share);
+  if (settled) {
     const settled = await api('GetRiskShare', {ods_code: ods, basis: 'RISK_BASIS_SETTLED',
                                                year: share.year});
     main.append(riskSection(settled, 'settled', 'Settled risk share'));
@@ -288,10 +336,11 @@ async function riskPage(main, ods) {
 
 // ---- How the budget was reached: each line's run, band by band; notices; acknowledgements.
 async function budgetPage(main, ods) {
-  const statement = await api('GetStatement', {ods_code: ods});
+  const statement = await api('GetStatement', {ods_code: ods, year: askedYear()});
   const practice = statement.practices[0];
   document.title = practice.name + ': budget ' + statement.year;
   main.append(el('h1', {id: 'practice-name'}, practice.name + ' (' + practice.odsCode + ')'));
+  await yearLinks(main, statement.year);
   main.append(el('p', {}, 'How each budget for ' + statement.year + ' was reached: the ' +
                  'capitation run that set it, band by band, and its notice.'));
   const lines = practice.lines.filter((l) => l.budgetLine !== 'TOTAL');
@@ -342,11 +391,11 @@ async function budgetPage(main, ods) {
   const notices = await api('GetNotices', {year: statement.year});
   main.append(el('h2', {}, 'Notices for ' + notices.year));
   main.append(table('notices', 'Every run of each line (deadline ' + notices.deadline + ')',
-    ['Line', 'Run entry', 'Date', 'Kind', 'Total', 'On time'],
+    ['Line', 'Run entry', 'Date', 'Kind', 'Total', 'The line\'s first notice'],
     notices.lines.flatMap((l) => l.runs.map((r) => el('tr', {},
       el('th', {scope: 'row'}, l.budgetLine), num(r.runSeq), el('td', {}, r.date),
       el('td', {}, enumText(r.kind, 'NOTICE_KIND_')), num(money(r.total)),
-      el('td', {class: l.onTime ? null : 'late'}, l.onTime ? 'yes' : l.daysLate + ' days late'))))));
+      el('td', {class: l.onTime ? null : 'late'}, l.onTime ? 'on time' : l.daysLate + ' days late'))))));
   if (notices.transfers.length) {
     main.append(table('transfers', 'Budget transfers', ['Entry', 'From', 'To', 'Amount', 'Reason',
                                                         'Approved'],
@@ -360,11 +409,12 @@ async function budgetPage(main, ods) {
 
 // ---- Reserve and the business cases it funds, each with its decision clock.
 async function reservePage(main, ods) {
-  const reserve = await api('GetReserve', {ods_code: ods});
+  const reserve = await api('GetReserve', {ods_code: ods, year: askedYear()});
   const own = reserve.practices[0];
   const name = own ? own.name : ods;
   document.title = name + ': reserve ' + reserve.year;
   main.append(el('h1', {id: 'practice-name'}, name + ' (' + ods + ')'));
+  await yearLinks(main, reserve.year);
   if (own) {
     main.append(table('reserve', 'Reinvestment reserve, ' + reserve.year + ', as of entry ' +
                       reserve.asOfSeq, ['', 'Pounds'], [
