@@ -137,18 +137,24 @@ class Caller {
     return Finish(context, (stub_.*rpc)(&context, request, &response));
   }
   // The reads that every role may make, each with a request that succeeds for the standard set-up
-  // (GetContract of an unknown id is NOT_FOUND, and GetRiskShare without an agreement
+  // (GetContract and GetCase of an unknown id are NOT_FOUND, and GetRiskShare without an agreement
   // FAILED_PRECONDITION, which shows the call got past authorization).
   std::vector<Outcome> EveryoneReads() {
     v1::GetContractRequest contract;
     contract.set_contract_id("C-NONE");
+    v1::GetCaseRequest business_case;
+    business_case.set_case_id("BC-NONE");
     return {Read(&v1::LedgerService::Stub::ListPractices, v1::ListPracticesRequest()),
             Read(&v1::LedgerService::Stub::GetContract, contract),
             Read(&v1::LedgerService::Stub::ListContracts, v1::ListContractsRequest()),
             Read(&v1::LedgerService::Stub::ListInterests, v1::ListInterestsRequest()),
             Read(&v1::LedgerService::Stub::GetStatement, v1::GetStatementRequest()),
             Read(&v1::LedgerService::Stub::GetYear, v1::GetYearRequest()),
-            Read(&v1::LedgerService::Stub::GetRiskShare, v1::GetRiskShareRequest())};
+            Read(&v1::LedgerService::Stub::GetRiskShare, v1::GetRiskShareRequest()),
+            Read(&v1::LedgerService::Stub::GetReserve, v1::GetReserveRequest()),
+            Read(&v1::LedgerService::Stub::GetCase, business_case),
+            Read(&v1::LedgerService::Stub::ListCases, v1::ListCasesRequest()),
+            Read(&v1::LedgerService::Stub::GetCaseReport, v1::GetCaseReportRequest())};
   }
 
  private:
@@ -761,14 +767,22 @@ TEST_F(AccessTest, StatementsInterestsAndApprovalsFollowWhoIsCalling) {
   ASSERT_EQ(interests.interests_size(), 1);
   EXPECT_EQ(interests.interests(0).declared_by(), "riverside");
 
-  // Every role lists practices, contracts and interests, and reads a statement (its own, for a
-  // practice).
+  // Every role lists practices, contracts and interests, and reads a statement, a reserve, the
+  // cases and the case report (its own, for a practice).
   for (const auto& [id, unused] : kPrincipals) {
     SCOPED_TRACE(id);
     const std::vector<Outcome> reads = As(id).EveryoneReads();
-    const std::vector<grpc::StatusCode> expected = {
-        grpc::StatusCode::OK, grpc::StatusCode::NOT_FOUND, grpc::StatusCode::OK, grpc::StatusCode::OK,
-        grpc::StatusCode::OK, grpc::StatusCode::OK, grpc::StatusCode::FAILED_PRECONDITION};
+    const std::vector<grpc::StatusCode> expected = {grpc::StatusCode::OK,
+                                                    grpc::StatusCode::NOT_FOUND,
+                                                    grpc::StatusCode::OK,
+                                                    grpc::StatusCode::OK,
+                                                    grpc::StatusCode::OK,
+                                                    grpc::StatusCode::OK,
+                                                    grpc::StatusCode::FAILED_PRECONDITION,
+                                                    grpc::StatusCode::OK,
+                                                    grpc::StatusCode::NOT_FOUND,
+                                                    grpc::StatusCode::OK,
+                                                    grpc::StatusCode::OK};
     ASSERT_EQ(reads.size(), expected.size());
     for (std::size_t i = 0; i < reads.size(); ++i) EXPECT_EQ(reads[i].code, expected[i]) << i;
   }
