@@ -641,6 +641,66 @@ TEST_F(WebTest, SignInFromTheViewsOwnOriginSignOutAndRevocation) {
   EXPECT_EQ(Get("/api/v1/GetHead", auditor)->status, 401);
 }
 
+TEST_F(WebTest, ThePartnershipsPagesAndTheJournalAreForEveryRoleButPractice) {
+  Start();
+  const std::vector<std::string> pages = {"/partnership/variance",
+                                          "/partnership/notices",
+                                          "/partnership/members",
+                                          "/partnership/cases",
+                                          "/partnership/contracts",
+                                          "/journal",
+                                          "/journal/37"};
+  // Without a session: to the sign-in form.
+  for (const std::string& page : pages) {
+    auto response = Get(page, "");
+    EXPECT_EQ(response->status, 303) << page;
+    EXPECT_EQ(response->get_header_value("Location"), "/signin") << page;
+  }
+  // A practice: refused, saying why.
+  const std::string practice = SignIn(tokens_.at("riverside@lcp"));
+  ASSERT_FALSE(practice.empty());
+  for (const std::string& page : pages) {
+    auto response = Get(page, practice);
+    EXPECT_EQ(response->status, 403) << page;
+    EXPECT_NE(response->body.find("role PRACTICE (practice A81001) reads only its own pages, not "
+                                  "the partnership&#39;s or the journal"),
+              std::string::npos)
+        << page;
+  }
+  // Its own pages name it and its role.
+  auto own = Get("/practice/A81001/statement", practice);
+  EXPECT_NE(own->body.find("<meta name=\"lcp-role\" content=\"ROLE_PRACTICE\">"),
+            std::string::npos);
+  EXPECT_NE(own->body.find("<meta name=\"lcp-practice\" content=\"A81001\">"), std::string::npos);
+  EXPECT_NE(own->body.find("<span id=\"principal\">riverside@lcp</span>"), std::string::npos);
+  // Every other role: the page, its home being the variance page.
+  for (const auto& [id, role] : std::vector<std::pair<std::string, std::string>>{
+           {"officer@lcp", "ROLE_LCP_FINANCE"}, {"auditor@nao", "ROLE_AUDITOR"}}) {
+    const std::string cookie = SignIn(tokens_.at(id));
+    ASSERT_FALSE(cookie.empty()) << id;
+    auto home = Get("/", cookie);
+    EXPECT_EQ(home->status, 303) << id;
+    EXPECT_EQ(home->get_header_value("Location"), "/partnership/variance") << id;
+    for (const std::string& page : pages) {
+      auto response = Get(page, cookie);
+      EXPECT_EQ(response->status, 200) << id << " " << page;
+      EXPECT_NE(response->body.find("<meta name=\"lcp-role\" content=\"" + role + "\">"),
+                std::string::npos)
+          << id << " " << page;
+      EXPECT_NE(response->body.find("<meta name=\"lcp-practice\" content=\"\">"),
+                std::string::npos);
+    }
+    // No such page; a journal entry named by anything but its number; only reads.
+    EXPECT_EQ(Get("/partnership/everything", cookie)->status, 404);
+    EXPECT_EQ(Get("/journal/first", cookie)->status, 404);
+    EXPECT_EQ(Get("/journal/" + std::string(20, '9'), cookie)->status, 404);
+    auto posted = Client()->Post("/journal", {{"Cookie", cookie}, {"Origin", origin_}}, "",
+                                 "application/x-www-form-urlencoded");
+    ASSERT_TRUE(posted);
+    EXPECT_EQ(posted->status, 405);
+  }
+}
+
 TEST_F(WebTest, MutualTlsSignsInByCertificate) {
   Start({"--client-ca", (certs_ / "ca.pem").string()});
   // The certificate names officer@lcp: no token needed.

@@ -76,6 +76,21 @@ std::string WithMessage(std::string page, std::string_view message) {
   return page.replace(at, marker.size(), HtmlEscaped(message));
 }
 
+// The application page for `actor`: app.html with the signed-in principal and role filled in, so
+// that the script shows the pages the role may read (the API decides what it may read).
+std::string AppPage(const v1::Actor& actor) {
+  std::string page = AssetText("app.html");
+  for (const auto& [marker, value] :
+       {std::pair<std::string, std::string>{"<!--ROLE-->", v1::Role_Name(actor.role())},
+        {"<!--PRINCIPAL-->", actor.principal_id()},
+        {"<!--PRACTICE-->", actor.practice_ods_code()}}) {
+    const std::size_t at = page.find(marker);
+    LCP_CHECK(at != std::string::npos);
+    page.replace(at, marker.size(), HtmlEscaped(value));
+  }
+  return page;
+}
+
 // The common name of the connection's verified client certificate, if any.
 std::optional<std::string> CertificateName(const httplib::Request& request) {
   if (request.ssl == nullptr) return std::nullopt;
@@ -347,13 +362,29 @@ void WebServer::Impl::Register() {
   server.Get("/", [this](const httplib::Request& request, httplib::Response& response) {
     Result<v1::Actor> actor = SignedIn(request);
     if (!actor.ok()) return Refuse(request, response, 401, actor.status());
-    if (actor->role() == v1::ROLE_PRACTICE) {
-      response.status = 303;
-      response.set_header("Location", "/practice/" + actor->practice_ods_code() + "/statement");
-      return;
-    }
-    response.set_content(AssetText("app.html"), "text/html; charset=utf-8");
+    // A practice's home is its statement; every other role's, the partnership's variance.
+    response.status = 303;
+    response.set_header("Location", actor->role() == v1::ROLE_PRACTICE
+                                        ? "/practice/" + actor->practice_ods_code() + "/statement"
+                                        : "/partnership/variance");
   });
+
+  // The partnership's pages and the journal: for every role but PRACTICE, which reads only its own
+  // practice's pages (and whose API calls for the whole partnership are refused the same way).
+  server.Get(
+      "/(partnership/(variance|notices|members|cases|contracts)|journal|journal/[0-9]{1,19})",
+      [this](const httplib::Request& request, httplib::Response& response) {
+        Result<v1::Actor> actor = SignedIn(request);
+        if (!actor.ok()) return Refuse(request, response, 401, actor.status());
+        if (actor->role() == v1::ROLE_PRACTICE) {
+          return Refuse(request, response, 403,
+                        Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                                      "role PRACTICE (practice " + actor->practice_ods_code() +
+                                          ") reads only its own pages, not the "
+                                          "partnership's or the journal"));
+        }
+        response.set_content(AppPage(*actor), "text/html; charset=utf-8");
+      });
 
   server.Get("/practice/([A-Za-z0-9]{1,16})/(statement|risk|budget|reserve)",
              [this](const httplib::Request& request, httplib::Response& response) {
@@ -367,7 +398,7 @@ void WebServer::Impl::Register() {
                                    "role PRACTICE (practice " + actor->practice_ods_code() +
                                        ") may read only its own pages, not " + ods + "'s"));
                }
-               response.set_content(AssetText("app.html"), "text/html; charset=utf-8");
+               response.set_content(AppPage(*actor), "text/html; charset=utf-8");
              });
 
   server.Get("/api/v1/([A-Za-z]+)",

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import unittest
+from decimal import Decimal
 
 from selenium import webdriver
 from selenium.common.exceptions import NoAlertPresentException
@@ -74,10 +75,11 @@ class Browser:
         self.driver.find_element(By.ID, 'signin-button').click()
         WebDriverWait(self.driver, 30).until(lambda d: '/signin' not in d.current_url)
 
-    def shot(self, name):
+    def shot(self, name, most=4000):
+        """Saves the page, at most `most` pixels of it from the top."""
         SHOTS.mkdir(parents=True, exist_ok=True)
         height = self.driver.execute_script('return document.documentElement.scrollHeight')
-        self.driver.set_window_size(1280, max(900, min(height + 40, 4000)))
+        self.driver.set_window_size(1280, max(900, min(height + 40, most)))
         self.driver.save_screenshot(str(SHOTS / (name + '.png')))
 
     def problems(self):
@@ -96,6 +98,23 @@ class Browser:
 
 def figure(decimal):
     return decimal['value']
+
+
+def total_line(lines):
+    return next(line for line in lines if line['budgetLine'] == 'TOTAL')
+
+
+def variance_text(value):
+    """A variance as the pages show it: with its sense in words, except for zero."""
+    if Decimal(value) == 0:
+        return value
+    return value + (' (over)' if value.startswith('-') else ' (under)')
+
+
+def figures(line):
+    """A statement line's figures as the pages show them."""
+    return [figure(line['budget']), figure(line['commitments']), figure(line['actual']),
+            figure(line['forecast']), variance_text(figure(line['variance']))]
 
 
 class WebViewTest(unittest.TestCase):
@@ -209,10 +228,10 @@ class WebViewTest(unittest.TestCase):
         b.get('/practice/A81001/budget')
         b.ready()
         page = b.text('main')
-        self.assertIn('Run of entry 37, recorded 2027-04-06 (final): 3100000.00', page)
-        self.assertIn('You acknowledged this run on 2027-04-12 (entry 38).', page)
-        self.assertIn('Notice: first sent 2027-04-06 against a deadline of 2027-05-01, on time.',
-                      page)
+        self.assertIn('Run of entry 37, recorded 2027-05-04 (final): 3100000.00', page)
+        self.assertIn('You acknowledged this run on 2027-05-06 (entry 38).', page)
+        self.assertIn('Notice: first sent 2027-05-04 against a deadline of 2027-05-01, 3 days '
+                      'late.', page)
         b.shot('budget')
         b.get('/practice/A81001/reserve')
         b.ready()
@@ -262,17 +281,203 @@ class WebViewTest(unittest.TestCase):
             'return fetch("/api/v1/GetHead").then(r => r.status)')
         self.assertEqual(status, 401)
 
-    def test_g_a_finance_officer_sees_every_practice(self):
+    def test_g_a_finance_officer_sees_every_practices_variance(self):
         b = self.browser
         b.sign_in(self.books.tokens['officer@lcp'])
+        self.assertTrue(b.driver.current_url.endswith('/partnership/variance'))
         b.ready()
-        rows = b.rows('#practices')
-        self.assertEqual([row[:2] for row in rows], [
-            ['A81001', 'Riverside Medical Centre'], ['A81002', 'Hillview Surgery'],
-            ['A81003', 'Park Lane Practice'], ['Y99999', '<script>alert(1)</script>']])
-        b.get('/practice/A81002/statement')
+        self.assertEqual(b.text('#principal'), 'officer@lcp')
+        expected = self.books.lcp('officer@lcp', 'statement')
+        rows = b.rows('#variance')
+        self.assertEqual([row[:7] for row in rows], [
+            [p['odsCode'], p['name']] + figures(total_line(p['lines'])) for p in expected['practices']])
+        # Worked out from sample_books.sh: the run's budgets share 3,100,000.00; Hillview's spend is
+        # 110,000.00 in M01 and the two contracts' 10,000.00 and 300.00; no commitment is left.
+        self.assertEqual([row[:7] for row in rows], [
+            ['A81001', 'Riverside Medical Centre', '944466.29', '0.00', '219999.99', '219999.99',
+             '724466.30 (under)'],
+            ['A81002', 'Hillview Surgery', '1420772.19', '0.00', '120300.00', '120300.00',
+             '1300472.19 (under)'],
+            ['A81003', 'Park Lane Practice', '734761.52', '0.00', '52000.00', '52000.00',
+             '682761.52 (under)'],
+            ['Y99999', '<script>alert(1)</script>', '0.00', '0.00', '0.00', '0.00', '0.00']])
+        footer = [cell.text for cell in b.driver.find_elements(
+            By.CSS_SELECTOR, '#variance tfoot th, #variance tfoot td')]
+        self.assertEqual(footer[:7], ['LCP', 'All practices', '3100000.00', '0.00', '392299.99',
+                                      '392299.99', '2707700.01 (under)'])
+        self.assertEqual(footer[2:7], figures(total_line(expected['lcpTotals'])))
+        # The chart is drawn.
+        self.assertTrue(b.driver.execute_script(
+            'return window.Chart.getChart(document.getElementById("chart")) !== undefined'))
+        # Sorted by variance, exactly, both ways.
+        by_variance = sorted(expected['practices'],
+                             key=lambda p: Decimal(total_line(p['lines'])['variance']['value']))
+        button = b.driver.find_element(By.XPATH, '//table[@id="variance"]//th[7]/button')
+        button.click()
+        self.assertEqual([row[0] for row in b.rows('#variance')],
+                         [p['odsCode'] for p in by_variance])
+        self.assertEqual(b.driver.find_element(By.XPATH, '//table[@id="variance"]//th[7]')
+                         .get_attribute('aria-sort'), 'ascending')
+        button.click()
+        self.assertEqual([row[0] for row in b.rows('#variance')],
+                         [p['odsCode'] for p in reversed(by_variance)])
+        b.shot('variance')
+        # One line: each budget links to the run that set it.
+        b.get('/partnership/variance?line=COMMUNITY')
+        b.ready()
+        self.assertEqual([row[2] for row in b.rows('#variance')],
+                         [figure(p['lines'][0]['budget']) for p in expected['practices']])
+        self.assertEqual(b.driver.find_element(By.CSS_SELECTOR, '#variance tbody td:nth-child(3) a')
+                         .get_attribute('href'), b.web + '/journal/37')
+        # As of the end of M01: Hillview's 110,000.00 only.
+        b.get('/partnership/variance?month=M01')
+        b.ready()
+        m01 = self.books.lcp('officer@lcp', 'statement', '--month', 'M01')
+        self.assertEqual([row[4] for row in b.rows('#variance')],
+                         [total_line(p['lines'])['actual']['value'] for p in m01['practices']])
+        self.assertEqual([row[4] for row in b.rows('#variance')],
+                         ['70000.00', '110000.00', '0.00', '0.00'])
+        # Each practice links to its pages.
+        b.driver.find_element(By.LINK_TEXT, 'A81002').click()
+        WebDriverWait(b.driver, 30).until(
+            lambda d: d.current_url.endswith('/practice/A81002/statement?month=M01'))
         b.ready()
         self.assertEqual(b.text('#practice-name'), 'Hillview Surgery (A81002)')
+        self.assertEqual(len(b.driver.find_elements(By.CSS_SELECTOR, '#nav-partnership a')), 6)
+
+    def test_h_the_late_notice_and_who_has_not_acknowledged(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['pct@lcp'])
+        b.get('/partnership/notices')
+        b.ready()
+        expected = self.books.lcp('pct@lcp', 'budget', 'notices')
+        line = expected['lines'][0]
+        self.assertFalse(line['onTime'])
+        rows = b.rows('#notices')
+        # The run of 2027-05-04 against the deadline of 2027-05-01: three days late.
+        self.assertEqual(rows, [['COMMUNITY', '3100000.00', '2027-05-04 (entry 37)', 'late: 3 days',
+                                 'entry 37, 2027-05-04, final, 3100000.00', '1 of 3',
+                                 'A81002 A81003']])
+        self.assertEqual(rows[0][6].split(), line['unacknowledged'])
+        row = b.driver.find_element(By.CSS_SELECTOR, '#notices tbody tr')
+        self.assertEqual(row.get_attribute('class'), 'late')
+        b.shot('notices')
+        # The year before: its notice was on time.
+        b.get('/partnership/notices?year=2026/27')
+        b.ready()
+        self.assertEqual(b.rows('#notices')[0][3], 'on time')
+        self.assertFalse(b.driver.find_element(By.CSS_SELECTOR, '#notices tbody tr')
+                         .get_attribute('class'))
+
+    def test_i_a_late_case_as_of_a_month_end(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['pct@lcp'])
+        b.get('/partnership/cases?month=M06')
+        b.ready()
+        # The end of M06 of 2027/28 is 2027-09-30: day 100 since the last consent of 2027-06-22,
+        # against the agreement's 42 days.
+        self.assertIn('read on 2027-09-30 (the end of M06 of 2027/28)', b.text('#as-of'))
+        report = self.books.lcp('pct@lcp', 'case', 'report', '--on', '2027-09-30')
+        self.assertEqual(report['open'][0]['clock']['elapsedDays'], '100')
+        rows = b.rows('#open-cases')
+        self.assertEqual(rows, [['BC-2027-01', 'Community diabetes clinic', 'awaiting decision',
+                                 'lcp finance', '2027-06-22',
+                                 'day 100 of 42 (0 paused), late: 58 days over']])
+        self.assertEqual(b.driver.find_element(By.CSS_SELECTOR, '#open-cases tbody tr')
+                         .get_attribute('class'), 'late')
+        roles = {row[0]: row for row in b.rows('#case-roles')}
+        self.assertEqual(roles['lcp finance'][4:], ['1', '1'])
+        self.assertEqual(b.rows('#all-cases')[0][4],
+                         'A81001 12000.00 A81002 6000.00')
+        b.shot('cases')
+        # At the end of M03 (2027-06-30) it is on day 8: not late.
+        b.get('/partnership/cases?month=M03')
+        b.ready()
+        self.assertEqual(b.rows('#open-cases')[0][5], 'day 8 of 42 (0 paused), 34 days left')
+        self.assertFalse(b.driver.find_element(By.CSS_SELECTOR, '#open-cases tbody tr')
+                         .get_attribute('class'))
+
+    def test_j_membership_and_contracts_as_an_auditor(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['auditor@nao'])
+        self.assertTrue(b.driver.current_url.endswith('/partnership/variance'))
+        b.get('/partnership/members')
+        b.ready()
+        expected = self.books.lcp('auditor@nao', 'membership', 'list')
+        rows = b.rows('#members')
+        self.assertEqual([row[:2] for row in rows],
+                         [[p['odsCode'], p['name']] for p in expected['practices']])
+        # Nobody signed 2027/28's agreement (entry 39) in the sample.
+        self.assertEqual([row[2:5] for row in rows], [['not signed', '', 'no: must sign']] * 4)
+        self.assertIn('Agreement in force: entry 39. 0 practices signed it; 4 have not.',
+                      b.text('#membership-summary'))
+        b.shot('membership')
+        b.get('/partnership/contracts')
+        b.ready()
+        rows = b.rows('#contracts')
+        # C-BLOCK: 120,000.00 a year for M03 alone is 10,000.00 in the year, paid in full.
+        # C-CASES runs M03 to M12: of 5,000.00's monthly parts (416.67 for M01 to M08, 416.66 for
+        # M09 to M12) that is 6 x 416.67 + 4 x 416.66 = 4,166.66; 3 cases at 100.00 leave
+        # 3,866.66.
+        self.assertEqual([row[:11] for row in rows], [
+            ['C-BLOCK', 'NLO01', 'buy', 'COMMUNITY', 'active', '10000.00', '10000.00', '10000.00',
+             '0.00', '0.00', '0'],
+            ['C-CASES', 'NLO01', 'buy', 'COMMUNITY', 'active', '0.00', '4166.66', '300.00', '0.00',
+             '3866.66', '3']])
+        listed = self.books.lcp('auditor@nao', 'contract', 'list')['contracts']
+        self.assertEqual([row[7] for row in rows], [c['years'][0]['paid']['value'] for c in listed])
+        b.shot('contracts')
+
+    def test_k_paging_through_the_journal_and_back(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['auditor@nao'])
+        head = int(self.books.lcp('auditor@nao', 'head')['seq'])
+        b.get('/journal')
+        b.ready()
+        first_page = b.rows('#journal')
+        self.assertEqual(first_page[-1][0], str(head))
+        self.assertEqual(len(first_page), 50)
+        b.shot('journal', most=1300)
+        pages = 1
+        while b.driver.find_elements(By.ID, 'page-earlier'):
+            b.driver.find_element(By.ID, 'page-earlier').click()
+            b.ready()
+            pages += 1
+            self.assertLess(pages, 10)
+        self.assertEqual(b.rows('#journal')[0][0], '1')
+        self.assertEqual(b.driver.find_elements(By.ID, 'page-first'), [])
+        while b.driver.find_elements(By.ID, 'page-later'):
+            b.driver.find_element(By.ID, 'page-later').click()
+            b.ready()
+            pages -= 1
+        self.assertEqual(b.rows('#journal')[-1][0], str(head))
+        self.assertEqual(pages, 1)
+        # An entry in full: the run of entry 37, with the hash lcp prints.
+        b.get('/journal/37')
+        b.ready()
+        entry = self.books.lcp('auditor@nao', 'entry', '37')
+        self.assertEqual(b.text('#entry-hash'), base64.b64decode(entry['entry']['hash']).hex())
+        self.assertTrue(b.text('#entry-title').startswith('Journal entry 37: RunAllocation'))
+        postings = b.rows('#postings')
+        self.assertEqual([[row[0], row[2]] for row in postings],
+                         [[p['account'], p['amount']['value']]
+                          for p in entry['entry']['entry']['postings']])
+        b.shot('journal-entry')
+
+    def test_l_a_practice_is_refused_the_partnerships_pages(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['riverside@lcp'])
+        b.ready()
+        self.assertEqual(b.driver.find_elements(By.ID, 'nav-partnership'), [])
+        for path in ['/partnership/variance', '/partnership/cases', '/journal', '/journal/1']:
+            b.get(path)
+            self.assertEqual(b.text('h1'), 'Refused')
+            self.assertEqual(b.text('#message'), 'role PRACTICE (practice A81001) reads only its '
+                                                 'own pages, not the partnership\'s or the journal')
+        answer = b.driver.execute_script(
+            'return fetch("/api/v1/ListEntries?from_seq=1").then('
+            'r => r.json().then(body => [r.status, body.error.code]))')
+        self.assertEqual(answer, [403, 'ERROR_CODE_PERMISSION_DENIED'])
 
 
 if __name__ == '__main__':

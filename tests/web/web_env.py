@@ -29,6 +29,8 @@ class Books:
         self.principals = str(self.work / 'principals')
         self.tokens = {}
         for principal, role, practice in [('officer@lcp', 'LCP_FINANCE', None),
+                                          ('pct@lcp', 'PCT_FINANCE', None),
+                                          ('auditor@nao', 'AUDITOR', None),
                                           ('riverside@lcp', 'PRACTICE', 'A81001'),
                                           ('hillview@lcp', 'PRACTICE', 'A81002'),
                                           ('script@lcp', 'PRACTICE', 'Y99999')]:

@@ -61,8 +61,10 @@ const enumText = (value, prefix) =>
 const yesNo = (flag) => (flag ? 'yes' : 'no');
 
 // A figure cell; a variance also says in words which way it goes, for readers without colour.
-function num(text, {variance = false} = {}) {
-  const cell = el('td', {class: 'num'}, text);
+// With `entry`, the figure links to the journal entry behind it (for the roles that read it).
+// The cell keeps the exact text in data-value, by which a table sorts.
+function num(text, {variance = false, entry = null} = {}) {
+  const cell = el('td', {class: 'num', 'data-value': text}, entry ? entryLink(entry, text) : text);
   if (variance && text !== '') {
     const over = text.startsWith('-');
     const zero = /^0(\.0+)?$/.test(text);
@@ -88,12 +90,47 @@ function showError(main, error) {
                  error.code ? el('p', {class: 'note'}, error.code) : null));
 }
 
+// Who is signed in: the server fills these in (app.html's meta elements).
+const meta = (name) => {
+  const element = document.querySelector('meta[name="' + name + '"]');
+  return element ? element.content : '';
+};
+const role = () => meta('lcp-role');
+// Every role but PRACTICE reads the whole partnership and the journal.
+const readsPartnership = () => role() !== 'ROLE_PRACTICE';
+
+const kPartnershipPages = [
+  ['variance', 'Variance'],
+  ['notices', 'Notices'],
+  ['members', 'Membership'],
+  ['cases', 'Cases'],
+  ['contracts', 'Contracts'],
+];
+
+// The bar's links: the partnership's pages and the journal (for the roles that read them), then
+// a practice's pages when one is shown. `current` is the path shown.
 function nav(ods, current) {
   const bar = document.getElementById('nav');
-  for (const [page, title] of kPages) {
-    bar.append(el('a', {href: '/practice/' + encodeURIComponent(ods) + '/' + page,
-                        'aria-current': page === current ? 'page' : null}, title));
+  const link = (href, title) =>
+    el('a', {href, 'aria-current': href === current ? 'page' : null}, title);
+  if (readsPartnership()) {
+    bar.append(el('span', {class: 'group', id: 'nav-partnership'},
+                  kPartnershipPages.map(([page, title]) => link('/partnership/' + page, title)),
+                  link('/journal', 'Journal')));
   }
+  if (ods) {
+    bar.append(el('span', {class: 'group', id: 'nav-practice'},
+                  readsPartnership() ? el('strong', {}, ods + ':') : null,
+                  kPages.map(([page, title]) =>
+                    link('/practice/' + encodeURIComponent(ods) + '/' + page, title))));
+  }
+}
+
+// A link to a journal entry, for the roles that read the journal; the number alone otherwise.
+function entryLink(seq, text) {
+  const shown = text === undefined ? String(seq) : text;
+  if (!seq || seq === '0' || !readsPartnership()) return shown;
+  return el('a', {href: '/journal/' + seq, title: 'journal entry ' + seq}, shown);
 }
 
 // The year a page was asked for (`?year=2026/27`), or '' for the year in progress.
@@ -126,17 +163,81 @@ async function yearLinks(main, year) {
 
 const months = () => Array.from({length: 12}, (_, i) => 'M' + String(i + 1).padStart(2, '0'));
 
-// ---- The home page of roles that read every practice: the practices, each with its pages.
-async function homePage(main) {
-  const answer = await api('ListPractices', {});
-  main.append(el('h1', {}, 'Practices'));
-  main.append(table('practices', 'The partnership\'s practices', ['ODS code', 'Name', 'Pages'],
-                    answer.practices.map((p) => el('tr', {},
-                      el('th', {scope: 'row'}, p.odsCode),
-                      el('td', {}, p.name),
-                      el('td', {}, kPages.map(([page, title]) => [
-                        el('a', {href: '/practice/' + encodeURIComponent(p.odsCode) + '/' + page},
-                           title), ' ']))))));
+// What a statement is as of: a month end or every posting so far, and the head it was read at.
+function asOfText(statement) {
+  return el('p', {id: 'as-of'}, 'Statement for ' + statement.year + ', ' +
+            (statement.month ? 'postings to the end of ' + statement.month
+                             : 'every posting so far') +
+            ', as of journal entry ', entryLink(statement.asOfSeq), '.');
+}
+
+// The "as of" form: now or a month end, keeping the year asked and any `extra` fields.
+function asOfForm(asked, extra) {
+  const picker = el('select', {id: 'month', name: 'month'},
+                    el('option', {value: ''}, 'now (every posting)'),
+                    months().map((m) => el('option', {value: m, selected: m === asked ? '' : null},
+                                           'end of ' + m)));
+  return el('form', {method: 'get', class: 'inline', id: 'as-of-form'},
+            askedYear() ? el('input', {type: 'hidden', name: 'year', value: askedYear()}) : null,
+            el('label', {for: 'month'}, 'As of ', picker), extra || null,
+            el('button', {type: 'submit'}, 'Show'));
+}
+
+// The last day of a month of a financial year: "2027/28", "M10" -> "2028-01-31" (M01 is April).
+function monthEndDate(year, month) {
+  const n = Number(month.slice(1));
+  const calendarYear = Number(year.slice(0, 4)) + (n >= 10 ? 1 : 0);
+  const calendarMonth = ((n + 2) % 12) + 1;
+  const last = new Date(Date.UTC(calendarYear, calendarMonth, 0)).getUTCDate();
+  return calendarYear + '-' + String(calendarMonth).padStart(2, '0') + '-' + String(last).padStart(2, '0');
+}
+
+// Orders two exact decimal texts ("-12.50", "3") without turning them into floating point.
+function compareDecimal(a, b) {
+  const parse = (text) => {
+    const negative = text.startsWith('-');
+    const [whole, fraction = ''] = text.replace(/^[-+]/, '').split('.');
+    const digits = whole.replace(/^0+/, '');
+    const zero = digits === '' && /^0*$/.test(fraction);
+    return {negative: negative && !zero, whole: digits, fraction};
+  };
+  const x = parse(a);
+  const y = parse(b);
+  if (x.negative !== y.negative) return x.negative ? -1 : 1;
+  const width = Math.max(x.fraction.length, y.fraction.length);
+  const magnitude = (x.whole.length - y.whole.length) ||
+                    (x.whole + x.fraction.padEnd(width, '0'))
+                        .localeCompare(y.whole + y.fraction.padEnd(width, '0'));
+  const order = Math.sign(magnitude);
+  return x.negative ? -order : order;
+}
+
+// Makes a table sortable by each column: a button in each header; `kinds[i]` is 'decimal' (by the
+// cells' data-value, exactly), 'number' or 'text'. The header says how it is sorted (aria-sort).
+function sortable(tableElement, kinds) {
+  const headers = Array.from(tableElement.querySelectorAll('thead th'));
+  const body = tableElement.querySelector('tbody');
+  headers.forEach((header, column) => {
+    if (!kinds[column]) return;
+    const button = el('button', {type: 'button', class: 'sort'}, header.textContent);
+    header.replaceChildren(button);
+    button.addEventListener('click', () => {
+      const ascending = header.getAttribute('aria-sort') !== 'ascending';
+      const key = (row) => {
+        const cell = row.children[column];
+        return cell.dataset.value !== undefined ? cell.dataset.value : cell.textContent;
+      };
+      const compare = kinds[column] === 'decimal' ? compareDecimal
+                    : kinds[column] === 'number' ? (a, b) => Number(a) - Number(b)
+                    : (a, b) => a.localeCompare(b);
+      const rows = Array.from(body.children);
+      rows.sort((a, b) => (ascending ? 1 : -1) * compare(key(a), key(b)));
+      body.append(...rows);
+      for (const other of headers) other.removeAttribute('aria-sort');
+      header.setAttribute('aria-sort', ascending ? 'ascending' : 'descending');
+    });
+  });
+  return tableElement;
 }
 
 // ---- Statement: per line, and month by month.
@@ -148,23 +249,14 @@ async function statementPage(main, ods) {
   document.title = practice.name + ': statement ' + statement.year;
   main.append(el('h1', {id: 'practice-name'}, practice.name + ' (' + practice.odsCode + ')'));
   await yearLinks(main, statement.year);
-  main.append(el('p', {id: 'as-of'}, 'Statement for ' + statement.year + ', ' +
-                 (statement.month ? 'postings to the end of ' + statement.month
-                                  : 'every posting so far') +
-                 ', as of journal entry ' + statement.asOfSeq + '.'));
-  const picker = el('select', {id: 'month', name: 'month'},
-                    el('option', {value: ''}, 'now (every posting)'),
-                    months().map((m) => el('option', {value: m, selected: m === asked ? '' : null},
-                                           'end of ' + m)));
-  main.append(el('form', {method: 'get', class: 'inline', id: 'as-of-form'},
-                 askedYear() ? el('input', {type: 'hidden', name: 'year', value: askedYear()}) : null,
-                 el('label', {for: 'month'}, 'As of ', picker),
-                 el('button', {type: 'submit'}, 'Show')));
+  main.append(asOfText(statement));
+  main.append(asOfForm(asked));
   main.append(table('statement', 'Budget, commitments, spend and forecast outturn by line',
     ['Budget line', 'Budget', 'Commitments', 'Spend', 'Forecast outturn', 'Variance'],
     practice.lines.map((line) => el('tr', {class: line.budgetLine === 'TOTAL' ? 'total' : null},
       el('th', {scope: 'row'}, line.budgetLine),
-      num(money(line.budget)), num(money(line.commitments)), num(money(line.actual)),
+      num(money(line.budget), {entry: line.source && line.source.runSeq}),
+      num(money(line.commitments)), num(money(line.actual)),
       num(money(line.forecast)), num(money(line.variance), {variance: true})))));
   main.append(el('p', {class: 'note'}, 'Forecast outturn is spend plus commitments; variance is ' +
                  'budget less forecast: positive is an underspend, negative an overspend.'));
@@ -396,15 +488,7 @@ async function budgetPage(main, ods) {
       el('th', {scope: 'row'}, l.budgetLine), num(r.runSeq), el('td', {}, r.date),
       el('td', {}, enumText(r.kind, 'NOTICE_KIND_')), num(money(r.total)),
       el('td', {class: l.onTime ? null : 'late'}, l.onTime ? 'on time' : l.daysLate + ' days late'))))));
-  if (notices.transfers.length) {
-    main.append(table('transfers', 'Budget transfers', ['Entry', 'From', 'To', 'Amount', 'Reason',
-                                                        'Approved'],
-      notices.transfers.map((t) => el('tr', {}, num(t.seq),
-        el('td', {}, (t.odsCode || '') + ' ' + t.fromLine),
-        el('td', {}, (t.toOdsCode || t.odsCode || '') + ' ' + t.toLine), num(money(t.amount)),
-        el('td', {}, t.reason),
-        el('td', {}, t.approvedSeq && t.approvedSeq !== '0' ? t.approvedDate : 'not yet')))));
-  }
+  if (notices.transfers.length) main.append(transfersTable(notices.transfers));
 }
 
 // ---- Reserve and the business cases it funds, each with its decision clock.
@@ -435,18 +519,400 @@ async function reservePage(main, ods) {
     cases.cases.map((c) => {
       const part = c.fundings.find((f) => f.odsCode === ods);
       const clock = c.clock || {};
-      const clockText = !clock.started ? 'not started'
-        : clock.decided ? 'decided on day ' + clock.elapsedDays + ' of ' + clock.targetDays +
-                          (clock.late ? ': late' : ': on time')
-        : 'day ' + clock.elapsedDays + ' of ' + clock.targetDays + ' (' + clock.pausedDays +
-          ' paused), ' + (clock.late ? 'late by ' + (-clock.daysLeft) + ' days'
-                                     : clock.daysLeft + ' days left');
       return el('tr', {},
         el('th', {scope: 'row'}, c.caseId), el('td', {}, c.title),
         el('td', {}, enumText(c.state, 'CASE_STATE_')), num(money(c.amount)),
         num(part ? money(part.amount) : ''),
-        el('td', {class: clock.late ? 'late' : null}, clockText));
+        el('td', {class: clock.late ? 'late' : null}, clockText(clock)));
     })));
+}
+
+// ---- The partnership's pages: for every role but PRACTICE (the server refuses a practice them).
+
+// Every practice's statement for one line (or TOTAL): a chart of each practice's variance and a
+// table sortable by any column, each practice linking to its own pages.
+async function variancePage(main) {
+  const params = new URLSearchParams(location.search);
+  const asked = params.get('month') || '';
+  const line = params.get('line') || 'TOTAL';
+  const statement = await api('GetStatement', {year: askedYear(), month: asked});
+  document.title = 'Variance ' + statement.year;
+  main.append(el('h1', {}, 'Every practice\'s variance, ' + statement.year));
+  await yearLinks(main, statement.year);
+  main.append(asOfText(statement));
+  const lineNames = statement.lcpTotals.map((l) => l.budgetLine);
+  const linePicker = el('select', {id: 'line', name: 'line'},
+                        lineNames.map((name) => el('option', {value: name,
+                                                              selected: name === line ? '' : null},
+                                                   name === 'TOTAL' ? 'every line (TOTAL)' : name)));
+  main.append(asOfForm(asked, el('label', {for: 'line'}, 'Line ', linePicker)));
+  const total = statement.lcpTotals.find((l) => l.budgetLine === line);
+  if (!total) {
+    main.append(el('p', {class: 'error', role: 'alert'}, 'The year ' + statement.year +
+                   ' has no budget line ' + line + '.'));
+    return;
+  }
+  const rows = statement.practices.map((p) => ({practice: p,
+                                                line: p.lines.find((l) => l.budgetLine === line)}));
+  const suffix = (statement.year === askedYear() ? '?year=' + encodeURIComponent(statement.year)
+                                                  : '');
+  const canvas = el('canvas', {id: 'chart', role: 'img',
+                               'aria-label': 'Each practice\'s variance on ' + line +
+                                             '; the table below gives the figures'});
+  main.append(el('h2', {}, 'Variance by practice (' + line + ')'));
+  main.append(el('div', {class: 'chart'}, canvas));
+  const practiceTable = table('variance',
+    'Every practice on ' + line + ': budget, commitments, spend, forecast outturn and variance ' +
+    '(sort by any column)',
+    ['ODS code', 'Practice', 'Budget', 'Commitments', 'Spend', 'Forecast outturn', 'Variance',
+     'Pages'],
+    rows.map(({practice, line: figures}) => el('tr', {},
+      el('th', {scope: 'row'},
+         el('a', {href: '/practice/' + encodeURIComponent(practice.odsCode) + '/statement' +
+                        (asked ? (suffix ? suffix + '&' : '?') + 'month=' + asked : suffix)},
+            practice.odsCode)),
+      el('td', {}, practice.name),
+      num(money(figures.budget), {entry: figures.source && figures.source.runSeq}),
+      num(money(figures.commitments)), num(money(figures.actual)), num(money(figures.forecast)),
+      num(money(figures.variance), {variance: true}),
+      el('td', {}, kPages.filter(([page]) => page !== 'statement').map(([page, title]) => [
+        el('a', {href: '/practice/' + encodeURIComponent(practice.odsCode) + '/' + page + suffix},
+           title), ' '])))));
+  practiceTable.append(el('tfoot', {}, el('tr', {class: 'total'},
+    el('th', {scope: 'row'}, 'LCP'), el('td', {}, 'All practices'),
+    num(money(total.budget)), num(money(total.commitments)), num(money(total.actual)),
+    num(money(total.forecast)), num(money(total.variance), {variance: true}), el('td', {}))));
+  main.append(sortable(practiceTable,
+                       ['text', 'text', 'decimal', 'decimal', 'decimal', 'decimal', 'decimal']));
+  main.append(el('p', {class: 'note'}, 'Variance is budget less forecast outturn (spend plus ' +
+                 'commitments): positive is an underspend, negative an overspend. A budget links ' +
+                 'to the capitation run that set it.'));
+  if (window.Chart) {
+    new window.Chart(canvas, {
+      type: 'bar',
+      data: {
+        labels: rows.map((r) => r.practice.odsCode),
+        datasets: [{label: 'Variance (positive: under budget)',
+                    data: rows.map((r) => Number(money(r.line.variance))),
+                    backgroundColor: rows.map((r) => (money(r.line.variance).startsWith('-')
+                                                        ? '#a00' : '#065'))}],
+      },
+      options: {animation: false, maintainAspectRatio: false,
+                plugins: {legend: {display: false}}},
+    });
+  }
+}
+
+function transfersTable(transfers) {
+  return table('transfers', 'Budget transfers', ['Entry', 'From', 'To', 'Amount', 'Reason',
+                                                 'Approved'],
+    transfers.map((t) => el('tr', {}, num(t.seq, {entry: t.seq}),
+      el('td', {}, (t.odsCode || 'every practice') + ' ' + t.fromLine),
+      el('td', {}, (t.toOdsCode || t.odsCode || 'every practice') + ' ' + t.toLine),
+      num(money(t.amount)), el('td', {}, t.reason),
+      el('td', {}, t.approvedSeq && t.approvedSeq !== '0'
+        ? [t.approvedDate + ' by ' + t.approvedBy + ' (entry ', entryLink(t.approvedSeq), ')']
+        : 'not yet'))));
+}
+
+// The budget notices: each line's first notice against the deadline (late ones marked), every
+// run, the confirmations of the totals, who has not acknowledged, and the transfers.
+async function noticesPage(main) {
+  const notices = await api('GetNotices', {year: askedYear()});
+  document.title = 'Notices ' + notices.year;
+  main.append(el('h1', {}, 'Budget notices, ' + notices.year));
+  await yearLinks(main, notices.year);
+  main.append(el('p', {id: 'as-of'}, 'Notice deadline ' + notices.deadline + '; as of journal ' +
+                 'entry ', entryLink(notices.asOfSeq), '.'));
+  main.append(table('notices', 'Each line\'s first notice against the deadline of ' +
+                    notices.deadline,
+    ['Line', 'Confirmed total', 'First notice', 'Against the deadline', 'Latest run',
+     'Acknowledged', 'Not acknowledged yet'],
+    notices.lines.map((l) => {
+      const first = l.runs[0];
+      const latest = l.runs[l.runs.length - 1];
+      const late = first ? !l.onTime : l.overdue;
+      const timeliness = first ? (l.onTime ? 'on time' : 'late: ' + l.daysLate + ' days')
+                       : l.overdue ? 'late: no notice yet, ' + l.daysOverdue + ' days overdue'
+                       : 'no notice yet';
+      const confirmed = l.confirmations[l.confirmations.length - 1];
+      return el('tr', {class: late ? 'late' : null},
+        el('th', {scope: 'row'}, l.budgetLine),
+        confirmed ? num(money(l.confirmedTotal), {entry: confirmed.seq})
+                  : el('td', {}, 'not confirmed'),
+        el('td', {}, first ? [first.date + ' (entry ', entryLink(first.runSeq), ')'] : 'none'),
+        el('td', {class: late ? 'late' : null}, timeliness),
+        el('td', {}, latest ? [entryLink(latest.runSeq, 'entry ' + latest.runSeq), ', ' +
+                               latest.date + ', ' + enumText(latest.kind, 'NOTICE_KIND_') + ', ' +
+                               money(latest.total)] : 'none'),
+        num(latest ? l.acknowledgedCount + ' of ' + l.notifiedCount : ''),
+        el('td', {}, l.unacknowledged.map((ods) => [
+          el('a', {href: '/practice/' + encodeURIComponent(ods) + '/budget'}, ods), ' '])));
+    })));
+  main.append(el('h2', {}, 'Every run'));
+  main.append(table('runs', 'Each capitation run, oldest first',
+    ['Line', 'Run entry', 'Date', 'Kind', 'Total'],
+    notices.lines.flatMap((l) => l.runs.map((r) => el('tr', {},
+      el('th', {scope: 'row'}, l.budgetLine), num(r.runSeq, {entry: r.runSeq}),
+      el('td', {}, r.date), el('td', {}, enumText(r.kind, 'NOTICE_KIND_')),
+      num(money(r.total)))))));
+  main.append(el('h2', {}, 'Confirmed totals'));
+  main.append(table('confirmations', 'Each confirmation of a line\'s total, oldest first',
+    ['Line', 'Entry', 'Date', 'By', 'Total', 'Reason'],
+    notices.lines.flatMap((l) => l.confirmations.map((c) => el('tr', {},
+      el('th', {scope: 'row'}, l.budgetLine), num(c.seq, {entry: c.seq}), el('td', {}, c.date),
+      el('td', {}, c.confirmedBy), num(money(c.total)), el('td', {}, c.reason))))));
+  if (notices.transfers.length) main.append(transfersTable(notices.transfers));
+}
+
+// The membership report: who signed what for the year, who must sign again, who is leaving.
+async function membersPage(main) {
+  const members = await api('ListMemberships', {year: askedYear()});
+  document.title = 'Membership ' + members.year;
+  main.append(el('h1', {}, 'Membership, ' + members.year));
+  await yearLinks(main, members.year);
+  main.append(el('p', {id: 'membership-summary'},
+    members.agreementSeq && members.agreementSeq !== '0'
+      ? ['Agreement in force: entry ', entryLink(members.agreementSeq), '. ' +
+         members.signedCount + ' practices signed it; ' + members.unsignedCount + ' have not.']
+      : 'No risk-sharing agreement is in force for ' + members.year + ' yet.'));
+  if (members.terms.length) {
+    main.append(table('terms', 'The membership terms, oldest first (the last is in force)',
+      ['Entry', 'Date', 'Recorded by', 'Title', 'SHA-256'],
+      members.terms.map((t) => el('tr', {}, num(t.seq, {entry: t.seq}), el('td', {}, t.date),
+        el('td', {}, t.recordedBy), el('td', {}, t.title),
+        el('td', {}, el('code', {class: 'hash'}, t.termsSha256))))));
+  }
+  main.append(sortable(table('members', 'Every registered practice',
+    ['ODS code', 'Practice', 'Signed', 'Agreement signed', 'Signed what is in force', 'Leaving'],
+    members.practices.map((m) => {
+      const signed = m.signedSeq && m.signedSeq !== '0';
+      const leaving = m.left ? 'left before ' + members.year
+        : m.lastYear ? 'last year ' + m.lastYear
+        : m.pendingLeaveSeq && m.pendingLeaveSeq !== '0'
+          ? ['asked to leave after ' + m.pendingLastYear + ' (entry ',
+             entryLink(m.pendingLeaveSeq), '), awaiting the practice']
+          : '';
+      return el('tr', {class: signed && m.signedCurrent ? null : 'late'},
+        el('th', {scope: 'row'},
+           el('a', {href: '/practice/' + encodeURIComponent(m.odsCode) + '/statement'},
+              m.odsCode)),
+        el('td', {}, m.name),
+        el('td', {}, signed ? [m.signedDate + ' (entry ', entryLink(m.signedSeq), ')']
+                            : 'not signed'),
+        el('td', {}, signed ? entryLink(m.agreementSeq, 'entry ' + m.agreementSeq) : ''),
+        el('td', {}, m.signedCurrent ? 'yes' : 'no: must sign'),
+        el('td', {}, leaving));
+    })), ['text', 'text', 'text', 'text', 'text', 'text']));
+}
+
+// A case's decision clock in words.
+function clockText(clock) {
+  if (!clock || !clock.started) return 'not started (awaiting consent)';
+  if (clock.decided) {
+    return 'decided on day ' + clock.elapsedDays + ' of ' + clock.targetDays +
+           (clock.late ? ': late' : ': on time');
+  }
+  return 'day ' + clock.elapsedDays + ' of ' + clock.targetDays + ' (' + clock.pausedDays +
+         ' paused), ' + (clock.late ? 'late: ' + (-clock.daysLeft) + ' days over'
+                                    : clock.daysLeft + ' days left');
+}
+
+// The case report: open cases with their clocks (late ones marked), each approving role's record,
+// and every case; clocks read now or on a chosen month end.
+async function casesPage(main) {
+  const asked = new URLSearchParams(location.search).get('month') || '';
+  const year = await api('GetYear', {year: askedYear()});
+  const readOn = asked ? monthEndDate(year.year, asked) : '';
+  const [report, cases] = await Promise.all([api('GetCaseReport', {read_on: readOn}),
+                                             api('ListCases', {read_on: readOn})]);
+  document.title = 'Business cases';
+  main.append(el('h1', {}, 'Business cases'));
+  main.append(el('p', {id: 'as-of'}, 'Decision clocks read on ' + report.readOn +
+                 (asked ? ' (the end of ' + asked + ' of ' + year.year + ')' : ' (today)') +
+                 ', as of journal entry ', entryLink(report.asOfSeq), '.'));
+  main.append(asOfForm(asked));
+  main.append(table('open-cases', 'Open cases, most days over first',
+    ['Case', 'Title', 'State', 'Decided by', 'Clock started', 'Clock'],
+    report.open.map((c) => el('tr', {class: c.clock && c.clock.late ? 'late' : null},
+      el('th', {scope: 'row'}, c.caseId), el('td', {}, c.title),
+      el('td', {}, enumText(c.state, 'CASE_STATE_')), el('td', {}, enumText(c.approverRole, 'ROLE_')),
+      el('td', {}, c.clock ? c.clock.startedOn : ''),
+      el('td', {class: c.clock && c.clock.late ? 'late' : null}, clockText(c.clock))))));
+  main.append(el('p', {id: 'awaiting-consent'}, report.awaitingConsent.length
+    ? 'Awaiting the funding practices\' consent (no clock yet): ' + report.awaitingConsent.join(', ')
+    : 'No case awaits consent.'));
+  main.append(table('case-roles', 'Decisions by approving role',
+    ['Role', 'Decided', 'Median days to decide', 'Decided late', 'Open', 'Open and over the target'],
+    report.roles.map((r) => el('tr', {class: Number(r.openOver) > 0 ? 'late' : null},
+      el('th', {scope: 'row'}, enumText(r.role, 'ROLE_')), num(String(r.decided)),
+      num(r.medianDays || 'none'),
+      el('td', {}, String(r.late) + (r.lateCaseIds.length ? ': ' + r.lateCaseIds.join(', ') : '')),
+      num(String(r.open)), num(String(r.openOver))))));
+  main.append(sortable(table('all-cases', 'Every case',
+    ['Case', 'Title', 'State', 'Amount', 'Funded by', 'Clock'],
+    cases.cases.map((c) => el('tr', {class: c.clock && c.clock.late ? 'late' : null},
+      el('th', {scope: 'row'}, c.caseId), el('td', {}, c.title),
+      el('td', {}, enumText(c.state, 'CASE_STATE_')), num(money(c.amount)),
+      el('td', {}, c.fundings.map((f) => [
+        el('a', {href: '/practice/' + encodeURIComponent(f.odsCode) + '/reserve'}, f.odsCode),
+        ' ' + money(f.amount) +
+          (f.consentSeq && f.consentSeq !== '0' ? '' : ' (not consented)') + ' '])),
+      el('td', {}, clockText(c.clock))))),
+    ['text', 'text', 'text', 'decimal', 'text', 'text']));
+}
+
+// Contracts with their commitments and payments against the year's ceilings.
+async function contractsPage(main) {
+  const year = await api('GetYear', {year: askedYear()});
+  const list = await api('ListContracts', {});
+  document.title = 'Contracts ' + year.year;
+  main.append(el('h1', {}, 'Contracts, ' + year.year));
+  await yearLinks(main, year.year);
+  const shown = list.contracts.filter((c) => c.years.some((y) => y.year === year.year) ||
+                                             c.status === 'CONTRACT_STATUS_DRAFT');
+  main.append(sortable(table('contracts', 'Each contract\'s value, payments and commitment ' +
+                             'against its ceiling for ' + year.year,
+    ['Contract', 'Provider', 'Mode', 'Line', 'Status', 'Value', 'Ceiling', 'Paid',
+     'Outstanding commitment', 'Headroom', 'Cases paid', 'Approval'],
+    shown.map((c) => {
+      const y = c.years.find((v) => v.year === year.year);
+      const over = y && money(y.headroom).startsWith('-');
+      return el('tr', {class: over ? 'late' : null},
+        el('th', {scope: 'row'}, entryLink(c.registeredSeq, c.contractId)),
+        el('td', {}, c.providerCode), el('td', {}, enumText(c.mode, 'CONTRACT_MODE_')),
+        el('td', {}, c.budgetLine), el('td', {}, enumText(c.status, 'CONTRACT_STATUS_')),
+        num(y ? money(y.value) : ''), num(y ? money(y.ceiling) : ''),
+        num(y ? money(y.paid) : '', {entry: c.lastPaymentSeq}),
+        num(y ? money(y.outstanding) : ''),
+        num(y ? money(y.headroom) : '', {variance: false}),
+        num(y ? y.cases + (y.volume && y.volume !== '0' ? ' of ' + y.volume : '') : ''),
+        el('td', {}, c.approvedSeq && c.approvedSeq !== '0'
+          ? [c.needsPctApproval ? 'PCT finance, ' : 'LCP finance, ', 'entry ',
+             entryLink(c.approvedSeq)]
+          : c.needsPctApproval ? 'awaiting PCT finance' : 'awaiting LCP finance',
+           c.conflicted ? ' (an interest is declared)' : ''));
+    })), ['text', 'text', 'text', 'text', 'text', 'decimal', 'decimal', 'decimal', 'decimal',
+          'decimal', 'text', 'text']));
+  main.append(el('p', {class: 'note'}, 'Headroom is the ceiling less what was paid in the ' +
+                 'year; a row over its ceiling is marked. Paid links to the latest payment\'s ' +
+                 'entry, a contract to its registration.'));
+}
+
+// ---- The journal, a page at a time, and one entry with all it posted.
+
+const kJournalPage = 50;
+
+// "AAEC..." (base64 of the JSON mapping) -> "0001..." (hex, as lcp prints hashes).
+function hex(base64) {
+  return Array.from(atob(base64 || ''), (c) => c.charCodeAt(0).toString(16).padStart(2, '0'))
+      .join('');
+}
+
+// The command's name ("postJournal" -> "PostJournal") and the text of what it says, if anything.
+function commandName(command) {
+  const name = Object.keys(command || {})[0] || '';
+  return name.charAt(0).toUpperCase() + name.slice(1);
+}
+
+function actorText(actor) {
+  return (actor.principalId || '') + ' (' + enumText(actor.role, 'ROLE_') + ')';
+}
+
+function periodText(period) {
+  return period && period.year ? period.year + ' ' + period.month : '';
+}
+
+function postingsList(entry, limit) {
+  const postings = entry.postings || [];
+  const shown = limit ? postings.slice(0, limit) : postings;
+  return el('ul', {class: 'postings'},
+            shown.map((p) => el('li', {}, el('code', {}, p.account), ' ', money(p.amount),
+                                p.period && p.period.year ? ' (' + periodText(p.period) + ')'
+                                                          : '')),
+            postings.length > shown.length
+              ? el('li', {}, 'and ' + (postings.length - shown.length) + ' more')
+              : null);
+}
+
+async function journalPage(main) {
+  const params = new URLSearchParams(location.search);
+  const head = await api('GetHead', {});
+  const last = Number(head.seq);
+  let from = Number(params.get('from') || Math.max(1, last - kJournalPage + 1));
+  if (!Number.isSafeInteger(from) || from < 1) from = 1;
+  const page = await api('ListEntries', {from_seq: from, page_size: kJournalPage});
+  const entries = page.entries;
+  document.title = 'Journal';
+  main.append(el('h1', {}, 'Journal'));
+  const to = entries.length ? Number(entries[entries.length - 1].seq) : from - 1;
+  main.append(el('p', {id: 'journal-range'}, entries.length
+    ? 'Entries ' + from + ' to ' + to + ' of ' + last + '. The chain head is entry ' + last +
+      ', hash ' + head.hashHex + '.'
+    : 'No entries from ' + from + ': the journal has ' + last + '.'));
+  const paging = el('nav', {class: 'paging', 'aria-label': 'Journal pages'},
+    from > 1 ? el('a', {href: '/journal?from=1', id: 'page-first'}, 'First') : null,
+    from > 1 ? el('a', {href: '/journal?from=' + Math.max(1, from - kJournalPage),
+                        id: 'page-earlier'}, 'Earlier') : null,
+    to < last ? el('a', {href: '/journal?from=' + (to + 1), id: 'page-later'}, 'Later') : null,
+    to < last ? el('a', {href: '/journal', id: 'page-latest'}, 'Latest') : null);
+  main.append(paging);
+  // A month end: the page that ends with the month's close.
+  try {
+    const year = await api('GetYear', {});
+    if (year.closedMonths.length) {
+      main.append(el('p', {class: 'note', id: 'month-closes'}, 'Month ends of ' + year.year + ': ',
+        year.closedMonths.map((m) => [el('a', {href: '/journal?from=' +
+                                                     Math.max(1, Number(m.seq) - kJournalPage + 1)},
+                                          m.month), ' '])));
+    }
+  } catch (error) {
+    if (error.status === 401) throw error;
+  }
+  main.append(table('journal', 'Journal entries, oldest first',
+    ['Entry', 'Recorded', 'Command', 'By', 'Period', 'Postings', 'Hash'],
+    entries.map((e) => el('tr', {},
+      el('th', {scope: 'row'}, el('a', {href: '/journal/' + e.seq}, e.seq)),
+      el('td', {}, e.entry.recordedAt || ''), el('td', {}, commandName(e.entry.command)),
+      el('td', {}, actorText(e.entry.actor || {})), el('td', {}, periodText(e.entry.period)),
+      el('td', {}, postingsList(e.entry, 6)),
+      el('td', {}, el('code', {class: 'hash'}, hex(e.hash)))))));
+  main.append(paging.cloneNode(true));
+}
+
+async function entryPage(main, seq) {
+  const view = (await api('GetEntry', {seq})).entry;
+  const entry = view.entry;
+  const n = Number(view.seq);
+  document.title = 'Journal entry ' + view.seq;
+  main.append(el('h1', {id: 'entry-title'}, 'Journal entry ' + view.seq + ': ' +
+                 commandName(entry.command)));
+  main.append(el('nav', {class: 'paging', 'aria-label': 'Neighbouring entries'},
+    n > 1 ? el('a', {href: '/journal/' + (n - 1), id: 'entry-previous'}, 'Previous entry') : null,
+    el('a', {href: '/journal/' + (n + 1), id: 'entry-next'}, 'Next entry'),
+    el('a', {href: '/journal?from=' + Math.max(1, n - kJournalPage + 1)}, 'Its journal page')));
+  const facts = [
+    ['Recorded', entry.recordedAt || ''],
+    ['By', actorText(entry.actor || {})],
+    ['Idempotency key', entry.idempotencyKey],
+    ['Period', periodText(entry.period) || 'posts nothing'],
+    ['Rules version', String(entry.rulesVersion || 1)],
+    ['Reverses', entry.reversesSeq && entry.reversesSeq !== '0' ? entryLink(entry.reversesSeq)
+                                                                 : 'nothing'],
+    ['Checkpoint', entry.checkpoint ? ['entry ', entryLink(entry.checkpoint.seq), ', hash ',
+                                       el('code', {class: 'hash'}, hex(entry.checkpoint.hash))]
+                                    : 'none'],
+    ['Previous hash', el('code', {class: 'hash'}, hex(view.prevHash))],
+    ['Hash', el('code', {class: 'hash', id: 'entry-hash'}, hex(view.hash))],
+  ];
+  main.append(el('dl', {class: 'steps', id: 'entry-facts'},
+                 facts.map(([t, v]) => [el('dt', {}, t), el('dd', {}, v)])));
+  main.append(table('postings', 'Its postings (they sum to zero)', ['Account', 'Period', 'Amount'],
+    (entry.postings || []).map((p) => el('tr', {},
+      el('th', {scope: 'row'}, el('code', {}, p.account)),
+      el('td', {}, periodText(p.period) || periodText(entry.period)), num(money(p.amount))))));
+  main.append(el('h2', {}, 'The command as submitted'));
+  main.append(el('pre', {id: 'command'}, JSON.stringify(entry.command, null, 2)));
 }
 
 async function main() {
@@ -456,12 +922,21 @@ async function main() {
     mainElement.replaceChildren();
     if (parts[0] === 'practice' && parts.length === 3) {
       const ods = decodeURIComponent(parts[1]);
-      nav(ods, parts[2]);
+      nav(ods, location.pathname);
       const pages = {statement: statementPage, risk: riskPage, budget: budgetPage,
                      reserve: reservePage};
       await pages[parts[2]](mainElement, ods);
+    } else if (parts[0] === 'partnership' && parts.length === 2) {
+      nav(null, location.pathname);
+      const pages = {variance: variancePage, notices: noticesPage, members: membersPage,
+                     cases: casesPage, contracts: contractsPage};
+      await pages[parts[1]](mainElement);
+    } else if (parts[0] === 'journal' && parts.length === 2) {
+      nav(null, '/journal');
+      await entryPage(mainElement, parts[1]);
     } else {
-      await homePage(mainElement);
+      nav(null, '/journal');
+      await journalPage(mainElement);
     }
   } catch (error) {
     showError(mainElement, error);
