@@ -468,6 +468,7 @@ std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() {
   snapshot->cases = cases_copy_;
   snapshot->head_recorded_at = state.last_recorded_at;
   snapshot->records = log_;
+  snapshot->month_balances = month_balances_;
   return snapshot;
 }
 

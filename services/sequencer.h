@@ -145,6 +145,8 @@ class Sequencer {
   std::shared_ptr<const Cases> cases_copy_;
   std::uint64_t cases_copy_version_ = ~std::uint64_t{0};
   std::shared_ptr<EntryLog> log_;
+  // Shared by every snapshot: statements to a month end read only the entries since the last.
+  std::shared_ptr<const MonthBalances> month_balances_ = std::make_shared<const MonthBalances>();
   std::function<void(const Status&)> on_fatal_;
   Clock clock_;
 

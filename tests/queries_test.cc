@@ -227,6 +227,71 @@ TEST_F(QueriesTest, ListEntriesPagesThroughTheJournal) {
                 "page_size may be at most 1000");
 }
 
+// The entries behind a balance: those with a posting to the account named (its whole name), a page
+// at a time; and entries with their postings cut to a few.
+TEST_F(QueriesTest, ListEntriesOfOneAccountAndWithAFewPostingsEach) {
+  auto seqs_of = [&](const std::string& account, std::uint32_t page_size) {
+    v1::ListEntriesRequest request;
+    request.set_account(account);
+    request.set_page_size(page_size);
+    std::vector<std::string> pages;
+    do {
+      Result<v1::ListEntriesResponse> page = queries::ListEntries(Now(), kAuditor, request);
+      EXPECT_TRUE(page.ok()) << page.status().ToString();
+      if (!page.ok()) break;
+      std::string seqs;
+      for (const v1::EntryView& view : page->entries()) seqs += std::to_string(view.seq()) + " ";
+      pages.push_back(seqs + "next " + page->next_page_token());
+      request.set_page_token(page->next_page_token());
+    } while (!request.page_token().empty());
+    return pages;
+  };
+  // The run (9) budgets both practices; the invoice (11) is A81002's spend, owed to RX1, whose
+  // registration (3) names RX1 but posts nothing.
+  EXPECT_EQ(seqs_of("practice:A81002:budget:PRESCRIBING", 0),
+            (std::vector<std::string>{"9 next "}));
+  EXPECT_EQ(seqs_of("pct:allocation:PRESCRIBING", 0), (std::vector<std::string>{"9 next "}));
+  EXPECT_EQ(seqs_of("provider:RX1:payable", 0), (std::vector<std::string>{"11 next "}));
+  // Both budget entries, one a page: the page after the run goes on from entry 10.
+  EXPECT_EQ(seqs_of("practice:A81001:budget:PRESCRIBING", 1),
+            (std::vector<std::string>{"9 next 10", "next "}));
+  // The whole name only: a practice's code is not an account.
+  EXPECT_EQ(seqs_of("practice:A81002", 0), (std::vector<std::string>{"next "}));
+  EXPECT_EQ(seqs_of("practice:A81003:spend:PRESCRIBING", 0), (std::vector<std::string>{"next "}));
+
+  v1::ListEntriesRequest few;
+  few.set_from_seq(9);
+  few.set_page_size(3);
+  few.set_postings_max(1);
+  Result<v1::ListEntriesResponse> cut = queries::ListEntries(Now(), kFinance, few);
+  ASSERT_TRUE(cut.ok()) << cut.status().ToString();
+  ASSERT_EQ(cut->entries_size(), 3);
+  // The run's first posting of three; the registration has none; the invoice's first of two.
+  EXPECT_EQ(cut->entries(0).entry().postings_size(), 1);
+  EXPECT_EQ(cut->entries(0).entry().postings(0).account(), "practice:A81001:budget:PRESCRIBING");
+  EXPECT_EQ(cut->entries(0).postings_left_out(), 2u);
+  EXPECT_EQ(cut->entries(0).hash(), records_[8].hash());
+  EXPECT_EQ(cut->entries(1).entry().postings_size(), 0);
+  EXPECT_EQ(cut->entries(1).postings_left_out(), 0u);
+  EXPECT_EQ(cut->entries(2).entry().postings_size(), 1);
+  EXPECT_EQ(cut->entries(2).postings_left_out(), 1u);
+  few.set_postings_max(0);
+  Result<v1::ListEntriesResponse> whole = queries::ListEntries(Now(), kFinance, few);
+  ASSERT_TRUE(whole.ok());
+  EXPECT_EQ(whole->entries(0).entry().postings_size(), 3);
+
+  few.set_postings_max(queries::kPageSizeMax + 1);
+  ExpectRefused(queries::ListEntries(Now(), kFinance, few), v1::ERROR_CODE_QUERY_INVALID,
+                "postings_max may be at most 1000");
+  few.set_postings_max(0);
+  few.set_account("practice:" + std::string(120, 'A'));
+  ExpectRefused(queries::ListEntries(Now(), kFinance, few), v1::ERROR_CODE_QUERY_INVALID,
+                "account may be at most 128 characters");
+  ExpectRefused(queries::ListEntries(Now(), kRiverside, few), v1::ERROR_CODE_PERMISSION_DENIED,
+                "role PRACTICE may not read journal entries, which carry other practices' detail; "
+                "read balances instead (GetBalances)");
+}
+
 TEST_F(QueriesTest, HeadPracticesAndYear) {
   Result<v1::GetHeadResponse> head = queries::GetHead(Now(), kRiverside, {});
   ASSERT_TRUE(head.ok());

@@ -13,6 +13,7 @@
 #include "ledger/base/periods.h"
 #include "ledger/base/text.h"
 #include "ledger/read/case_views.h"
+#include "ledger/read/month_balances.h"
 #include "ledger/read/notice_views.h"
 #include "ledger/read/reserve_views.h"
 #include "ledger/read/views.h"
@@ -79,21 +80,6 @@ Result<Balances> BalancesAsOf(const RecordSource& records, std::uint64_t as_of_s
   LCP_RETURN_IF_ERROR(
       ForEachPosting(records, as_of_seq, [&](int year, int, const v1::Posting& posting) {
         balances[year][posting.account()] += PenceOf(posting);
-      }));
-  return balances;
-}
-
-// One year's balances of practices' accounts from postings into month `month` or earlier, entries
-// 1..head_seq.
-Result<std::map<std::string, Int>> PracticeBalancesToMonth(const RecordSource& records,
-                                                           std::uint64_t head_seq, int year,
-                                                           int month) {
-  std::map<std::string, Int> balances;
-  LCP_RETURN_IF_ERROR(
-      ForEachPosting(records, head_seq, [&](int y, int m, const v1::Posting& posting) {
-        if (y == year && m <= month && posting.account().starts_with("practice:")) {
-          balances[posting.account()] += PenceOf(posting);
-        }
       }));
   return balances;
 }
@@ -369,19 +355,55 @@ Result<v1::ListEntriesResponse> ListEntries(const Snapshot& snapshot, const v1::
   if (page_size > kPageSizeMax) {
     return QueryInvalid("page_size may be at most " + std::to_string(kPageSizeMax));
   }
+  if (request.postings_max() > kPageSizeMax) {
+    return QueryInvalid("postings_max may be at most " + std::to_string(kPageSizeMax));
+  }
+  const std::string& account = request.account();
+  if (account.size() > kAccountFilterMax) {
+    return QueryInvalid("account may be at most " + std::to_string(kAccountFilterMax) +
+                        " characters");
+  }
   const std::uint64_t head = snapshot.head_seq;
+  // Without an account, the page is the next page_size entries; with one, the entries among the
+  // next kAccountScanMax that post to it.
+  const std::uint64_t look_at = account.empty() ? page_size : kAccountScanMax;
   const std::size_t available =
-      from > head ? 0
-                  : static_cast<std::size_t>(std::min<std::uint64_t>(page_size, head - from + 1));
+      from > head ? 0 : static_cast<std::size_t>(std::min<std::uint64_t>(look_at, head - from + 1));
   v1::ListEntriesResponse response;
-  for (const v1::JournalRecord& record : snapshot.records->Range(from, available)) {
-    if (!ToEntryView(record, *response.add_entries())) {
-      return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
-                           "entry " + std::to_string(record.seq()) + " does not parse");
+  constexpr std::size_t kChunk = 4096;
+  std::uint64_t next = from;
+  const auto full = [&] { return response.entries_size() == static_cast<int>(page_size); };
+  for (std::size_t done = 0; done < available && !full();) {
+    const std::vector<v1::JournalRecord> chunk =
+        snapshot.records->Range(next, std::min(kChunk, available - done));
+    if (chunk.empty()) break;
+    for (const v1::JournalRecord& record : chunk) {
+      ++done;
+      next = record.seq() + 1;
+      // An entry's body holds each account's name as its bytes: one without them has no posting
+      // to the account, and is not parsed.
+      if (!account.empty() && record.body().find(account) == std::string::npos) continue;
+      v1::EntryView view;
+      if (!ToEntryView(record, view)) {
+        return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                             "entry " + std::to_string(record.seq()) + " does not parse");
+      }
+      if (!account.empty() &&
+          std::none_of(view.entry().postings().begin(), view.entry().postings().end(),
+                       [&](const v1::Posting& posting) { return posting.account() == account; })) {
+        continue;
+      }
+      const int keep = static_cast<int>(request.postings_max());
+      if (keep > 0 && view.entry().postings_size() > keep) {
+        auto* postings = view.mutable_entry()->mutable_postings();
+        view.set_postings_left_out(static_cast<std::uint32_t>(postings->size() - keep));
+        postings->DeleteSubrange(keep, postings->size() - keep);
+      }
+      *response.add_entries() = std::move(view);
+      if (full()) break;
     }
   }
-  const std::uint64_t next = from + available;
-  if (available > 0 && next <= head) response.set_next_page_token(std::to_string(next));
+  if (next > from && next <= head) response.set_next_page_token(std::to_string(next));
   return response;
 }
 
@@ -511,8 +533,13 @@ Result<v1::GetStatementResponse> GetStatement(const Snapshot& snapshot, const v1
   if (!request.month().empty()) {
     Result<int> month = ParseMonth(request.month());
     if (!month.ok()) return month.status();
+    // One practice's accounts, or every practice's.
+    const std::string prefix = only.empty() ? "practice:" : "practice:" + only + ":";
     Result<std::map<std::string, Int>> computed =
-        PracticeBalancesToMonth(*snapshot.records, snapshot.head_seq, year, *month);
+        snapshot.month_balances
+            ? snapshot.month_balances->PracticesToMonth(*snapshot.records, snapshot.head_seq, year,
+                                                        *month, prefix)
+            : SumPracticesToMonth(*snapshot.records, snapshot.head_seq, year, *month, prefix);
     if (!computed.ok()) return computed.status();
     to_month = std::move(computed).value();
     balances = &to_month;

@@ -20,6 +20,9 @@ namespace lcp::queries {
 // Page sizes of ListEntries.
 inline constexpr std::uint32_t kPageSizeDefault = 100;
 inline constexpr std::uint32_t kPageSizeMax = 1'000;
+// ListEntries with an account: the longest name asked for, and how many entries one page looks at.
+inline constexpr std::size_t kAccountFilterMax = 128;
+inline constexpr std::uint64_t kAccountScanMax = 100'000;
 // The most exact accounts one GetBalances may name.
 inline constexpr int kBalanceAccountsMax = 1'000;
 // The most what-ifs one GetRiskShare may carry.

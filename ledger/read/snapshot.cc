@@ -28,6 +28,7 @@ Snapshot BorrowSnapshot(const State& state, std::shared_ptr<const RecordSource> 
   snapshot.cases = Borrowed(state.cases);
   snapshot.head_recorded_at = state.last_recorded_at;
   snapshot.records = std::move(records);
+  snapshot.month_balances = std::make_shared<const MonthBalances>();
   return snapshot;
 }
 

@@ -14,6 +14,7 @@
 
 #include "lcp/v1/ledger.pb.h"
 #include "ledger/base/state.h"
+#include "ledger/read/month_balances.h"
 
 namespace lcp {
 
@@ -50,6 +51,9 @@ struct Snapshot {
   // Records 1..head_seq at least (a source may hold later ones too; queries never read past the
   // head).
   std::shared_ptr<const RecordSource> records;
+  // Practices' month sums, kept from one snapshot to the next (statements to a month end); null to
+  // sum the records each time.
+  std::shared_ptr<const MonthBalances> month_balances;
 };
 
 // A snapshot that borrows `state` (no copies): `state` must outlive it and not change while it is

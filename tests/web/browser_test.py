@@ -322,13 +322,14 @@ class WebViewTest(unittest.TestCase):
         self.assertEqual([row[0] for row in b.rows('#variance')],
                          [p['odsCode'] for p in reversed(by_variance)])
         b.shot('variance')
-        # One line: each budget links to the run that set it.
+        # One line: each budget, commitment and spend links to the entries behind it.
         b.get('/partnership/variance?line=COMMUNITY')
         b.ready()
         self.assertEqual([row[2] for row in b.rows('#variance')],
                          [figure(p['lines'][0]['budget']) for p in expected['practices']])
         self.assertEqual(b.driver.find_element(By.CSS_SELECTOR, '#variance tbody td:nth-child(3) a')
-                         .get_attribute('href'), b.web + '/journal/37')
+                         .get_attribute('href'),
+                         b.web + '/journal?account=practice%3AA81001%3Abudget%3ACOMMUNITY')
         # As of the end of M01: Hillview's 110,000.00 only.
         b.get('/partnership/variance?month=M01')
         b.ready()
@@ -463,6 +464,39 @@ class WebViewTest(unittest.TestCase):
                          [[p['account'], p['amount']['value']]
                           for p in entry['entry']['entry']['postings']])
         b.shot('journal-entry')
+
+    def test_k2_from_a_figure_to_the_entries_behind_it(self):
+        b = self.browser
+        b.sign_in(self.books.tokens['officer@lcp'])
+        b.get('/practice/A81002/statement')
+        b.ready()
+        statement = b.rows('#statement')
+        self.assertEqual(statement[0][3], '120300.00')
+        b.driver.find_element(By.LINK_TEXT, '120300.00').click()
+        WebDriverWait(b.driver, 30).until(lambda d: 'account=' in d.current_url)
+        b.ready()
+        self.assertTrue(b.driver.current_url.endswith(
+            '/journal?account=practice%3AA81002%3Aspend%3ACOMMUNITY'))
+        # The entries with a posting to the account, found here from every entry lcp lists.
+        account = 'practice:A81002:spend:COMMUNITY'
+        every = self.books.lcp_lines('officer@lcp', 'entries', '--from', '1', '--limit', '1000')
+        behind = [e for e in every
+                  if any(p['account'] == account for p in e['entry'].get('postings', []))]
+        rows = b.rows('#journal')
+        self.assertEqual([row[0] for row in rows], [e['seq'] for e in behind])
+        # Hillview's spend in 2026/27 (the fixture's year) and 2027/28's: M01, and the two contracts'
+        # payments.
+        amounts = [p['amount']['value'] for e in behind for p in e['entry']['postings']
+                   if p['account'] == account and e['entry']['period']['year'] == '2027/28']
+        self.assertEqual(amounts, ['110000.00', '10000.00', '300.00'])
+        self.assertEqual(sum(Decimal(a) for a in amounts), Decimal('120300.00'))
+        b.shot('journal-account')
+        # The run's entry on a journal page shows six postings and links to the rest.
+        b.get('/journal?from=37')
+        b.ready()
+        run = b.rows('#journal')[0]
+        self.assertEqual(run[0], '37')
+        self.assertEqual(run[2], 'RunAllocation')
 
     def test_l_a_practice_is_refused_the_partnerships_pages(self):
         b = self.browser

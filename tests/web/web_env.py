@@ -75,6 +75,15 @@ class Books:
             raise RuntimeError('lcp ' + ' '.join(args) + ' failed: ' + done.stderr)
         return json.loads(done.stdout)
 
+    def lcp_lines(self, principal, *args):
+        """What `lcp --output json ARGS` prints one JSON value a line (lcp entries), parsed."""
+        done = subprocess.run([self.lcp_binary, '--server', self.grpc, '--ca-cert', self.ca,
+                               '--token-file', str(self.work / (principal + '.token')),
+                               '--output', 'json', *args], capture_output=True, text=True)
+        if done.returncode != 0:
+            raise RuntimeError('lcp ' + ' '.join(args) + ' failed: ' + done.stderr)
+        return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+
     def sighup(self):
         self.server.send_signal(signal.SIGHUP)
 

@@ -63,8 +63,9 @@ const yesNo = (flag) => (flag ? 'yes' : 'no');
 // A figure cell; a variance also says in words which way it goes, for readers without colour.
 // With `entry`, the figure links to the journal entry behind it (for the roles that read it).
 // The cell keeps the exact text in data-value, by which a table sorts.
-function num(text, {variance = false, entry = null} = {}) {
-  const cell = el('td', {class: 'num', 'data-value': text}, entry ? entryLink(entry, text) : text);
+function num(text, {variance = false, entry = null, account = null} = {}) {
+  const shown = account ? accountLink(account, text) : entry ? entryLink(entry, text) : text;
+  const cell = el('td', {class: 'num', 'data-value': text}, shown);
   if (variance && text !== '') {
     const over = text.startsWith('-');
     const zero = /^0(\.0+)?$/.test(text);
@@ -124,6 +125,22 @@ function nav(ods, current) {
                   kPages.map(([page, title]) =>
                     link('/practice/' + encodeURIComponent(ods) + '/' + page, title))));
   }
+}
+
+// A link to the entries that posted to `account`, for the roles that read the journal; the text
+// alone otherwise.
+function accountLink(account, text) {
+  if (!account || !readsPartnership()) return text;
+  return el('a', {href: '/journal?account=' + encodeURIComponent(account),
+                  title: 'the entries behind it: every posting to ' + account}, text);
+}
+
+// The accounts behind a practice's statement line (none for the TOTAL line, which sums several).
+function lineAccounts(ods, line) {
+  if (line === 'TOTAL') return {};
+  return {budget: 'practice:' + ods + ':budget:' + line,
+          commitments: 'practice:' + ods + ':commitment:' + line,
+          actual: 'practice:' + ods + ':spend:' + line};
 }
 
 // A link to a journal entry, for the roles that read the journal; the number alone otherwise.
@@ -255,11 +272,14 @@ async function statementPage(main, ods) {
     ['Budget line', 'Budget', 'Commitments', 'Spend', 'Forecast outturn', 'Variance'],
     practice.lines.map((line) => el('tr', {class: line.budgetLine === 'TOTAL' ? 'total' : null},
       el('th', {scope: 'row'}, line.budgetLine),
-      num(money(line.budget), {entry: line.source && line.source.runSeq}),
-      num(money(line.commitments)), num(money(line.actual)),
+      num(money(line.budget), {account: lineAccounts(ods, line.budgetLine).budget}),
+      num(money(line.commitments), {account: lineAccounts(ods, line.budgetLine).commitments}),
+      num(money(line.actual), {account: lineAccounts(ods, line.budgetLine).actual}),
       num(money(line.forecast)), num(money(line.variance), {variance: true})))));
   main.append(el('p', {class: 'note'}, 'Forecast outturn is spend plus commitments; variance is ' +
-                 'budget less forecast: positive is an underspend, negative an overspend.'));
+                 'budget less forecast: positive is an underspend, negative an overspend.' +
+                 (readsPartnership() ? ' A line\'s budget, commitments and spend link to the ' +
+                                       'journal entries behind them.' : '')));
 
   // Month by month: the TOTAL line at each month end up to the month asked (or the open month).
   const closed = year.closedMonths.map((m) => m.month);
@@ -572,8 +592,10 @@ async function variancePage(main) {
                         (asked ? (suffix ? suffix + '&' : '?') + 'month=' + asked : suffix)},
             practice.odsCode)),
       el('td', {}, practice.name),
-      num(money(figures.budget), {entry: figures.source && figures.source.runSeq}),
-      num(money(figures.commitments)), num(money(figures.actual)), num(money(figures.forecast)),
+      num(money(figures.budget), {account: lineAccounts(practice.odsCode, line).budget}),
+      num(money(figures.commitments), {account: lineAccounts(practice.odsCode, line).commitments}),
+      num(money(figures.actual), {account: lineAccounts(practice.odsCode, line).actual}),
+      num(money(figures.forecast)),
       num(money(figures.variance), {variance: true}),
       el('td', {}, kPages.filter(([page]) => page !== 'statement').map(([page, title]) => [
         el('a', {href: '/practice/' + encodeURIComponent(practice.odsCode) + '/' + page + suffix},
@@ -585,8 +607,9 @@ async function variancePage(main) {
   main.append(sortable(practiceTable,
                        ['text', 'text', 'decimal', 'decimal', 'decimal', 'decimal', 'decimal']));
   main.append(el('p', {class: 'note'}, 'Variance is budget less forecast outturn (spend plus ' +
-                 'commitments): positive is an underspend, negative an overspend. A budget links ' +
-                 'to the capitation run that set it.'));
+                 'commitments): positive is an underspend, negative an overspend. On one line, a ' +
+                 'practice\'s budget, commitments and spend link to the journal entries behind ' +
+                 'them.'));
   if (window.Chart) {
     new window.Chart(canvas, {
       type: 'bar',
@@ -802,6 +825,8 @@ async function contractsPage(main) {
 // ---- The journal, a page at a time, and one entry with all it posted.
 
 const kJournalPage = 50;
+// The postings a journal page shows of each entry (an entry's own page shows them all).
+const kJournalPostings = 6;
 
 // "AAEC..." (base64 of the JSON mapping) -> "0001..." (hex, as lcp prints hashes).
 function hex(base64) {
@@ -823,44 +848,66 @@ function periodText(period) {
   return period && period.year ? period.year + ' ' + period.month : '';
 }
 
-function postingsList(entry, limit) {
-  const postings = entry.postings || [];
-  const shown = limit ? postings.slice(0, limit) : postings;
+// An entry's postings as ListEntries returned them (the first kJournalPostings), and how many more.
+function postingsList(view) {
+  const postings = view.entry.postings || [];
+  const more = Number(view.postingsLeftOut || 0);
   return el('ul', {class: 'postings'},
-            shown.map((p) => el('li', {}, el('code', {}, p.account), ' ', money(p.amount),
-                                p.period && p.period.year ? ' (' + periodText(p.period) + ')'
-                                                          : '')),
-            postings.length > shown.length
-              ? el('li', {}, 'and ' + (postings.length - shown.length) + ' more')
-              : null);
+            postings.map((p) => el('li', {}, el('code', {}, p.account), ' ', money(p.amount),
+                                   p.period && p.period.year ? ' (' + periodText(p.period) + ')'
+                                                             : '')),
+            more ? el('li', {}, el('a', {href: '/journal/' + view.seq}, 'and ' + more + ' more'))
+                 : null);
 }
 
+// The journal, a page of kJournalPage entries; with `?account=`, only the entries that posted to
+// that account (the entries behind a balance), from the first on.
 async function journalPage(main) {
   const params = new URLSearchParams(location.search);
+  const account = params.get('account') || '';
   const head = await api('GetHead', {});
   const last = Number(head.seq);
-  let from = Number(params.get('from') || Math.max(1, last - kJournalPage + 1));
+  let from = Number(params.get('from') ||
+                    (account ? 1 : Math.max(1, last - kJournalPage + 1)));
   if (!Number.isSafeInteger(from) || from < 1) from = 1;
-  const page = await api('ListEntries', {from_seq: from, page_size: kJournalPage});
-  const entries = page.entries;
-  document.title = 'Journal';
-  main.append(el('h1', {}, 'Journal'));
+  // A page for an account may come back short while the server has more to look at: go on.
+  const entries = [];
+  let token = '';
+  do {
+    const page = await api('ListEntries', {from_seq: from, page_token: token,
+                                           page_size: kJournalPage - entries.length,
+                                           postings_max: kJournalPostings, account});
+    entries.push(...page.entries);
+    token = page.nextPageToken;
+  } while (account && token && entries.length < kJournalPage);
+  document.title = account ? 'Journal: ' + account : 'Journal';
+  main.append(el('h1', {}, account ? ['Journal: entries posting to ', el('code', {}, account)]
+                                   : 'Journal'));
   const to = entries.length ? Number(entries[entries.length - 1].seq) : from - 1;
-  main.append(el('p', {id: 'journal-range'}, entries.length
-    ? 'Entries ' + from + ' to ' + to + ' of ' + last + '. The chain head is entry ' + last +
-      ', hash ' + head.hashHex + '.'
-    : 'No entries from ' + from + ': the journal has ' + last + '.'));
+  main.append(el('p', {id: 'journal-range'}, account
+    ? (entries.length ? entries.length + ' entries from entry ' + from + ' on' +
+                        (token ? '' : ', the last of them') + '. '
+                      : 'No entry from ' + from + ' on posts to it. ') +
+      'The journal has ' + last + ' entries.'
+    : entries.length
+      ? 'Entries ' + from + ' to ' + to + ' of ' + last + '. The chain head is entry ' + last +
+        ', hash ' + head.hashHex + '.'
+      : 'No entries from ' + from + ': the journal has ' + last + '.'));
+  const here = (start) => '/journal?' + (account ? 'account=' + encodeURIComponent(account) + '&'
+                                                 : '') + 'from=' + start;
   const paging = el('nav', {class: 'paging', 'aria-label': 'Journal pages'},
-    from > 1 ? el('a', {href: '/journal?from=1', id: 'page-first'}, 'First') : null,
-    from > 1 ? el('a', {href: '/journal?from=' + Math.max(1, from - kJournalPage),
-                        id: 'page-earlier'}, 'Earlier') : null,
-    to < last ? el('a', {href: '/journal?from=' + (to + 1), id: 'page-later'}, 'Later') : null,
-    to < last ? el('a', {href: '/journal', id: 'page-latest'}, 'Latest') : null);
+    from > 1 ? el('a', {href: here(1), id: 'page-first'}, 'First') : null,
+    from > 1 && !account ? el('a', {href: here(Math.max(1, from - kJournalPage)),
+                                    id: 'page-earlier'}, 'Earlier') : null,
+    account ? (token ? el('a', {href: here(token), id: 'page-later'}, 'Later') : null)
+            : to < last ? el('a', {href: here(to + 1), id: 'page-later'}, 'Later') : null,
+    !account && to < last ? el('a', {href: '/journal', id: 'page-latest'}, 'Latest') : null,
+    account ? el('a', {href: '/journal', id: 'page-all'}, 'The whole journal') : null);
   main.append(paging);
   // A month end: the page that ends with the month's close.
   try {
     const year = await api('GetYear', {});
-    if (year.closedMonths.length) {
+    if (year.closedMonths.length && !account) {
       main.append(el('p', {class: 'note', id: 'month-closes'}, 'Month ends of ' + year.year + ': ',
         year.closedMonths.map((m) => [el('a', {href: '/journal?from=' +
                                                      Math.max(1, Number(m.seq) - kJournalPage + 1)},
@@ -869,13 +916,14 @@ async function journalPage(main) {
   } catch (error) {
     if (error.status === 401) throw error;
   }
-  main.append(table('journal', 'Journal entries, oldest first',
+  main.append(table('journal', account ? 'Entries posting to ' + account + ', oldest first'
+                                       : 'Journal entries, oldest first',
     ['Entry', 'Recorded', 'Command', 'By', 'Period', 'Postings', 'Hash'],
     entries.map((e) => el('tr', {},
       el('th', {scope: 'row'}, el('a', {href: '/journal/' + e.seq}, e.seq)),
       el('td', {}, e.entry.recordedAt || ''), el('td', {}, commandName(e.entry.command)),
       el('td', {}, actorText(e.entry.actor || {})), el('td', {}, periodText(e.entry.period)),
-      el('td', {}, postingsList(e.entry, 6)),
+      el('td', {}, postingsList(e)),
       el('td', {}, el('code', {class: 'hash'}, hex(e.hash)))))));
   main.append(paging.cloneNode(true));
 }
