@@ -255,9 +255,28 @@ TEST_F(QueriesTest, ListEntriesOfOneAccountAndWithAFewPostingsEach) {
   // Both budget entries, one a page: the page after the run goes on from entry 10.
   EXPECT_EQ(seqs_of("practice:A81001:budget:PRESCRIBING", 1),
             (std::vector<std::string>{"9 next 10", "next "}));
-  // The whole name only: a practice's code is not an account.
-  EXPECT_EQ(seqs_of("practice:A81002", 0), (std::vector<std::string>{"next "}));
   EXPECT_EQ(seqs_of("practice:A81003:spend:PRESCRIBING", 0), (std::vector<std::string>{"next "}));
+  // The whole name of an account of the chart only: a practice's code is not one.
+  v1::ListEntriesRequest partial;
+  partial.set_account("practice:A81002");
+  Result<v1::ListEntriesResponse> refused = queries::ListEntries(Now(), kAuditor, partial);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_QUERY_INVALID);
+  EXPECT_TRUE(refused.status().message().starts_with(
+      "account \"practice:A81002\" is not an account of the chart: "))
+      << refused.status().message();
+
+  // With an account, the postings kept are its own first.
+  v1::ListEntriesRequest own;
+  own.set_account("practice:A81002:budget:PRESCRIBING");
+  own.set_postings_max(1);
+  Result<v1::ListEntriesResponse> run = queries::ListEntries(Now(), kAuditor, own);
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  ASSERT_EQ(run->entries_size(), 1);
+  ASSERT_EQ(run->entries(0).entry().postings_size(), 1);
+  EXPECT_EQ(run->entries(0).entry().postings(0).account(), "practice:A81002:budget:PRESCRIBING");
+  EXPECT_EQ(run->entries(0).entry().postings(0).amount().value(), "950.00");
+  EXPECT_EQ(run->entries(0).postings_left_out(), 2u);
 
   v1::ListEntriesRequest few;
   few.set_from_seq(9);

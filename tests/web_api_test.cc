@@ -676,6 +676,8 @@ TEST_F(WebTest, ThePartnershipsPagesAndTheJournalAreForEveryRoleButPractice) {
             std::string::npos);
   EXPECT_NE(own->body.find("<meta name=\"lcp-practice\" content=\"A81001\">"), std::string::npos);
   EXPECT_NE(own->body.find("<span id=\"principal\">riverside@lcp</span>"), std::string::npos);
+  EXPECT_NE(own->body.find("<meta name=\"lcp-reads-journal\" content=\"false\">"),
+            std::string::npos);
   // Every other role: the page, its home being the variance page.
   for (const auto& [id, role] : std::vector<std::pair<std::string, std::string>>{
            {"officer@lcp", "ROLE_LCP_FINANCE"}, {"auditor@nao", "ROLE_AUDITOR"}}) {
@@ -691,6 +693,8 @@ TEST_F(WebTest, ThePartnershipsPagesAndTheJournalAreForEveryRoleButPractice) {
                 std::string::npos)
           << id << " " << page;
       EXPECT_NE(response->body.find("<meta name=\"lcp-practice\" content=\"\">"),
+                std::string::npos);
+      EXPECT_NE(response->body.find("<meta name=\"lcp-reads-journal\" content=\"true\">"),
                 std::string::npos);
     }
     // No such page; a journal entry named by anything but its number; only reads.

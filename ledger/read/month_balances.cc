@@ -27,23 +27,36 @@ Status AddPostings(const RecordSource& records, std::uint64_t from_seq, std::uin
         const auto index = static_cast<std::size_t>(*ParseMonth(period.month()) - 1);
         MonthSums& sums = accounts[posting.account()];
         sums.by_month[index] += Money::Parse(posting.amount().value())->pence();
-        sums.months_posted |= static_cast<std::uint16_t>(1u << index);
+        ++sums.postings[index];
       }
     }
   }
   return Status::Ok();
 }
 
+// The balances to the end of `month` of the accounts starting with `prefix`, less `newer` (the sums
+// of entries after the head asked for, when `accounts` holds more than it): an account appears when
+// a posting into those months remains.
 std::map<std::string, Int> ToMonth(const std::map<std::string, MonthSums>& accounts, int month,
-                                   std::string_view prefix) {
-  const auto months = static_cast<std::uint16_t>((1u << static_cast<unsigned>(month)) - 1);
+                                   std::string_view prefix,
+                                   const std::map<std::string, MonthSums>* newer = nullptr) {
+  const auto months = static_cast<std::size_t>(month);
   std::map<std::string, Int> balances;
   for (auto it = accounts.lower_bound(std::string(prefix));
        it != accounts.end() && it->first.starts_with(prefix); ++it) {
     const auto& [name, sums] = *it;
-    if ((sums.months_posted & months) == 0) continue;
-    Int& balance = balances[name];
-    for (std::size_t m = 0; m < static_cast<std::size_t>(month); ++m) balance += sums.by_month[m];
+    const MonthSums* later = nullptr;
+    if (newer != nullptr) {
+      if (auto found = newer->find(name); found != newer->end()) later = &found->second;
+    }
+    std::uint64_t postings = 0;
+    Int balance;
+    for (std::size_t m = 0; m < months; ++m) {
+      postings += sums.postings[m] - (later ? later->postings[m] : 0);
+      balance += sums.by_month[m];
+      if (later) balance -= later->by_month[m];
+    }
+    if (postings > 0) balances.emplace(name, std::move(balance));
   }
   return balances;
 }
@@ -62,11 +75,12 @@ Result<std::map<std::string, Int>> MonthBalances::PracticesToMonth(const RecordS
                                                                    std::uint64_t head_seq, int year,
                                                                    int month,
                                                                    std::string_view prefix) const {
-  std::unique_lock lock(mutex_);
+  std::lock_guard lock(mutex_);
   Year& kept = years_[year];
   if (head_seq < kept.through_seq) {
-    lock.unlock();
-    return SumPracticesToMonth(records, head_seq, year, month, prefix);
+    std::map<std::string, MonthSums> newer;
+    LCP_RETURN_IF_ERROR(AddPostings(records, head_seq + 1, kept.through_seq, year, newer));
+    return ToMonth(kept.accounts, month, prefix, &newer);
   }
   if (head_seq > kept.through_seq) {
     Status added = AddPostings(records, kept.through_seq + 1, head_seq, year, kept.accounts);

@@ -29,16 +29,16 @@ Result<std::map<std::string, Int>> SumPracticesToMonth(const RecordSource& recor
                                                        std::uint64_t head_seq, int year, int month,
                                                        std::string_view prefix = "");
 
-// One account's sums per month of a year.
+// One account's sums per month of a year, and how many postings made each.
 struct MonthSums {
   std::array<Int, 12> by_month;
-  std::uint16_t months_posted = 0;  // Bit m - 1 set when month m has a posting.
+  std::array<std::uint32_t, 12> postings{};
 };
 
 // SumPracticesToMonth's answers, with what was summed kept between calls. Records never change once
-// written, so the sums of entries 1..N stay true and a later call reads only the entries after N.
-// Safe to call from many threads (one sums at a time); a call for an earlier head than the latest
-// one asked sums from entry 1 on its own.
+// written, so the sums of entries 1..N stay true and a later call reads only the entries after N;
+// a call for an earlier head (a snapshot older than the latest one asked about) takes the kept sums
+// less the entries after its head. Safe to call from many threads (one sums at a time).
 class MonthBalances {
  public:
   Result<std::map<std::string, Int>> PracticesToMonth(const RecordSource& records,

@@ -363,6 +363,14 @@ Result<v1::ListEntriesResponse> ListEntries(const Snapshot& snapshot, const v1::
     return QueryInvalid("account may be at most " + std::to_string(kAccountFilterMax) +
                         " characters");
   }
+  // A whole account name of the chart, so that the byte search below passes over the entries that
+  // do not name it.
+  if (!account.empty()) {
+    if (Result<AccountRef> parsed = ParseAccount(account); !parsed.ok()) {
+      return QueryInvalid("account " + Quoted(account) +
+                          " is not an account of the chart: " + parsed.status().message());
+    }
+  }
   const std::uint64_t head = snapshot.head_seq;
   // Without an account, the page is the next page_size entries; with one, the entries among the
   // next kAccountScanMax that post to it.
@@ -396,6 +404,12 @@ Result<v1::ListEntriesResponse> ListEntries(const Snapshot& snapshot, const v1::
       const int keep = static_cast<int>(request.postings_max());
       if (keep > 0 && view.entry().postings_size() > keep) {
         auto* postings = view.mutable_entry()->mutable_postings();
+        // The postings to the account asked for come first, so that those kept show it.
+        if (!account.empty()) {
+          std::stable_partition(
+              postings->begin(), postings->end(),
+              [&](const v1::Posting& posting) { return posting.account() == account; });
+        }
         view.set_postings_left_out(static_cast<std::uint32_t>(postings->size() - keep));
         postings->DeleteSubrange(keep, postings->size() - keep);
       }

@@ -7,6 +7,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "ledger/read/queries.h"
 #include "services/log.h"
 #include "services/web/assets.h"
 #include "services/web/sessions.h"
@@ -83,7 +84,8 @@ std::string AppPage(const v1::Actor& actor) {
   for (const auto& [marker, value] :
        {std::pair<std::string, std::string>{"<!--ROLE-->", v1::Role_Name(actor.role())},
         {"<!--PRINCIPAL-->", actor.principal_id()},
-        {"<!--PRACTICE-->", actor.practice_ods_code()}}) {
+        {"<!--PRACTICE-->", actor.practice_ods_code()},
+        {"<!--READS-JOURNAL-->", queries::MayReadJournal(actor).ok() ? "true" : "false"}}) {
     const std::size_t at = page.find(marker);
     LCP_CHECK(at != std::string::npos);
     page.replace(at, marker.size(), HtmlEscaped(value));
@@ -376,12 +378,17 @@ void WebServer::Impl::Register() {
       [this](const httplib::Request& request, httplib::Response& response) {
         Result<v1::Actor> actor = SignedIn(request);
         if (!actor.ok()) return Refuse(request, response, 401, actor.status());
-        if (actor->role() == v1::ROLE_PRACTICE) {
-          return Refuse(request, response, 403,
-                        Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
-                                      "role PRACTICE (practice " + actor->practice_ods_code() +
-                                          ") reads only its own pages, not the "
-                                          "partnership's or the journal"));
+        // Whoever may read the journal reads the whole partnership (every role but PRACTICE);
+        // the API's own checks decide each read.
+        if (Status journal = queries::MayReadJournal(*actor); !journal.ok()) {
+          return Refuse(
+              request, response, 403,
+              actor->role() != v1::ROLE_PRACTICE
+                  ? journal
+                  : Status::Error(v1::ERROR_CODE_PERMISSION_DENIED,
+                                  "role PRACTICE (practice " + actor->practice_ods_code() +
+                                      ") reads only its own pages, not the "
+                                      "partnership's or the journal"));
         }
         response.set_content(AppPage(*actor), "text/html; charset=utf-8");
       });

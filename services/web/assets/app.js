@@ -96,9 +96,9 @@ const meta = (name) => {
   const element = document.querySelector('meta[name="' + name + '"]');
   return element ? element.content : '';
 };
-const role = () => meta('lcp-role');
-// Every role but PRACTICE reads the whole partnership and the journal.
-const readsPartnership = () => role() !== 'ROLE_PRACTICE';
+// Whether the signed-in principal reads the journal, and so the whole partnership (every role but
+// PRACTICE): the server says, from the same check the API makes.
+const readsPartnership = () => meta('lcp-reads-journal') === 'true';
 
 const kPartnershipPages = [
   ['variance', 'Variance'],
@@ -198,6 +198,16 @@ function asOfForm(asked, extra) {
             askedYear() ? el('input', {type: 'hidden', name: 'year', value: askedYear()}) : null,
             el('label', {for: 'month'}, 'As of ', picker), extra || null,
             el('button', {type: 'submit'}, 'Show'));
+}
+
+// The month end a page was asked for (`?month=M06`), or '' for now; anything else is refused.
+function askedMonth() {
+  const month = new URLSearchParams(location.search).get('month') || '';
+  if (month !== '' && !/^M(0[1-9]|1[0-2])$/.test(month)) {
+    throw new ApiError(400, 'ERROR_CODE_QUERY_INVALID',
+                       'month ' + month + ' is not a month end: M01 (April) to M12 (March)');
+  }
+  return month;
 }
 
 // The last day of a month of a financial year: "2027/28", "M10" -> "2028-01-31" (M01 is April).
@@ -744,7 +754,7 @@ function clockText(clock) {
 // The case report: open cases with their clocks (late ones marked), each approving role's record,
 // and every case; clocks read now or on a chosen month end.
 async function casesPage(main) {
-  const asked = new URLSearchParams(location.search).get('month') || '';
+  const asked = askedMonth();
   const year = await api('GetYear', {year: askedYear()});
   const readOn = asked ? monthEndDate(year.year, asked) : '';
   const [report, cases] = await Promise.all([api('GetCaseReport', {read_on: readOn}),
@@ -827,6 +837,8 @@ async function contractsPage(main) {
 const kJournalPage = 50;
 // The postings a journal page shows of each entry (an entry's own page shows them all).
 const kJournalPostings = 6;
+// The most ListEntries calls one page of an account's entries makes.
+const kAccountCalls = 4;
 
 // "AAEC..." (base64 of the JSON mapping) -> "0001..." (hex, as lcp prints hashes).
 function hex(base64) {
@@ -870,16 +882,19 @@ async function journalPage(main) {
   let from = Number(params.get('from') ||
                     (account ? 1 : Math.max(1, last - kJournalPage + 1)));
   if (!Number.isSafeInteger(from) || from < 1) from = 1;
-  // A page for an account may come back short while the server has more to look at: go on.
+  // A page for an account may come back short while the server has more to look at: go on, a few
+  // times (each looks at up to 100,000 entries), then show what was found and link to the rest.
   const entries = [];
   let token = '';
+  let asked = 0;
   do {
     const page = await api('ListEntries', {from_seq: from, page_token: token,
                                            page_size: kJournalPage - entries.length,
                                            postings_max: kJournalPostings, account});
     entries.push(...page.entries);
     token = page.nextPageToken;
-  } while (account && token && entries.length < kJournalPage);
+    asked += 1;
+  } while (account && token && entries.length < kJournalPage && asked < kAccountCalls);
   document.title = account ? 'Journal: ' + account : 'Journal';
   main.append(el('h1', {}, account ? ['Journal: entries posting to ', el('code', {}, account)]
                                    : 'Journal'));
@@ -887,7 +902,9 @@ async function journalPage(main) {
   main.append(el('p', {id: 'journal-range'}, account
     ? (entries.length ? entries.length + ' entries from entry ' + from + ' on' +
                         (token ? '' : ', the last of them') + '. '
-                      : 'No entry from ' + from + ' on posts to it. ') +
+                      : token ? 'None found from entry ' + from + ' to ' + (Number(token) - 1) +
+                                '; look on with Later. '
+                              : 'No entry from ' + from + ' on posts to it. ') +
       'The journal has ' + last + ' entries.'
     : entries.length
       ? 'Entries ' + from + ' to ' + to + ' of ' + last + '. The chain head is entry ' + last +
@@ -929,7 +946,8 @@ async function journalPage(main) {
 }
 
 async function entryPage(main, seq) {
-  const view = (await api('GetEntry', {seq})).entry;
+  const [answer, head] = await Promise.all([api('GetEntry', {seq}), api('GetHead', {})]);
+  const view = answer.entry;
   const entry = view.entry;
   const n = Number(view.seq);
   document.title = 'Journal entry ' + view.seq;
@@ -937,7 +955,8 @@ async function entryPage(main, seq) {
                  commandName(entry.command)));
   main.append(el('nav', {class: 'paging', 'aria-label': 'Neighbouring entries'},
     n > 1 ? el('a', {href: '/journal/' + (n - 1), id: 'entry-previous'}, 'Previous entry') : null,
-    el('a', {href: '/journal/' + (n + 1), id: 'entry-next'}, 'Next entry'),
+    n < Number(head.seq) ? el('a', {href: '/journal/' + (n + 1), id: 'entry-next'}, 'Next entry')
+                         : null,
     el('a', {href: '/journal?from=' + Math.max(1, n - kJournalPage + 1)}, 'Its journal page')));
   const facts = [
     ['Recorded', entry.recordedAt || ''],
