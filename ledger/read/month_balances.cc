@@ -1,8 +1,5 @@
 #include "ledger/read/month_balances.h"
 
-#include <algorithm>
-
-#include "ledger/base/periods.h"
 #include "ledger/read/snapshot.h"
 
 namespace lcp {
@@ -11,27 +8,16 @@ namespace {
 // Adds the postings of entries from_seq..to_seq into `year`'s practice accounts to `accounts`.
 Status AddPostings(const RecordSource& records, std::uint64_t from_seq, std::uint64_t to_seq,
                    int year, std::map<std::string, MonthSums>& accounts) {
-  constexpr std::size_t kChunk = 4096;
-  for (std::uint64_t from = from_seq; from <= to_seq; from += kChunk) {
-    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, to_seq - from + 1));
-    for (const v1::JournalRecord& record : records.Range(from, want)) {
-      v1::JournalEntry entry;
-      if (!entry.ParseFromString(record.body())) {
-        return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
-                             "record " + std::to_string(record.seq()) + " does not parse");
-      }
-      for (const v1::Posting& posting : entry.postings()) {
-        if (!posting.account().starts_with("practice:")) continue;
-        const v1::Period& period = posting.has_period() ? posting.period() : entry.period();
-        if (*ParseYear(period.year()) != year) continue;
-        const auto index = static_cast<std::size_t>(*ParseMonth(period.month()) - 1);
-        MonthSums& sums = accounts[posting.account()];
-        sums.by_month[index] += Money::Parse(posting.amount().value())->pence();
-        ++sums.postings[index];
-      }
-    }
-  }
-  return Status::Ok();
+  return ForEachPosting(records, from_seq, to_seq,
+                        [&](int posted_year, int month, const v1::Posting& posting) {
+                          if (posted_year != year || !posting.account().starts_with("practice:")) {
+                            return;
+                          }
+                          const auto index = static_cast<std::size_t>(month - 1);
+                          MonthSums& sums = accounts[posting.account()];
+                          sums.by_month[index] += Money::Parse(posting.amount().value())->pence();
+                          ++sums.postings[index];
+                        });
 }
 
 // The balances to the end of `month` of the accounts starting with `prefix`, less `newer` (the sums

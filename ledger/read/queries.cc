@@ -49,36 +49,13 @@ Status QueryInvalid(const std::string& message) {
   return Status::Error(v1::ERROR_CODE_QUERY_INVALID, message);
 }
 
-// Calls `on_posting(year, month, posting)` for every posting of entries 1..last_seq, with the
-// posting's own period (Posting.period when it has one, else its entry's).
-template <typename OnPosting>
-Status ForEachPosting(const RecordSource& records, std::uint64_t last_seq, OnPosting on_posting) {
-  constexpr std::size_t kChunk = 4096;
-  for (std::uint64_t from = 1; from <= last_seq; from += kChunk) {
-    const auto want =
-        static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, last_seq - from + 1));
-    for (const v1::JournalRecord& record : records.Range(from, want)) {
-      v1::JournalEntry entry;
-      if (!entry.ParseFromString(record.body())) {
-        return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
-                             "record " + std::to_string(record.seq()) + " does not parse");
-      }
-      for (const v1::Posting& posting : entry.postings()) {
-        const v1::Period& period = posting.has_period() ? posting.period() : entry.period();
-        on_posting(*ParseYear(period.year()), *ParseMonth(period.month()), posting);
-      }
-    }
-  }
-  return Status::Ok();
-}
-
 Int PenceOf(const v1::Posting& posting) { return Money::Parse(posting.amount().value())->pence(); }
 
 // Balances as of an earlier entry: the postings of entries 1..as_of_seq, summed.
 Result<Balances> BalancesAsOf(const RecordSource& records, std::uint64_t as_of_seq) {
   Balances balances;
   LCP_RETURN_IF_ERROR(
-      ForEachPosting(records, as_of_seq, [&](int year, int, const v1::Posting& posting) {
+      ForEachPosting(records, 1, as_of_seq, [&](int year, int, const v1::Posting& posting) {
         balances[year][posting.account()] += PenceOf(posting);
       }));
   return balances;

@@ -4,6 +4,7 @@
 // the export file it read. Neither knows anything of gRPC.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -13,7 +14,9 @@
 #include <vector>
 
 #include "lcp/v1/ledger.pb.h"
+#include "ledger/base/periods.h"
 #include "ledger/base/state.h"
+#include "ledger/base/status.h"
 #include "ledger/read/month_balances.h"
 
 namespace lcp {
@@ -29,6 +32,30 @@ class RecordSource {
   // source.
   virtual std::vector<v1::JournalRecord> Range(std::uint64_t from_seq, std::size_t count) const = 0;
 };
+
+// Calls `on_posting(year, month, posting)` for every posting of entries from_seq..to_seq, with the
+// posting's own period (Posting.period when it has one, else its entry's). RECORD_CORRUPT for a
+// record that does not parse (the calls before it stand).
+template <typename OnPosting>
+Status ForEachPosting(const RecordSource& records, std::uint64_t from_seq, std::uint64_t to_seq,
+                      OnPosting on_posting) {
+  constexpr std::size_t kChunk = 4096;
+  for (std::uint64_t from = from_seq; from <= to_seq; from += kChunk) {
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(kChunk, to_seq - from + 1));
+    for (const v1::JournalRecord& record : records.Range(from, want)) {
+      v1::JournalEntry entry;
+      if (!entry.ParseFromString(record.body())) {
+        return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                             "record " + std::to_string(record.seq()) + " does not parse");
+      }
+      for (const v1::Posting& posting : entry.postings()) {
+        const v1::Period& period = posting.has_period() ? posting.period() : entry.period();
+        on_posting(*ParseYear(period.year()), *ParseMonth(period.month()), posting);
+      }
+    }
+  }
+  return Status::Ok();
+}
 
 // What readers see: the ledger as of one head. Immutable once published.
 struct Snapshot {

@@ -66,23 +66,23 @@ class Books:
     def server_log(self):
         return (self.work / 'server.log').read_text(errors='replace')
 
-    def lcp(self, principal, *args):
-        """What `lcp --output json ARGS` prints, as the principal, parsed."""
+    def lcp_output(self, principal, *args):
+        """What `lcp --output json ARGS` prints, as the principal."""
         done = subprocess.run([self.lcp_binary, '--server', self.grpc, '--ca-cert', self.ca,
                                '--token-file', str(self.work / (principal + '.token')),
                                '--output', 'json', *args], capture_output=True, text=True)
         if done.returncode != 0:
             raise RuntimeError('lcp ' + ' '.join(args) + ' failed: ' + done.stderr)
-        return json.loads(done.stdout)
+        return done.stdout
+
+    def lcp(self, principal, *args):
+        """What `lcp --output json ARGS` prints, as the principal, parsed."""
+        return json.loads(self.lcp_output(principal, *args))
 
     def lcp_lines(self, principal, *args):
         """What `lcp --output json ARGS` prints one JSON value a line (lcp entries), parsed."""
-        done = subprocess.run([self.lcp_binary, '--server', self.grpc, '--ca-cert', self.ca,
-                               '--token-file', str(self.work / (principal + '.token')),
-                               '--output', 'json', *args], capture_output=True, text=True)
-        if done.returncode != 0:
-            raise RuntimeError('lcp ' + ' '.join(args) + ' failed: ' + done.stderr)
-        return [json.loads(line) for line in done.stdout.splitlines() if line.strip()]
+        return [json.loads(line) for line in self.lcp_output(principal, *args).splitlines()
+                if line.strip()]
 
     def sighup(self):
         self.server.send_signal(signal.SIGHUP)
