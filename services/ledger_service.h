@@ -17,11 +17,14 @@ namespace lcp {
 // The largest request the server accepts, in bytes.
 inline constexpr int kRequestBytesMax = 64 * 1024 * 1024;
 
-// `request` with read_on set to today by the server's clock (UTC) when the caller left it empty:
-// the "today" of the business-case reads, for gRPC and the web view's API alike.
+// `request` with read_on set to today by the server's clock (UTC) when the caller left it empty
+// and asked for no month end: the "today" of the business-case reads, for gRPC and the web view's
+// API alike.
 template <typename Request>
 Request ReadOnToday(Request request, const Sequencer& sequencer) {
-  if (request.read_on().empty()) {
+  bool as_of_month = false;  // A month end reads its clocks on its last day instead.
+  if constexpr (requires { request.month(); }) as_of_month = !request.month().empty();
+  if (request.read_on().empty() && !as_of_month) {
     const auto now = sequencer.Now().time_since_epoch();
     request.set_read_on(
         FormatUtcDate(std::chrono::duration_cast<std::chrono::seconds>(now).count()));

@@ -4,6 +4,7 @@
 
 #include <chrono>
 
+#include "ledger/audit/past_states.h"
 #include "ledger/base/chain.h"
 #include "ledger/base/check.h"
 #include "ledger/base/periods.h"
@@ -59,6 +60,7 @@ Sequencer::Sequencer(std::unique_ptr<Book> book, std::shared_ptr<EntryLog> log,
                      std::function<void(const Status&)> on_fatal, Clock clock)
     : book_(std::move(book)),
       log_(std::move(log)),
+      past_(std::make_shared<const PastStates>(log_)),
       on_fatal_(std::move(on_fatal)),
       clock_(std::move(clock)) {
   snapshot_ = MakeSnapshot();
@@ -469,6 +471,7 @@ std::shared_ptr<const Snapshot> Sequencer::MakeSnapshot() {
   snapshot->head_recorded_at = state.last_recorded_at;
   snapshot->records = log_;
   snapshot->month_balances = month_balances_;
+  snapshot->past = past_;
   return snapshot;
 }
 

@@ -147,6 +147,8 @@ class Sequencer {
   std::shared_ptr<EntryLog> log_;
   // Shared by every snapshot: statements to a month end read only the entries since the last.
   std::shared_ptr<const MonthBalances> month_balances_ = std::make_shared<const MonthBalances>();
+  // Shared by every snapshot: the ledger at earlier entries, for reads as of a month end.
+  std::shared_ptr<const PastSnapshots> past_;
   std::function<void(const Status&)> on_fatal_;
   Clock clock_;
 

@@ -189,9 +189,11 @@ void AddBudgetGroup(CLI::App& app, Options& options, int& exit_code,
       "A year's notices: per line the deadline, confirmed total, first notice, latest "
       "run and who has not acknowledged it; then the transfers");
   AddYearInProgressOption(notices, args->year);
+  AddMonthEndOption(notices, args->month);
   notices->callback([&options, &exit_code, args] {
     v1::GetNoticesRequest request;
     request.set_year(args->year);
+    request.set_month(args->month);
     exit_code = Query<v1::GetNoticesResponse>(
         options,
         [&](LedgerClient& client, v1::GetNoticesResponse& response) {
@@ -283,9 +285,11 @@ void AddMembershipGroup(CLI::App& app, Options& options, int& exit_code,
   CLI::App* list = membership->add_subcommand(
       "list", "Who signed what for a year, who has not or must sign again, who is leaving");
   AddYearInProgressOption(list, args->year);
+  AddMonthEndOption(list, args->month);
   list->callback([&options, &exit_code, args] {
     v1::ListMembershipsRequest request;
     request.set_year(args->year);
+    request.set_month(args->month);
     exit_code = Query<v1::ListMembershipsResponse>(
         options,
         [&](LedgerClient& client, v1::ListMembershipsResponse& response) {

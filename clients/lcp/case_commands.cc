@@ -248,6 +248,8 @@ void AddCaseCommands(CLI::App& app, Options& options, int& exit_code) {
   list->add_option("--approver", args->approver, "Only cases PCT_FINANCE or LCP_FINANCE decides");
   list->add_flag("--late", args->late, "Only cases decided late, or open and over the target");
   AddOnOption(list, args->on);
+  AddYearInProgressOption(list, args->year);
+  AddMonthEndOption(list, args->month);
   list->callback([&options, &exit_code, args] {
     Arguments& a = *args;
     v1::ListCasesRequest request;
@@ -273,6 +275,8 @@ void AddCaseCommands(CLI::App& app, Options& options, int& exit_code) {
     request.set_ods_code(Upper(a.practice));
     request.set_late(a.late);
     request.set_read_on(a.on);
+    request.set_year(a.year);
+    request.set_month(a.month);
     exit_code = Query<v1::ListCasesResponse>(
         options,
         [&](LedgerClient& client, auto& response) { return client.ListCases(request, response); },
@@ -283,9 +287,13 @@ void AddCaseCommands(CLI::App& app, Options& options, int& exit_code) {
   CLI::App* report = group->add_subcommand(
       "report", "Open cases' clocks, and per approving role the decided, median days and late");
   AddOnOption(report, args->on);
+  AddYearInProgressOption(report, args->year);
+  AddMonthEndOption(report, args->month);
   report->callback([&options, &exit_code, args] {
     v1::GetCaseReportRequest request;
     request.set_read_on(args->on);
+    request.set_year(args->year);
+    request.set_month(args->month);
     exit_code = Query<v1::GetCaseReportResponse>(
         options,
         [&](LedgerClient& client, auto& response) {

@@ -213,6 +213,12 @@ void AddYearInProgressOption(CLI::App* command, std::string& year) {
   command->add_option("--year", year, "The year, e.g. 2026/27 (default: the year in progress)");
 }
 
+void AddMonthEndOption(CLI::App* command, std::string& month) {
+  command->add_option("--month", month,
+                      "As the books stood at the end of this month's last day, M01 (April) to M12 "
+                      "(March) of the year (default: now)");
+}
+
 void AddPeriodOptions(CLI::App* command, std::string& year, std::string& month,
                       const std::string& what) {
   command->add_option("--year", year, "The year " + what + ", e.g. 2026/27")->required();

@@ -78,6 +78,8 @@ void AddKeyOption(CLI::App* command, Options& options);
 void AddYearOption(CLI::App* command, std::string& year, const std::string& what = "The year");
 // An optional --year: the year in progress (the one with the next month to close) when not given.
 void AddYearInProgressOption(CLI::App* command, std::string& year);
+// --month M06 for a read as of a month end: the books as they stood at the end of its last day.
+void AddMonthEndOption(CLI::App* command, std::string& month);
 // --year and --month, both required: the period a command posts into; `what` says what goes into it
 // ("to post into", "the commitments go into").
 void AddPeriodOptions(CLI::App* command, std::string& year, std::string& month,

@@ -161,7 +161,8 @@ int ImportPayments(const Options& options, const std::string& file, const std::s
 // What the commands' options are read into; shared by the callbacks, so it lives as long as they do.
 struct Arguments {
   std::string contract_id, c_provider, c_mode, c_line, c_start_year, c_start_month, c_end_year,
-      c_end_month, c_type, c_value, c_price, c_ceiling, c_attribution, c_description, c_status;
+      c_end_month, c_type, c_value, c_price, c_ceiling, c_attribution, c_description, c_status,
+      c_year, c_month;
   std::int64_t c_volume = -1;
   std::string year, month, reason, file;
   std::uint64_t variation = 0;
@@ -412,6 +413,8 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
   contract_list->add_option("--line", args->c_line, "Only this budget line's");
   contract_list->add_option("--mode", args->c_mode, "make or buy");
   contract_list->add_option("--status", args->c_status, "draft, approved, active or closed");
+  AddYearInProgressOption(contract_list, args->c_year);
+  AddMonthEndOption(contract_list, args->c_month);
   contract_list->callback([&options, &exit_code, args] {
     Arguments& a = *args;
     v1::ListContractsRequest request;
@@ -427,6 +430,8 @@ void AddContractCommands(CLI::App& app, Options& options, int& exit_code) {
     }
     request.set_mode(mode);
     request.set_status(status);
+    request.set_year(a.c_year);
+    request.set_month(a.c_month);
     exit_code = Query<v1::ListContractsResponse>(
         options, [&](LedgerClient& client, auto& response) { return client.ListContracts(request, response); },
         [](const auto& response) { return ContractsTable(response); });

@@ -29,6 +29,7 @@ struct Arguments {
   std::uint64_t from = 1;
   std::uint32_t limit = 100;
   bool follow = false;
+  std::string account;
 };
 
 // The journal `--year --month --narrative [--corrects] ACCOUNT=AMOUNT...` describes, or nullopt
@@ -89,7 +90,11 @@ int SubmitFile(const Options& options, const std::string& file, bool all_or_noth
 
 // Prints entries from `from`: a page of at most `limit`, or with `follow` every entry as it is
 // recorded, until the stream ends. Returns the exit code.
-int ShowEntries(const Options& options, std::uint64_t from, std::uint32_t limit, bool follow) {
+// Prints entries from `from`: up to `limit` of them, or with `follow` every one as it is recorded;
+// with `account`, only those with a posting to it (pages are followed until `limit` are found or
+// the journal's head is reached).
+int ShowEntries(const Options& options, std::uint64_t from, std::uint32_t limit, bool follow,
+                const std::string& account) {
   std::optional<Connection> connection = MakeConnection(options);
   if (!connection) return kExitUsage;
   LedgerClient client(*connection);
@@ -107,11 +112,17 @@ int ShowEntries(const Options& options, std::uint64_t from, std::uint32_t limit,
   } else {
     v1::ListEntriesRequest request;
     request.set_from_seq(from);
-    request.set_page_size(limit);
-    v1::ListEntriesResponse response;
-    status = client.ListEntries(request, response);
-    if (status.ok()) {
+    request.set_account(account);
+    std::uint32_t left = limit;
+    while (left > 0) {
+      request.set_page_size(left);
+      v1::ListEntriesResponse response;
+      status = client.ListEntries(request, response);
+      if (!status.ok()) break;
       for (const v1::EntryView& view : response.entries()) print(view);
+      left -= static_cast<std::uint32_t>(response.entries_size());
+      if (account.empty() || response.next_page_token().empty()) break;
+      request.set_page_token(response.next_page_token());
     }
   }
   return status.ok() ? 0 : Fail(options, status, client.last_error_code());
@@ -214,8 +225,13 @@ void AddJournalViewCommands(CLI::App& app, Options& options, int& exit_code) {
       ->check(CLI::Range(1, 1000))
       ->capture_default_str();
   entries->add_flag("--follow", args->follow, "Keep showing new entries as they are recorded");
+  entries
+      ->add_option("--account", args->account,
+                   "Only the entries with a posting to this account of the chart, e.g. "
+                   "practice:A81001:spend:PRESCRIBING (the entries behind its balance)")
+      ->excludes("--follow");
   entries->callback([&options, &exit_code, args] {
-    exit_code = ShowEntries(options, args->from, args->limit, args->follow);
+    exit_code = ShowEntries(options, args->from, args->limit, args->follow, args->account);
   });
 
   // entry SEQ

@@ -1,5 +1,7 @@
 #include "ledger/base/periods.h"
 
+#include <cstdio>
+
 #include "ledger/base/check.h"
 #include "ledger/base/text.h"
 
@@ -68,6 +70,18 @@ Result<int> ParseMonth(std::string_view text) {
 std::string FormatMonth(int month) {
   LCP_CHECK(month >= 1 && month <= kMonthsPerYear);
   return {'M', static_cast<char>('0' + month / 10), static_cast<char>('0' + month % 10)};
+}
+
+std::string MonthLastDay(int start_year, int month) {
+  LCP_CHECK(month >= 1 && month <= kMonthsPerYear);
+  const int calendar_month = (month + 2) % 12 + 1;  // M01 is April, M10 January.
+  const int year = month <= 9 ? start_year : start_year + 1;
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const int day = kDays[calendar_month - 1] + (calendar_month == 2 && leap ? 1 : 0);
+  char text[11];
+  std::snprintf(text, sizeof text, "%04d-%02d-%02d", year, calendar_month, day);
+  return text;
 }
 
 }  // namespace lcp

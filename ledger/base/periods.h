@@ -23,4 +23,8 @@ Result<int> ParseMonth(std::string_view text);
 // Formats 4 as "M04".
 std::string FormatMonth(int month);
 
+// The calendar date of the last day of month `month` (1..12) of the year starting in `start_year`:
+// (2027, 1) is "2027-04-30", (2027, 11) "2028-02-29".
+std::string MonthLastDay(int start_year, int month);
+
 }  // namespace lcp

@@ -104,9 +104,10 @@ void ToTransferView(const BudgetTransfer& transfer, v1::BudgetTransferView& view
 }
 
 // One line's notices: confirmations, runs, the first notice against the deadline (or how overdue
-// it is), and who has not acknowledged the latest run (of them, only `only` when it is set).
+// it is on `today`, when that is set), and who has not acknowledged the latest run (of them, only
+// `only` when it is set).
 void FillLineNotices(const Snapshot& snapshot, const Year& year, const std::string& line,
-                     const std::string& only, v1::LineNotices& out) {
+                     const std::string& only, const std::string& today, v1::LineNotices& out) {
   const Notices& notices = *snapshot.notices;
   const std::string deadline = NoticeDeadlineOf(year);
   out.set_budget_line(line);
@@ -125,8 +126,8 @@ void FillLineNotices(const Snapshot& snapshot, const Year& year, const std::stri
     view->mutable_total()->set_value(PenceText(run->total_pence));
   }
   if (runs.empty()) {
-    if (snapshot.head_recorded_at != 0) {
-      const std::uint32_t overdue = DaysLate(deadline, UkDate(snapshot.head_recorded_at));
+    if (!today.empty()) {
+      const std::uint32_t overdue = DaysLate(deadline, today);
       out.set_overdue(overdue != 0);
       out.set_days_overdue(overdue);
     }
@@ -208,12 +209,12 @@ void FillRiskShareMemberships(const Snapshot& snapshot, const Year& year,
 }
 
 void FillNotices(const Snapshot& snapshot, const Year& year, const std::string& only,
-                 v1::GetNoticesResponse& response) {
+                 const std::string& today, v1::GetNoticesResponse& response) {
   response.set_year(FormatYear(year.start_year));
   response.set_deadline(NoticeDeadlineOf(year));
   response.set_as_of_seq(snapshot.head_seq);
   for (const std::string& line : year.lines) {
-    FillLineNotices(snapshot, year, line, only, *response.add_lines());
+    FillLineNotices(snapshot, year, line, only, today, *response.add_lines());
   }
   for (const auto& [seq, transfer] : snapshot.notices->transfers) {
     if (transfer.year != year.start_year) continue;

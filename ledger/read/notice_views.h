@@ -33,9 +33,10 @@ void FillStatementNotices(const Snapshot& snapshot, const Year& year,
 void FillRiskShareMemberships(const Snapshot& snapshot, const Year& year,
                               v1::GetRiskShareResponse& response);
 
-// Everything GetNotices returns for `year`.
+// Everything GetNotices returns for `year`, lines with no run overdue as of the UK date `today`
+// ("" for none: an empty journal).
 void FillNotices(const Snapshot& snapshot, const Year& year, const std::string& only,
-                 v1::GetNoticesResponse& response);
+                 const std::string& today, v1::GetNoticesResponse& response);
 
 // Everything ListMemberships returns for `year`.
 void FillMemberships(const Snapshot& snapshot, const Year& year, const std::string& only,

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -21,6 +22,7 @@
 #include "ledger/rules/cases.h"
 #include "ledger/rules/contracts.h"
 #include "ledger/rules/decision_clock.h"
+#include "ledger/rules/notices.h"
 #include "ledger/rules/permissions.h"
 #include "ledger/rules/risk_sharing.h"
 
@@ -95,6 +97,53 @@ Result<const Year*> YearAsked(const Snapshot& snapshot, const std::string& year_
 }
 
 std::string PenceText(const Int& pence) { return Money::FromPence(pence).ToString(); }
+
+// What a read as of a month end reads: the books then, and the year as it stood then.
+struct AsOf {
+  std::shared_ptr<const Snapshot> past;  // Holds `at` when it is not the snapshot itself.
+  const Snapshot* at = nullptr;
+  const Year* year = nullptr;
+  std::string last_day;  // The month's last day, "2027-04-30"; empty for the books now.
+};
+
+// The year `year_text` names (YearAsked: "" is the year in progress now) with the books now or,
+// with `month_text`, at the end of that month's last day: after the last entry recorded by then
+// (LastEntryOnOrBefore), from the snapshot's past states. MONTH_MALFORMED; QUERY_INVALID where
+// no past is kept; YEAR_NOT_OPEN for a year opened only after that day.
+Result<AsOf> AsOfMonth(const Snapshot& snapshot, const std::string& year_text,
+                       const std::string& month_text) {
+  Result<const Year*> year = YearAsked(snapshot, year_text);
+  if (!year.ok()) return year.status();
+  AsOf as_of{.past = nullptr, .at = &snapshot, .year = *year, .last_day = {}};
+  if (month_text.empty()) return as_of;
+  Result<int> month = ParseMonth(month_text);
+  if (!month.ok()) return month.status();
+  const int start_year = (*year)->start_year;
+  as_of.last_day = MonthLastDay(start_year, *month);
+  if (snapshot.past == nullptr) {
+    return Status::Error(v1::ERROR_CODE_QUERY_INVALID,
+                         "this reader keeps no earlier states of the ledger; ask without a month "
+                         "for the books at entry " +
+                             std::to_string(snapshot.head_seq));
+  }
+  Result<std::uint64_t> last = LastEntryOnOrBefore(snapshot, as_of.last_day);
+  if (!last.ok()) return last.status();
+  if (*last != snapshot.head_seq) {
+    Result<std::shared_ptr<const Snapshot>> past = snapshot.past->At(*last);
+    if (!past.ok()) return past.status();
+    as_of.past = std::move(past).value();
+    as_of.at = as_of.past.get();
+    auto then = as_of.at->years->find(start_year);
+    if (then == as_of.at->years->end()) {
+      return Status::Error(v1::ERROR_CODE_YEAR_NOT_OPEN,
+                           "financial year " + FormatYear(start_year) +
+                               " had not been opened by the end of " + FormatMonth(*month) + " (" +
+                               as_of.last_day + ")");
+    }
+    as_of.year = &then->second;
+  }
+  return as_of;
+}
 
 void ToInterestView(const Interest& interest, v1::InterestView& view) {
   view.set_seq(interest.seq);
@@ -465,10 +514,17 @@ Result<v1::GetContractResponse> GetContract(const Snapshot& snapshot, const v1::
   return response;
 }
 
-Result<v1::ListContractsResponse> ListContracts(const Snapshot& snapshot,
-                                                const v1::Actor& /*actor*/,
+Result<v1::ListContractsResponse> ListContracts(const Snapshot& now, const v1::Actor& /*actor*/,
                                                 const v1::ListContractsRequest& request) {
+  AsOf as_of{.past = nullptr, .at = &now, .year = nullptr, .last_day = {}};
+  if (!request.month().empty()) {
+    Result<AsOf> asked = AsOfMonth(now, request.year(), request.month());
+    if (!asked.ok()) return asked.status();
+    as_of = std::move(asked).value();
+  }
+  const Snapshot& snapshot = *as_of.at;
   v1::ListContractsResponse response;
+  response.set_as_of_seq(snapshot.head_seq);
   for (const auto& [id, contract] : snapshot.contracts->by_id) {
     if (!request.provider_code().empty() && contract->provider != request.provider_code()) continue;
     if (!request.budget_line().empty() && contract->line != request.budget_line()) continue;
@@ -652,23 +708,27 @@ Result<v1::GetRiskShareResponse> GetRiskShare(const Snapshot& snapshot, const v1
 
 Result<v1::GetNoticesResponse> GetNotices(const Snapshot& snapshot, const v1::Actor& actor,
                                           const v1::GetNoticesRequest& request) {
-  Result<const Year*> year = YearAsked(snapshot, request.year());
-  if (!year.ok()) return year.status();
+  Result<AsOf> as_of = AsOfMonth(snapshot, request.year(), request.month());
+  if (!as_of.ok()) return as_of.status();
+  // Lines with no run are overdue as of the month's last day, or of the head entry's day.
+  std::string today = as_of->last_day;
+  if (today.empty() && snapshot.head_recorded_at != 0) today = UkDate(snapshot.head_recorded_at);
   // A practice sees the LCP-wide figures, and of the practices only itself.
   const std::string only = ReadsEverything(actor) ? std::string() : actor.practice_ods_code();
   v1::GetNoticesResponse response;
-  FillNotices(snapshot, **year, only, response);
+  FillNotices(*as_of->at, *as_of->year, only, today, response);
   return response;
 }
 
 Result<v1::ListMembershipsResponse> ListMemberships(const Snapshot& snapshot,
                                                     const v1::Actor& actor,
                                                     const v1::ListMembershipsRequest& request) {
-  Result<const Year*> year = YearAsked(snapshot, request.year());
-  if (!year.ok()) return year.status();
+  Result<AsOf> as_of = AsOfMonth(snapshot, request.year(), request.month());
+  if (!as_of.ok()) return as_of.status();
   const std::string only = ReadsEverything(actor) ? std::string() : actor.practice_ods_code();
   v1::ListMembershipsResponse response;
-  FillMemberships(snapshot, **year, only, response);
+  FillMemberships(*as_of->at, *as_of->year, only, response);
+  response.set_as_of_seq(as_of->at->head_seq);
   return response;
 }
 
@@ -706,6 +766,34 @@ Result<std::int64_t> ReadAt(const Snapshot& snapshot, const std::string& read_on
   return std::max(*day, snapshot.head_recorded_at);
 }
 
+// The books and the time a read of cases uses: the books now with clocks read on `read_on`
+// (ReadAt), or with `month` the books at that month end (AsOfMonth) with clocks read on its last
+// day.
+struct CasesAt {
+  AsOf as_of;
+  std::int64_t now = 0;
+};
+
+Result<CasesAt> CasesAsked(const Snapshot& snapshot, const std::string& read_on,
+                           const std::string& year, const std::string& month) {
+  CasesAt at{.as_of = {.past = nullptr, .at = &snapshot, .year = nullptr, .last_day = {}},
+             .now = 0};
+  if (!month.empty()) {
+    if (!read_on.empty()) {
+      return Status::Error(v1::ERROR_CODE_QUERY_INVALID,
+                           "ask with read_on or with a month, not both: a month reads the clocks "
+                           "on its last day");
+    }
+    Result<AsOf> as_of = AsOfMonth(snapshot, year, month);
+    if (!as_of.ok()) return as_of.status();
+    at.as_of = std::move(as_of).value();
+  }
+  Result<std::int64_t> now = ReadAt(*at.as_of.at, month.empty() ? read_on : at.as_of.last_day);
+  if (!now.ok()) return now.status();
+  at.now = *now;
+  return at;
+}
+
 }  // namespace
 
 Result<v1::GetCaseResponse> GetCase(const Snapshot& snapshot, const v1::Actor& actor,
@@ -729,12 +817,14 @@ Result<v1::GetCaseResponse> GetCase(const Snapshot& snapshot, const v1::Actor& a
   return response;
 }
 
-Result<v1::ListCasesResponse> ListCases(const Snapshot& snapshot, const v1::Actor& actor,
+Result<v1::ListCasesResponse> ListCases(const Snapshot& now_snapshot, const v1::Actor& actor,
                                         const v1::ListCasesRequest& request) {
   Result<std::string> only = PracticeAsked(actor, request.ods_code(), "cases");
   if (!only.ok()) return only.status();
-  Result<std::int64_t> now = ReadAt(snapshot, request.read_on());
-  if (!now.ok()) return now.status();
+  Result<CasesAt> at = CasesAsked(now_snapshot, request.read_on(), request.year(), request.month());
+  if (!at.ok()) return at.status();
+  const Snapshot& snapshot = *at->as_of.at;
+  const std::int64_t now = at->now;
   if (!v1::CaseState_IsValid(request.state()) ||
       (request.approver_role() != v1::ROLE_UNSPECIFIED &&
        request.approver_role() != v1::ROLE_PCT_FINANCE &&
@@ -744,7 +834,7 @@ Result<v1::ListCasesResponse> ListCases(const Snapshot& snapshot, const v1::Acto
   }
   v1::ListCasesResponse response;
   response.set_as_of_seq(snapshot.head_seq);
-  response.set_read_on(FormatUtcDate(*now));
+  response.set_read_on(FormatUtcDate(now));
   for (const auto& [id, business_case] : snapshot.cases->by_id) {
     if (!only->empty() && !Funds(*business_case, *only)) continue;
     if (request.state() != v1::CASE_STATE_UNSPECIFIED && business_case->state != request.state()) {
@@ -754,8 +844,8 @@ Result<v1::ListCasesResponse> ListCases(const Snapshot& snapshot, const v1::Acto
         DeciderOf(snapshot, *business_case) != request.approver_role()) {
       continue;
     }
-    if (request.late() && !ClockOf(*business_case, *now).late) continue;
-    FillCaseView(snapshot, *business_case, *now, *response.add_cases());
+    if (request.late() && !ClockOf(*business_case, now).late) continue;
+    FillCaseView(snapshot, *business_case, now, *response.add_cases());
   }
   return response;
 }
@@ -764,10 +854,10 @@ Result<v1::GetCaseReportResponse> GetCaseReport(const Snapshot& snapshot, const 
                                                 const v1::GetCaseReportRequest& request) {
   Result<std::string> only = PracticeAsked(actor, "", "cases");
   if (!only.ok()) return only.status();
-  Result<std::int64_t> now = ReadAt(snapshot, request.read_on());
-  if (!now.ok()) return now.status();
+  Result<CasesAt> at = CasesAsked(snapshot, request.read_on(), request.year(), request.month());
+  if (!at.ok()) return at.status();
   v1::GetCaseReportResponse response;
-  FillCaseReport(snapshot, *only, *now, response);
+  FillCaseReport(*at->as_of.at, *only, at->now, response);
   return response;
 }
 

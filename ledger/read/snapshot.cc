@@ -3,6 +3,7 @@
 #include <fstream>
 
 #include "ledger/base/export_file.h"
+#include "ledger/rules/notices.h"
 
 namespace lcp {
 namespace {
@@ -30,6 +31,28 @@ Snapshot BorrowSnapshot(const State& state, std::shared_ptr<const RecordSource> 
   snapshot.records = std::move(records);
   snapshot.month_balances = std::make_shared<const MonthBalances>();
   return snapshot;
+}
+
+Result<std::uint64_t> LastEntryOnOrBefore(const Snapshot& snapshot, const std::string& day) {
+  // Invariant: entry `low` (or nothing, at 0) was recorded by `day`; every entry after `high`
+  // later.
+  std::uint64_t low = 0;
+  std::uint64_t high = snapshot.head_seq;
+  while (low < high) {
+    const std::uint64_t middle = low + (high - low + 1) / 2;
+    std::optional<v1::JournalRecord> record = snapshot.records->Get(middle);
+    v1::JournalEntry entry;
+    if (!record || !entry.ParseFromString(record->body())) {
+      return Status::Error(v1::ERROR_CODE_RECORD_CORRUPT,
+                           "record " + std::to_string(middle) + " cannot be read");
+    }
+    if (UkDate(entry.recorded_at().seconds()) <= day) {
+      low = middle;
+    } else {
+      high = middle - 1;
+    }
+  }
+  return low;
 }
 
 // An open export file and the sequence number of the record its reader reads next.

@@ -57,6 +57,20 @@ Status ForEachPosting(const RecordSource& records, std::uint64_t from_seq, std::
   return Status::Ok();
 }
 
+struct Snapshot;
+
+// The ledger as it stood after an earlier entry: what reads "as of a month end" read (the
+// notices, membership, contracts and case reports). The server's (ledger/audit/past_states.h)
+// replays the records through the engine; readers that keep no past leave Snapshot::past null.
+class PastSnapshots {
+ public:
+  virtual ~PastSnapshots() = default;
+  // The ledger just after entry `seq` (0: before the first), for `seq` at most the head of a
+  // snapshot that holds this. The snapshot returned has the same records, and no month sums or
+  // past of its own. RECORD_CORRUPT, naming the record, if the records do not replay.
+  virtual Result<std::shared_ptr<const Snapshot>> At(std::uint64_t seq) const = 0;
+};
+
 // What readers see: the ledger as of one head. Immutable once published.
 struct Snapshot {
   std::uint64_t head_seq = 0;
@@ -81,7 +95,15 @@ struct Snapshot {
   // Practices' month sums, kept from one snapshot to the next (statements to a month end); null to
   // sum the records each time.
   std::shared_ptr<const MonthBalances> month_balances;
+  // The ledger as it stood at earlier entries; null where the reader keeps none (reads as of a
+  // month end are then refused).
+  std::shared_ptr<const PastSnapshots> past;
 };
+
+// The last entry recorded on or before the UK date `day` ("2027-04-30"), at most the snapshot's
+// head; 0 when the first was recorded later. Entries' recorded times never go back, so this is a
+// binary search of the records. RECORD_CORRUPT for a record that does not parse.
+Result<std::uint64_t> LastEntryOnOrBefore(const Snapshot& snapshot, const std::string& day);
 
 // A snapshot that borrows `state` (no copies): `state` must outlive it and not change while it is
 // read. For a reader that owns the state, such as the auditor's replay once it has finished.

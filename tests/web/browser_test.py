@@ -369,6 +369,20 @@ class WebViewTest(unittest.TestCase):
         self.assertEqual(b.rows('#notices')[0][3], 'on time')
         self.assertFalse(b.driver.find_element(By.CSS_SELECTOR, '#notices tbody tr')
                          .get_attribute('class'))
+        # As the books stood at the end of M01 (2027-04-30): the last entry by then is 33, the
+        # opening of 2027/28 on 2027-04-05; nothing confirmed or run, and not yet overdue (the
+        # deadline is 1 May).
+        b.get('/partnership/notices?month=M01')
+        b.ready()
+        self.assertEqual(b.text('#as-of'), 'Notice deadline 2027-05-01. The books as they stood at '
+                         'the end of M01 of 2027/28 (2027-04-30): as of journal entry 33.')
+        self.assertEqual(b.rows('#notices'), [['COMMUNITY', 'not confirmed', 'none',
+                                               'no notice yet', 'none', '', '']])
+        self.assertFalse(b.driver.find_element(By.CSS_SELECTOR, '#notices tbody tr')
+                         .get_attribute('class'))
+        april = self.books.lcp('pct@lcp', 'budget', 'notices', '--month', 'M01')
+        self.assertEqual(april['asOfSeq'], '33')
+        self.assertEqual(april['lines'][0]['runs'], [])
 
     def test_i_a_late_case_as_of_a_month_end(self):
         b = self.browser
@@ -377,7 +391,7 @@ class WebViewTest(unittest.TestCase):
         b.ready()
         # The end of M06 of 2027/28 is 2027-09-30: day 100 since the last consent of 2027-06-22,
         # against the agreement's 42 days.
-        self.assertIn('read on 2027-09-30 (the end of M06 of 2027/28)', b.text('#as-of'))
+        self.assertIn('read on 2027-09-30 (the end of M06).', b.text('#as-of'))
         report = self.books.lcp('pct@lcp', 'case', 'report', '--on', '2027-09-30')
         self.assertEqual(report['open'][0]['clock']['elapsedDays'], '100')
         rows = b.rows('#open-cases')
@@ -397,6 +411,19 @@ class WebViewTest(unittest.TestCase):
         self.assertEqual(b.rows('#open-cases')[0][5], 'day 8 of 42 (0 paused), 34 days left')
         self.assertFalse(b.driver.find_element(By.CSS_SELECTOR, '#open-cases tbody tr')
                          .get_attribute('class'))
+        # At the end of M02 (2027-05-31) the case had not been submitted (2027-06-20): the books
+        # then end at entry 43, M01's close of 2027-05-07.
+        b.get('/partnership/cases?month=M02')
+        b.ready()
+        self.assertEqual(b.text('#as-of'), 'Decision clocks read on 2027-05-31 (the end of M02). '
+                         'The books as they stood at the end of M02 of 2027/28 (2027-05-31): as of '
+                         'journal entry 43.')
+        self.assertEqual(b.rows('#open-cases'), [])
+        self.assertEqual(b.rows('#all-cases'), [])
+        self.assertEqual(b.text('#awaiting-consent'), 'No case awaits consent.')
+        may = self.books.lcp('pct@lcp', 'case', 'list', '--year', '2027/28', '--month', 'M02')
+        self.assertEqual((may['asOfSeq'], may['readOn'], may.get('cases', [])),
+                         ('43', '2027-05-31', []))
 
     def test_j_membership_and_contracts_as_an_auditor(self):
         b = self.browser
@@ -428,6 +455,25 @@ class WebViewTest(unittest.TestCase):
         listed = self.books.lcp('auditor@nao', 'contract', 'list')['contracts']
         self.assertEqual([row[7] for row in rows], [c['years'][0]['paid']['value'] for c in listed])
         b.shot('contracts')
+        # At the end of M02 (2027-05-31) neither contract was registered (2027-06-22), and at the
+        # end of M01 (2027-04-30) no 2027/28 agreement was in force (entry 39 is of 2027-05-06)
+        # and Y99999 (2027-06-22) was not registered.
+        b.get('/partnership/contracts?month=M02')
+        b.ready()
+        self.assertEqual(b.rows('#contracts'), [])
+        self.assertEqual(b.text('#as-of'), 'The books as they stood at the end of M02 of 2027/28 '
+                         '(2027-05-31): as of journal entry 43.')
+        b.get('/partnership/members?month=M01')
+        b.ready()
+        self.assertEqual(b.text('#membership-summary'),
+                         'No risk-sharing agreement is in force for 2027/28 yet.')
+        self.assertEqual([row[:3] for row in b.rows('#members')],
+                         [['A81001', 'Riverside Medical Centre', 'not signed'],
+                          ['A81002', 'Hillview Surgery', 'not signed'],
+                          ['A81003', 'Park Lane Practice', 'not signed']])
+        april = self.books.lcp('auditor@nao', 'membership', 'list', '--month', 'M01')
+        self.assertEqual((april['asOfSeq'], april['unsignedCount'], len(april['practices'])),
+                         ('33', 3, 3))
 
     def test_k_paging_through_the_journal_and_back(self):
         b = self.browser

@@ -189,15 +189,24 @@ function asOfText(statement) {
 }
 
 // The "as of" form: now or a month end, keeping the year asked and any `extra` fields.
-function asOfForm(asked, extra) {
+function asOfForm(asked, extra, nowText) {
   const picker = el('select', {id: 'month', name: 'month'},
-                    el('option', {value: ''}, 'now (every posting)'),
+                    el('option', {value: ''}, nowText || 'now (every posting)'),
                     months().map((m) => el('option', {value: m, selected: m === asked ? '' : null},
                                            'end of ' + m)));
   return el('form', {method: 'get', class: 'inline', id: 'as-of-form'},
             askedYear() ? el('input', {type: 'hidden', name: 'year', value: askedYear()}) : null,
             el('label', {for: 'month'}, 'As of ', picker), extra || null,
             el('button', {type: 'submit'}, 'Show'));
+}
+
+// What a page of events (notices, membership, contracts, cases) is as of: the books at a month
+// end (the server's last entry recorded by the end of its last day) or now.
+function asOfBooks(year, asked, asOfSeq) {
+  return [asked ? 'The books as they stood at the end of ' + asked + ' of ' + year + ' (' +
+                  monthEndDate(year, asked) + '): '
+                : 'The books now: ',
+          'as of journal entry ', entryLink(asOfSeq), '.'];
 }
 
 // The month end a page was asked for (`?month=M06`), or '' for now; anything else is refused.
@@ -651,12 +660,14 @@ function transfersTable(transfers) {
 // The budget notices: each line's first notice against the deadline (late ones marked), every
 // run, the confirmations of the totals, who has not acknowledged, and the transfers.
 async function noticesPage(main) {
-  const notices = await api('GetNotices', {year: askedYear()});
+  const asked = askedMonth();
+  const notices = await api('GetNotices', {year: askedYear(), month: asked});
   document.title = 'Notices ' + notices.year;
   main.append(el('h1', {}, 'Budget notices, ' + notices.year));
   await yearLinks(main, notices.year);
-  main.append(el('p', {id: 'as-of'}, 'Notice deadline ' + notices.deadline + '; as of journal ' +
-                 'entry ', entryLink(notices.asOfSeq), '.'));
+  main.append(el('p', {id: 'as-of'}, 'Notice deadline ' + notices.deadline + '. ',
+                 asOfBooks(notices.year, asked, notices.asOfSeq)));
+  main.append(asOfForm(asked, null, 'now'));
   main.append(table('notices', 'Each line\'s first notice against the deadline of ' +
                     notices.deadline,
     ['Line', 'Confirmed total', 'First notice', 'Against the deadline', 'Latest run',
@@ -700,10 +711,13 @@ async function noticesPage(main) {
 
 // The membership report: who signed what for the year, who must sign again, who is leaving.
 async function membersPage(main) {
-  const members = await api('ListMemberships', {year: askedYear()});
+  const asked = askedMonth();
+  const members = await api('ListMemberships', {year: askedYear(), month: asked});
   document.title = 'Membership ' + members.year;
   main.append(el('h1', {}, 'Membership, ' + members.year));
   await yearLinks(main, members.year);
+  main.append(el('p', {id: 'as-of'}, asOfBooks(members.year, asked, members.asOfSeq)));
+  main.append(asOfForm(asked, null, 'now'));
   main.append(el('p', {id: 'membership-summary'},
     members.agreementSeq && members.agreementSeq !== '0'
       ? ['Agreement in force: entry ', entryLink(members.agreementSeq), '. ' +
@@ -756,15 +770,14 @@ function clockText(clock) {
 async function casesPage(main) {
   const asked = askedMonth();
   const year = await api('GetYear', {year: askedYear()});
-  const readOn = asked ? monthEndDate(year.year, asked) : '';
-  const [report, cases] = await Promise.all([api('GetCaseReport', {read_on: readOn}),
-                                             api('ListCases', {read_on: readOn})]);
+  const when = {year: year.year, month: asked};
+  const [report, cases] = await Promise.all([api('GetCaseReport', when), api('ListCases', when)]);
   document.title = 'Business cases';
   main.append(el('h1', {}, 'Business cases'));
   main.append(el('p', {id: 'as-of'}, 'Decision clocks read on ' + report.readOn +
-                 (asked ? ' (the end of ' + asked + ' of ' + year.year + ')' : ' (today)') +
-                 ', as of journal entry ', entryLink(report.asOfSeq), '.'));
-  main.append(asOfForm(asked));
+                 (asked ? ' (the end of ' + asked + ')' : ' (today)') + '. ',
+                 asOfBooks(year.year, asked, report.asOfSeq)));
+  main.append(asOfForm(asked, null, 'now'));
   main.append(table('open-cases', 'Open cases, most days over first',
     ['Case', 'Title', 'State', 'Decided by', 'Clock started', 'Clock'],
     report.open.map((c) => el('tr', {class: c.clock && c.clock.late ? 'late' : null},
@@ -797,11 +810,14 @@ async function casesPage(main) {
 
 // Contracts with their commitments and payments against the year's ceilings.
 async function contractsPage(main) {
+  const asked = askedMonth();
   const year = await api('GetYear', {year: askedYear()});
-  const list = await api('ListContracts', {});
+  const list = await api('ListContracts', {year: year.year, month: asked});
   document.title = 'Contracts ' + year.year;
   main.append(el('h1', {}, 'Contracts, ' + year.year));
   await yearLinks(main, year.year);
+  main.append(el('p', {id: 'as-of'}, asOfBooks(year.year, asked, list.asOfSeq)));
+  main.append(asOfForm(asked, null, 'now'));
   const shown = list.contracts.filter((c) => c.years.some((y) => y.year === year.year) ||
                                              c.status === 'CONTRACT_STATUS_DRAFT');
   main.append(sortable(table('contracts', 'Each contract\'s value, payments and commitment ' +
