@@ -12,6 +12,9 @@ LCP_PACKAGES=(
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler libabsl-dev
   libboost-dev libsqlite3-dev libssl-dev libgtest-dev libbenchmark-dev libcli11-dev
   libgoogle-perftools-dev openssl
+  # PostgreSQL: libpq for lcp-ledgerd --store postgresql://, and the server for the tests' throw-away
+  # cluster (tests/postgres_cluster.sh).
+  libpq-dev postgresql
   # The web view: its HTTP server, and Chart.js, which it serves (lcp-ledgerd --web-listen).
   libcpp-httplib-dev libjs-chart.js
   # The web view's browser tests (tests/web): headless Chromium driven by Selenium.

@@ -1,5 +1,6 @@
-// lcp-ledgerd: the ledger's gRPC server. Opens (or creates) the ledger file in --data-dir, replays
-// and verifies it, and serves LedgerService, the standard health service and server reflection on
+// lcp-ledgerd: the ledger's gRPC server. Opens (or creates) the ledger file in --data-dir, or the
+// ledger --ledger in the PostgreSQL database --store names, replays and verifies it, and serves
+// LedgerService, the standard health service and server reflection on
 // --listen until SIGTERM or SIGINT, which drain in-flight requests and stop it cleanly. SIGHUP
 // re-reads the principals file.
 //
@@ -9,6 +10,7 @@
 //   lcp-ledgerd principal add|revoke|list --principals FILE ...   manages the principals file.
 //   lcp-ledgerd restore --from EXPORT --data-dir DIR   writes a verified export into an empty
 //   ledger.
+//   lcp-ledgerd migrate --from DIR_OR_URL --to DIR_OR_URL   copies a ledger between stores.
 #include <arpa/inet.h>
 #include <google/protobuf/util/time_util.h>
 #include <grpc/support/log.h>
@@ -40,9 +42,11 @@
 #include "services/book.h"
 #include "services/ledger_service.h"
 #include "services/log.h"
+#include "services/migrate.h"
 #include "services/restore.h"
 #include "services/sequencer.h"
-#include "services/storage/sqlite_store.h"
+#include "services/storage/open_store.h"
+#include "services/storage/postgres_store.h"
 #include "services/web/web_server.h"
 
 namespace {
@@ -246,6 +250,24 @@ int RestoreCommand(const std::string& from, const std::string& data_dir) {
   return 0;
 }
 
+// lcp-ledgerd migrate: 0 when the ledger was copied and verified on the other side, 1 otherwise.
+int MigrateCommand(const std::string& from, const std::string& from_ledger, const std::string& to,
+                   const std::string& to_ledger) {
+  const sigset_t signals = ServerSignals();
+  pthread_sigmask(SIG_UNBLOCK, &signals, nullptr);
+  const lcp::Result<lcp::MigrateSummary> migrated =
+      lcp::MigrateLedger(from, from_ledger, to, to_ledger);
+  if (!migrated.ok()) {
+    std::cerr << "lcp-ledgerd: not migrated: " << migrated.status().ToString() << "\n";
+    return 1;
+  }
+  std::cout << "migrated " << migrated->records << " entries from "
+            << lcp::DescribeStore(from, from_ledger) << " to " << lcp::DescribeStore(to, to_ledger)
+            << "\nhead: entry " << migrated->records << ", hash " << lcp::ToHex(migrated->head_hash)
+            << "\nverified on the target: every entry replayed, the same head\n";
+  return 0;
+}
+
 int main(int argc, char** argv) {
   // Signals are taken by sigwait below, never by a handler in another thread. They are blocked
   // first of all, so that every thread started later (gRPC starts its own as soon as credentials
@@ -268,7 +290,16 @@ int main(int argc, char** argv) {
   std::string tls_key;
   std::string client_ca;
   std::string principals_file;
+  std::string store_url;
+  std::string ledger_name = "main";
   app.add_option("--data-dir", data_dir, "Directory of the ledger file ledger.sqlite (created if missing)");
+  app.add_option(
+      "--store", store_url,
+      "Keep the ledger in PostgreSQL instead: a libpq URL, postgresql://USER@HOST:PORT/DB "
+      "(docs/postgresql.md)");
+  app.add_option("--ledger", ledger_name,
+                 "With --store: the ledger's name, its schema lcp_NAME (one database holds many)")
+      ->capture_default_str();
   app.add_option("--listen", listen, "Address to listen on (host:port; port 0 picks a free one)")
       ->capture_default_str();
   app.add_option("--ready-file", ready_file,
@@ -338,8 +369,27 @@ int main(int argc, char** argv) {
                    "Directory of the ledger file ledger.sqlite (created if missing; it must "
                    "hold no entries)")
       ->required();
+  std::string migrate_from;
+  std::string migrate_to;
+  std::string migrate_from_ledger = "main";
+  std::string migrate_to_ledger = "main";
+  CLI::App* migrate = app.add_subcommand(
+      "migrate",
+      "Copy a ledger between stores (a data directory or a postgresql:// URL) into an empty one, "
+      "then replay and verify it there; neither may be in use by a server");
+  migrate->add_option("--from", migrate_from, "The data directory or postgresql:// URL to copy")
+      ->required();
+  migrate->add_option("--to", migrate_to, "The data directory or postgresql:// URL to copy into")
+      ->required();
+  migrate->add_option("--from-ledger", migrate_from_ledger, "With a --from URL: the ledger's name")
+      ->capture_default_str();
+  migrate->add_option("--to-ledger", migrate_to_ledger, "With a --to URL: the ledger's name")
+      ->capture_default_str();
   CLI11_PARSE(app, argc, argv);
   if (restore->parsed()) return RestoreCommand(restore_from, restore_dir);
+  if (migrate->parsed()) {
+    return MigrateCommand(migrate_from, migrate_from_ledger, migrate_to, migrate_to_ledger);
+  }
   if (principal_add->parsed()) return AddPrincipalCommand(principal_options);
   if (principal_revoke->parsed()) return RevokePrincipalCommand(principal_options);
   if (principal_list->parsed()) return ListPrincipalsCommand(principal_options);
@@ -349,7 +399,14 @@ int main(int argc, char** argv) {
     lcp::LogLine("refusing to start: " + why);
     return 1;
   };
-  if (data_dir.empty()) return refuse("--data-dir is required");
+  if (data_dir.empty() == store_url.empty()) {
+    return refuse(
+        "give the ledger's place: --data-dir DIR (SQLite) or --store postgresql://... "
+        "(PostgreSQL), one of them");
+  }
+  if (!store_url.empty() && !lcp::IsPostgresUrl(store_url)) {
+    return refuse("--store takes a postgresql:// URL; a SQLite ledger is --data-dir DIR");
+  }
   const bool tls = !tls_cert.empty() || !tls_key.empty();
   if (tls && (tls_cert.empty() || tls_key.empty())) {
     return refuse("TLS needs both --tls-cert and --tls-key");
@@ -416,15 +473,9 @@ int main(int argc, char** argv) {
     authenticator = lcp::Authenticator::Insecure();
   }
 
-
-  std::error_code error;
-  std::filesystem::create_directories(data_dir, error);
-  if (error) {
-    lcp::LogLine("refusing to start: cannot create " + data_dir + ": " + error.message());
-    return 1;
-  }
-  const std::string path = (std::filesystem::path(data_dir) / "ledger.sqlite").string();
-  auto store = lcp::SqliteStore::Open(path);
+  const std::string where = store_url.empty() ? data_dir : store_url;
+  const std::string path = lcp::DescribeStore(where, ledger_name);
+  auto store = lcp::OpenStore(where, ledger_name);
   if (!store.ok()) {
     lcp::LogLine("refusing to start: " + store.status().ToString());
     return 1;
@@ -448,7 +499,7 @@ int main(int argc, char** argv) {
   lcp::Sequencer sequencer(
       std::move(book).value(), log,
       [](const lcp::Status& status) {
-        lcp::LogLine("stopping: the ledger file failed: " + status.ToString());
+        lcp::LogLine("stopping: the ledger's store failed: " + status.ToString());
         fatal_failure = true;
         kill(getpid(), SIGTERM);
       },

@@ -267,7 +267,7 @@ TEST(EndToEnd, TamperedLedgerFileRefusesToStartNamingTheRecord) {
 // Clients post while the server is killed; after a restart every acknowledged entry is there with its
 // content, the journal verifies (or the server would not start), and a retry of every command whose
 // reply never came posts it at most once.
-TEST(EndToEnd, CrashWhilePostingLosesNothingAcknowledged) {
+void CrashWhilePostingLosesNothingAcknowledged(const std::vector<std::string>& store_args) {
   TempDir dir;
   const auto data = dir.path() / "data";
   constexpr int kCycles = 3;
@@ -275,7 +275,7 @@ TEST(EndToEnd, CrashWhilePostingLosesNothingAcknowledged) {
   std::map<std::string, std::pair<std::uint64_t, std::string>> acknowledged;  // key -> (seq, amount)
   std::map<std::string, std::string> unanswered;                              // key -> amount
   for (int cycle = 0; cycle < kCycles; ++cycle) {
-    ServerProcess server(LCP_LEDGERD_PATH, data);
+    ServerProcess server(LCP_LEDGERD_PATH, data, store_args);
     ASSERT_TRUE(server.started()) << "cycle " << cycle << ": " << server.Log();
     auto channel = grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials());
     auto stub = v1::LedgerService::NewStub(channel);
@@ -329,7 +329,7 @@ TEST(EndToEnd, CrashWhilePostingLosesNothingAcknowledged) {
   }
   ASSERT_GT(acknowledged.size(), 50u);
 
-  ServerProcess server(LCP_LEDGERD_PATH, data);
+  ServerProcess server(LCP_LEDGERD_PATH, data, store_args);
   ASSERT_TRUE(server.started()) << server.Log();
   auto stub = v1::LedgerService::NewStub(
       grpc::CreateChannel(server.address(), grpc::InsecureChannelCredentials()));
@@ -385,6 +385,65 @@ TEST(EndToEnd, CrashWhilePostingLosesNothingAcknowledged) {
   ASSERT_TRUE(stub->GetBalances(&context, request, &balances).ok());
   EXPECT_EQ(balances.balances(0).balance().value(), Money::FromPence(spend).ToString());
   EXPECT_EQ(server.StopWith(SIGTERM), 0);
+}
+
+TEST(EndToEnd, CrashWhilePostingLosesNothingAcknowledged) {
+  CrashWhilePostingLosesNothingAcknowledged({});
+}
+
+// The same on PostgreSQL (the tests' throw-away cluster): kill -9 loses nothing acknowledged.
+TEST(EndToEnd, CrashWhilePostingOnPostgresLosesNothingAcknowledged) {
+  ASSERT_FALSE(testing::PostgresTestUrl().empty());
+  CrashWhilePostingLosesNothingAcknowledged(
+      {"--store", testing::PostgresTestUrl(), "--ledger", testing::FreshLedgerName()});
+}
+
+// Runs SQL on the tests' PostgreSQL as an administrator would (psql); its output.
+RunResult Psql(const std::string& sql) {
+  return Run("/usr/bin/psql",
+             {"-X", "-q", "-t", "-A", "-d", testing::PostgresTestUrl(), "-c", sql});
+}
+
+// One writer per ledger: a second server for the same ledger refuses to start, saying why; a
+// server whose connection is cut stops taking writes, says why, and a restart finds every
+// acknowledged entry.
+TEST(EndToEnd, OnPostgresOneWriterPerLedgerAndACutConnectionStopsWrites) {
+  ASSERT_FALSE(testing::PostgresTestUrl().empty());
+  TempDir dir;
+  const std::string ledger = testing::FreshLedgerName();
+  const std::vector<std::string> store = {"--store", testing::PostgresTestUrl(), "--ledger",
+                                          ledger};
+  {
+    ServerProcess server(LCP_LEDGERD_PATH, dir.path() / "first", store);
+    ASSERT_TRUE(server.started()) << server.Log();
+    EXPECT_NE(server.Log().find("ledger " + ledger + " on postgresql://lcp@127.0.0.1:"),
+              std::string::npos)
+        << server.Log();
+    ASSERT_EQ(Lcp(server, {"practice", "add", "A81001", "Riverside Medical Centre"}).exit_code, 0);
+    ServerProcess second(LCP_LEDGERD_PATH, dir.path() / "second", store);
+    EXPECT_FALSE(second.started());
+    EXPECT_EQ(second.early_exit_code(), 1);
+    EXPECT_NE(second.Log().find("is in use by another writer"), std::string::npos) << second.Log();
+    // An administrator ends the first server's session.
+    RunResult cut = Psql(
+        "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+        "application_name = 'lcpledger ledger " +
+        ledger + "'");
+    ASSERT_EQ(cut.exit_code, 0) << cut.err;
+    EXPECT_EQ(cut.out, "1\n");
+    RunResult refused = Lcp(server, {"practice", "add", "A81002", "Hillview Surgery"});
+    EXPECT_NE(refused.exit_code, 0);
+    EXPECT_EQ(server.StopWith(SIGTERM), 3);
+    EXPECT_NE(server.Log().find("the connection to PostgreSQL for ledger " + ledger + " was lost"),
+              std::string::npos)
+        << server.Log();
+  }
+  ServerProcess restarted(LCP_LEDGERD_PATH, dir.path() / "third", store);
+  ASSERT_TRUE(restarted.started()) << restarted.Log();
+  RunResult practices = Lcp(restarted, {"practice", "list"});
+  EXPECT_NE(practices.out.find("A81001"), std::string::npos) << practices.out;
+  EXPECT_EQ(practices.out.find("A81002"), std::string::npos) << practices.out;
+  Psql("DROP SCHEMA lcp_" + ledger + " CASCADE");
 }
 
 }  // namespace

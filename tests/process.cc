@@ -181,8 +181,12 @@ ServerProcess::ServerProcess(const std::string& binary, const std::filesystem::p
   posix_spawn_file_actions_init(&actions);
   posix_spawn_file_actions_addopen(&actions, 2, log_path_.c_str(), O_WRONLY | O_CREAT | O_APPEND,
                                    0644);
-  std::vector<std::string> args = {"--data-dir", data_dir.string(), "--listen", "127.0.0.1:0",
-                                   "--ready-file", ready.string()};
+  std::vector<std::string> args = {"--listen", "127.0.0.1:0", "--ready-file", ready.string()};
+  // A ledger in PostgreSQL (--store) has no data directory; `data_dir` still names the ready and
+  // log files.
+  if (std::find(extra_args.begin(), extra_args.end(), "--store") == extra_args.end()) {
+    args.insert(args.begin(), {"--data-dir", data_dir.string()});
+  }
   args.insert(args.end(), extra_args.begin(), extra_args.end());
   // Without TLS the server starts only in insecure mode.
   if (std::find(extra_args.begin(), extra_args.end(), "--tls-cert") == extra_args.end()) {

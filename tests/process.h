@@ -22,7 +22,8 @@ RunResult Run(const std::string& program, const std::vector<std::string>& args);
 class ServerProcess {
  public:
   // Starts lcp-ledgerd on `data_dir` listening on a free loopback port; waits until it serves. Adds
-  // --insecure unless `extra_args` set up TLS (--tls-cert).
+  // --insecure unless `extra_args` set up TLS (--tls-cert). With --store in `extra_args` (a
+  // PostgreSQL ledger), `data_dir` only names the ready and log files beside it.
   ServerProcess(const std::string& binary, const std::filesystem::path& data_dir,
                 const std::vector<std::string>& extra_args = {});
   ~ServerProcess();  // SIGKILL if still running.

@@ -1,9 +1,14 @@
 #include "tests/test_support.h"
 
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cctype>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <optional>
 #include <sstream>
 
@@ -496,6 +501,20 @@ std::vector<std::string> PostingsByPeriod(const v1::JournalRecord& record) {
                   posting.amount().value());
   }
   return out;
+}
+
+std::string PostgresTestUrl() {
+  const char* dir = std::getenv("LCP_TEST_POSTGRES_DIR");
+  if (dir == nullptr) return "";
+  std::ifstream in(std::filesystem::path(dir) / "url");
+  std::string url;
+  std::getline(in, url);
+  return url;
+}
+
+std::string FreshLedgerName() {
+  static std::atomic<int> next{0};
+  return "t" + std::to_string(::getpid()) + "_" + std::to_string(next++);
 }
 
 }  // namespace lcp::testing

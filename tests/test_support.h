@@ -133,6 +133,12 @@ void SetUpStandardLedger(Journal& journal);
 // Returns the 9 records.
 std::vector<v1::JournalRecord> SampleRecords();
 
+// The libpq URL of the tests' throw-away PostgreSQL cluster (ctest's fixture "postgres" starts
+// it and sets LCP_TEST_POSTGRES_DIR, whose url file holds it); "" outside ctest.
+std::string PostgresTestUrl();
+// A ledger name no other test of any process uses: "t<pid>_<n>".
+std::string FreshLedgerName();
+
 // A test name from free text: letters and digits kept, anything else an underscore.
 std::string TestName(const std::string& text);
 
