@@ -332,6 +332,31 @@ TEST_F(PostgresStoreTest, ACutConnectionRefusesWritesAndLosesNothingAcknowledged
   EXPECT_EQ(next->ReadHead()->hash, records[4].hash());
 }
 
+// A record written behind the writer's back (by someone ignoring the lock) is caught inside the
+// next append's transaction, which then stores nothing.
+TEST_F(PostgresStoreTest, AWriteBehindTheWritersBackIsCaughtInsideTheAppend) {
+  const std::string ledger = Ledger();
+  std::vector<v1::JournalRecord> records = testing::SampleRecords();
+  auto store = MustOpen(ledger);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(store->Append(std::span(records).subspan(0, 3)).ok());
+  v1::JournalEntry entry;
+  ASSERT_TRUE(entry.ParseFromString(records[3].body()));
+  const auto hex = [](const std::string& bytes) { return "decode('" + ToHex(bytes) + "', 'hex')"; };
+  ASSERT_TRUE(PostgresExec("INSERT INTO lcp_" + ledger + ".journal VALUES (4, " +
+                           hex(records[3].prev_hash()) + ", " + hex(records[3].body()) + ", " +
+                           hex(records[3].hash()) + ", " + hex(entry.idempotency_key()) + ")"));
+  Status refused = store->Append(std::span(records).subspan(3, 2));
+  EXPECT_EQ(refused.code(), v1::ERROR_CODE_CHAIN_BROKEN);
+  EXPECT_EQ(refused.message(),
+            "record 4 does not continue the stored chain: the stored head is entry 4");
+  auto reader = MustOpen(Ledger());  // Another ledger: the schemas stay apart.
+  store.reset();
+  auto again = MustOpen(ledger);
+  ASSERT_NE(again, nullptr);
+  EXPECT_EQ(again->ReadHead()->seq, 4u);
+}
+
 TEST_F(PostgresStoreTest, EachLedgerHasASchemaOfItsOwn) {
   const std::string a = Ledger();
   const std::string b = Ledger();
@@ -391,7 +416,7 @@ TEST_F(PostgresStoreTest, SchemasThatAreNotALedgersOrAreNewerAreNotTakenOver) {
   ASSERT_FALSE(later.ok());
   EXPECT_EQ(later.status().message(),
             "schema lcp_" + newer +
-                " is at version 99, newer than this server knows (1): run the lcp-ledgerd that "
+                " is at version 99, newer than this server knows (2): run the lcp-ledgerd that "
                 "wrote it");
 }
 

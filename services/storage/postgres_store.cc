@@ -38,6 +38,22 @@ CREATE TRIGGER journal_no_update_or_delete BEFORE UPDATE OR DELETE ON @.journal
 CREATE TRIGGER journal_no_truncate BEFORE TRUNCATE ON @.journal
   FOR EACH STATEMENT EXECUTE FUNCTION @.journal_append_only();
 )sql"},
+    Migration{2, "journal_continues: an append's check of the stored head, inside its transaction",
+              R"sql(
+CREATE FUNCTION @.journal_continues(prev_seq bigint, prev_hash bytea) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+  head_seq bigint;
+  head_hash bytea;
+BEGIN
+  SELECT seq, hash INTO head_seq, head_hash FROM @.journal ORDER BY seq DESC LIMIT 1;
+  IF coalesce(head_seq, 0) <> prev_seq OR (head_seq IS NOT NULL AND head_hash <> prev_hash) THEN
+    RAISE EXCEPTION USING ERRCODE = 'LCP01',
+      MESSAGE = format('record %s does not continue the stored chain: the stored head is entry %s',
+                       prev_seq + 1, coalesce(head_seq, 0));
+  END IF;
+END $$;
+)sql"},
 };
 
 // "LCPL": the advisory lock's first key; the second is the hash of the schema's name.
@@ -101,6 +117,18 @@ class Params {
     }
     return PQexecParams(conn, sql.c_str(), static_cast<int>(values_.size()), types_.data(),
                         pointers.data(), lengths.data(), formats_.data(), /*resultFormat=*/1);
+  }
+  // Queues the statement in pipeline mode; false if libpq refused it.
+  bool Send(PGconn* conn, const std::string& sql) {
+    std::vector<const char*> pointers;
+    std::vector<int> lengths;
+    for (const std::string& value : values_) {
+      pointers.push_back(value.data());
+      lengths.push_back(static_cast<int>(value.size()));
+    }
+    return PQsendQueryParams(conn, sql.c_str(), static_cast<int>(values_.size()), types_.data(),
+                             pointers.data(), lengths.data(), formats_.data(),
+                             /*resultFormat=*/1) == 1;
   }
 
  private:
@@ -166,6 +194,9 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
     }
   }
   LCP_RETURN_IF_ERROR(store->Migrate());
+  Result<StoreHead> head = store->ReadHead();
+  if (!head.ok()) return head.status();
+  store->head_ = *head;
   return store;
 }
 
@@ -273,33 +304,39 @@ Status PostgresStore::Append(std::span<const v1::JournalRecord> records) {
     }
     keys.push_back(entry.idempotency_key());
   }
-  const std::string journal = "\"" + schema_ + "\".journal";
-  LCP_RETURN_IF_ERROR(Exec("BEGIN"));
-  auto rollback = [this](Status status) {
-    if (!lost_) PQclear(PQexec(conn_, "ROLLBACK"));
-    return status;
-  };
-  // The same chain invariant the writer checked, against what is stored: no second writer's record
-  // can have come in between.
-  Result<StoreHead> head = ReadHead();
-  if (!head.ok()) return rollback(head.status());
-  std::uint64_t prev_seq = head->seq;
-  std::string prev_hash = head->hash;
+  // The chain invariant the writer checked, checked again against the head this store last wrote
+  // (it is the only writer), so that a refusal names the record; then inside the transaction,
+  // against what is stored (journal_continues), in case anything else wrote meanwhile.
+  std::uint64_t prev_seq = head_.seq;
+  std::string prev_hash = head_.hash;
   for (const v1::JournalRecord& record : records) {
     if (record.seq() != prev_seq + 1 || record.prev_hash() != prev_hash ||
         record.hash().size() != kHashBytes) {
-      return rollback(Status::Error(v1::ERROR_CODE_CHAIN_BROKEN,
-                                    "record " + std::to_string(prev_seq + 1) +
-                                        ": does not continue the stored chain (found " +
-                                        "sequence number " + std::to_string(record.seq()) + ")"));
+      return Status::Error(
+          v1::ERROR_CODE_CHAIN_BROKEN,
+          "record " + std::to_string(prev_seq + 1) + ": does not continue the stored chain (found " +
+              "sequence number " + std::to_string(record.seq()) + ")");
     }
     prev_seq = record.seq();
     prev_hash = record.hash();
   }
-  for (std::size_t from = 0; from < records.size(); from += kInsertRows) {
+  // One round trip: the check and the inserts sent as a pipeline, which PostgreSQL runs as one
+  // implicit transaction, committed at the sync point (or rolled back whole at the first error).
+  const std::string quoted = "\"" + schema_ + "\"";
+  if (PQenterPipelineMode(conn_) != 1) return Failure("start an append");
+  int sent = 0;
+  bool queued = true;
+  {
+    Params check;
+    check.Add(BigEndian(head_.seq), kInt8, true);
+    check.Add(head_.hash, kBytea, true);
+    queued = check.Send(conn_, "SELECT " + quoted + ".journal_continues($1, $2)");
+    sent += queued ? 1 : 0;
+  }
+  for (std::size_t from = 0; queued && from < records.size(); from += kInsertRows) {
     const std::size_t count = std::min(kInsertRows, records.size() - from);
-    std::string sql =
-        "INSERT INTO " + journal + " (seq, prev_hash, body, hash, idempotency_key) VALUES ";
+    std::string sql = "INSERT INTO " + quoted +
+                      ".journal (seq, prev_hash, body, hash, idempotency_key) VALUES ";
     Params params;
     for (std::size_t i = 0; i < count; ++i) {
       const v1::JournalRecord& record = records[from + i];
@@ -313,14 +350,53 @@ Status PostgresStore::Append(std::span<const v1::JournalRecord> records) {
       params.Add(record.hash(), kBytea, true);
       params.Add(keys[from + i], kBytea, true);
     }
-    PgResult inserted(params.Exec(conn_, sql));
-    if (PQresultStatus(inserted.get()) != PGRES_COMMAND_OK) {
-      return rollback(Failure("append records " + std::to_string(records[from].seq()) + " to " +
-                              std::to_string(records[from + count - 1].seq())));
+    queued = params.Send(conn_, sql);
+    sent += queued ? 1 : 0;
+  }
+  if (!queued || PQpipelineSync(conn_) != 1) {
+    // libpq could not queue a statement (a broken connection, or no memory): what was queued may
+    // never be answered, so this connection is given up, its lock with it.
+    lost_ = true;
+    return Failure("send records " + std::to_string(records.front().seq()) + " to " +
+                   std::to_string(records.back().seq()));
+  }
+  // Every statement's result (each followed by a null), then the sync's. The first error wins.
+  std::string error;
+  std::string sqlstate;
+  bool synced = false;
+  for (int answered = 0; answered < sent || !synced;) {
+    PGresult* raw = PQgetResult(conn_);
+    if (raw == nullptr) {
+      if (PQstatus(conn_) != CONNECTION_OK) break;
+      ++answered;
+      continue;
+    }
+    PgResult result(raw);
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status == PGRES_PIPELINE_SYNC) {
+      synced = true;
+    } else if (status == PGRES_FATAL_ERROR && error.empty()) {
+      const char* message = PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY);
+      const char* state = PQresultErrorField(result.get(), PG_DIAG_SQLSTATE);
+      error = OneLine(message != nullptr ? message : PQerrorMessage(conn_));
+      sqlstate = state != nullptr ? state : "";
     }
   }
-  Status commit = Exec("COMMIT");
-  if (!commit.ok()) return rollback(commit);
+  if (!synced || PQstatus(conn_) != CONNECTION_OK) {
+    lost_ = lost_ || PQstatus(conn_) != CONNECTION_OK;
+    PQexitPipelineMode(conn_);
+    return Failure("append records " + std::to_string(records.front().seq()) + " to " +
+                   std::to_string(records.back().seq()));
+  }
+  PQexitPipelineMode(conn_);
+  if (!error.empty()) {
+    if (sqlstate == "LCP01") return Status::Error(v1::ERROR_CODE_CHAIN_BROKEN, error);
+    return Status::Error(v1::ERROR_CODE_STORAGE_FAILURE,
+                         "ledger " + ledger_ + " in PostgreSQL: could not append records " +
+                             std::to_string(records.front().seq()) + " to " +
+                             std::to_string(records.back().seq()) + ": " + error);
+  }
+  head_ = StoreHead{records.back().seq(), records.back().hash()};
   return Status::Ok();
 }
 

@@ -12,7 +12,8 @@
 // still write. Each append transaction also checks that its first record continues the stored head,
 // so two writers could not fork the chain even without the lock.
 //
-// An append is one transaction, committed with synchronous_commit on: when Append returns Ok the
+// An append is one transaction, sent as one pipeline (one round trip: the head check and the
+// inserts, committed at the sync point), committed with synchronous_commit on: when Append returns Ok the
 // records are in PostgreSQL's write-ahead log on disk (and, where the server has synchronous
 // standbys, on them as synchronous_standby_names says). A lost connection fails the append and
 // every later call: the server then stops accepting writes (its Book fails) and says why.
@@ -68,6 +69,7 @@ class PostgresStore final : public Store {
   std::string ledger_;
   std::string schema_;
   bool lost_ = false;  // The connection was lost: the writer lock with it.
+  StoreHead head_;     // The stored head, as this store (the ledger's one writer) last wrote it.
 };
 
 }  // namespace lcp
