@@ -283,6 +283,42 @@ TEST_P(StoreSuite, ASecondWriterIsRefusedUntilTheFirstCloses) {
   EXPECT_TRUE(backend_->Open().ok());
 }
 
+// Records with bodies of their own: journal entries that carry only a key (a store never runs
+// the engine; Book::Open would refuse them).
+std::vector<v1::JournalRecord> KeyedRecords(std::uint64_t first_seq, std::string prev_hash,
+                                            std::size_t count, const std::string& prefix) {
+  std::vector<v1::JournalRecord> records;
+  for (std::size_t i = 0; i < count; ++i) {
+    v1::JournalEntry entry;
+    entry.set_idempotency_key(prefix + std::to_string(i));
+    entry.mutable_actor()->set_principal_id(std::string(100 + i % 50, 'x'));
+    records.push_back(MakeRecord(first_seq + i, prev_hash, entry.SerializeAsString()));
+    prev_hash = records.back().hash();
+  }
+  return records;
+}
+
+// A batch large enough that PostgreSQL's store copies it in (COPY) rather than inserting it.
+TEST_P(StoreSuite, ALargeBatchIsAppendedWholeOrNotAtAll) {
+  auto store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  std::vector<v1::JournalRecord> records = KeyedRecords(1, GenesisHash(), 300, "bulk-");
+  ASSERT_TRUE(store->Append(records).ok());
+  std::vector<v1::JournalRecord> more = KeyedRecords(301, records.back().hash(), 100, "more-");
+  std::vector<v1::JournalRecord> broken = more;
+  broken[70].set_prev_hash(records[0].hash());
+  EXPECT_EQ(store->Append(broken).code(), v1::ERROR_CODE_CHAIN_BROKEN);
+  EXPECT_EQ(store->ReadHead()->seq, 300u);
+  ASSERT_TRUE(store->Append(more).ok());
+  store.reset();
+  store = OpenStore();
+  ASSERT_NE(store, nullptr);
+  const std::vector<v1::JournalRecord> read = ReadAll(*store);
+  ASSERT_EQ(read.size(), 400u);
+  EXPECT_EQ(read[299].SerializeAsString(), records[299].SerializeAsString());
+  EXPECT_EQ(read[399].SerializeAsString(), more[99].SerializeAsString());
+}
+
 INSTANTIATE_TEST_SUITE_P(BothStores, StoreSuite, ::testing::Values("sqlite", "postgresql"),
                          [](const ::testing::TestParamInfo<std::string>& param) {
                            return param.param;
@@ -355,6 +391,25 @@ TEST_F(PostgresStoreTest, AWriteBehindTheWritersBackIsCaughtInsideTheAppend) {
   auto again = MustOpen(ledger);
   ASSERT_NE(again, nullptr);
   EXPECT_EQ(again->ReadHead()->seq, 4u);
+}
+
+// In a copied batch too, a key stored before refuses the whole batch, and the store goes on.
+TEST_F(PostgresStoreTest, ACopiedBatchWithAKeyStoredBeforeStoresNothing) {
+  auto store = MustOpen(Ledger());
+  ASSERT_NE(store, nullptr);
+  std::vector<v1::JournalRecord> records = KeyedRecords(1, GenesisHash(), 100, "bulk-");
+  ASSERT_TRUE(store->Append(records).ok());
+  std::vector<v1::JournalRecord> again = KeyedRecords(101, records.back().hash(), 100, "again-");
+  v1::JournalEntry entry;
+  entry.set_idempotency_key("bulk-7");
+  again[99] = MakeRecord(200, again[98].hash(), entry.SerializeAsString());
+  Status refused = store->Append(again);
+  EXPECT_EQ(refused.code(), v1::ERROR_CODE_STORAGE_FAILURE);
+  EXPECT_NE(refused.message().find("could not append records 101 to 200"), std::string::npos)
+      << refused.message();
+  EXPECT_EQ(store->ReadHead()->seq, 100u);
+  ASSERT_TRUE(store->Append(KeyedRecords(101, records.back().hash(), 100, "fresh-")).ok());
+  EXPECT_EQ(store->ReadHead()->seq, 200u);
 }
 
 TEST_F(PostgresStoreTest, EachLedgerHasASchemaOfItsOwn) {

@@ -64,6 +64,9 @@ constexpr Oid kBytea = 17;
 constexpr Oid kText = 25;
 // Rows per INSERT (5 parameters each, within PostgreSQL's 65,535) and per read of a scan.
 constexpr std::size_t kInsertRows = 4096;
+// From this many records an append copies them in (COPY ... FROM STDIN, binary), which PostgreSQL
+// takes faster than INSERT for a batch, at the price of two round trips instead of one.
+constexpr std::size_t kCopyRowsMin = 64;
 constexpr int kScanRows = 2048;
 
 struct ResultDeleter {
@@ -312,17 +315,18 @@ Status PostgresStore::Append(std::span<const v1::JournalRecord> records) {
   for (const v1::JournalRecord& record : records) {
     if (record.seq() != prev_seq + 1 || record.prev_hash() != prev_hash ||
         record.hash().size() != kHashBytes) {
-      return Status::Error(
-          v1::ERROR_CODE_CHAIN_BROKEN,
-          "record " + std::to_string(prev_seq + 1) + ": does not continue the stored chain (found " +
-              "sequence number " + std::to_string(record.seq()) + ")");
+      return Status::Error(v1::ERROR_CODE_CHAIN_BROKEN,
+                           "record " + std::to_string(prev_seq + 1) +
+                               ": does not continue the stored chain (found " + "sequence number " +
+                               std::to_string(record.seq()) + ")");
     }
     prev_seq = record.seq();
     prev_hash = record.hash();
   }
+  const std::string quoted = "\"" + schema_ + "\"";
+  if (records.size() >= kCopyRowsMin) return AppendByCopy(records, keys);
   // One round trip: the check and the inserts sent as a pipeline, which PostgreSQL runs as one
   // implicit transaction, committed at the sync point (or rolled back whole at the first error).
-  const std::string quoted = "\"" + schema_ + "\"";
   if (PQenterPipelineMode(conn_) != 1) return Failure("start an append");
   int sent = 0;
   bool queued = true;
@@ -335,8 +339,8 @@ Status PostgresStore::Append(std::span<const v1::JournalRecord> records) {
   }
   for (std::size_t from = 0; queued && from < records.size(); from += kInsertRows) {
     const std::size_t count = std::min(kInsertRows, records.size() - from);
-    std::string sql = "INSERT INTO " + quoted +
-                      ".journal (seq, prev_hash, body, hash, idempotency_key) VALUES ";
+    std::string sql =
+        "INSERT INTO " + quoted + ".journal (seq, prev_hash, body, hash, idempotency_key) VALUES ";
     Params params;
     for (std::size_t i = 0; i < count; ++i) {
       const v1::JournalRecord& record = records[from + i];
@@ -396,6 +400,70 @@ Status PostgresStore::Append(std::span<const v1::JournalRecord> records) {
                              std::to_string(records.front().seq()) + " to " +
                              std::to_string(records.back().seq()) + ": " + error);
   }
+  head_ = StoreHead{records.back().seq(), records.back().hash()};
+  return Status::Ok();
+}
+
+Status PostgresStore::AppendByCopy(std::span<const v1::JournalRecord> records,
+                                   const std::vector<std::string>& keys) {
+  const std::string quoted = "\"" + schema_ + "\"";
+  const std::string what = "append records " + std::to_string(records.front().seq()) + " to " +
+                           std::to_string(records.back().seq());
+  // PostgreSQL's binary COPY format: a header, then per row the field count and each field's
+  // length and bytes (big-endian integers), then -1.
+  std::string data("PGCOPY\n\377\r\n\0", 11);
+  data.append(8, '\0');  // Flags and the header extension's length.
+  const auto add16 = [&data](std::uint16_t value) {
+    data.push_back(static_cast<char>(value >> 8));
+    data.push_back(static_cast<char>(value & 0xff));
+  };
+  const auto add_field = [&data](std::string_view bytes) {
+    data.append(BigEndian(bytes.size()).substr(4));
+    data.append(bytes);
+  };
+  for (std::size_t i = 0; i < records.size(); ++i) {
+    const v1::JournalRecord& record = records[i];
+    add16(5);
+    add_field(BigEndian(record.seq()));
+    add_field(record.prev_hash());
+    add_field(record.body());
+    add_field(record.hash());
+    add_field(keys[i]);
+  }
+  add16(0xffff);
+  // Round trip one: begin, check the stored head, start the copy. Two: the rows, then the commit.
+  const std::string start = "BEGIN; SELECT " + quoted + ".journal_continues(" +
+                            std::to_string(head_.seq) + ", '\\x" + ToHex(head_.hash) +
+                            "'::bytea); COPY " + quoted +
+                            ".journal (seq, prev_hash, body, hash, idempotency_key) FROM STDIN "
+                            "(FORMAT binary)";
+  auto rollback = [this](Status status) {
+    if (!lost_ && PQstatus(conn_) == CONNECTION_OK) PQclear(PQexec(conn_, "ROLLBACK"));
+    return status;
+  };
+  {
+    PgResult copying(PQexec(conn_, start.c_str()));
+    if (PQresultStatus(copying.get()) != PGRES_COPY_IN) {
+      const char* state = PQresultErrorField(copying.get(), PG_DIAG_SQLSTATE);
+      if (state != nullptr && std::string(state) == "LCP01") {
+        return rollback(
+            Status::Error(v1::ERROR_CODE_CHAIN_BROKEN,
+                          OneLine(PQresultErrorField(copying.get(), PG_DIAG_MESSAGE_PRIMARY))));
+      }
+      return rollback(Failure(what));
+    }
+  }
+  if (PQputCopyData(conn_, data.data(), static_cast<int>(data.size())) != 1 ||
+      PQputCopyEnd(conn_, nullptr) != 1) {
+    return rollback(Failure(what));
+  }
+  bool copied = true;
+  while (PGresult* raw = PQgetResult(conn_)) {
+    PgResult result(raw);
+    if (PQresultStatus(result.get()) != PGRES_COMMAND_OK) copied = false;
+  }
+  if (!copied) return rollback(Failure(what));
+  LCP_RETURN_IF_ERROR(Exec("COMMIT"));
   head_ = StoreHead{records.back().seq(), records.back().hash()};
   return Status::Ok();
 }

@@ -13,14 +13,15 @@
 // so two writers could not fork the chain even without the lock.
 //
 // An append is one transaction, sent as one pipeline (one round trip: the head check and the
-// inserts, committed at the sync point), committed with synchronous_commit on: when Append returns Ok the
-// records are in PostgreSQL's write-ahead log on disk (and, where the server has synchronous
+// inserts, committed at the sync point), committed with synchronous_commit on: when Append returns
+// Ok the records are in PostgreSQL's write-ahead log on disk (and, where the server has synchronous
 // standbys, on them as synchronous_standby_names says). A lost connection fails the append and
 // every later call: the server then stops accepting writes (its Book fails) and says why.
 #pragma once
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "services/storage/store.h"
 
@@ -64,6 +65,9 @@ class PostgresStore final : public Store {
   Status Failure(const std::string& what);
   Status Exec(const std::string& sql);
   Status Migrate();
+  // Append for a large batch: the rows copied in, in PostgreSQL's binary COPY format.
+  Status AppendByCopy(std::span<const v1::JournalRecord> records,
+                      const std::vector<std::string>& keys);
 
   pg_conn* conn_;
   std::string ledger_;
