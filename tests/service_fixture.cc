@@ -3,16 +3,27 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
+#include <cstdlib>
 
-#include "services/storage/sqlite_store.h"
+#include "services/storage/open_store.h"
+#include "tests/test_support.h"
 
 namespace lcp::testing {
+
+Result<std::unique_ptr<Store>> OpenTestStore(const std::filesystem::path& dir) {
+  const char* cluster = std::getenv("LCP_TEST_SERVICE_POSTGRES");
+  if (cluster == nullptr) return OpenStore(dir.string(), "main");
+  std::string ledger = "lcp_" + dir.filename().string();
+  std::replace(ledger.begin(), ledger.end(), '-', '_');
+  return OpenStore(PostgresUrlIn(cluster), ledger);
+}
 
 InProcessServer::InProcessServer(const std::filesystem::path& dir,
                                  std::unique_ptr<Authenticator> authenticator)
     : authenticator_(std::move(authenticator)) {
-  auto store = SqliteStore::Open((dir / "ledger.sqlite").string());
+  auto store = OpenTestStore(dir);
   if (!store.ok()) {
     ADD_FAILURE() << store.status().ToString();
     return;

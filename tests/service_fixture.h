@@ -1,5 +1,6 @@
-// An in-process lcp-ledgerd: a Book on a temporary SQLite file, the sequencer, the gRPC service on a
-// loopback port chosen by the system, and a stub to call it.
+// An in-process lcp-ledgerd: a Book on a temporary SQLite file (or, with LCP_TEST_STORE=postgresql,
+// a ledger in the tests' PostgreSQL cluster), the sequencer, the gRPC service on a loopback port
+// chosen by the system, and a stub to call it.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -11,8 +12,14 @@
 #include "lcp/v1/ledger_service.grpc.pb.h"
 #include "services/ledger_service.h"
 #include "services/sequencer.h"
+#include "services/storage/store.h"
 
 namespace lcp::testing {
+
+// The store of the ledger in `dir`: DIR/ledger.sqlite or, with
+// LCP_TEST_SERVICE_POSTGRES=CLUSTER_DIR (ctest runs service_test a second time so), the ledger
+// named after `dir` in that PostgreSQL cluster. Opening it again reopens the same ledger.
+Result<std::unique_ptr<Store>> OpenTestStore(const std::filesystem::path& dir);
 
 class InProcessServer {
  public:

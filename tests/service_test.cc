@@ -693,7 +693,7 @@ TEST_F(ServiceTest, ConcurrentClientsMatchASerialReplay) {
   EXPECT_EQ(Balances(stub()), expected);
 
   server_.reset();
-  auto replayed = Book::Open(std::move(SqliteStore::Open((dir_.path() / "ledger.sqlite").string())).value());
+  auto replayed = Book::Open(std::move(testing::OpenTestStore(dir_.path())).value());
   ASSERT_TRUE(replayed.ok()) << replayed.status().ToString();
   std::map<std::string, std::string> from_disk;
   for (const auto& [account, pence] : (*replayed)->journal().state().balances.at(2026)) {

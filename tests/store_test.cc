@@ -412,6 +412,29 @@ TEST_F(PostgresStoreTest, ACopiedBatchWithAKeyStoredBeforeStoresNothing) {
   EXPECT_EQ(store->ReadHead()->seq, 200u);
 }
 
+// A database whose default reads backslashes in literals as escapes does not change what an
+// append stores (the session sets standard_conforming_strings), on either path.
+TEST_F(PostgresStoreTest, ADatabasesOwnSettingsDoNotChangeWhatIsStored) {
+  const std::string database = "scs_" + FreshLedgerName();
+  ASSERT_TRUE(PostgresExec("CREATE DATABASE " + database));
+  ASSERT_TRUE(
+      PostgresExec("ALTER DATABASE " + database + " SET standard_conforming_strings = off"));
+  ASSERT_TRUE(PostgresExec("ALTER DATABASE " + database + " SET statement_timeout = 1"));
+  std::string url = PostgresTestUrl();
+  url = url.substr(0, url.rfind('/') + 1) + database;
+  {
+    Result<std::unique_ptr<PostgresStore>> store = PostgresStore::Open(url, "main");
+    ASSERT_TRUE(store.ok()) << store.status().ToString();
+    std::vector<v1::JournalRecord> records = KeyedRecords(1, GenesisHash(), 3, "small-");
+    ASSERT_TRUE((*store)->Append(records).ok());
+    std::vector<v1::JournalRecord> more = KeyedRecords(4, records.back().hash(), 200, "large-");
+    Status appended = (*store)->Append(more);
+    ASSERT_TRUE(appended.ok()) << appended.ToString();
+    EXPECT_EQ((*store)->ReadHead()->hash, more.back().hash());
+  }
+  PostgresExec("DROP DATABASE " + database);
+}
+
 TEST_F(PostgresStoreTest, EachLedgerHasASchemaOfItsOwn) {
   const std::string a = Ledger();
   const std::string b = Ledger();
@@ -482,6 +505,14 @@ TEST_F(PostgresStoreTest, ClearErrorsForABadNameOrAnUnreachableServer) {
   EXPECT_EQ(bad.status().message(),
             "ledger name \"Main-Ledger\" is not 1 to 48 of a-z, 0-9 and _ starting with a letter "
             "(its PostgreSQL schema is lcp_<name>)");
+  // A URL libpq cannot parse: said so without quoting any of it (the bad part is the password).
+  Result<std::unique_ptr<PostgresStore>> garbled =
+      PostgresStore::Open("postgresql://lcp:se%zzcret@127.0.0.1/postgres", "main");
+  ASSERT_FALSE(garbled.ok());
+  EXPECT_EQ(garbled.status().message(),
+            "the PostgreSQL URL for ledger main is not one libpq can read "
+            "(postgresql://USER@HOST:PORT/DATABASE, with any reserved character in a part "
+            "%-encoded)");
   Result<std::unique_ptr<PostgresStore>> nowhere =
       PostgresStore::Open("postgresql://lcp@127.0.0.1:1/postgres?connect_timeout=5", "main");
   ASSERT_FALSE(nowhere.ok());

@@ -505,7 +505,10 @@ std::vector<std::string> PostingsByPeriod(const v1::JournalRecord& record) {
 
 std::string PostgresTestUrl() {
   const char* dir = std::getenv("LCP_TEST_POSTGRES_DIR");
-  if (dir == nullptr) return "";
+  return dir == nullptr ? "" : PostgresUrlIn(dir);
+}
+
+std::string PostgresUrlIn(const std::string& dir) {
   std::ifstream in(std::filesystem::path(dir) / "url");
   std::string url;
   std::getline(in, url);

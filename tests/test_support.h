@@ -136,6 +136,8 @@ std::vector<v1::JournalRecord> SampleRecords();
 // The libpq URL of the tests' throw-away PostgreSQL cluster (ctest's fixture "postgres" starts
 // it and sets LCP_TEST_POSTGRES_DIR, whose url file holds it); "" outside ctest.
 std::string PostgresTestUrl();
+// The URL in cluster folder `dir`'s url file ("" if there is none).
+std::string PostgresUrlIn(const std::string& dir);
 // A ledger name no other test of any process uses: "t<pid>_<n>".
 std::string FreshLedgerName();
 

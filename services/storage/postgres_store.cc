@@ -166,6 +166,19 @@ int PostgresStore::backend_pid() const { return PQbackendPID(conn_); }
 Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& url,
                                                            const std::string& ledger) {
   LCP_RETURN_IF_ERROR(CheckLedgerName(ledger));
+  {
+    // libpq's own message for a URL it cannot parse may quote any part of it, the password too.
+    char* error = nullptr;
+    PQconninfoOption* options = PQconninfoParse(url.c_str(), &error);
+    PQfreemem(error);
+    if (options == nullptr) {
+      return Status::Error(v1::ERROR_CODE_STORAGE_FAILURE,
+                           "the PostgreSQL URL for ledger " + ledger +
+                               " is not one libpq can read (postgresql://USER@HOST:PORT/DATABASE, "
+                               "with any reserved character in a part %-encoded)");
+    }
+    PQconninfoFree(options);
+  }
   // The URL, then the name this connection shows in pg_stat_activity (it overrides one in the URL).
   const std::string application = "lcpledger ledger " + ledger;
   const char* const keys[] = {"dbname", "application_name", nullptr};
@@ -177,10 +190,25 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
                          "cannot connect to PostgreSQL for ledger " + ledger + ": " +
                              OneLine(conn == nullptr ? "out of memory" : PQerrorMessage(conn)));
   }
-  PQsetNoticeProcessor(
-      conn, [](void*, const char*) {}, nullptr);  // "schema exists, skipping".
-  // Commits wait for the write-ahead log on disk, whatever the database's default.
-  LCP_RETURN_IF_ERROR(store->Exec("SET synchronous_commit = on"));
+  // Notices are dropped ("schema exists, skipping"), but a warning is kept for the append it came
+  // in: a commit whose wait for a synchronous standby was cancelled succeeds with only a warning.
+  PQsetNoticeReceiver(
+      conn,
+      [](void* self, const PGresult* notice) {
+        const char* severity = PQresultErrorField(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+        if (severity != nullptr && std::string(severity) == "WARNING") {
+          const char* message = PQresultErrorField(notice, PG_DIAG_MESSAGE_PRIMARY);
+          static_cast<PostgresStore*>(self)->warning_ = OneLine(message);
+        }
+      },
+      store.get());
+  // Commits wait for the write-ahead log on disk (and for synchronous standbys) whatever the
+  // database's or role's defaults, no timeout may cut that wait short, and '\x' in a literal
+  // means hex.
+  LCP_RETURN_IF_ERROR(
+      store->Exec("SET synchronous_commit = on; SET statement_timeout = 0; "
+                  "SET idle_session_timeout = 0; SET idle_in_transaction_session_timeout = 0; "
+                  "SET standard_conforming_strings = on"));
   {
     Params params;
     params.Add(store->schema_, kText, false);
@@ -296,6 +324,11 @@ Status PostgresStore::Exec(const std::string& sql) {
 Status PostgresStore::Append(std::span<const v1::JournalRecord> records) {
   if (records.empty()) return Status::Ok();
   if (lost_) return Failure("append");
+  if (PQtransactionStatus(conn_) != PQTRANS_IDLE) {
+    lost_ = true;  // A transaction left open would swallow this append's commit.
+    return Failure("append: the connection is not idle");
+  }
+  warning_.clear();
   // Each record's idempotency key, for its own unique column.
   std::vector<std::string> keys;
   keys.reserve(records.size());
@@ -400,8 +433,7 @@ Status PostgresStore::Append(std::span<const v1::JournalRecord> records) {
                              std::to_string(records.front().seq()) + " to " +
                              std::to_string(records.back().seq()) + ": " + error);
   }
-  head_ = StoreHead{records.back().seq(), records.back().hash()};
-  return Status::Ok();
+  return Committed(records);
 }
 
 Status PostgresStore::AppendByCopy(std::span<const v1::JournalRecord> records,
@@ -433,8 +465,8 @@ Status PostgresStore::AppendByCopy(std::span<const v1::JournalRecord> records,
   add16(0xffff);
   // Round trip one: begin, check the stored head, start the copy. Two: the rows, then the commit.
   const std::string start = "BEGIN; SELECT " + quoted + ".journal_continues(" +
-                            std::to_string(head_.seq) + ", '\\x" + ToHex(head_.hash) +
-                            "'::bytea); COPY " + quoted +
+                            std::to_string(head_.seq) + ", decode('" + ToHex(head_.hash) +
+                            "', 'hex')); COPY " + quoted +
                             ".journal (seq, prev_hash, body, hash, idempotency_key) FROM STDIN "
                             "(FORMAT binary)";
   auto rollback = [this](Status status) {
@@ -464,6 +496,20 @@ Status PostgresStore::AppendByCopy(std::span<const v1::JournalRecord> records,
   }
   if (!copied) return rollback(Failure(what));
   LCP_RETURN_IF_ERROR(Exec("COMMIT"));
+  return Committed(records);
+}
+
+Status PostgresStore::Committed(std::span<const v1::JournalRecord> records) {
+  if (!warning_.empty()) {
+    // Committed here, but PostgreSQL warned (a cancelled wait for a synchronous standby, say): the
+    // entries may not be where the server promises, so no reply may say they are.
+    lost_ = true;
+    return Status::Error(
+        v1::ERROR_CODE_STORAGE_FAILURE,
+        "ledger " + ledger_ + " in PostgreSQL: records " + std::to_string(records.front().seq()) +
+            " to " + std::to_string(records.back().seq()) + " were committed with a warning (" +
+            warning_ + "), so this server takes no more writes; restart it");
+  }
   head_ = StoreHead{records.back().seq(), records.back().hash()};
   return Status::Ok();
 }

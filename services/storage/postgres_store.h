@@ -65,6 +65,8 @@ class PostgresStore final : public Store {
   Status Failure(const std::string& what);
   Status Exec(const std::string& sql);
   Status Migrate();
+  // Ok and the new head after an append committed, unless PostgreSQL warned during it.
+  Status Committed(std::span<const v1::JournalRecord> records);
   // Append for a large batch: the rows copied in, in PostgreSQL's binary COPY format.
   Status AppendByCopy(std::span<const v1::JournalRecord> records,
                       const std::vector<std::string>& keys);
@@ -72,8 +74,9 @@ class PostgresStore final : public Store {
   pg_conn* conn_;
   std::string ledger_;
   std::string schema_;
-  bool lost_ = false;  // The connection was lost: the writer lock with it.
-  StoreHead head_;     // The stored head, as this store (the ledger's one writer) last wrote it.
+  bool lost_ = false;    // The connection was lost: the writer lock with it.
+  StoreHead head_;       // The stored head, as this store (the ledger's one writer) last wrote it.
+  std::string warning_;  // The last WARNING PostgreSQL sent during the current append.
 };
 
 }  // namespace lcp
