@@ -248,6 +248,9 @@ TEST_P(StoreSuite, ABookReplaysTheStoreAndKeepsAppending) {
           testing::Request(command, "k" + std::to_string((*book)->journal().head_seq())));
       ASSERT_TRUE(record.ok()) << record.status().ToString();
     }
+    auto refused =
+        (*book)->Submit(testing::Request(testing::RegisterPracticeCommand("A81001"), "x"));
+    EXPECT_EQ(refused.status().code(), v1::ERROR_CODE_PRACTICE_ALREADY_REGISTERED);
   }
   auto book = Book::Open(OpenStore());
   ASSERT_TRUE(book.ok()) << book.status().ToString();

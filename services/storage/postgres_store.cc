@@ -105,33 +105,38 @@ std::string OneLine(const char* message) {
 
 // Binds parameters as libpq wants them: values, lengths, formats and types side by side.
 class Params {
+ private:
+  int count() const { return static_cast<int>(values_.size()); }
+  // Calls `call(values, lengths)` with the values' pointers and lengths side by side.
+  template <typename Call>
+  auto Bound(Call call) const {
+    std::vector<const char*> pointers;
+    std::vector<int> lengths;
+    for (const std::string& value : values_) {
+      pointers.push_back(value.data());
+      lengths.push_back(static_cast<int>(value.size()));
+    }
+    return call(pointers.data(), lengths.data());
+  }
+
  public:
   void Add(std::string value, Oid type, bool binary) {
     values_.push_back(std::move(value));
     types_.push_back(type);
     formats_.push_back(binary ? 1 : 0);
   }
-  PGresult* Exec(PGconn* conn, const std::string& sql) {
-    std::vector<const char*> pointers;
-    std::vector<int> lengths;
-    for (const std::string& value : values_) {
-      pointers.push_back(value.data());
-      lengths.push_back(static_cast<int>(value.size()));
-    }
-    return PQexecParams(conn, sql.c_str(), static_cast<int>(values_.size()), types_.data(),
-                        pointers.data(), lengths.data(), formats_.data(), /*resultFormat=*/1);
+  PGresult* Exec(PGconn* conn, const std::string& sql) const {
+    return Bound([&](const char* const* values, const int* lengths) {
+      return PQexecParams(conn, sql.c_str(), count(), types_.data(), values, lengths,
+                          formats_.data(), /*resultFormat=*/1);
+    });
   }
   // Queues the statement in pipeline mode; false if libpq refused it.
-  bool Send(PGconn* conn, const std::string& sql) {
-    std::vector<const char*> pointers;
-    std::vector<int> lengths;
-    for (const std::string& value : values_) {
-      pointers.push_back(value.data());
-      lengths.push_back(static_cast<int>(value.size()));
-    }
-    return PQsendQueryParams(conn, sql.c_str(), static_cast<int>(values_.size()), types_.data(),
-                             pointers.data(), lengths.data(), formats_.data(),
-                             /*resultFormat=*/1) == 1;
+  bool Send(PGconn* conn, const std::string& sql) const {
+    return Bound([&](const char* const* values, const int* lengths) {
+      return PQsendQueryParams(conn, sql.c_str(), count(), types_.data(), values, lengths,
+                               formats_.data(), /*resultFormat=*/1) == 1;
+    });
   }
 
  private:
